@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# vncterm -- a VNC console for Xen guests and ptys.
+#
+#   make            build everything
+#   make check      install missing build/test packages (as root), build, run every test
+#   make bench      print speed and memory figures
+#   make fuzz       build the libFuzzer targets (clang)
+#   make demo       run vncterm serving a shell on localhost
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. $(EXTRA_CFLAGS)
+B       := build
+
+# Debian packages the build and the tests need.  `make deps` installs the
+# missing ones when run as root and says what to install otherwise.
+DEPS_PKGS := gcc make pkg-config check libvncserver-dev libxen-dev \
+	libseccomp-dev unifont
+BENCH_PKGS := libvterm-dev
+
+VT100_SRCS := $(filter-out vt100/vtdump.c,$(wildcard vt100/*.c))
+VT100_OBJS := $(VT100_SRCS:%.c=$(B)/%.o)
+LIBVT100   := $(B)/libvt100.a
+
+TEST_SRCS  := $(wildcard tests/*/check_*.c)
+TEST_OBJS  := $(TEST_SRCS:%.c=$(B)/%.o)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
+
+PROGS := vt100/vtdump
+
+.PHONY: all check deps test bench fuzz clean demo
+all: $(PROGS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBVT100): $(VT100_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+vt100/vtdump: $(B)/vt100/vtdump.o $(LIBVT100)
+	$(CC) $(ALL_CFLAGS) -o $@ $^
+
+# One Check runner holds every suite: each tests/*/check_*.c defines
+# `Suite *NAME_suite(void)` on a line of its own, and the list is generated.
+$(B)/tests/suites.h: $(TEST_SRCS)
+	@mkdir -p $(dir $@)
+	sed -n 's/^Suite \*\([a-z0-9_]*_suite\)(void)$$/SUITE(\1)/p' $(sort $^) > $@.tmp && mv $@.tmp $@
+
+$(B)/tests/runner.o: tests/runner.c $(B)/tests/suites.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -I$(B)/tests -c -o $@ $<
+
+$(B)/tests/runner: $(B)/tests/runner.o $(TEST_OBJS) $(LIBVT100)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS)
+
+deps:
+	@sh tests/deps.sh $(DEPS_PKGS)
+
+check: deps
+	$(MAKE) test
+
+test: all $(B)/tests/runner
+	cd tests && ../$(B)/tests/runner
+
+bench: all
+	@sh tests/deps.sh $(DEPS_PKGS) $(BENCH_PKGS)
+	$(MAKE) -C bench run
+
+fuzz:
+	$(MAKE) -C tests/fuzz
+
+clean:
+	rm -rf $(B) $(PROGS)
+	-$(MAKE) -C bench clean
+	-$(MAKE) -C tests/fuzz clean
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

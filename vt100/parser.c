@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The DEC/ANSI parser: a table-driven state machine after the diagram at
+ * vt100.net/emu/dec_ansi_parser, over UTF-8 decoded code points.
+ *
+ * The model, and where we deviate from the diagram:
+ * - Input is decoded as UTF-8 first (invalid or overlong input becomes
+ *   U+FFFD, one per maximal ill-formed subpart); U+0080..U+009F act as the
+ *   C1 controls, as xterm does in UTF-8 mode.  Raw 8-bit C1 bytes are not
+ *   controls: they are ill-formed UTF-8.
+ * - Code points >= U+00A0 print in the ground state, are collected in OSC
+ *   strings and are ignored inside ESC, CSI and DCS sequences.
+ * - ':' is a parameter separator (ISO 8613-6 sub-parameters, for SGR 38:2).
+ * - BEL terminates an OSC string as well as ST (xterm).  An OSC string is
+ *   only acted on when terminated by BEL or ST; CAN, SUB or another
+ *   sequence starting abandons it.
+ * - Linux console palette sequences, ESC ] P nrrggbb and ESC ] R, carry no
+ *   terminator: they end after their fixed length so they cannot swallow
+ *   the output that follows.
+ * - DEL is ignored everywhere but in OSC strings.
+ *
+ * Every guest-controlled quantity is bounded: PARSER_MAX_PARAMS parameters
+ * (further ones are dropped), values saturate at PARSER_PARAM_MAX, more than
+ * PARSER_MAX_INTER intermediates make the sequence invalid, and an OSC
+ * string longer than PARSER_OSC_MAX is discarded whole.
+ */
+#include <string.h>
+
+#include "parser.h"
+
+enum state {
+	S_GROUND,
+	S_ESCAPE,
+	S_ESC_INTER,
+	S_CSI_ENTRY,
+	S_CSI_PARAM,
+	S_CSI_INTER,
+	S_CSI_IGNORE,
+	S_DCS_ENTRY,
+	S_DCS_PARAM,
+	S_DCS_INTER,
+	S_DCS_PASS,
+	S_DCS_IGNORE,
+	S_OSC,
+	S_SOS, /* SOS, PM and APC strings: ignored to their end */
+	S_COUNT,
+	S_STAY = 15, /* in a transition: no state change */
+};
+
+enum action {
+	A_IGNORE,
+	A_PRINT,
+	A_EXECUTE,
+	A_COLLECT,
+	A_PARAM,
+	A_ESC_DISPATCH,
+	A_CSI_DISPATCH,
+	A_PUT,      /* DCS data: accepted and dropped, no DCS is implemented */
+	A_OSC_PUT,
+	A_OSC_BEL,  /* BEL ends an OSC string */
+};
+
+struct transition {
+	uint8_t state; /* S_COUNT: anywhere */
+	uint8_t first, last;
+	uint8_t action;
+	uint8_t next;
+};
+
+#define ANY S_COUNT
+
+/*
+ * Rows are applied in order, per state first and then the "anywhere" rows,
+ * so the latter win.  Anything not listed is ignored without a state change.
+ */
+static const struct transition transitions[] = {
+	{ S_GROUND, 0x00, 0x17, A_EXECUTE, S_STAY },
+	{ S_GROUND, 0x19, 0x19, A_EXECUTE, S_STAY },
+	{ S_GROUND, 0x1c, 0x1f, A_EXECUTE, S_STAY },
+	{ S_GROUND, 0x20, 0x7e, A_PRINT, S_STAY },
+
+	{ S_ESCAPE, 0x00, 0x17, A_EXECUTE, S_STAY },
+	{ S_ESCAPE, 0x19, 0x19, A_EXECUTE, S_STAY },
+	{ S_ESCAPE, 0x1c, 0x1f, A_EXECUTE, S_STAY },
+	{ S_ESCAPE, 0x20, 0x2f, A_COLLECT, S_ESC_INTER },
+	{ S_ESCAPE, 0x30, 0x7e, A_ESC_DISPATCH, S_GROUND },
+	{ S_ESCAPE, 0x50, 0x50, A_IGNORE, S_DCS_ENTRY },
+	{ S_ESCAPE, 0x58, 0x58, A_IGNORE, S_SOS },
+	{ S_ESCAPE, 0x5b, 0x5b, A_IGNORE, S_CSI_ENTRY },
+	{ S_ESCAPE, 0x5d, 0x5d, A_IGNORE, S_OSC },
+	{ S_ESCAPE, 0x5e, 0x5f, A_IGNORE, S_SOS },
+
+	{ S_ESC_INTER, 0x00, 0x17, A_EXECUTE, S_STAY },
+	{ S_ESC_INTER, 0x19, 0x19, A_EXECUTE, S_STAY },
+	{ S_ESC_INTER, 0x1c, 0x1f, A_EXECUTE, S_STAY },
+	{ S_ESC_INTER, 0x20, 0x2f, A_COLLECT, S_STAY },
+	{ S_ESC_INTER, 0x30, 0x7e, A_ESC_DISPATCH, S_GROUND },
+
+	{ S_CSI_ENTRY, 0x00, 0x17, A_EXECUTE, S_STAY },
+	{ S_CSI_ENTRY, 0x19, 0x19, A_EXECUTE, S_STAY },
+	{ S_CSI_ENTRY, 0x1c, 0x1f, A_EXECUTE, S_STAY },
+	{ S_CSI_ENTRY, 0x20, 0x2f, A_COLLECT, S_CSI_INTER },
+	{ S_CSI_ENTRY, 0x30, 0x3b, A_PARAM, S_CSI_PARAM },
+	{ S_CSI_ENTRY, 0x3c, 0x3f, A_COLLECT, S_CSI_PARAM },
+	{ S_CSI_ENTRY, 0x40, 0x7e, A_CSI_DISPATCH, S_GROUND },
+
+	{ S_CSI_PARAM, 0x00, 0x17, A_EXECUTE, S_STAY },
+	{ S_CSI_PARAM, 0x19, 0x19, A_EXECUTE, S_STAY },
+	{ S_CSI_PARAM, 0x1c, 0x1f, A_EXECUTE, S_STAY },
+	{ S_CSI_PARAM, 0x20, 0x2f, A_COLLECT, S_CSI_INTER },
+	{ S_CSI_PARAM, 0x30, 0x3b, A_PARAM, S_STAY },
+	{ S_CSI_PARAM, 0x3c, 0x3f, A_IGNORE, S_CSI_IGNORE },
+	{ S_CSI_PARAM, 0x40, 0x7e, A_CSI_DISPATCH, S_GROUND },
+
+	{ S_CSI_INTER, 0x00, 0x17, A_EXECUTE, S_STAY },
+	{ S_CSI_INTER, 0x19, 0x19, A_EXECUTE, S_STAY },
+	{ S_CSI_INTER, 0x1c, 0x1f, A_EXECUTE, S_STAY },
+	{ S_CSI_INTER, 0x20, 0x2f, A_COLLECT, S_STAY },
+	{ S_CSI_INTER, 0x30, 0x3f, A_IGNORE, S_CSI_IGNORE },
+	{ S_CSI_INTER, 0x40, 0x7e, A_CSI_DISPATCH, S_GROUND },
+
+	{ S_CSI_IGNORE, 0x00, 0x17, A_EXECUTE, S_STAY },
+	{ S_CSI_IGNORE, 0x19, 0x19, A_EXECUTE, S_STAY },
+	{ S_CSI_IGNORE, 0x1c, 0x1f, A_EXECUTE, S_STAY },
+	{ S_CSI_IGNORE, 0x40, 0x7e, A_IGNORE, S_GROUND },
+
+	{ S_DCS_ENTRY, 0x20, 0x2f, A_COLLECT, S_DCS_INTER },
+	{ S_DCS_ENTRY, 0x30, 0x3b, A_PARAM, S_DCS_PARAM },
+	{ S_DCS_ENTRY, 0x3c, 0x3f, A_COLLECT, S_DCS_PARAM },
+	{ S_DCS_ENTRY, 0x40, 0x7e, A_IGNORE, S_DCS_PASS },
+
+	{ S_DCS_PARAM, 0x20, 0x2f, A_COLLECT, S_DCS_INTER },
+	{ S_DCS_PARAM, 0x30, 0x3b, A_PARAM, S_STAY },
+	{ S_DCS_PARAM, 0x3c, 0x3f, A_IGNORE, S_DCS_IGNORE },
+	{ S_DCS_PARAM, 0x40, 0x7e, A_IGNORE, S_DCS_PASS },
+
+	{ S_DCS_INTER, 0x20, 0x2f, A_COLLECT, S_STAY },
+	{ S_DCS_INTER, 0x30, 0x3f, A_IGNORE, S_DCS_IGNORE },
+	{ S_DCS_INTER, 0x40, 0x7e, A_IGNORE, S_DCS_PASS },
+
+	{ S_DCS_PASS, 0x00, 0x17, A_PUT, S_STAY },
+	{ S_DCS_PASS, 0x19, 0x19, A_PUT, S_STAY },
+	{ S_DCS_PASS, 0x1c, 0x7e, A_PUT, S_STAY },
+
+	{ S_OSC, 0x07, 0x07, A_OSC_BEL, S_GROUND },
+	{ S_OSC, 0x20, 0x7f, A_OSC_PUT, S_STAY },
+
+	/* anywhere */
+	{ ANY, 0x18, 0x18, A_EXECUTE, S_GROUND },
+	{ ANY, 0x1a, 0x1a, A_EXECUTE, S_GROUND },
+	{ ANY, 0x1b, 0x1b, A_IGNORE, S_ESCAPE },
+	{ ANY, 0x80, 0x8f, A_EXECUTE, S_GROUND },
+	{ ANY, 0x90, 0x90, A_IGNORE, S_DCS_ENTRY },
+	{ ANY, 0x91, 0x97, A_EXECUTE, S_GROUND },
+	{ ANY, 0x98, 0x98, A_IGNORE, S_SOS },
+	{ ANY, 0x99, 0x9a, A_EXECUTE, S_GROUND },
+	{ ANY, 0x9b, 0x9b, A_IGNORE, S_CSI_ENTRY },
+	{ ANY, 0x9c, 0x9c, A_IGNORE, S_GROUND },
+	{ ANY, 0x9d, 0x9d, A_IGNORE, S_OSC },
+	{ ANY, 0x9e, 0x9f, A_IGNORE, S_SOS },
+};
+
+static void build_table(struct parser *p)
+{
+	for (int s = 0; s < S_COUNT; s++)
+		memset(p->table[s], A_IGNORE << 4 | S_STAY, sizeof(p->table[s]));
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < sizeof(transitions) / sizeof(transitions[0]); i++) {
+			const struct transition *t = &transitions[i];
+
+			if ((t->state == ANY) != (pass == 1))
+				continue;
+			for (int s = 0; s < S_COUNT; s++) {
+				if (t->state != ANY && t->state != s)
+					continue;
+				for (int c = t->first; c <= t->last; c++)
+					p->table[s][c] = (uint8_t)(t->action << 4 | t->next);
+			}
+		}
+	}
+}
+
+void parser_reset(struct parser *p)
+{
+	p->state = S_GROUND;
+	p->u_need = 0;
+	p->nprint = 0;
+	p->osc_len = 0;
+	p->osc_overflow = 0;
+	p->osc_await_st = 0;
+	memset(&p->seq, 0, sizeof(p->seq));
+}
+
+void parser_init(struct parser *p, const struct parser_callbacks *cb, void *user)
+{
+	memset(p, 0, sizeof(*p));
+	p->cb = cb;
+	p->user = user;
+	build_table(p);
+	parser_reset(p);
+}
+
+static void flush_print(struct parser *p)
+{
+	if (p->nprint) {
+		p->cb->print(p->print, p->nprint, p->user);
+		p->nprint = 0;
+	}
+}
+
+static void clear_seq(struct parser *p)
+{
+	p->seq.prefix = 0;
+	p->seq.ninter = 0;
+	p->seq.final = 0;
+	p->seq.nparams = 0;
+	p->seq_bad = 0;
+	p->param_started = 0;
+}
+
+static void collect(struct parser *p, uint32_t c)
+{
+	if ((p->state == S_CSI_ENTRY || p->state == S_DCS_ENTRY) && c >= 0x3c) {
+		p->seq.prefix = (uint8_t)c;
+		return;
+	}
+	if (p->seq.ninter < PARSER_MAX_INTER)
+		p->seq.inter[p->seq.ninter++] = (uint8_t)c;
+	else
+		p->seq_bad = 1;
+}
+
+/* Open a new parameter slot, or note that further ones are dropped. */
+static void param_open(struct parser *p, int sub)
+{
+	struct parser_seq *s = &p->seq;
+
+	if (s->nparams < PARSER_MAX_PARAMS) {
+		s->params[s->nparams] = -1;
+		s->sub[s->nparams] = (uint8_t)sub;
+		s->nparams++;
+		p->param_started = 1;
+	} else {
+		p->param_started = 2; /* dropping */
+	}
+}
+
+static void param(struct parser *p, uint32_t c)
+{
+	struct parser_seq *s = &p->seq;
+
+	if (!p->param_started)
+		param_open(p, 0);
+	if (c == ';' || c == ':') {
+		param_open(p, c == ':');
+		return;
+	}
+	if (p->param_started == 2)
+		return;
+	int32_t v = s->params[s->nparams - 1];
+	v = (v < 0 ? 0 : v) * 10 + (int32_t)(c - '0');
+	s->params[s->nparams - 1] = v > PARSER_PARAM_MAX ? PARSER_PARAM_MAX : v;
+}
+
+static void osc_put_byte(struct parser *p, char b)
+{
+	if (p->osc_len < PARSER_OSC_MAX)
+		p->osc[p->osc_len++] = b;
+	else
+		p->osc_overflow = 1;
+}
+
+/* Linux palette sequences have a fixed length and no terminator. */
+static int osc_linux_complete(const struct parser *p)
+{
+	return (p->osc[0] == 'P' && p->osc_len == 8) ||
+	       (p->osc[0] == 'R' && p->osc_len == 1);
+}
+
+static void osc_put(struct parser *p, uint32_t c)
+{
+	if (c < 0x80) {
+		osc_put_byte(p, (char)c);
+	} else if (c < 0x800) {
+		osc_put_byte(p, (char)(0xc0 | c >> 6));
+		osc_put_byte(p, (char)(0x80 | (c & 0x3f)));
+	} else if (c < 0x10000) {
+		osc_put_byte(p, (char)(0xe0 | c >> 12));
+		osc_put_byte(p, (char)(0x80 | ((c >> 6) & 0x3f)));
+		osc_put_byte(p, (char)(0x80 | (c & 0x3f)));
+	} else {
+		osc_put_byte(p, (char)(0xf0 | c >> 18));
+		osc_put_byte(p, (char)(0x80 | ((c >> 12) & 0x3f)));
+		osc_put_byte(p, (char)(0x80 | ((c >> 6) & 0x3f)));
+		osc_put_byte(p, (char)(0x80 | (c & 0x3f)));
+	}
+}
+
+static void osc_dispatch(struct parser *p)
+{
+	flush_print(p);
+	if (!p->osc_overflow) {
+		p->osc[p->osc_len] = '\0';
+		p->cb->osc(p->osc, p->osc_len, p->user);
+	}
+	p->osc_len = 0;
+	p->osc_overflow = 0;
+}
+
+static void enter_state(struct parser *p, uint8_t next, uint32_t c)
+{
+	uint8_t prev = p->state;
+
+	if (prev == S_OSC) {
+		/* An ESC may be the start of ST; anything else abandons it. */
+		if (c == 0x9c)
+			osc_dispatch(p);
+		else if (c == 0x1b)
+			p->osc_await_st = 1;
+		else
+			p->osc_len = p->osc_overflow = 0;
+	}
+	p->state = next;
+	switch (next) {
+	case S_ESCAPE:
+	case S_CSI_ENTRY:
+	case S_DCS_ENTRY:
+		clear_seq(p);
+		break;
+	case S_OSC:
+		p->osc_len = 0;
+		p->osc_overflow = 0;
+		break;
+	default:
+		break;
+	}
+}
+
+static void esc_dispatch(struct parser *p, uint32_t c)
+{
+	p->seq.final = (uint8_t)c;
+	if (!p->seq_bad)
+		p->cb->esc(&p->seq, p->user);
+}
+
+static void do_action(struct parser *p, uint8_t action, uint32_t c)
+{
+	switch (action) {
+	case A_PRINT:
+		if (p->nprint == PARSER_PRINT_BATCH)
+			flush_print(p);
+		p->print[p->nprint++] = c;
+		return;
+	case A_EXECUTE:
+		flush_print(p);
+		p->cb->execute(c, p->user);
+		return;
+	case A_COLLECT:
+		collect(p, c);
+		return;
+	case A_PARAM:
+		param(p, c);
+		return;
+	case A_ESC_DISPATCH:
+		flush_print(p);
+		esc_dispatch(p, c);
+		return;
+	case A_CSI_DISPATCH:
+		flush_print(p);
+		p->seq.final = (uint8_t)c;
+		if (!p->seq_bad)
+			p->cb->csi(&p->seq, p->user);
+		return;
+	case A_OSC_PUT:
+		osc_put(p, c);
+		if (osc_linux_complete(p)) {
+			osc_dispatch(p);
+			p->state = S_GROUND;
+		}
+		return;
+	case A_OSC_BEL:
+		osc_dispatch(p);
+		return;
+	default:
+		return;
+	}
+}
+
+static void process(struct parser *p, uint32_t c)
+{
+	uint8_t action, next;
+
+	if (p->osc_await_st) {
+		/* The code point after an ESC that interrupted an OSC string. */
+		p->osc_await_st = 0;
+		if (p->state == S_ESCAPE && c == '\\') {
+			osc_dispatch(p);
+			p->state = S_GROUND;
+			return;
+		}
+		p->osc_len = 0;
+		p->osc_overflow = 0;
+	}
+	if (c < 0xa0) {
+		uint8_t e = p->table[p->state][c];
+
+		action = e >> 4;
+		next = e & 0xf;
+	} else {
+		next = S_STAY;
+		if (p->state == S_GROUND)
+			action = A_PRINT;
+		else if (p->state == S_OSC)
+			action = A_OSC_PUT;
+		else
+			action = A_IGNORE;
+	}
+	do_action(p, action, c);
+	if (next != S_STAY)
+		enter_state(p, next, c);
+}
+
+/* Feed one byte to the UTF-8 decoder; complete code points go to process(). */
+static void decode(struct parser *p, uint8_t b)
+{
+	if (p->u_need) {
+		if (b >= p->u_lo && b <= p->u_hi) {
+			p->u_cp = p->u_cp << 6 | (b & 0x3f);
+			p->u_lo = 0x80;
+			p->u_hi = 0xbf;
+			if (--p->u_need == 0)
+				process(p, p->u_cp);
+			return;
+		}
+		/* The sequence broke off: one U+FFFD, then this byte afresh. */
+		p->u_need = 0;
+		process(p, 0xfffd);
+	}
+	if (b < 0x80) {
+		process(p, b);
+		return;
+	}
+	p->u_lo = 0x80;
+	p->u_hi = 0xbf;
+	if (b >= 0xc2 && b <= 0xdf) {
+		p->u_need = 1;
+		p->u_cp = b & 0x1f;
+	} else if (b >= 0xe0 && b <= 0xef) {
+		p->u_need = 2;
+		p->u_cp = b & 0x0f;
+		if (b == 0xe0)
+			p->u_lo = 0xa0; /* overlong */
+		else if (b == 0xed)
+			p->u_hi = 0x9f; /* surrogates */
+	} else if (b >= 0xf0 && b <= 0xf4) {
+		p->u_need = 3;
+		p->u_cp = b & 0x07;
+		if (b == 0xf0)
+			p->u_lo = 0x90; /* overlong */
+		else if (b == 0xf4)
+			p->u_hi = 0x8f; /* > U+10FFFF */
+	} else {
+		process(p, 0xfffd); /* stray continuation, C0/C1 lead, F5-FF */
+	}
+}
+
+void parser_write(struct parser *p, const uint8_t *buf, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		if (p->state == S_GROUND && p->u_need == 0 &&
+		    buf[i] >= 0x20 && buf[i] < 0x7f) {
+			size_t j = i + 1;
+
+			while (j < len && buf[j] >= 0x20 && buf[j] < 0x7f)
+				j++;
+			flush_print(p);
+			p->cb->print_ascii(buf + i, j - i, p->user);
+			i = j;
+			continue;
+		}
+		decode(p, buf[i++]);
+	}
+	flush_print(p);
+}

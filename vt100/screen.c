@@ -1,0 +1,629 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Screen state: cells, cursor, scroll region, the alternate screen and
+ * damage.  Behaviour follows xterm where terminals disagree:
+ * - background-colour-erase: erased and vacated cells take the current
+ *   background and nothing else;
+ * - a wide character that does not fit in the last column wraps first
+ *   (autowrap on) and leaves that column as it was;
+ * - overwriting or erasing either half of a wide character erases both;
+ * - lines scrolled off the top of the main screen while the scroll
+ *   region's top is the first row go to the scrollback.
+ *
+ * Scrolling moves row structures, never cells, so a scroll costs O(rows)
+ * pointer moves plus clearing the new line.  Damage is kept per row as a
+ * span that moves with its row, and scrolls are recorded as one pending
+ * event so a renderer can copy pixels instead of repainting.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vt_internal.h"
+#include "width.h"
+
+static inline struct row *row_at(struct vt *vt, int r)
+{
+	return &vt->grid[vt->active].rows[r];
+}
+
+struct vt_cell screen_blank(const struct vt *vt)
+{
+	struct vt_cell c = { .bg = vt->pen.bg, .width = 1 };
+
+	return c;
+}
+
+static void fill_blank(struct vt_cell *cells, int n, struct vt_cell blank)
+{
+	for (int i = 0; i < n; i++)
+		cells[i] = blank;
+}
+
+int screen_alloc_grid(struct grid *g, int rows, int cols)
+{
+	struct vt_cell blank = { .width = 1 };
+
+	g->rows = calloc((size_t)rows, sizeof(*g->rows));
+	if (!g->rows)
+		return -ENOMEM;
+	for (int r = 0; r < rows; r++) {
+		g->rows[r].cells = malloc((size_t)cols * sizeof(struct vt_cell));
+		if (!g->rows[r].cells) {
+			screen_free_grid(g, r);
+			return -ENOMEM;
+		}
+		fill_blank(g->rows[r].cells, cols, blank);
+	}
+	return 0;
+}
+
+void screen_free_grid(struct grid *g, int rows)
+{
+	if (!g->rows)
+		return;
+	for (int r = 0; r < rows; r++)
+		free(g->rows[r].cells);
+	free(g->rows);
+	g->rows = NULL;
+}
+
+/* ---- damage ---- */
+
+void screen_damage_row(struct vt *vt, int r, int start, int end)
+{
+	struct row *row = row_at(vt, r);
+
+	if (vt->all_dirty || start >= end)
+		return;
+	if (row->dirty_start >= row->dirty_end) {
+		row->dirty_start = (uint16_t)start;
+		row->dirty_end = (uint16_t)end;
+		return;
+	}
+	if (start < row->dirty_start)
+		row->dirty_start = (uint16_t)start;
+	if (end > row->dirty_end)
+		row->dirty_end = (uint16_t)end;
+}
+
+void screen_damage_all(struct vt *vt)
+{
+	vt->all_dirty = true;
+	vt->scroll.count = 0;
+}
+
+static void damage_rows(struct vt *vt, int top, int bottom)
+{
+	for (int r = top; r < bottom; r++)
+		screen_damage_row(vt, r, 0, vt->cols);
+}
+
+/* Record a scroll of rows [top, bottom) by count (up if positive). */
+static void note_scroll(struct vt *vt, int top, int bottom, int count)
+{
+	struct pending_scroll *ps = &vt->scroll;
+
+	if (vt->all_dirty)
+		return;
+	if (ps->count == 0) {
+		ps->top = top;
+		ps->bottom = bottom;
+		ps->count = count;
+	} else if (ps->top == top && ps->bottom == bottom &&
+		   (ps->count > 0) == (count > 0)) {
+		ps->count += count;
+	} else {
+		/*
+		 * Only one scroll can be reported: repaint this region in
+		 * full, which is right whatever the earlier scroll did.
+		 */
+		damage_rows(vt, top, bottom);
+		return;
+	}
+	if (abs(ps->count) >= ps->bottom - ps->top) {
+		damage_rows(vt, ps->top, ps->bottom);
+		ps->count = 0;
+	}
+}
+
+/* ---- wide characters ---- */
+
+/* If (r, c) is half of a wide character, erase both halves. */
+static void unwide(struct vt *vt, int r, int c)
+{
+	struct vt_cell *cells = row_at(vt, r)->cells;
+	int head;
+
+	if (c < 0 || c >= vt->cols)
+		return;
+	if (cells[c].width == 0 && c > 0)
+		head = c - 1;
+	else if (cells[c].width == 2 && c + 1 < vt->cols)
+		head = c;
+	else
+		return;
+	for (int i = head; i < head + 2; i++) {
+		struct vt_cell blank = { .bg = cells[i].bg, .width = 1 };
+
+		cells[i] = blank;
+	}
+	screen_damage_row(vt, r, head, head + 2);
+}
+
+/* ---- printing ---- */
+
+/* DEC Special Graphics for 0x60..0x7e, as xterm shows them in Unicode. */
+static const uint16_t dec_graphics[31] = {
+	0x25c6, 0x2592, 0x2409, 0x240c, 0x240d, 0x240a, 0x00b0, 0x00b1,
+	0x2424, 0x240b, 0x2518, 0x2510, 0x250c, 0x2514, 0x253c, 0x23ba,
+	0x23bb, 0x2500, 0x23bc, 0x23bd, 0x251c, 0x2524, 0x2534, 0x252c,
+	0x2502, 0x2264, 0x2265, 0x03c0, 0x2260, 0x00a3, 0x00b7,
+};
+
+static uint32_t map_charset(const struct vt *vt, uint32_t cp)
+{
+	switch (vt->charset[vt->gl]) {
+	case '0':
+		if (cp >= 0x60 && cp <= 0x7e)
+			return dec_graphics[cp - 0x60];
+		return cp;
+	case 'A':
+		return cp == '#' ? 0xa3 : cp;
+	default:
+		return cp;
+	}
+}
+
+static void do_wrap(struct vt *vt)
+{
+	row_at(vt, vt->row)->wrapped = true;
+	vt->col = 0;
+	vt->pending_wrap = false;
+	screen_index(vt);
+}
+
+/* Attach a zero-width code point to the character before the cursor. */
+static void combine(struct vt *vt, uint32_t cp)
+{
+	int c = vt->pending_wrap ? vt->col : vt->col - 1;
+	struct vt_cell *cells = row_at(vt, vt->row)->cells;
+
+	if (c < 0)
+		return;
+	if (cells[c].width == 0 && c > 0)
+		c--;
+	if (cells[c].ch == 0)
+		return;
+	for (int i = 0; i < VT_MAX_COMBINING; i++) {
+		if (cells[c].comb[i] == 0) {
+			cells[c].comb[i] = cp;
+			screen_damage_row(vt, vt->row, c, c + cells[c].width);
+			return;
+		}
+	}
+}
+
+/* Shift cells right from the cursor by n, dropping what falls off. */
+static void shift_right(struct vt *vt, int n)
+{
+	struct row *row = row_at(vt, vt->row);
+	int col = vt->col, cols = vt->cols;
+
+	if (n > cols - col)
+		n = cols - col;
+	unwide(vt, vt->row, col);
+	if (row->cells[cols - n].width == 0)
+		unwide(vt, vt->row, cols - n);
+	memmove(row->cells + col + n, row->cells + col,
+		(size_t)(cols - col - n) * sizeof(struct vt_cell));
+	fill_blank(row->cells + col, n, screen_blank(vt));
+	screen_damage_row(vt, vt->row, col, cols);
+}
+
+static void put_char(struct vt *vt, uint32_t cp)
+{
+	int w;
+
+	if (cp < 0x80)
+		cp = map_charset(vt, cp);
+	w = width_of(cp);
+	if (w < 0) {
+		cp = 0xfffd;
+		w = 1;
+	}
+	if (w == 0) {
+		combine(vt, cp);
+		return;
+	}
+	if (w > vt->cols)
+		return; /* a wide character can never fit on a 1-column screen */
+	if (vt->pending_wrap && vt->autowrap)
+		do_wrap(vt);
+	if (vt->col + w > vt->cols) {
+		if (vt->autowrap)
+			do_wrap(vt);
+		else
+			vt->col = vt->cols - w;
+	}
+	if (vt->insert)
+		shift_right(vt, w);
+
+	struct vt_cell *cells = row_at(vt, vt->row)->cells + vt->col;
+	struct vt_cell cell = { .ch = cp, .fg = vt->pen.fg, .bg = vt->pen.bg,
+				.attrs = vt->pen.attrs, .width = (uint8_t)w };
+
+	unwide(vt, vt->row, vt->col);
+	if (w == 2)
+		unwide(vt, vt->row, vt->col + 1);
+	cells[0] = cell;
+	if (w == 2) {
+		cell.ch = 0;
+		cell.width = 0;
+		cells[1] = cell;
+	}
+	screen_damage_row(vt, vt->row, vt->col, vt->col + w);
+	vt->last_char = cp;
+	vt->col += w;
+	if (vt->col >= vt->cols) {
+		vt->col = vt->cols - 1;
+		vt->pending_wrap = vt->autowrap;
+	}
+}
+
+void screen_print(struct vt *vt, const uint32_t *cp, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		put_char(vt, cp[i]);
+}
+
+/*
+ * The hot path: plain ASCII with autowrap, no insert mode and no national
+ * or graphics set in GL writes whole runs of cells at once.
+ */
+void screen_print_ascii(struct vt *vt, const uint8_t *s, size_t n)
+{
+	if (!vt->autowrap || vt->insert || vt->charset[vt->gl] != 'B') {
+		for (size_t i = 0; i < n; i++)
+			put_char(vt, s[i]);
+		return;
+	}
+	while (n) {
+		if (vt->pending_wrap)
+			do_wrap(vt);
+
+		struct vt_cell *cells = row_at(vt, vt->row)->cells;
+		int col = vt->col;
+		int k = vt->cols - col;
+
+		if ((size_t)k > n)
+			k = (int)n;
+		if (cells[col].width != 1)
+			unwide(vt, vt->row, col);
+		if (cells[col + k - 1].width != 1)
+			unwide(vt, vt->row, col + k - 1);
+
+		struct vt_cell cell = { .fg = vt->pen.fg, .bg = vt->pen.bg,
+					.attrs = vt->pen.attrs, .width = 1 };
+
+		for (int i = 0; i < k; i++) {
+			cell.ch = s[i];
+			cells[col + i] = cell;
+		}
+		screen_damage_row(vt, vt->row, col, col + k);
+		vt->last_char = s[k - 1];
+		s += k;
+		n -= (size_t)k;
+		col += k;
+		if (col >= vt->cols) {
+			vt->col = vt->cols - 1;
+			vt->pending_wrap = true;
+		} else {
+			vt->col = col;
+		}
+	}
+}
+
+/* ---- erasing ---- */
+
+void screen_erase_cells(struct vt *vt, int r, int start, int end)
+{
+	if (start < 0)
+		start = 0;
+	if (end > vt->cols)
+		end = vt->cols;
+	if (start >= end)
+		return;
+	unwide(vt, r, start);
+	unwide(vt, r, end - 1);
+	fill_blank(row_at(vt, r)->cells + start, end - start, screen_blank(vt));
+	screen_damage_row(vt, r, start, end);
+}
+
+void screen_erase_rows(struct vt *vt, int start, int end)
+{
+	for (int r = start; r < end; r++) {
+		fill_blank(row_at(vt, r)->cells, vt->cols, screen_blank(vt));
+		row_at(vt, r)->wrapped = false;
+		screen_damage_row(vt, r, 0, vt->cols);
+	}
+}
+
+/* ---- scrolling ---- */
+
+/* Rotate rows [top, bottom) up by n (0 < n < bottom - top) by reversals. */
+static void reverse_rows(struct row *rows, int a, int b)
+{
+	for (b--; a < b; a++, b--) {
+		struct row t = rows[a];
+
+		rows[a] = rows[b];
+		rows[b] = t;
+	}
+}
+
+static void rotate_up(struct row *rows, int top, int bottom, int n)
+{
+	if (n == 1) {
+		struct row t = rows[top];
+
+		memmove(rows + top, rows + top + 1, (size_t)(bottom - top - 1) * sizeof(*rows));
+		rows[bottom - 1] = t;
+		return;
+	}
+	reverse_rows(rows, top, top + n);
+	reverse_rows(rows, top + n, bottom);
+	reverse_rows(rows, top, bottom);
+}
+
+static void clear_moved_rows(struct vt *vt, int start, int end)
+{
+	struct vt_cell blank = screen_blank(vt);
+
+	for (int r = start; r < end; r++) {
+		struct row *row = row_at(vt, r);
+
+		fill_blank(row->cells, vt->cols, blank);
+		row->wrapped = false;
+		row->dirty_start = 0;
+		row->dirty_end = (uint16_t)vt->cols;
+	}
+}
+
+static void scroll_region_up(struct vt *vt, int top, int bottom, int n, bool save)
+{
+	struct row *rows = vt->grid[vt->active].rows;
+
+	if (n <= 0 || top >= bottom)
+		return;
+	if (n > bottom - top)
+		n = bottom - top;
+	if (save && vt->active == 0 && top == 0 && vt->sb.cap > 0) {
+		for (int i = 0; i < n; i++)
+			scrollback_push(&vt->sb, rows[top + i].cells, vt->cols,
+					rows[top + i].wrapped);
+	}
+	if (n < bottom - top)
+		rotate_up(rows, top, bottom, n);
+	clear_moved_rows(vt, bottom - n, bottom);
+	note_scroll(vt, top, bottom, n);
+}
+
+void screen_scroll_up(struct vt *vt, int top, int bottom, int n)
+{
+	scroll_region_up(vt, top, bottom, n, true);
+}
+
+void screen_scroll_down(struct vt *vt, int top, int bottom, int n)
+{
+	struct row *rows = vt->grid[vt->active].rows;
+
+	if (n <= 0 || top >= bottom)
+		return;
+	if (n > bottom - top)
+		n = bottom - top;
+	if (n < bottom - top)
+		rotate_up(rows, top, bottom, bottom - top - n);
+	clear_moved_rows(vt, top, top + n);
+	note_scroll(vt, top, bottom, -n);
+}
+
+/* IL and DL act from the cursor row within the scroll region. */
+void screen_insert_lines(struct vt *vt, int n)
+{
+	if (vt->row < vt->top || vt->row >= vt->bottom)
+		return;
+	screen_scroll_down(vt, vt->row, vt->bottom, n);
+	vt->col = 0;
+	vt->pending_wrap = false;
+}
+
+void screen_delete_lines(struct vt *vt, int n)
+{
+	if (vt->row < vt->top || vt->row >= vt->bottom)
+		return;
+	scroll_region_up(vt, vt->row, vt->bottom, n, false);
+	vt->col = 0;
+	vt->pending_wrap = false;
+}
+
+void screen_index(struct vt *vt)
+{
+	if (vt->row == vt->bottom - 1)
+		screen_scroll_up(vt, vt->top, vt->bottom, 1);
+	else if (vt->row < vt->rows - 1)
+		vt->row++;
+}
+
+void screen_reverse_index(struct vt *vt)
+{
+	vt->pending_wrap = false;
+	if (vt->row == vt->top)
+		screen_scroll_down(vt, vt->top, vt->bottom, 1);
+	else if (vt->row > 0)
+		vt->row--;
+}
+
+void screen_linefeed(struct vt *vt)
+{
+	vt->pending_wrap = false;
+	screen_index(vt);
+	if (vt->modes.newline)
+		vt->col = 0;
+}
+
+/* ---- cells within a line ---- */
+
+void screen_insert_cells(struct vt *vt, int n)
+{
+	vt->pending_wrap = false;
+	if (n > 0)
+		shift_right(vt, n);
+}
+
+void screen_delete_cells(struct vt *vt, int n)
+{
+	struct row *row = row_at(vt, vt->row);
+	int col = vt->col, cols = vt->cols;
+
+	vt->pending_wrap = false;
+	if (n <= 0)
+		return;
+	if (n > cols - col)
+		n = cols - col;
+	unwide(vt, vt->row, col);
+	if (col + n < cols)
+		unwide(vt, vt->row, col + n);
+	memmove(row->cells + col, row->cells + col + n,
+		(size_t)(cols - col - n) * sizeof(struct vt_cell));
+	fill_blank(row->cells + cols - n, n, screen_blank(vt));
+	screen_damage_row(vt, vt->row, col, cols);
+}
+
+/* ---- cursor ---- */
+
+void screen_set_cursor(struct vt *vt, int r, int c)
+{
+	vt->row = r < 0 ? 0 : r >= vt->rows ? vt->rows - 1 : r;
+	vt->col = c < 0 ? 0 : c >= vt->cols ? vt->cols - 1 : c;
+	vt->pending_wrap = false;
+}
+
+void screen_tab(struct vt *vt, int n)
+{
+	int c = vt->col;
+
+	while (n-- > 0 && c < vt->cols - 1) {
+		c++;
+		while (c < vt->cols - 1 && !vt->tabs[c])
+			c++;
+	}
+	if (c != vt->col) {
+		vt->col = c;
+		vt->pending_wrap = false;
+	}
+}
+
+void screen_backtab(struct vt *vt, int n)
+{
+	int c = vt->col;
+
+	while (n-- > 0 && c > 0) {
+		c--;
+		while (c > 0 && !vt->tabs[c])
+			c--;
+	}
+	vt->col = c;
+	vt->pending_wrap = false;
+}
+
+void screen_save_cursor(struct vt *vt)
+{
+	struct saved_cursor *s = &vt->grid[vt->active].saved;
+
+	s->row = vt->row;
+	s->col = vt->col;
+	s->pending_wrap = vt->pending_wrap;
+	s->origin = vt->origin;
+	s->pen = vt->pen;
+	memcpy(s->charset, vt->charset, sizeof(s->charset));
+	s->gl = vt->gl;
+}
+
+void screen_restore_cursor(struct vt *vt)
+{
+	const struct saved_cursor *s = &vt->grid[vt->active].saved;
+
+	screen_set_cursor(vt, s->row, s->col);
+	vt->pending_wrap = s->pending_wrap && vt->col == vt->cols - 1;
+	vt->origin = s->origin;
+	vt->pen = s->pen;
+	memcpy(vt->charset, s->charset, sizeof(vt->charset));
+	vt->gl = s->gl & 3;
+}
+
+static void reset_saved(struct saved_cursor *s)
+{
+	memset(s, 0, sizeof(*s));
+	memset(s->charset, 'B', sizeof(s->charset));
+}
+
+/* ---- whole screen ---- */
+
+void screen_alignment(struct vt *vt)
+{
+	struct vt_cell e = { .ch = 'E', .width = 1 };
+
+	vt->top = 0;
+	vt->bottom = vt->rows;
+	vt->origin = false;
+	for (int r = 0; r < vt->rows; r++) {
+		fill_blank(row_at(vt, r)->cells, vt->cols, e);
+		row_at(vt, r)->wrapped = false;
+	}
+	screen_damage_all(vt);
+	screen_set_cursor(vt, 0, 0);
+}
+
+void screen_set_alt(struct vt *vt, bool alt, bool clear)
+{
+	int want = alt ? 1 : 0;
+
+	if (vt->active != want) {
+		vt->active = want;
+		vt->modes.alt_screen = alt;
+		screen_damage_all(vt);
+	}
+	if (clear)
+		screen_erase_rows(vt, 0, vt->rows);
+}
+
+void screen_clear_scrollback(struct vt *vt)
+{
+	scrollback_clear(&vt->sb);
+}
+
+void screen_reset(struct vt *vt)
+{
+	vt->pen = (struct pen){ 0 };
+	for (int g = 1; g >= 0; g--) {
+		vt->active = g;
+		screen_erase_rows(vt, 0, vt->rows);
+		reset_saved(&vt->grid[g].saved);
+	}
+	vt->modes.alt_screen = false;
+	vt->row = vt->col = 0;
+	vt->pending_wrap = false;
+	memset(vt->charset, 'B', sizeof(vt->charset));
+	vt->gl = 0;
+	vt->top = 0;
+	vt->bottom = vt->rows;
+	for (int c = 0; c < vt->cols; c++)
+		vt->tabs[c] = c % 8 == 0 && c > 0;
+	vt->autowrap = true;
+	vt->origin = false;
+	vt->insert = false;
+	vt->last_char = 0;
+	modes_reset(vt);
+	screen_damage_all(vt);
+}

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * SGR -- select graphic rendition.  Colours in both forms: the common
+ * 38;5;N / 38;2;R;G;B (parameters) and ISO 8613-6 38:5:N / 38:2:CS:R:G:B
+ * (sub-parameters, with or without the colour space id).  Bold never
+ * changes the colour.  Unknown parameters are skipped with their
+ * sub-parameters.
+ */
+#include "vt_internal.h"
+
+/* The sub-parameters following params[i]: how many. */
+static int subs_after(const struct parser_seq *s, int i)
+{
+	int n = 0;
+
+	while (i + 1 + n < s->nparams && s->sub[i + 1 + n])
+		n++;
+	return n;
+}
+
+static uint32_t byte_of(int32_t v)
+{
+	return v < 0 ? 0 : v > 255 ? 255 : (uint32_t)v;
+}
+
+/*
+ * An extended colour starting at params[i] (the 38, 48 or 58).  Sets *out
+ * if the colour is well formed and returns how many parameters it used
+ * beyond params[i].
+ */
+static int ext_color(const struct parser_seq *s, int i, uint32_t *out, bool *ok)
+{
+	int nsub = subs_after(s, i);
+	const int32_t *p = s->params + i + 1;
+
+	*ok = false;
+	if (nsub > 0) { /* colon form: everything is in the sub-parameters */
+		if (p[0] == 5 && nsub >= 2 && p[1] >= 0) {
+			*out = VT_COLOR_INDEX(byte_of(p[1]));
+			*ok = p[1] <= 255;
+		} else if (p[0] == 2 && nsub >= 4) {
+			int o = nsub >= 5 ? 2 : 1; /* skip the colour space id */
+
+			*out = VT_COLOR_RGB(byte_of(p[o]), byte_of(p[o + 1]), byte_of(p[o + 2]));
+			*ok = true;
+		}
+		return nsub;
+	}
+	int rest = s->nparams - i - 1;
+
+	if (rest >= 2 && p[0] == 5) {
+		*out = VT_COLOR_INDEX(byte_of(p[1]));
+		*ok = p[1] >= 0 && p[1] <= 255;
+		return 2;
+	}
+	if (rest >= 4 && p[0] == 2) {
+		*out = VT_COLOR_RGB(byte_of(p[1]), byte_of(p[2]), byte_of(p[3]));
+		*ok = true;
+		return 4;
+	}
+	return rest; /* malformed: the rest of the sequence is unusable */
+}
+
+void sgr_apply(struct vt *vt, const struct parser_seq *s)
+{
+	struct pen *pen = &vt->pen;
+	int n = s->nparams ? s->nparams : 1;
+
+	for (int i = 0; i < n; i++) {
+		int v = s->nparams ? s->params[i] : 0;
+		uint32_t color;
+		bool ok;
+
+		if (v < 0)
+			v = 0;
+		if (i > 0 && s->sub[i])
+			continue; /* a sub-parameter of something we skipped */
+		if (v >= 30 && v <= 37) {
+			pen->fg = VT_COLOR_INDEX(v - 30);
+		} else if (v >= 40 && v <= 47) {
+			pen->bg = VT_COLOR_INDEX(v - 40);
+		} else if (v >= 90 && v <= 97) {
+			pen->fg = VT_COLOR_INDEX(v - 90 + 8);
+		} else if (v >= 100 && v <= 107) {
+			pen->bg = VT_COLOR_INDEX(v - 100 + 8);
+		} else if (v == 38 || v == 48 || v == 58) {
+			i += ext_color(s, i, &color, &ok);
+			if (ok && v == 38)
+				pen->fg = color;
+			else if (ok && v == 48)
+				pen->bg = color;
+		} else {
+			switch (v) {
+			case 0:
+				*pen = (struct pen){ 0 };
+				break;
+			case 1:
+				pen->attrs |= VT_ATTR_BOLD;
+				break;
+			case 2:
+				pen->attrs |= VT_ATTR_FAINT;
+				break;
+			case 3:
+				pen->attrs |= VT_ATTR_ITALIC;
+				break;
+			case 4: /* 4:0 is "no underline", 4:1..4:5 are styles */
+				if (subs_after(s, i) > 0 && s->params[i + 1] == 0)
+					pen->attrs &= (uint16_t)~VT_ATTR_UNDERLINE;
+				else
+					pen->attrs |= VT_ATTR_UNDERLINE;
+				break;
+			case 5:
+				pen->attrs |= VT_ATTR_BLINK;
+				break;
+			case 7:
+				pen->attrs |= VT_ATTR_REVERSE;
+				break;
+			case 8:
+				pen->attrs |= VT_ATTR_INVISIBLE;
+				break;
+			case 9:
+				pen->attrs |= VT_ATTR_STRIKE;
+				break;
+			case 21: /* doubly underlined */
+				pen->attrs |= VT_ATTR_UNDERLINE;
+				break;
+			case 22:
+				pen->attrs &= (uint16_t)~(VT_ATTR_BOLD | VT_ATTR_FAINT);
+				break;
+			case 23:
+				pen->attrs &= (uint16_t)~VT_ATTR_ITALIC;
+				break;
+			case 24:
+				pen->attrs &= (uint16_t)~VT_ATTR_UNDERLINE;
+				break;
+			case 25:
+				pen->attrs &= (uint16_t)~VT_ATTR_BLINK;
+				break;
+			case 27:
+				pen->attrs &= (uint16_t)~VT_ATTR_REVERSE;
+				break;
+			case 28:
+				pen->attrs &= (uint16_t)~VT_ATTR_INVISIBLE;
+				break;
+			case 29:
+				pen->attrs &= (uint16_t)~VT_ATTR_STRIKE;
+				break;
+			case 39:
+				pen->fg = VT_COLOR_DEFAULT;
+				break;
+			case 49:
+				pen->bg = VT_COLOR_DEFAULT;
+				break;
+			default:
+				break;
+			}
+		}
+	}
+}

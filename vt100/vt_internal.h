@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The body of struct vt and the functions the library's files share.
+ * Not installed; nothing outside vt100/ includes it (but the state tests).
+ */
+#ifndef VT100_VT_INTERNAL_H
+#define VT100_VT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "parser.h"
+#include "vt100.h"
+
+#define VT_TITLE_MAX 1024 /* bytes kept of an OSC title */
+
+/* The current rendition: what a printed or erased cell takes on. */
+struct pen {
+	uint32_t fg, bg;
+	uint16_t attrs;
+};
+
+/* One screen line.  Rows move as a whole when the screen scrolls. */
+struct row {
+	struct vt_cell *cells;
+	uint16_t dirty_start, dirty_end; /* damaged cells [start, end) */
+	bool wrapped;                    /* soft-wrapped into the next row */
+};
+
+/* What DECSC saves and DECRC restores. */
+struct saved_cursor {
+	int row, col;
+	bool pending_wrap;
+	bool origin;
+	struct pen pen;
+	uint8_t charset[4];
+	uint8_t gl;
+};
+
+/* A screen buffer: the main one or the alternate one. */
+struct grid {
+	struct row *rows;
+	struct saved_cursor saved;
+};
+
+struct sb_line {
+	struct vt_cell *cells; /* len cells; trailing blanks are not stored */
+	uint16_t len, alloc;
+	bool wrapped;
+};
+
+/* A ring of the lines that scrolled off the top of the main screen. */
+struct scrollback {
+	struct sb_line *lines;
+	int cap, head, count; /* oldest at head */
+};
+
+/* A scroll not yet reported through vt_damage_flush(). */
+struct pending_scroll {
+	int top, bottom, count; /* count 0: none */
+};
+
+struct vt {
+	int rows, cols;
+	struct grid grid[2]; /* 0: main, 1: alternate */
+	int active;
+
+	/* cursor */
+	int row, col;
+	bool pending_wrap; /* a char went into the last column; wrap is due */
+	struct pen pen;
+	uint8_t charset[4]; /* G0..G3: 'B' ASCII, '0' DEC graphics, 'A' UK */
+	uint8_t gl;         /* which of G0..G3 is invoked into GL */
+
+	int top, bottom; /* scroll region, rows [top, bottom) */
+	uint8_t *tabs;   /* cols entries: 1 at a tab stop */
+
+	bool autowrap;  /* DECAWM */
+	bool origin;    /* DECOM */
+	bool insert;    /* IRM */
+	struct vt_modes modes;
+
+	uint32_t last_char; /* for REP; 0 if none since the last control */
+
+	struct scrollback sb;
+	struct pending_scroll scroll;
+	bool all_dirty;
+
+	char title[VT_TITLE_MAX + 1];
+
+	struct vt_callbacks cb;
+	void *user;
+	struct parser parser;
+};
+
+/* screen.c: cell-level operations, each keeping damage up to date. */
+int screen_alloc_grid(struct grid *g, int rows, int cols);
+void screen_free_grid(struct grid *g, int rows);
+void screen_reset(struct vt *vt);
+void screen_print_ascii(struct vt *vt, const uint8_t *s, size_t n);
+void screen_print(struct vt *vt, const uint32_t *cp, size_t n);
+void screen_erase_cells(struct vt *vt, int row, int start, int end);
+void screen_erase_rows(struct vt *vt, int start, int end);
+void screen_scroll_up(struct vt *vt, int top, int bottom, int n);
+void screen_scroll_down(struct vt *vt, int top, int bottom, int n);
+void screen_insert_cells(struct vt *vt, int n);
+void screen_insert_lines(struct vt *vt, int n);
+void screen_delete_lines(struct vt *vt, int n);
+void screen_delete_cells(struct vt *vt, int n);
+void screen_index(struct vt *vt);
+void screen_reverse_index(struct vt *vt);
+void screen_set_cursor(struct vt *vt, int row, int col);
+void screen_linefeed(struct vt *vt);
+void screen_tab(struct vt *vt, int n);
+void screen_backtab(struct vt *vt, int n);
+void screen_alignment(struct vt *vt);
+void screen_set_alt(struct vt *vt, bool alt, bool clear);
+void screen_save_cursor(struct vt *vt);
+void screen_restore_cursor(struct vt *vt);
+void screen_damage_row(struct vt *vt, int row, int start, int end);
+void screen_damage_all(struct vt *vt);
+void screen_clear_scrollback(struct vt *vt);
+struct vt_cell screen_blank(const struct vt *vt);
+int screen_resize(struct vt *vt, int rows, int cols);
+
+/* scrollback.c */
+int scrollback_init(struct scrollback *sb, int cap);
+void scrollback_free(struct scrollback *sb);
+void scrollback_push(struct scrollback *sb, const struct vt_cell *cells, int cols, bool wrapped);
+void scrollback_clear(struct scrollback *sb);
+/* i: 0 newest .. count-1 oldest */
+const struct sb_line *scrollback_line(const struct scrollback *sb, int i);
+
+/* dispatch.c: ESC, CSI, OSC and control handlers. */
+extern const struct parser_callbacks dispatch_callbacks;
+void dispatch_reply(struct vt *vt, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* sgr.c */
+void sgr_apply(struct vt *vt, const struct parser_seq *seq);
+
+/* modes.c */
+void modes_set(struct vt *vt, const struct parser_seq *seq, bool on);
+void modes_request(struct vt *vt, const struct parser_seq *seq);
+void modes_reset(struct vt *vt);
+
+#endif
