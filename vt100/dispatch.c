@@ -346,14 +346,17 @@ static void csi_sd(struct vt *vt, const struct parser_seq *s) /* SD -- scroll do
 
 static void csi_rep(struct vt *vt, const struct parser_seq *s) /* REP -- repeat char */
 {
-	/* More than a screenful of repeats cannot show more than a screenful. */
+	/*
+	 * Once a screenful of one narrow character is written, every further
+	 * line of it leaves the screen and cursor as they were: skip those.
+	 */
 	int n = arg1(s, 0), max = vt->rows * vt->cols;
 	uint32_t c = vt->last_char;
 
 	if (!c)
 		return;
 	if (n > max)
-		n = max;
+		n = max + (n - max) % vt->cols;
 	while (n-- > 0)
 		screen_print(vt, &c, 1);
 }

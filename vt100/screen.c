@@ -121,9 +121,17 @@ static void note_scroll(struct vt *vt, int top, int bottom, int count)
 		damage_rows(vt, top, bottom);
 		return;
 	}
-	if (abs(ps->count) >= ps->bottom - ps->top) {
-		damage_rows(vt, ps->top, ps->bottom);
-		ps->count = 0;
+	/*
+	 * Scrolled by the whole region: every row is repainted anyway, and
+	 * stays so however much more it scrolls.  vt_damage_flush() reports
+	 * no scroll then.
+	 */
+	int height = ps->bottom - ps->top;
+
+	if (abs(ps->count) >= height) {
+		if (abs(ps->count - count) < height)
+			damage_rows(vt, ps->top, ps->bottom);
+		ps->count = ps->count > 0 ? height : -height;
 	}
 }
 

@@ -126,7 +126,8 @@ void vt_damage_flush(struct vt *vt, const struct vt_damage_callbacks *cb, void *
 		vt->scroll.count = 0;
 		return;
 	}
-	if (vt->scroll.count && cb && cb->scroll)
+	if (vt->scroll.count && abs(vt->scroll.count) < vt->scroll.bottom - vt->scroll.top &&
+	    cb && cb->scroll)
 		cb->scroll(vt->scroll.top, vt->scroll.bottom, vt->scroll.count, user);
 	vt->scroll.count = 0;
 	for (int r = 0; r < vt->rows; r++) {

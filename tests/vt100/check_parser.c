@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The parser alone: each input's events are written as a text trace
+ * ("print 41,42", "exec 0a", "csi ?h 1,2", "esc (0", "osc 0;x") and
+ * compared with the expected trace.
+ */
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vt100/parser.h"
+
+struct trace {
+	char buf[8192];
+	size_t len;
+};
+
+static void tr(struct trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tr(struct trace *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(t->buf + t->len, sizeof(t->buf) - t->len, fmt, ap);
+	va_end(ap);
+	if (n > 0 && t->len + (size_t)n < sizeof(t->buf))
+		t->len += (size_t)n;
+}
+
+static void on_print_ascii(const uint8_t *s, size_t n, void *user)
+{
+	tr(user, "text %.*s\n", (int)n, (const char *)s);
+}
+
+static void on_print(const uint32_t *cp, size_t n, void *user)
+{
+	tr(user, "print");
+	for (size_t i = 0; i < n; i++)
+		tr(user, "%s%x", i ? "," : " ", cp[i]);
+	tr(user, "\n");
+}
+
+static void on_execute(uint32_t c, void *user)
+{
+	tr(user, "exec %02x\n", c);
+}
+
+static void seq_trace(struct trace *t, const char *kind, const struct parser_seq *s)
+{
+	tr(t, "%s ", kind);
+	if (s->prefix)
+		tr(t, "%c", s->prefix);
+	for (int i = 0; i < s->ninter; i++)
+		tr(t, "%c", s->inter[i]);
+	tr(t, "%c", s->final);
+	for (int i = 0; i < s->nparams; i++) {
+		const char *sep = i == 0 ? " " : s->sub[i] ? ":" : ",";
+
+		if (s->params[i] < 0)
+			tr(t, "%s-", sep);
+		else
+			tr(t, "%s%d", sep, s->params[i]);
+	}
+	tr(t, "\n");
+}
+
+static void on_esc(const struct parser_seq *s, void *user)
+{
+	seq_trace(user, "esc", s);
+}
+
+static void on_csi(const struct parser_seq *s, void *user)
+{
+	seq_trace(user, "csi", s);
+}
+
+static void on_osc(const char *s, size_t len, void *user)
+{
+	ck_assert_uint_eq(strlen(s), len);
+	tr(user, "osc %s\n", s);
+}
+
+static const struct parser_callbacks trace_cb = {
+	.print_ascii = on_print_ascii,
+	.print = on_print,
+	.execute = on_execute,
+	.esc = on_esc,
+	.csi = on_csi,
+	.osc = on_osc,
+};
+
+struct pcase {
+	const char *name;
+	const char *in;
+	size_t len; /* 0: strlen(in) */
+	const char *want;
+};
+
+static const struct pcase cases[] = {
+	{ "ascii", "AB c", 0, "text AB c\n" },
+	{ "c0", "a\r\nb\a", 0, "text a\nexec 0d\nexec 0a\ntext b\nexec 07\n" },
+	{ "del ignored", "a\x7f" "b", 0, "text a\ntext b\n" },
+	{ "utf8 2 3 4 bytes", "\xc3\xa9\xe4\xb8\xad\xf0\x9f\x98\x80", 0, "print e9,4e2d,1f600\n" },
+	{ "utf8 overlong", "\xc0\xaf", 0, "print fffd,fffd\n" },
+	{ "utf8 overlong e0", "\xe0\x80\xaf", 0, "print fffd,fffd,fffd\n" },
+	{ "utf8 surrogate", "\xed\xa0\x80", 0, "print fffd,fffd,fffd\n" },
+	{ "utf8 above max", "\xf4\x90\x80\x80", 0, "print fffd,fffd,fffd,fffd\n" },
+	{ "utf8 truncated then ascii", "\xe4\xb8" "A", 0, "print fffd,41\n" },
+	{ "utf8 stray continuation", "\x80" "A", 0, "print fffd\ntext A\n" },
+	{ "utf8 f5 ff", "\xf5\xff", 0, "print fffd,fffd\n" },
+	{ "raw 8-bit csi is not a control", "\x9b" "1m", 0, "print fffd\ntext 1m\n" },
+	{ "c1 csi in utf8", "\xc2\x9b" "1;2H", 0, "csi H 1,2\n" },
+	{ "c1 nel", "\xc2\x85", 0, "exec 85\n" },
+	{ "csi params", "\033[1;22;333m", 0, "csi m 1,22,333\n" },
+	{ "csi default params", "\033[;5H", 0, "csi H -,5\n" },
+	{ "csi no params", "\033[H", 0, "csi H\n" },
+	{ "csi private", "\033[?1049h", 0, "csi ?h 1049\n" },
+	{ "csi intermediate", "\033[2 q", 0, "csi  q 2\n" },
+	{ "csi two intermediates", "\033[!\"p", 0, "csi !\"p\n" },
+	{ "csi three intermediates dropped", "\033[!!!pX", 0, "text X\n" },
+	{ "csi colon subparams", "\033[38:2::255:0:10m", 0, "csi m 38:2:-:255:0:10\n" },
+	{ "csi saturates", "\033[99999999999;1H", 0, "csi H 65535,1\n" },
+	{ "csi private marker late is ignored", "\033[1?hX", 0, "text X\n" },
+	{ "csi c0 inside", "\033[1\n;2H", 0, "exec 0a\ncsi H 1,2\n" },
+	{ "csi can aborts", "\033[1;2\030X", 0, "exec 18\ntext X\n" },
+	{ "csi sub aborts", "\033[1\032X", 0, "exec 1a\ntext X\n" },
+	{ "csi esc restarts", "\033[1\033[2J", 0, "csi J 2\n" },
+	{ "esc simple", "\0337\0338", 0, "esc 7\nesc 8\n" },
+	{ "esc intermediate", "\033(0\033#8", 0, "esc (0\nesc #8\n" },
+	{ "osc bel", "\033]0;hi there\a", 0, "osc 0;hi there\n" },
+	{ "osc st", "\033]2;t\033\\X", 0, "osc 2;t\ntext X\n" },
+	{ "osc c1 st", "\033]2;t\xc2\x9c" "X", 0, "osc 2;t\ntext X\n" },
+	{ "osc utf8", "\033]2;\xc3\xa9\a", 0, "osc 2;\xc3\xa9\n" },
+	{ "osc can abandons", "\033]2;t\030X", 0, "exec 18\ntext X\n" },
+	{ "osc esc other abandons", "\033]2;t\033[mX", 0, "csi m\ntext X\n" },
+	{ "osc c0 ignored", "\033]2;a\nb\a", 0, "osc 2;ab\n" },
+	{ "linux palette", "\033]P0a0b0c0X", 0, "osc P0a0b0c0\ntext X\n" },
+	{ "linux palette reset", "\033]RX", 0, "osc R\ntext X\n" },
+	{ "dcs ignored", "\033P1$qm\033\\X", 0, "esc \\\ntext X\n" },
+	{ "sos pm apc ignored", "\033Xa\033\\\033^b\033\\\033_c\033\\X", 0,
+	  "esc \\\nesc \\\nesc \\\ntext X\n" },
+	{ "nul byte", "a\0b", 3, "text a\nexec 00\ntext b\n" },
+};
+
+START_TEST(test_case)
+{
+	const struct pcase *c = &cases[_i];
+	struct parser *p = malloc(sizeof(*p));
+	struct trace t = { .len = 0 };
+
+	ck_assert_ptr_nonnull(p);
+	parser_init(p, &trace_cb, &t);
+	parser_write(p, (const uint8_t *)c->in, c->len ? c->len : strlen(c->in));
+	t.buf[t.len] = '\0';
+	ck_assert_msg(strcmp(t.buf, c->want) == 0, "%s: got\n%s\nwant\n%s", c->name, t.buf, c->want);
+	free(p);
+}
+END_TEST
+
+/* Byte-at-a-time input gives the same events (modulo print batching). */
+START_TEST(test_split_utf8_and_csi)
+{
+	const char *in = "\033[38;5;100m\xe4\xb8\xad\033]0;x\033\\";
+	struct parser *p = malloc(sizeof(*p));
+	struct trace t = { .len = 0 };
+
+	parser_init(p, &trace_cb, &t);
+	for (size_t i = 0; i < strlen(in); i++)
+		parser_write(p, (const uint8_t *)in + i, 1);
+	t.buf[t.len] = '\0';
+	ck_assert_str_eq(t.buf, "csi m 38,5,100\nprint 4e2d\nosc 0;x\n");
+	free(p);
+}
+END_TEST
+
+START_TEST(test_thousand_params)
+{
+	struct parser *p = malloc(sizeof(*p));
+	struct trace t = { .len = 0 };
+	char in[4100] = "\033[";
+
+	for (int i = 0; i < 1000; i++)
+		strcat(in, "1;");
+	strcat(in, "7mZ");
+	parser_init(p, &trace_cb, &t);
+	parser_write(p, (const uint8_t *)in, strlen(in));
+	t.buf[t.len] = '\0';
+	/* 32 kept, the rest dropped; the sequence still ends at 'm'. */
+	ck_assert_int_eq(strncmp(t.buf, "csi m 1,1,", 10), 0);
+	ck_assert_ptr_nonnull(strstr(t.buf, "\ntext Z\n"));
+	int commas = 0;
+	for (const char *s = t.buf; *s != '\n'; s++)
+		commas += *s == ',';
+	ck_assert_int_eq(commas, PARSER_MAX_PARAMS - 1);
+	free(p);
+}
+END_TEST
+
+START_TEST(test_huge_osc_discarded)
+{
+	struct parser *p = malloc(sizeof(*p));
+	struct trace t = { .len = 0 };
+	size_t n = 10 * 1024 * 1024;
+	char *in = malloc(n);
+
+	memset(in, 'x', n);
+	memcpy(in, "\033]2;", 4);
+	parser_init(p, &trace_cb, &t);
+	parser_write(p, (const uint8_t *)in, n);
+	parser_write(p, (const uint8_t *)"\aok", 3);
+	t.buf[t.len] = '\0';
+	ck_assert_str_eq(t.buf, "text ok\n");
+	/* A normal OSC afterwards still works. */
+	t.len = 0;
+	parser_write(p, (const uint8_t *)"\033]2;t\a", 6);
+	t.buf[t.len] = '\0';
+	ck_assert_str_eq(t.buf, "osc 2;t\n");
+	free(in);
+	free(p);
+}
+END_TEST
+
+START_TEST(test_osc_at_limit_kept)
+{
+	struct parser *p = malloc(sizeof(*p));
+	struct trace t = { .len = 0 };
+	char in[PARSER_OSC_MAX + 8];
+
+	memcpy(in, "\033]", 2);
+	memset(in + 2, 'y', PARSER_OSC_MAX);
+	in[2 + PARSER_OSC_MAX] = '\a';
+	parser_init(p, &trace_cb, &t);
+	parser_write(p, (const uint8_t *)in, PARSER_OSC_MAX + 3);
+	ck_assert_uint_eq(t.len, 4 + PARSER_OSC_MAX + 1); /* "osc " + string + "\n" */
+	free(p);
+}
+END_TEST
+
+Suite *parser_suite(void)
+{
+	Suite *s = suite_create("parser");
+	TCase *tc = tcase_create("sequences");
+
+	tcase_add_loop_test(tc, test_case, 0, sizeof(cases) / sizeof(cases[0]));
+	tcase_add_test(tc, test_split_utf8_and_csi);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("bounds");
+	tcase_add_test(tc, test_thousand_params);
+	tcase_add_test(tc, test_huge_osc_discarded);
+	tcase_add_test(tc, test_osc_at_limit_kept);
+	suite_add_tcase(s, tc);
+	return s;
+}

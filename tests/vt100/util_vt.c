@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <check.h>
+#include <string.h>
+
+#include "util_vt.h"
+
+static void on_output(const char *buf, size_t len, void *user)
+{
+	struct tvt *t = user;
+
+	if (t->out_len + len < sizeof(t->out)) {
+		memcpy(t->out + t->out_len, buf, len);
+		t->out_len += len;
+		t->out[t->out_len] = '\0';
+	}
+}
+
+static void on_title(const char *title, void *user)
+{
+	(void)title;
+	((struct tvt *)user)->titles++;
+}
+
+static void on_bell(void *user)
+{
+	((struct tvt *)user)->bells++;
+}
+
+static const struct vt_callbacks tvt_callbacks = {
+	.output = on_output,
+	.title = on_title,
+	.bell = on_bell,
+};
+
+void tvt_init(struct tvt *t, int rows, int cols)
+{
+	memset(t, 0, sizeof(*t));
+	t->vt = vt_new(rows, cols, &tvt_callbacks, t);
+	ck_assert_ptr_nonnull(t->vt);
+}
+
+void tvt_free(struct tvt *t)
+{
+	vt_free(t->vt);
+	t->vt = NULL;
+}
+
+void tvt_puts(struct tvt *t, const char *s)
+{
+	vt_write(t->vt, s, strlen(s));
+}
+
+static size_t put_utf8(char *p, uint32_t c)
+{
+	if (c < 0x80) {
+		p[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		p[0] = (char)(0xc0 | c >> 6);
+		p[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		p[0] = (char)(0xe0 | c >> 12);
+		p[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		p[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	p[0] = (char)(0xf0 | c >> 18);
+	p[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+	p[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+	p[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+const char *tvt_row(struct tvt *t, int r, char *buf, size_t size)
+{
+	int rows, cols;
+	size_t n = 0;
+
+	vt_get_size(t->vt, &rows, &cols);
+	for (int c = 0; c < cols; c++) {
+		struct vt_cell cell;
+
+		ck_assert_int_eq(vt_get_cell(t->vt, r, c, &cell), 0);
+		if (cell.width == 0)
+			continue;
+		ck_assert_uint_lt(n + 4 * (1 + VT_MAX_COMBINING), size);
+		n += put_utf8(buf + n, cell.ch ? cell.ch : ' ');
+		for (int i = 0; i < VT_MAX_COMBINING && cell.comb[i]; i++)
+			n += put_utf8(buf + n, cell.comb[i]);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+struct vt_cell tvt_cell(struct tvt *t, int r, int c)
+{
+	struct vt_cell cell;
+
+	ck_assert_int_eq(vt_get_cell(t->vt, r, c, &cell), 0);
+	return cell;
+}
