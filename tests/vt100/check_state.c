@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * State save and restore: a round trip reproduces every cell, the cursor,
+ * modes, charsets, title and scrollback; corrupt or truncated input is
+ * rejected and leaves the terminal as it was.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util_vt.h"
+
+/* A terminal in an interesting state: colours, wide chars, alt screen... */
+static void busy_state(struct tvt *t)
+{
+	tvt_init(t, 6, 12);
+	ck_assert_int_eq(vt_set_scrollback(t->vt, 50), 0);
+	for (int i = 0; i < 20; i++)
+		tvt_puts(t, "\033[33mscrolled \xe4\xb8\xad\xcc\x81 line\r\n");
+	tvt_puts(t, "\033]2;my title\a\033[2;5r\033[?1h\033=\033[?2004h\033[?1002h\033[?1006h");
+	tvt_puts(t, "\033)0\016\033[1;38;2;1;2;3;48;5;100mq\033[4 q\033[2;3H\0337\033[5;7H");
+	tvt_puts(t, "\033[?1049h\033[41mALT \xe4\xb8\xad\033[K");
+}
+
+static void assert_same(struct vt *a, struct vt *b)
+{
+	int ra, ca, rb, cb;
+	struct vt_modes ma, mb;
+
+	vt_get_size(a, &ra, &ca);
+	vt_get_size(b, &rb, &cb);
+	ck_assert_int_eq(ra, rb);
+	ck_assert_int_eq(ca, cb);
+	vt_get_cursor(a, &ra, &ca);
+	vt_get_cursor(b, &rb, &cb);
+	ck_assert_int_eq(ra, rb);
+	ck_assert_int_eq(ca, cb);
+	vt_get_modes(a, &ma);
+	vt_get_modes(b, &mb);
+	ck_assert_int_eq(memcmp(&ma, &mb, sizeof(ma)), 0);
+	ck_assert_str_eq(vt_get_title(a), vt_get_title(b));
+	ck_assert_int_eq(vt_scrollback_count(a), vt_scrollback_count(b));
+	vt_get_size(a, &ra, &ca);
+	for (int r = -vt_scrollback_count(a); r < ra; r++) {
+		ck_assert_int_eq(vt_row_wrapped(a, r), vt_row_wrapped(b, r));
+		for (int c = 0; c < ca; c++) {
+			struct vt_cell x, y;
+
+			ck_assert_int_eq(vt_get_cell(a, r, c, &x), 0);
+			ck_assert_int_eq(vt_get_cell(b, r, c, &y), 0);
+			ck_assert_msg(memcmp(&x, &y, sizeof(x)) == 0, "cell %d,%d differs", r, c);
+		}
+	}
+}
+
+START_TEST(test_round_trip)
+{
+	struct tvt a, b;
+	uint8_t *buf;
+	size_t len;
+
+	busy_state(&a);
+	ck_assert_int_eq(vt_state_save(a.vt, &buf, &len), 0);
+	tvt_init(&b, 6, 12);
+	ck_assert_int_eq(vt_set_scrollback(b.vt, 50), 0);
+	ck_assert_int_eq(vt_state_load(b.vt, buf, len), 0);
+	assert_same(a.vt, b.vt);
+	/* Behaviour continues identically: region, charset, pen, saved cursor. */
+	const char *more = "q\n\n\n\n\033[?1049l\0338x\033[6n";
+	tvt_puts(&a, more);
+	tvt_puts(&b, more);
+	assert_same(a.vt, b.vt);
+	ck_assert_str_eq(a.out, b.out);
+	free(buf);
+	tvt_free(&a);
+	tvt_free(&b);
+}
+END_TEST
+
+START_TEST(test_load_other_size)
+{
+	struct tvt a, b;
+	uint8_t *buf;
+	size_t len;
+	char row[256];
+	int rows, cols;
+
+	tvt_init(&a, 4, 10);
+	tvt_puts(&a, "hello\r\nworld");
+	ck_assert_int_eq(vt_state_save(a.vt, &buf, &len), 0);
+	tvt_init(&b, 8, 20);
+	ck_assert_int_eq(vt_state_load(b.vt, buf, len), 0);
+	vt_get_size(b.vt, &rows, &cols);
+	ck_assert_int_eq(rows, 8);
+	ck_assert_int_eq(cols, 20);
+	ck_assert_str_eq(tvt_row(&b, 1, row, sizeof(row)), "world               ");
+	free(buf);
+	tvt_free(&a);
+	tvt_free(&b);
+}
+END_TEST
+
+/* Every truncation and every single-byte corruption is rejected. */
+START_TEST(test_corrupt_rejected)
+{
+	struct tvt a, b, ref;
+	uint8_t *buf, *copy;
+	size_t len;
+
+	busy_state(&a);
+	ck_assert_int_eq(vt_state_save(a.vt, &buf, &len), 0);
+	tvt_init(&b, 6, 12);
+	tvt_init(&ref, 6, 12);
+	tvt_puts(&b, "untouched");
+	tvt_puts(&ref, "untouched");
+	copy = malloc(len);
+	for (size_t n = 0; n < len; n += (n < 64 ? 1 : 97))
+		ck_assert_int_eq(vt_state_load(b.vt, buf, n), -EINVAL);
+	for (size_t i = 0; i < len; i += (i < 256 ? 1 : 61)) {
+		memcpy(copy, buf, len);
+		copy[i] ^= 0x5a;
+		ck_assert_msg(vt_state_load(b.vt, copy, len) == -EINVAL, "flip at %zu accepted", i);
+	}
+	assert_same(b.vt, ref.vt);
+	ck_assert_int_eq(vt_state_load(b.vt, NULL, 0), -EINVAL);
+	free(copy);
+	free(buf);
+	tvt_free(&a);
+	tvt_free(&b);
+	tvt_free(&ref);
+}
+END_TEST
+
+static uint32_t crc(const uint8_t *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+
+	while (n--) {
+		c ^= *p++;
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+	}
+	return ~c;
+}
+
+/* A well-checksummed but hostile payload is still rejected field by field. */
+START_TEST(test_valid_crc_bad_fields)
+{
+	struct tvt a;
+	uint8_t *buf;
+	size_t len;
+	/* offsets into the payload (after the 16-byte header) */
+	static const struct { size_t off; uint8_t val; } pokes[] = {
+		{ 0, 0 },     /* rows 0 */
+		{ 2, 0 },     /* cols 0 */
+		{ 4, 2 },     /* active grid 2 */
+		{ 5, 99 },    /* cursor row out of range */
+		{ 9, 7 },     /* pending-wrap not a bool */
+		{ 20, 'Z' },  /* charset */
+		{ 24, 9 },    /* GL */
+	};
+
+	tvt_init(&a, 4, 10);
+	ck_assert_int_eq(vt_state_save(a.vt, &buf, &len), 0);
+	for (size_t i = 0; i < sizeof(pokes) / sizeof(pokes[0]); i++) {
+		uint8_t *copy = malloc(len);
+		uint32_t c;
+
+		memcpy(copy, buf, len);
+		copy[16 + pokes[i].off] = pokes[i].val;
+		c = crc(copy + 16, len - 16);
+		for (int k = 0; k < 4; k++)
+			copy[12 + k] = (uint8_t)(c >> (8 * k));
+		ck_assert_msg(vt_state_load(a.vt, copy, len) == -EINVAL, "poke %zu accepted", i);
+		free(copy);
+	}
+	/* The unmodified buffer, re-checksummed the same way, loads. */
+	ck_assert_int_eq(vt_state_load(a.vt, buf, len), 0);
+	free(buf);
+	tvt_free(&a);
+}
+END_TEST
+
+Suite *state_suite(void)
+{
+	Suite *s = suite_create("state");
+	TCase *tc = tcase_create("save and load");
+
+	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_load_other_size);
+	tcase_add_test(tc, test_corrupt_rejected);
+	tcase_add_test(tc, test_valid_crc_bad_fields);
+	suite_add_tcase(s, tc);
+	return s;
+}
