@@ -493,43 +493,8 @@ struct csi_entry {
 
 #define K(p, i, f) ((uint32_t)(p) << 16 | (uint32_t)(i) << 8 | (uint32_t)(f))
 
-/* Sorted by key. */
+/* Sequences with a private marker or an intermediate, sorted by key. */
 static const struct csi_entry csi_table[] = {
-	{ K(0, 0, '@'), csi_ich },
-	{ K(0, 0, 'A'), csi_cuu },
-	{ K(0, 0, 'B'), csi_cud },
-	{ K(0, 0, 'C'), csi_cuf },
-	{ K(0, 0, 'D'), csi_cub },
-	{ K(0, 0, 'E'), csi_cnl },
-	{ K(0, 0, 'F'), csi_cpl },
-	{ K(0, 0, 'G'), csi_cha },
-	{ K(0, 0, 'H'), csi_cup },
-	{ K(0, 0, 'I'), csi_cht },
-	{ K(0, 0, 'J'), csi_ed },
-	{ K(0, 0, 'K'), csi_el },
-	{ K(0, 0, 'L'), csi_il },
-	{ K(0, 0, 'M'), csi_dl },
-	{ K(0, 0, 'P'), csi_dch },
-	{ K(0, 0, 'S'), csi_su },
-	{ K(0, 0, 'T'), csi_sd },
-	{ K(0, 0, 'X'), csi_ech },
-	{ K(0, 0, 'Z'), csi_cbt },
-	{ K(0, 0, '`'), csi_cha },
-	{ K(0, 0, 'a'), csi_hpr },
-	{ K(0, 0, 'b'), csi_rep },
-	{ K(0, 0, 'c'), csi_da },
-	{ K(0, 0, 'd'), csi_vpa },
-	{ K(0, 0, 'e'), csi_vpr },
-	{ K(0, 0, 'f'), csi_cup },
-	{ K(0, 0, 'g'), csi_tbc },
-	{ K(0, 0, 'h'), csi_sm },
-	{ K(0, 0, 'l'), csi_rm },
-	{ K(0, 0, 'm'), csi_sgr },
-	{ K(0, 0, 'n'), csi_dsr },
-	{ K(0, 0, 'r'), csi_decstbm },
-	{ K(0, 0, 's'), csi_scosc },
-	{ K(0, 0, 't'), csi_xtwinops },
-	{ K(0, 0, 'u'), csi_scorc },
 	{ K(0, ' ', 'q'), csi_decscusr },
 	{ K(0, '!', 'p'), csi_decstr },
 	{ K(0, '$', 'p'), csi_decrqm },
@@ -550,19 +515,38 @@ static int csi_cmp(const void *a, const void *b)
 	return ka < kb ? -1 : ka > kb;
 }
 
+/* Plain CSI sequences (no marker, no intermediate), the hot ones, by final byte. */
+static void (*const csi_plain[0x3f])(struct vt *, const struct parser_seq *) = {
+	['@' - 0x40] = csi_ich, ['A' - 0x40] = csi_cuu, ['B' - 0x40] = csi_cud,
+	['C' - 0x40] = csi_cuf, ['D' - 0x40] = csi_cub, ['E' - 0x40] = csi_cnl,
+	['F' - 0x40] = csi_cpl, ['G' - 0x40] = csi_cha, ['H' - 0x40] = csi_cup,
+	['I' - 0x40] = csi_cht, ['J' - 0x40] = csi_ed,  ['K' - 0x40] = csi_el,
+	['L' - 0x40] = csi_il,  ['M' - 0x40] = csi_dl,  ['P' - 0x40] = csi_dch,
+	['S' - 0x40] = csi_su,  ['T' - 0x40] = csi_sd,  ['X' - 0x40] = csi_ech,
+	['Z' - 0x40] = csi_cbt, ['`' - 0x40] = csi_cha, ['a' - 0x40] = csi_hpr,
+	['b' - 0x40] = csi_rep, ['c' - 0x40] = csi_da,  ['d' - 0x40] = csi_vpa,
+	['e' - 0x40] = csi_vpr, ['f' - 0x40] = csi_cup, ['g' - 0x40] = csi_tbc,
+	['h' - 0x40] = csi_sm,  ['l' - 0x40] = csi_rm,  ['m' - 0x40] = csi_sgr,
+	['n' - 0x40] = csi_dsr, ['r' - 0x40] = csi_decstbm, ['s' - 0x40] = csi_scosc,
+	['t' - 0x40] = csi_xtwinops, ['u' - 0x40] = csi_scorc,
+};
+
 static void csi(const struct parser_seq *s, void *user)
 {
 	struct vt *vt = user;
 	const struct csi_entry *e;
 	uint32_t key;
 
-	if (s->ninter > 1)
-		return;
-	key = K(s->prefix, s->ninter ? s->inter[0] : 0, s->final);
-	e = bsearch(&key, csi_table, sizeof(csi_table) / sizeof(csi_table[0]),
-		    sizeof(csi_table[0]), csi_cmp);
-	if (e)
-		e->fn(vt, s);
+	if (s->prefix == 0 && s->ninter == 0) {
+		if (csi_plain[s->final - 0x40])
+			csi_plain[s->final - 0x40](vt, s);
+	} else if (s->ninter <= 1) {
+		key = K(s->prefix, s->ninter ? s->inter[0] : 0, s->final);
+		e = bsearch(&key, csi_table, sizeof(csi_table) / sizeof(csi_table[0]),
+			    sizeof(csi_table[0]), csi_cmp);
+		if (e)
+			e->fn(vt, s);
+	}
 	if (s->final != 'b')
 		vt->last_char = 0;
 }

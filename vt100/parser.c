@@ -24,6 +24,7 @@
  * PARSER_MAX_INTER intermediates make the sequence invalid, and an OSC
  * string longer than PARSER_OSC_MAX is discarded whole.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "parser.h"
@@ -464,11 +465,80 @@ static void decode(struct parser *p, uint8_t b)
 	}
 }
 
+/*
+ * The common CSI sequence -- ESC [, optional private marker, digits and
+ * separators, at most PARSER_MAX_INTER intermediates, a final byte, all in
+ * this buffer -- parsed in one tight loop with the state machine's exact
+ * semantics.  Anything else (a control inside, a split buffer, a marker
+ * after parameters) returns 0 and goes through the state machine.
+ */
+static size_t fast_csi(struct parser *p, const uint8_t *b, size_t n)
+{
+	struct parser_seq *s = &p->seq;
+	size_t i = 2;
+	int32_t v = -1;
+	uint8_t sub = 0;
+	int np = 0;
+	bool any = false;
+
+	s->prefix = 0;
+	s->ninter = 0;
+	if (i < n && b[i] >= 0x3c && b[i] <= 0x3f)
+		s->prefix = b[i++];
+	for (; i < n; i++) {
+		uint8_t c = b[i];
+
+		if (c >= '0' && c <= '9') {
+			v = (v < 0 ? 0 : v) * 10 + (c - '0');
+			if (v > PARSER_PARAM_MAX)
+				v = PARSER_PARAM_MAX;
+			any = true;
+		} else if (c == ';' || c == ':') {
+			if (np < PARSER_MAX_PARAMS) {
+				s->params[np] = v;
+				s->sub[np++] = sub;
+			}
+			v = -1;
+			sub = c == ':';
+			any = true;
+		} else {
+			break;
+		}
+	}
+	if (any && np < PARSER_MAX_PARAMS) {
+		s->params[np] = v;
+		s->sub[np++] = sub;
+	}
+	s->nparams = np;
+	while (i < n && b[i] >= 0x20 && b[i] <= 0x2f) {
+		if (s->ninter == PARSER_MAX_INTER)
+			return 0;
+		s->inter[s->ninter++] = b[i++];
+	}
+	if (i >= n || b[i] < 0x40 || b[i] > 0x7e)
+		return 0;
+	s->final = b[i];
+	p->seq_bad = 0;
+	p->cb->csi(s, p->user);
+	return i + 1;
+}
+
 void parser_write(struct parser *p, const uint8_t *buf, size_t len)
 {
 	size_t i = 0;
 
 	while (i < len) {
+		if (buf[i] == 0x1b && p->state == S_GROUND && p->u_need == 0 &&
+		    i + 2 < len && buf[i + 1] == '[') {
+			size_t k;
+
+			flush_print(p);
+			k = fast_csi(p, buf + i, len - i);
+			if (k) {
+				i += k;
+				continue;
+			}
+		}
 		if (p->state == S_GROUND && p->u_need == 0 &&
 		    buf[i] >= 0x20 && buf[i] < 0x7f) {
 			size_t j = i + 1;

@@ -34,10 +34,20 @@ struct vt_cell screen_blank(const struct vt *vt)
 	return c;
 }
 
+/* Fill by doubling: a handful of memcpy calls instead of n struct stores. */
 static void fill_blank(struct vt_cell *cells, int n, struct vt_cell blank)
 {
-	for (int i = 0; i < n; i++)
-		cells[i] = blank;
+	int done = 1;
+
+	if (n <= 0)
+		return;
+	cells[0] = blank;
+	while (done < n) {
+		int k = done < n - done ? done : n - done;
+
+		memcpy(cells + done, cells, (size_t)k * sizeof(*cells));
+		done += k;
+	}
 }
 
 int screen_alloc_grid(struct grid *g, int rows, int cols)

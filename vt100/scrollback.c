@@ -1,9 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Scrollback: a ring of the lines that left the top of the main screen.
- * Each line keeps only its cells up to the last one that is not blank, in
- * a buffer reused when the ring wraps, so a push costs O(line length) and
- * memory grows with what was actually shown, up to cap lines.
+ *
+ * Lines are stored compactly, since most of a 10,000-line scrollback is
+ * plain text in a few colours: trailing blanks are dropped, attributes are
+ * kept as runs, characters take one byte each when the line is ASCII (four
+ * otherwise), and combining marks sit in a side list.  One buffer per ring
+ * slot, reused and only grown, so a full ring no longer allocates and a
+ * push costs O(line length) with a fraction of the memory traffic of cells.
+ *
+ * Encoded line: struct sb_run[nruns], then len characters (u8 or u32; a
+ * wide character's tail is SB_TAIL), then struct sb_comb[ncomb].
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,19 +18,46 @@
 
 #include "vt_internal.h"
 
+#define SB_TAIL 0xffffffffu
+
+struct sb_run {
+	uint32_t fg, bg;
+	uint16_t attrs, count;
+};
+
+struct sb_comb {
+	uint16_t col;
+	uint32_t c[VT_MAX_COMBINING];
+};
+
+/* Room to encode the widest line before its size is known. */
+struct sb_scratch {
+	struct sb_run runs[VT_MAX_COLS];
+	uint32_t wide[VT_MAX_COLS];
+	uint8_t narrow[VT_MAX_COLS];
+	struct sb_comb comb[VT_MAX_COLS];
+};
+
 int scrollback_init(struct scrollback *sb, int cap)
 {
 	struct sb_line *lines = NULL;
 
 	if (cap < 0)
 		return -EINVAL;
+	struct sb_scratch *scratch = NULL;
+
 	if (cap > 0) {
 		lines = calloc((size_t)cap, sizeof(*lines));
-		if (!lines)
+		scratch = malloc(sizeof(*scratch));
+		if (!lines || !scratch) {
+			free(lines);
+			free(scratch);
 			return -ENOMEM;
+		}
 	}
 	scrollback_free(sb);
 	sb->lines = lines;
+	sb->scratch = scratch;
 	sb->cap = cap;
 	return 0;
 }
@@ -31,7 +65,7 @@ int scrollback_init(struct scrollback *sb, int cap)
 void scrollback_clear(struct scrollback *sb)
 {
 	for (int i = 0; i < sb->cap; i++) {
-		free(sb->lines[i].cells);
+		free(sb->lines[i].data);
 		memset(&sb->lines[i], 0, sizeof(sb->lines[i]));
 	}
 	sb->head = sb->count = 0;
@@ -39,14 +73,84 @@ void scrollback_clear(struct scrollback *sb)
 
 void scrollback_free(struct scrollback *sb)
 {
-	scrollback_clear(sb);
+	if (sb->lines)
+		scrollback_clear(sb);
 	free(sb->lines);
+	free(sb->scratch);
 	memset(sb, 0, sizeof(*sb));
 }
 
 static bool blank(const struct vt_cell *c)
 {
 	return c->ch == 0 && c->bg == VT_COLOR_DEFAULT;
+}
+
+/* The side list of combining marks starts 4-byte aligned after the characters. */
+static size_t comb_offset(int nruns, int len, bool ascii)
+{
+	size_t off = (size_t)nruns * sizeof(struct sb_run) + (size_t)len * (ascii ? 1 : 4);
+
+	return (off + 3) & ~(size_t)3;
+}
+
+/*
+ * Encode cells[0..len) in one pass into the scratch area, then copy the
+ * parts that are used into the line's buffer.  Returns 0 or -ENOMEM.
+ */
+static int encode(struct scrollback *sb, struct sb_line *line, const struct vt_cell *cells, int len)
+{
+	struct sb_scratch *x = sb->scratch;
+	int nruns = 0, ncomb = 0;
+	bool ascii = true;
+	uint64_t key = 0;
+	uint16_t attrs = 0;
+
+	for (int i = 0; i < len; i++) {
+		const struct vt_cell *c = &cells[i];
+		uint64_t k = (uint64_t)c->fg << 32 | c->bg;
+		uint32_t ch = c->width == 0 ? SB_TAIL : c->ch;
+
+		if (nruns == 0 || k != key || c->attrs != attrs || x->runs[nruns - 1].count == UINT16_MAX) {
+			key = k;
+			attrs = c->attrs;
+			x->runs[nruns++] = (struct sb_run){ c->fg, c->bg, c->attrs, 0 };
+		}
+		x->runs[nruns - 1].count++;
+		x->wide[i] = ch;
+		x->narrow[i] = (uint8_t)ch;
+		ascii &= ch < 0x80 && c->width == 1;
+		if (c->comb[0]) {
+			x->comb[ncomb].col = (uint16_t)i;
+			memcpy(x->comb[ncomb].c, c->comb, sizeof(x->comb[0].c));
+			ncomb++;
+		}
+	}
+
+	size_t off = comb_offset(nruns, len, ascii);
+	size_t size = off + (size_t)ncomb * sizeof(struct sb_comb);
+
+	if (size > line->alloc) {
+		uint8_t *n = realloc(line->data, size);
+
+		if (!n)
+			return -ENOMEM;
+		line->data = n;
+		line->alloc = (uint32_t)size;
+	}
+	uint8_t *p = line->data;
+
+	memcpy(p, x->runs, (size_t)nruns * sizeof(struct sb_run));
+	p += (size_t)nruns * sizeof(struct sb_run);
+	if (ascii)
+		memcpy(p, x->narrow, (size_t)len);
+	else
+		memcpy(p, x->wide, (size_t)len * 4);
+	memcpy(line->data + off, x->comb, (size_t)ncomb * sizeof(struct sb_comb));
+	line->len = (uint16_t)len;
+	line->nruns = (uint16_t)nruns;
+	line->ncomb = (uint16_t)ncomb;
+	line->ascii = ascii;
+	return 0;
 }
 
 void scrollback_push(struct scrollback *sb, const struct vt_cell *cells, int cols, bool wrapped)
@@ -65,28 +169,10 @@ void scrollback_push(struct scrollback *sb, const struct vt_cell *cells, int col
 		line = &sb->lines[sb->head];
 		sb->head = (sb->head + 1) % sb->cap;
 	}
-	if (len > line->alloc) {
-		struct vt_cell *n = realloc(line->cells, (size_t)len * sizeof(*n));
-
-		if (!n) {
-			/* Out of memory: keep the line's place, lose its text. */
-			len = 0;
-		} else {
-			line->cells = n;
-			line->alloc = (uint16_t)len;
-		}
-	} else if (line->alloc > 2 * len + 16) {
-		/* Don't let one long line pin a large buffer forever. */
-		struct vt_cell *n = realloc(line->cells, (size_t)(len ? len : 1) * sizeof(*n));
-
-		if (n) {
-			line->cells = n;
-			line->alloc = (uint16_t)(len ? len : 1);
-		}
+	if (encode(sb, line, cells, len) < 0) {
+		/* Out of memory: keep the line's place, lose its text. */
+		line->len = line->nruns = line->ncomb = 0;
 	}
-	if (len)
-		memcpy(line->cells, cells, (size_t)len * sizeof(*cells));
-	line->len = (uint16_t)len;
 	line->wrapped = wrapped;
 }
 
@@ -95,4 +181,50 @@ const struct sb_line *scrollback_line(const struct scrollback *sb, int i)
 	if (i < 0 || i >= sb->count)
 		return NULL;
 	return &sb->lines[(sb->head + sb->count - 1 - i) % sb->cap];
+}
+
+static uint32_t char_at(const struct sb_line *l, int col)
+{
+	const uint8_t *chars = l->data + (size_t)l->nruns * sizeof(struct sb_run);
+	uint32_t v;
+
+	if (l->ascii)
+		return chars[col];
+	memcpy(&v, chars + 4 * (size_t)col, 4);
+	return v;
+}
+
+void scrollback_cell(const struct sb_line *l, int col, struct vt_cell *cell)
+{
+	const struct sb_run *runs = (const struct sb_run *)l->data;
+	int start = 0;
+
+	memset(cell, 0, sizeof(*cell));
+	cell->width = 1;
+	if (col >= l->len)
+		return;
+	for (int r = 0; r < l->nruns; r++) {
+		if (col < start + runs[r].count) {
+			cell->fg = runs[r].fg;
+			cell->bg = runs[r].bg;
+			cell->attrs = runs[r].attrs;
+			break;
+		}
+		start += runs[r].count;
+	}
+	cell->ch = char_at(l, col);
+	if (cell->ch == SB_TAIL) {
+		cell->ch = 0;
+		cell->width = 0;
+	} else if (col + 1 < l->len && char_at(l, col + 1) == SB_TAIL) {
+		cell->width = 2;
+	}
+	if (l->ncomb) {
+		const struct sb_comb *combs = (const struct sb_comb *)
+			(l->data + comb_offset(l->nruns, l->len, l->ascii));
+
+		for (int k = 0; k < l->ncomb; k++)
+			if (combs[k].col == col)
+				memcpy(cell->comb, combs[k].c, sizeof(cell->comb));
+	}
 }

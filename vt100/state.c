@@ -177,8 +177,12 @@ static void put_state(struct wbuf *w, const struct vt *vt)
 
 		put_u16(w, l->len);
 		put_u8(w, l->wrapped);
-		for (int c = 0; c < l->len; c++)
-			put_cell(w, &l->cells[c]);
+		for (int c = 0; c < l->len; c++) {
+			struct vt_cell cell;
+
+			scrollback_cell(l, c, &cell);
+			put_cell(w, &cell);
+		}
 	}
 }
 

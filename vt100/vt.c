@@ -89,17 +89,13 @@ int vt_scrollback_count(const struct vt *vt)
 
 int vt_get_cell(const struct vt *vt, int row, int col, struct vt_cell *cell)
 {
-	static const struct vt_cell blank = { .width = 1 };
-
 	if (col < 0 || col >= vt->cols || row >= vt->rows || row < -vt->sb.count)
 		return -EINVAL;
 	if (row >= 0) {
 		*cell = vt->grid[vt->active].rows[row].cells[col];
 		return 0;
 	}
-	const struct sb_line *l = scrollback_line(&vt->sb, -row - 1);
-
-	*cell = col < l->len ? l->cells[col] : blank;
+	scrollback_cell(scrollback_line(&vt->sb, -row - 1), col, cell);
 	return 0;
 }
 

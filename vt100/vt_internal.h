@@ -43,15 +43,22 @@ struct grid {
 	struct saved_cursor saved;
 };
 
+/* One scrollback line, encoded compactly (see scrollback.c). */
 struct sb_line {
-	struct vt_cell *cells; /* len cells; trailing blanks are not stored */
-	uint16_t len, alloc;
+	uint8_t *data;
+	uint32_t alloc;
+	uint16_t len;   /* cells; trailing blanks are not stored */
+	uint16_t nruns, ncomb;
+	bool ascii;     /* one byte per character */
 	bool wrapped;
 };
 
 /* A ring of the lines that scrolled off the top of the main screen. */
+struct sb_scratch;
+
 struct scrollback {
 	struct sb_line *lines;
+	struct sb_scratch *scratch; /* encoding space, see scrollback.c */
 	int cap, head, count; /* oldest at head */
 };
 
@@ -130,6 +137,8 @@ void scrollback_push(struct scrollback *sb, const struct vt_cell *cells, int col
 void scrollback_clear(struct scrollback *sb);
 /* i: 0 newest .. count-1 oldest */
 const struct sb_line *scrollback_line(const struct scrollback *sb, int i);
+/* Cell col of a line; blank beyond its stored length. */
+void scrollback_cell(const struct sb_line *l, int col, struct vt_cell *cell);
 
 /* dispatch.c: ESC, CSI, OSC and control handlers. */
 extern const struct parser_callbacks dispatch_callbacks;
