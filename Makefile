@@ -75,6 +75,11 @@ bench: all
 fuzz:
 	$(MAKE) -C tests/fuzz
 
+# Until the daemon exists, the demo shows the emulator: a recorded vim
+# session replayed into a fresh 25x80 terminal.
+demo: deps all
+	./vt100/vtdump -r 25 -c 80 tests/vt100/cases/vim_edit.in
+
 clean:
 	rm -rf $(B) $(PROGS)
 	-$(MAKE) -C bench clean
