@@ -100,32 +100,43 @@ static size_t comb_offset(int nruns, int len, bool ascii)
 static int encode(struct scrollback *sb, struct sb_line *line, const struct vt_cell *cells, int len)
 {
 	struct sb_scratch *x = sb->scratch;
-	int nruns = 0, ncomb = 0;
-	bool ascii = true;
+	int nruns = 0, ncomb = 0, run_start = 0;
+	uint32_t hi = 0, notnarrow = 0;
 	uint64_t key = 0;
 	uint16_t attrs = 0;
 
+	/* Branch-light: runs close lazily, ASCII-ness is OR-ed up. */
 	for (int i = 0; i < len; i++) {
 		const struct vt_cell *c = &cells[i];
 		uint64_t k = (uint64_t)c->fg << 32 | c->bg;
-		uint32_t ch = c->width == 0 ? SB_TAIL : c->ch;
+		uint32_t ch = c->ch;
 
-		if (nruns == 0 || k != key || c->attrs != attrs || x->runs[nruns - 1].count == UINT16_MAX) {
+		if (__builtin_expect(i == 0 || k != key || c->attrs != attrs, 0)) {
+			if (nruns)
+				x->runs[nruns - 1].count = (uint16_t)(i - run_start);
 			key = k;
 			attrs = c->attrs;
+			run_start = i;
 			x->runs[nruns++] = (struct sb_run){ c->fg, c->bg, c->attrs, 0 };
 		}
-		x->runs[nruns - 1].count++;
+		if (__builtin_expect(c->width != 1, 0)) {
+			notnarrow = 1;
+			if (c->width == 0)
+				ch = SB_TAIL;
+		}
+		hi |= ch;
 		x->wide[i] = ch;
 		x->narrow[i] = (uint8_t)ch;
-		ascii &= ch < 0x80 && c->width == 1;
-		if (c->comb[0]) {
+		if (__builtin_expect(c->comb[0] != 0, 0)) {
 			x->comb[ncomb].col = (uint16_t)i;
 			memcpy(x->comb[ncomb].c, c->comb, sizeof(x->comb[0].c));
 			ncomb++;
 		}
 	}
+	if (nruns)
+		x->runs[nruns - 1].count = (uint16_t)(len - run_start);
 
+	bool ascii = hi < 0x80 && !notnarrow;
 	size_t off = comb_offset(nruns, len, ascii);
 	size_t size = off + (size_t)ncomb * sizeof(struct sb_comb);
 
