@@ -16,12 +16,21 @@ B       := build
 # Debian packages the build and the tests need.  `make deps` installs the
 # missing ones when run as root and says what to install otherwise.
 DEPS_PKGS := gcc make pkg-config check libvncserver-dev libxen-dev \
-	libseccomp-dev unifont
+	libseccomp-dev unifont zlib1g-dev
 BENCH_PKGS := libvterm-dev
 
 VT100_SRCS := $(filter-out vt100/vtdump.c,$(wildcard vt100/*.c))
 VT100_OBJS := $(VT100_SRCS:%.c=$(B)/%.o)
 LIBVT100   := $(B)/libvt100.a
+
+# Glyphs from GNU Unifont, turned into C tables at build time (fonts/README.md).
+UNIFONT_HEX ?= /usr/share/unifont/unifont.hex
+HOSTCC     ?= $(CC)
+LIBFONT    := $(B)/libfont.a
+
+# The daemon's layers that other programs (vtdump) and the tests share.
+RENDER_OBJS := $(B)/vncterm/render.o $(B)/vncterm/png.o
+LIBRENDER   := $(B)/librender.a
 
 TEST_SRCS  := $(wildcard tests/*/check_*.c)
 TEST_OBJS  := $(TEST_SRCS:%.c=$(B)/%.o) $(patsubst %.c,$(B)/%.o,$(wildcard tests/*/util_*.c))
@@ -40,11 +49,29 @@ $(LIBVT100): $(VT100_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-vt100/vtdump: $(B)/vt100/vtdump.o $(LIBVT100)
-	$(CC) $(ALL_CFLAGS) -o $@ $^
+$(LIBRENDER): $(RENDER_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+vt100/vtdump: $(B)/vt100/vtdump.o $(LIBRENDER) $(LIBVT100) $(LIBFONT)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lz
+
+$(B)/fonts/genfont: fonts/genfont.c fonts/font_data.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(ALL_CFLAGS) -o $@ $<
+
+$(B)/fonts/font_data.c: $(B)/fonts/genfont $(UNIFONT_HEX)
+	$< $(UNIFONT_HEX) $@
+
+$(B)/fonts/font_data.o: $(B)/fonts/font_data.c
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBFONT): $(B)/fonts/font_data.o $(B)/fonts/font.o
+	rm -f $@ && ar rcs $@ $^
 
 # Suites are found by name, so they need no prototype in a header.
 $(B)/tests/%.o: WARN += -Wno-missing-prototypes
+# The font test compares the glyphs with the file they were made from.
+$(B)/tests/fonts/check_font.o: ALL_CFLAGS += -DUNIFONT_HEX='"$(UNIFONT_HEX)"'
 
 # One Check runner holds every suite: each tests/*/check_*.c defines
 # `Suite *NAME_suite(void)` on a line of its own, and the list is generated.
@@ -56,8 +83,8 @@ $(B)/tests/runner.o: tests/runner.c $(B)/tests/suites.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I$(B)/tests -c -o $@ $<
 
-$(B)/tests/runner: $(B)/tests/runner.o $(TEST_OBJS) $(LIBVT100)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS)
+$(B)/tests/runner: $(B)/tests/runner.o $(TEST_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS) -lz
 
 deps:
 	@sh tests/deps.sh $(DEPS_PKGS)

@@ -1,21 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vtdump -r ROWS -c COLS FILE: replay FILE into a fresh emulator and print
- * the final screen in the format of docs "screen dump format": cursor,
- * title, ROWS lines of exactly COLS columns, then one attr line per run of
- * cells with the same non-default attributes.  Replies are discarded.
+ * vtdump [-r ROWS] [-c COLS] [--png OUT.png] FILE: replay FILE into a fresh
+ * emulator and print the final screen: cursor, title, ROWS lines of exactly
+ * COLS columns, then one attr line per run of cells with the same
+ * non-default attributes.  Replies are discarded.  With --png, also write
+ * what the screen looks like, as vncterm's renderer draws it.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "vncterm/png.h"
+#include "vncterm/render.h"
 #include "vt100/vt100.h"
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: vtdump [-r ROWS] [-c COLS] FILE\n");
+	fprintf(stderr, "usage: vtdump [-r ROWS] [-c COLS] [--png OUT.png] FILE\n");
 	exit(2);
 }
 
@@ -157,18 +161,45 @@ static void print_attrs(const struct vt *vt, int rows, int cols)
 	}
 }
 
+static int write_png(struct vt *vt, int rows, int cols, const char *path)
+{
+	struct render *r = render_new(rows, cols);
+	int w, h, err;
+
+	if (!r) {
+		fprintf(stderr, "vtdump: renderer for %dx%d: %s\n", cols, rows, strerror(errno));
+		return -1;
+	}
+	render_update(r, vt, NULL, NULL);
+	uint32_t *px = render_pixels(r, &w, &h);
+
+	err = png_write(path, px, w, h);
+	if (err < 0)
+		fprintf(stderr, "vtdump: write %s: %s\n", path, strerror(-err));
+	render_free(r);
+	return err;
+}
+
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "png", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	int rows = 25, cols = 80, opt;
+	const char *png = NULL;
 	char buf[65536];
 	size_t n;
 	FILE *f;
 
-	while ((opt = getopt(argc, argv, "r:c:")) != -1) {
+	while ((opt = getopt_long(argc, argv, "r:c:h", longopts, NULL)) != -1) {
 		if (opt == 'r')
 			rows = number(optarg, VT_MAX_ROWS);
 		else if (opt == 'c')
 			cols = number(optarg, VT_MAX_COLS);
+		else if (opt == 'p')
+			png = optarg;
 		else
 			usage();
 	}
@@ -202,6 +233,8 @@ int main(int argc, char **argv)
 	for (int r = 0; r < rows; r++)
 		print_row(vt, r, cols);
 	print_attrs(vt, rows, cols);
+	if (png && write_png(vt, rows, cols, png) < 0)
+		return 1;
 	vt_free(vt);
 	return fflush(stdout) == 0 ? 0 : 1;
 }

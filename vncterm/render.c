@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Renderer.  The model:
+ * - A shadow copy of every cell as last painted lets the renderer skip
+ *   cells that the emulator reported damaged but that look the same, and
+ *   lets the cursor be erased from pixels that a pending scroll will move.
+ * - Order of an update: erase the cursor (from the shadow), apply the
+ *   emulator's scroll to pixels and shadow (reported as a copy), repaint
+ *   damaged cells that differ from the shadow, draw the cursor.
+ * - Colours: xterm's default 256-colour palette; default foreground
+ *   #E5E5E5 on #000000.  Bold is drawn by overstriking one pixel to the
+ *   right; faint blends the foreground halfway to the background; italic
+ *   is kept upright; blink alternates with render_blink().
+ * - Glyphs come from fonts/ (8x16, 16x16 for wide characters).  A 16-pixel
+ *   glyph in a narrow cell is squeezed by OR-ing column pairs; an 8-pixel
+ *   glyph in a wide cell is centred.  Combining marks are OR-ed on top.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fonts/font.h"
+#include "vncterm/render.h"
+
+#define DEFAULT_FG 0xe5e5e5u
+#define DEFAULT_BG 0x000000u
+
+struct render {
+	int rows, cols;
+	int width, height;
+	uint32_t *fb;
+	struct vt_cell *shadow;  /* rows x cols, as painted */
+	bool *row_blink;         /* a blinking cell is in this row */
+	int view;                /* lines scrolled back */
+	int painted_view;        /* the view the framebuffer shows */
+	bool reverse;            /* DECSCNM as painted */
+	bool blink_off;          /* blinking text currently hidden */
+	/* the cursor as drawn; cur_row < 0 if not drawn */
+	int cur_row, cur_col;
+	enum vt_cursor_shape cur_shape;
+};
+
+/* ---- colours ---- */
+
+static const uint32_t base16[16] = {
+	0x000000, 0xcd0000, 0x00cd00, 0xcdcd00, 0x0000ee, 0xcd00cd, 0x00cdcd, 0xe5e5e5,
+	0x7f7f7f, 0xff0000, 0x00ff00, 0xffff00, 0x5c5cff, 0xff00ff, 0x00ffff, 0xffffff,
+};
+
+static uint32_t palette(unsigned i)
+{
+	static const uint8_t cube[6] = { 0x00, 0x5f, 0x87, 0xaf, 0xd7, 0xff };
+
+	if (i < 16)
+		return base16[i];
+	if (i < 232) {
+		i -= 16;
+		return (uint32_t)cube[i / 36] << 16 | (uint32_t)cube[(i / 6) % 6] << 8 | cube[i % 6];
+	}
+	uint32_t g = 8 + (i - 232) * 10;
+
+	return g << 16 | g << 8 | g;
+}
+
+uint32_t render_color(uint32_t color, bool foreground)
+{
+	switch (VT_COLOR_KIND(color)) {
+	case VT_COLOR_KIND_INDEX:
+		return palette(color & 0xff);
+	case VT_COLOR_KIND_RGB:
+		return color & 0xffffff;
+	default:
+		return foreground ? DEFAULT_FG : DEFAULT_BG;
+	}
+}
+
+static uint32_t blend(uint32_t a, uint32_t b)
+{
+	return ((a & 0xfefefe) >> 1) + ((b & 0xfefefe) >> 1);
+}
+
+/* ---- lifetime ---- */
+
+/* A shadow cell that matches no real cell, so the cell is repainted. */
+static void invalidate(struct vt_cell *c, int n)
+{
+	memset(c, 0xff, (size_t)n * sizeof(*c));
+}
+
+static int alloc_buffers(struct render *r, int rows, int cols)
+{
+	size_t w = (size_t)cols * RENDER_CELL_W, h = (size_t)rows * RENDER_CELL_H;
+	uint32_t *fb = calloc(w * h, sizeof(*fb));
+	struct vt_cell *shadow = malloc((size_t)rows * (size_t)cols * sizeof(*shadow));
+	bool *row_blink = calloc((size_t)rows, sizeof(*row_blink));
+
+	if (!fb || !shadow || !row_blink) {
+		free(fb);
+		free(shadow);
+		free(row_blink);
+		return -ENOMEM;
+	}
+	free(r->fb);
+	free(r->shadow);
+	free(r->row_blink);
+	r->fb = fb;
+	r->shadow = shadow;
+	r->row_blink = row_blink;
+	r->rows = rows;
+	r->cols = cols;
+	r->width = (int)w;
+	r->height = (int)h;
+	r->cur_row = -1;
+	invalidate(shadow, rows * cols);
+	return 0;
+}
+
+struct render *render_new(int rows, int cols)
+{
+	struct render *r;
+
+	if (rows < 1 || cols < 1 || rows > VT_MAX_ROWS || cols > VT_MAX_COLS) {
+		errno = EINVAL;
+		return NULL;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r || alloc_buffers(r, rows, cols) < 0) {
+		free(r);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return r;
+}
+
+void render_free(struct render *r)
+{
+	if (!r)
+		return;
+	free(r->fb);
+	free(r->shadow);
+	free(r->row_blink);
+	free(r);
+}
+
+uint32_t *render_pixels(const struct render *r, int *width, int *height)
+{
+	*width = r->width;
+	*height = r->height;
+	return r->fb;
+}
+
+int render_resize(struct render *r, int rows, int cols)
+{
+	if (rows < 1 || cols < 1 || rows > VT_MAX_ROWS || cols > VT_MAX_COLS)
+		return -EINVAL;
+	return alloc_buffers(r, rows, cols);
+}
+
+/* ---- painting one cell ---- */
+
+/* Glyph row y of cp as 16 bits, left pixel in bit 15, fitted to cell width w. */
+static uint16_t glyph_row(uint32_t cp, int y, int w)
+{
+	const uint8_t *bits;
+	int gw = font_glyph(cp, &bits);
+
+	if (gw == 16) {
+		uint16_t v = (uint16_t)(bits[2 * y] << 8 | bits[2 * y + 1]);
+
+		if (w == 16)
+			return v;
+		uint16_t s = 0; /* squeeze: OR column pairs */
+
+		for (int x = 0; x < 8; x++)
+			if (v & (0xc000 >> (2 * x)))
+				s |= (uint16_t)(0x8000 >> x);
+		return s;
+	}
+	return w == 16 ? (uint16_t)(bits[y] << 4) : (uint16_t)(bits[y] << 8);
+}
+
+struct look {
+	uint32_t fg, bg;
+	uint16_t attrs;
+	enum vt_cursor_shape cursor; /* if has_cursor */
+	bool has_cursor;
+};
+
+static struct look look_of(const struct render *r, const struct vt_cell *c)
+{
+	struct look l = { 0 };
+	uint32_t fg = render_color(c->fg, true), bg = render_color(c->bg, false);
+
+	if (c->ch == 0) /* erased: only the background counts */
+		fg = DEFAULT_FG;
+	if (((c->attrs & VT_ATTR_REVERSE) != 0) != r->reverse) {
+		uint32_t t = fg;
+
+		fg = bg;
+		bg = t;
+	}
+	if (c->attrs & VT_ATTR_FAINT)
+		fg = blend(fg, bg);
+	if ((c->attrs & VT_ATTR_INVISIBLE) || ((c->attrs & VT_ATTR_BLINK) && r->blink_off))
+		fg = bg;
+	l.fg = fg;
+	l.bg = bg;
+	l.attrs = c->ch ? c->attrs : 0;
+	return l;
+}
+
+static void paint(struct render *r, int row, int col, const struct vt_cell *c, struct look l)
+{
+	int w = c->width == 2 && col + 1 < r->cols ? 2 * RENDER_CELL_W : RENDER_CELL_W;
+	uint32_t *px = r->fb + (size_t)row * RENDER_CELL_H * (size_t)r->width +
+		       (size_t)col * RENDER_CELL_W;
+
+	if (l.has_cursor && l.cursor == VT_CURSOR_BLOCK) {
+		uint32_t t = l.fg;
+
+		l.fg = l.bg;
+		l.bg = t;
+	}
+	for (int y = 0; y < RENDER_CELL_H; y++, px += r->width) {
+		uint16_t bits = 0;
+
+		if (c->ch > ' ') {
+			bits = glyph_row(c->ch, y, w);
+			for (int i = 0; i < VT_MAX_COMBINING && c->comb[i]; i++)
+				bits |= glyph_row(c->comb[i], y, w);
+			if (l.attrs & VT_ATTR_BOLD)
+				bits |= bits >> 1;
+		}
+		if (((l.attrs & VT_ATTR_UNDERLINE) && y == RENDER_CELL_H - 2) ||
+		    ((l.attrs & VT_ATTR_STRIKE) && y == RENDER_CELL_H / 2))
+			bits = 0xffff;
+		if (l.has_cursor && l.cursor == VT_CURSOR_UNDERLINE && y >= RENDER_CELL_H - 2)
+			bits = (uint16_t)~bits;
+		if (l.has_cursor && l.cursor == VT_CURSOR_BAR)
+			bits ^= 0xc000;
+		for (int x = 0; x < w; x++)
+			px[x] = bits & (0x8000 >> x) ? l.fg : l.bg;
+	}
+}
+
+/* The cell shown at screen row (taking the scrollback view into account). */
+static void cell_at(const struct render *r, const struct vt *vt, int row, int col,
+		    struct vt_cell *c)
+{
+	if (vt_get_cell(vt, row - r->view, col, c) < 0) {
+		memset(c, 0, sizeof(*c));
+		c->width = 1;
+	}
+}
+
+struct damage {
+	const struct render_callbacks *cb;
+	void *user;
+};
+
+static void report(const struct render *r, const struct damage *d, int row, int c0, int c1)
+{
+	if (c0 < c1 && d->cb && d->cb->damage)
+		d->cb->damage(c0 * RENDER_CELL_W, row * RENDER_CELL_H,
+			      (c1 - c0) * RENDER_CELL_W, RENDER_CELL_H, d->user);
+	(void)r;
+}
+
+/* Repaint cells [c0, c1) of a row that differ from the shadow (or all if force). */
+static void repaint(struct render *r, const struct vt *vt, int row, int c0, int c1,
+		    bool force, const struct damage *d)
+{
+	int lo = r->cols, hi = -1;
+
+	if (c0 > 0) {
+		struct vt_cell c;
+
+		cell_at(r, vt, row, c0, &c);
+		if (c.width == 0)
+			c0--; /* paint a wide character from its head */
+	}
+	for (int col = c0; col < c1; col++) {
+		struct vt_cell c, *s = &r->shadow[row * r->cols + col];
+
+		cell_at(r, vt, row, col, &c);
+		if (c.width == 0)
+			continue;
+		if (!force && memcmp(&c, s, sizeof(c)) == 0)
+			continue;
+		*s = c;
+		if (c.width == 2 && col + 1 < r->cols)
+			cell_at(r, vt, row, col + 1, s + 1);
+		paint(r, row, col, &c, look_of(r, &c));
+		if (col < lo)
+			lo = col;
+		int end = col + (c.width == 2 && col + 1 < r->cols ? 2 : 1);
+
+		if (end > hi)
+			hi = end;
+	}
+	bool blink = false;
+
+	for (int col = 0; col < r->cols; col++)
+		blink |= (r->shadow[row * r->cols + col].attrs & VT_ATTR_BLINK) != 0 &&
+			 r->shadow[row * r->cols + col].ch != 0;
+	r->row_blink[row] = blink;
+	report(r, d, row, lo, hi);
+}
+
+/* Paint one cell (the cursor's) from the shadow, with or without the cursor. */
+static void paint_cursor_cell(struct render *r, int row, int col, bool on,
+			      enum vt_cursor_shape shape, const struct damage *d)
+{
+	struct vt_cell *s = &r->shadow[row * r->cols + col];
+	struct vt_cell c = *s;
+
+	if (c.width == 0 && col > 0) {
+		col--;
+		c = *--s;
+	}
+	if (c.width > 2) /* never painted: invalid shadow */
+		return;
+	struct look l = look_of(r, &c);
+
+	l.has_cursor = on;
+	l.cursor = shape;
+	paint(r, row, col, &c, l);
+	report(r, d, row, col, col + (c.width == 2 && col + 1 < r->cols ? 2 : 1));
+}
+
+/* ---- scrolling ---- */
+
+static void scroll_pixels(struct render *r, int top, int bottom, int count,
+			  const struct damage *d)
+{
+	int n = bottom - top - abs(count);
+	size_t rowpx = (size_t)r->width * RENDER_CELL_H;
+	int dst = count > 0 ? top : top - count, src = count > 0 ? top + count : top;
+
+	if (n <= 0)
+		return;
+	memmove(r->fb + (size_t)dst * rowpx, r->fb + (size_t)src * rowpx,
+		(size_t)n * rowpx * sizeof(*r->fb));
+	memmove(r->shadow + (size_t)dst * (size_t)r->cols, r->shadow + (size_t)src * (size_t)r->cols,
+		(size_t)n * (size_t)r->cols * sizeof(*r->shadow));
+	memmove(r->row_blink + dst, r->row_blink + src, (size_t)n * sizeof(*r->row_blink));
+	/* The rows the scroll exposed hold stale pixels: repaint them. */
+	int ex = count > 0 ? bottom - count : top;
+
+	invalidate(r->shadow + (size_t)ex * (size_t)r->cols, abs(count) * r->cols);
+	if (d->cb && d->cb->copy)
+		d->cb->copy(0, dst * RENDER_CELL_H, r->width, n * RENDER_CELL_H, 0,
+			    (dst - src) * RENDER_CELL_H, d->user);
+}
+
+struct flush_ctx {
+	struct render *r;
+	const struct vt *vt;
+	const struct damage *d;
+	bool full;
+};
+
+static void on_scroll(int top, int bottom, int count, void *user)
+{
+	struct flush_ctx *f = user;
+
+	if (!f->full)
+		scroll_pixels(f->r, top, bottom, count, f->d);
+}
+
+static void on_span(int row, int start, int end, void *user)
+{
+	struct flush_ctx *f = user;
+
+	if (!f->full && row < f->r->rows)
+		repaint(f->r, f->vt, row, start, end < f->r->cols ? end : f->r->cols, false, f->d);
+}
+
+void render_update(struct render *r, struct vt *vt, const struct render_callbacks *cb,
+		   void *user)
+{
+	static const struct vt_damage_callbacks dcb = { .scroll = on_scroll, .span = on_span };
+	struct damage d = { cb, user };
+	struct vt_modes m;
+	int vrows, vcols, crow, ccol;
+
+	vt_get_size(vt, &vrows, &vcols);
+	vt_get_modes(vt, &m);
+	if (vrows != r->rows || vcols != r->cols) {
+		vt_damage_flush(vt, NULL, NULL);
+		return; /* the owner resizes the renderer first */
+	}
+	if (r->cur_row >= 0) {
+		paint_cursor_cell(r, r->cur_row, r->cur_col, false, r->cur_shape, &d);
+		r->cur_row = -1;
+	}
+	/* A global change, or a scrolled-back view, repaints from the shadow. */
+	struct flush_ctx f = { r, vt, &d,
+			       m.reverse_video != r->reverse || r->view != 0 ||
+			       r->view != r->painted_view };
+
+	r->painted_view = r->view;
+
+	if (m.reverse_video != r->reverse) {
+		r->reverse = m.reverse_video;
+		invalidate(r->shadow, r->rows * r->cols);
+	}
+	vt_damage_flush(vt, &dcb, &f);
+	if (f.full)
+		for (int row = 0; row < r->rows; row++)
+			repaint(r, vt, row, 0, r->cols, false, &d);
+	vt_get_cursor(vt, &crow, &ccol);
+	if (m.cursor_visible && r->view == 0 && crow < r->rows && ccol < r->cols) {
+		repaint(r, vt, crow, ccol, ccol + 1, false, &d); /* a valid shadow to draw on */
+		r->cur_row = crow;
+		r->cur_col = ccol;
+		r->cur_shape = m.cursor_shape;
+		paint_cursor_cell(r, crow, ccol, true, m.cursor_shape, &d);
+	}
+}
+
+int render_set_view(struct render *r, const struct vt *vt, int lines)
+{
+	int max = vt_scrollback_count(vt);
+
+	if (lines < 0)
+		lines = 0;
+	if (lines > max)
+		lines = max;
+	r->view = lines;
+	return lines;
+}
+
+int render_get_view(const struct render *r)
+{
+	return r->view;
+}
+
+bool render_blinking(const struct render *r)
+{
+	for (int row = 0; row < r->rows; row++)
+		if (r->row_blink[row])
+			return true;
+	return false;
+}
+
+void render_blink(struct render *r, const struct vt *vt, const struct render_callbacks *cb,
+		  void *user)
+{
+	struct damage d = { cb, user };
+
+	r->blink_off = !r->blink_off;
+	for (int row = 0; row < r->rows; row++) {
+		if (!r->row_blink[row])
+			continue;
+		for (int col = 0; col < r->cols; col++) {
+			struct vt_cell *s = &r->shadow[row * r->cols + col];
+
+			if ((s->attrs & VT_ATTR_BLINK) && s->width != 0 && s->ch) {
+				struct look l = look_of(r, s);
+
+				l.has_cursor = row == r->cur_row && col == r->cur_col;
+				l.cursor = r->cur_shape;
+				paint(r, row, col, s, l);
+				report(r, &d, row, col, col + (s->width == 2 ? 2 : 1));
+			}
+		}
+	}
+	(void)vt;
+}

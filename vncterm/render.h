@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Renderer: the emulator's cells become a 32-bit framebuffer (0x00RRGGBB,
+ * 8x16 pixels a cell), repainting only what changed.  Knows nothing of
+ * VNC: changes are reported through callbacks, a scroll as a pixel move
+ * the VNC layer can send as CopyRect.
+ */
+#ifndef VNCTERM_RENDER_H
+#define VNCTERM_RENDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vt100/vt100.h"
+
+#define RENDER_CELL_W 8
+#define RENDER_CELL_H 16
+
+struct render;
+
+struct render_callbacks {
+	/*
+	 * The rectangle (x, y, w, h) now holds the pixels that were at
+	 * (x - dx, y - dy): send it as CopyRect.  Reported before damage.
+	 */
+	void (*copy)(int x, int y, int w, int h, int dx, int dy, void *user);
+	/* The pixels of the rectangle changed. */
+	void (*damage)(int x, int y, int w, int h, void *user);
+};
+
+/* A black framebuffer for rows x cols cells; NULL with errno on failure. */
+struct render *render_new(int rows, int cols);
+void render_free(struct render *r);
+
+/* The pixels, width x height, rows packed (stride = width). */
+uint32_t *render_pixels(const struct render *r, int *width, int *height);
+
+/* New size in cells: a new black framebuffer, repainted by the next update. */
+int render_resize(struct render *r, int rows, int cols);
+
+/*
+ * Bring the framebuffer up to date with vt: consumes vt's damage, repaints
+ * changed cells and the cursor.  The cost is bounded by the screen size.
+ */
+void render_update(struct render *r, struct vt *vt, const struct render_callbacks *cb,
+		   void *user);
+
+/*
+ * Show the screen scrolled back by lines (0: the live screen), clamped to
+ * the scrollback the emulator holds.  Returns the offset in effect.
+ */
+int render_set_view(struct render *r, const struct vt *vt, int lines);
+int render_get_view(const struct render *r);
+
+/* True while a blinking cell is on screen: only then is a timer needed. */
+bool render_blinking(const struct render *r);
+/* Flip the blink phase and repaint blinking cells. */
+void render_blink(struct render *r, const struct vt *vt, const struct render_callbacks *cb,
+		  void *user);
+
+/* The RGB value the renderer gives a packed emulator colour. */
+uint32_t render_color(uint32_t color, bool foreground);
+
+#endif
