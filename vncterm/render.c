@@ -158,25 +158,34 @@ int render_resize(struct render *r, int rows, int cols)
 
 /* ---- painting one cell ---- */
 
-/* Glyph row y of cp as 16 bits, left pixel in bit 15, fitted to cell width w. */
-static uint16_t glyph_row(uint32_t cp, int y, int w)
+/*
+ * OR the glyph of cp into rows[16] (left pixel in bit 15), fitted to a cell
+ * w pixels wide: a 16-pixel glyph in a narrow cell is squeezed by OR-ing
+ * column pairs, an 8-pixel glyph in a wide cell is centred.
+ */
+static void glyph_rows(uint32_t cp, int w, uint16_t rows[RENDER_CELL_H])
 {
 	const uint8_t *bits;
 	int gw = font_glyph(cp, &bits);
 
-	if (gw == 16) {
-		uint16_t v = (uint16_t)(bits[2 * y] << 8 | bits[2 * y + 1]);
+	for (int y = 0; y < RENDER_CELL_H; y++) {
+		if (gw == 16) {
+			uint16_t v = (uint16_t)(bits[2 * y] << 8 | bits[2 * y + 1]);
 
-		if (w == 16)
-			return v;
-		uint16_t s = 0; /* squeeze: OR column pairs */
+			if (w == 16) {
+				rows[y] |= v;
+				continue;
+			}
+			uint16_t sq = 0;
 
-		for (int x = 0; x < 8; x++)
-			if (v & (0xc000 >> (2 * x)))
-				s |= (uint16_t)(0x8000 >> x);
-		return s;
+			for (int x = 0; x < 8; x++)
+				if (v & (0xc000 >> (2 * x)))
+					sq |= (uint16_t)(0x8000 >> x);
+			rows[y] |= sq;
+		} else {
+			rows[y] |= w == 16 ? (uint16_t)(bits[y] << 4) : (uint16_t)(bits[y] << 8);
+		}
 	}
-	return w == 16 ? (uint16_t)(bits[y] << 4) : (uint16_t)(bits[y] << 8);
 }
 
 struct look {
@@ -209,11 +218,27 @@ static struct look look_of(const struct render *r, const struct vt_cell *c)
 	return l;
 }
 
+/*
+ * Eight pixels from the high byte of bits: a fixed-length, branchless loop
+ * over constant masks that the compiler turns into SIMD compares.
+ */
+static inline void put_row(uint32_t *px, uint16_t bits, uint32_t fg, uint32_t bg)
+{
+	static const uint32_t mask[8] = { 0x8000, 0x4000, 0x2000, 0x1000, 0x800, 0x400, 0x200, 0x100 };
+
+	for (int x = 0; x < 8; x++) {
+		uint32_t m = 0u - (uint32_t)((bits & mask[x]) != 0);
+
+		px[x] = (fg & m) | (bg & ~m);
+	}
+}
+
 static void paint(struct render *r, int row, int col, const struct vt_cell *c, struct look l)
 {
 	int w = c->width == 2 && col + 1 < r->cols ? 2 * RENDER_CELL_W : RENDER_CELL_W;
 	uint32_t *px = r->fb + (size_t)row * RENDER_CELL_H * (size_t)r->width +
 		       (size_t)col * RENDER_CELL_W;
+	uint16_t rows[RENDER_CELL_H] = { 0 };
 
 	if (l.has_cursor && l.cursor == VT_CURSOR_BLOCK) {
 		uint32_t t = l.fg;
@@ -221,25 +246,29 @@ static void paint(struct render *r, int row, int col, const struct vt_cell *c, s
 		l.fg = l.bg;
 		l.bg = t;
 	}
+	if (c->ch > ' ') {
+		glyph_rows(c->ch, w, rows);
+		for (int i = 0; i < VT_MAX_COMBINING && c->comb[i]; i++)
+			glyph_rows(c->comb[i], w, rows);
+		if (l.attrs & VT_ATTR_BOLD)
+			for (int y = 0; y < RENDER_CELL_H; y++)
+				rows[y] |= rows[y] >> 1;
+	}
+	if (l.attrs & VT_ATTR_UNDERLINE)
+		rows[RENDER_CELL_H - 2] = 0xffff;
+	if (l.attrs & VT_ATTR_STRIKE)
+		rows[RENDER_CELL_H / 2] = 0xffff;
+	if (l.has_cursor && l.cursor == VT_CURSOR_UNDERLINE) {
+		rows[RENDER_CELL_H - 2] = (uint16_t)~rows[RENDER_CELL_H - 2];
+		rows[RENDER_CELL_H - 1] = (uint16_t)~rows[RENDER_CELL_H - 1];
+	}
+	if (l.has_cursor && l.cursor == VT_CURSOR_BAR)
+		for (int y = 0; y < RENDER_CELL_H; y++)
+			rows[y] ^= 0xc000;
 	for (int y = 0; y < RENDER_CELL_H; y++, px += r->width) {
-		uint16_t bits = 0;
-
-		if (c->ch > ' ') {
-			bits = glyph_row(c->ch, y, w);
-			for (int i = 0; i < VT_MAX_COMBINING && c->comb[i]; i++)
-				bits |= glyph_row(c->comb[i], y, w);
-			if (l.attrs & VT_ATTR_BOLD)
-				bits |= bits >> 1;
-		}
-		if (((l.attrs & VT_ATTR_UNDERLINE) && y == RENDER_CELL_H - 2) ||
-		    ((l.attrs & VT_ATTR_STRIKE) && y == RENDER_CELL_H / 2))
-			bits = 0xffff;
-		if (l.has_cursor && l.cursor == VT_CURSOR_UNDERLINE && y >= RENDER_CELL_H - 2)
-			bits = (uint16_t)~bits;
-		if (l.has_cursor && l.cursor == VT_CURSOR_BAR)
-			bits ^= 0xc000;
-		for (int x = 0; x < w; x++)
-			px[x] = bits & (0x8000 >> x) ? l.fg : l.bg;
+		put_row(px, rows[y], l.fg, l.bg);
+		if (w == 16)
+			put_row(px + 8, (uint16_t)(rows[y] << 8), l.fg, l.bg);
 	}
 }
 

@@ -106,7 +106,7 @@ START_TEST(test_colours)
 	scene_init(&s, 1, 6);
 	/* reverse of red on green; 256-colour bg; truecolour bg; bright fg */
 	show(&s, "\033[7;31;42m \033[0;48;5;196m \033[48;2;1;2;3m \033[0;38;5;231;48;5;16mA\033[m\033[?25l");
-	ck_assert_uint_eq(pixel(&s, 0, 0), 0x00cd00);  /* reversed: bg is the fg colour */
+	ck_assert_uint_eq(pixel(&s, 0, 0), 0xcd0000);  /* reversed: bg is the red fg colour */
 	ck_assert_uint_eq(pixel(&s, 8, 5), 0xff0000);  /* 196 in the cube */
 	ck_assert_uint_eq(pixel(&s, 16, 9), 0x010203);
 	ck_assert_uint_eq(pixel(&s, 24, 0), 0x000000); /* 16: cube black */
