@@ -148,15 +148,18 @@ static int encode(struct scrollback *sb, struct sb_line *line, const struct vt_c
 		line->data = n;
 		line->alloc = (uint32_t)size;
 	}
-	uint8_t *p = line->data;
+	if (len > 0) { /* an empty line may have no buffer at all */
+		uint8_t *p = line->data;
 
-	memcpy(p, x->runs, (size_t)nruns * sizeof(struct sb_run));
-	p += (size_t)nruns * sizeof(struct sb_run);
-	if (ascii)
-		memcpy(p, x->narrow, (size_t)len);
-	else
-		memcpy(p, x->wide, (size_t)len * 4);
-	memcpy(line->data + off, x->comb, (size_t)ncomb * sizeof(struct sb_comb));
+		memcpy(p, x->runs, (size_t)nruns * sizeof(struct sb_run));
+		p += (size_t)nruns * sizeof(struct sb_run);
+		if (ascii)
+			memcpy(p, x->narrow, (size_t)len);
+		else
+			memcpy(p, x->wide, (size_t)len * 4);
+		if (ncomb)
+			memcpy(line->data + off, x->comb, (size_t)ncomb * sizeof(struct sb_comb));
+	}
 	line->len = (uint16_t)len;
 	line->nruns = (uint16_t)nruns;
 	line->ncomb = (uint16_t)ncomb;
