@@ -62,11 +62,14 @@ int scrollback_init(struct scrollback *sb, int cap)
 	return 0;
 }
 
+/* Only slots that were ever used hold buffers: the ring fills from head. */
 void scrollback_clear(struct scrollback *sb)
 {
-	for (int i = 0; i < sb->cap; i++) {
-		free(sb->lines[i].data);
-		memset(&sb->lines[i], 0, sizeof(sb->lines[i]));
+	for (int i = 0; i < sb->count; i++) {
+		struct sb_line *l = &sb->lines[(sb->head + i) % sb->cap];
+
+		free(l->data);
+		memset(l, 0, sizeof(*l));
 	}
 	sb->head = sb->count = 0;
 }

@@ -278,9 +278,13 @@ static bool color_ok(uint32_t c)
 	}
 }
 
+/* What the emulator can store: 0 (none) or a printable scalar value. */
 static bool codepoint_ok(uint32_t c)
 {
-	return c <= 0x10ffff && !(c >= 0xd800 && c < 0xe000);
+	if (c == 0)
+		return true;
+	return c <= 0x10ffff && !(c >= 0xd800 && c < 0xe000) && c >= 0x20 &&
+	       !(c >= 0x7f && c < 0xa0);
 }
 
 static uint32_t get_color(struct rbuf *r)

@@ -175,6 +175,28 @@ START_TEST(test_valid_crc_bad_fields)
 		ck_assert_msg(vt_state_load(a.vt, copy, len) == -EINVAL, "poke %zu accepted", i);
 		free(copy);
 	}
+	/* A control character planted in a cell is refused. */
+	{
+		uint8_t *copy = malloc(len);
+		/* the first cell of the main grid: after the fixed fields, title, tabs and saved cursor */
+		size_t cell = 16 + 2 + 2 + 1 + 2 + 2 + 1 + 10 + 4 + 1 + 2 + 2 + 3 + 11 + 4 + 1 + 4 + 2 +
+			      10 + 20 + 1 + 1;
+		uint32_t c;
+
+		memcpy(copy, buf, len);
+		copy[cell] = 0x1b;
+		c = crc(copy + 16, len - 16);
+		for (int k = 0; k < 4; k++)
+			copy[12 + k] = (uint8_t)(c >> (8 * k));
+		ck_assert_int_eq(vt_state_load(a.vt, copy, len), -EINVAL);
+		copy[cell] = 'x'; /* the same place with a printable character loads */
+		c = crc(copy + 16, len - 16);
+		for (int k = 0; k < 4; k++)
+			copy[12 + k] = (uint8_t)(c >> (8 * k));
+		ck_assert_int_eq(vt_state_load(a.vt, copy, len), 0);
+		ck_assert_uint_eq(tvt_cell(&a, 0, 0).ch, 'x');
+		free(copy);
+	}
 	/* The unmodified buffer, re-checksummed the same way, loads. */
 	ck_assert_int_eq(vt_state_load(a.vt, buf, len), 0);
 	free(buf);
