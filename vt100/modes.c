@@ -66,6 +66,12 @@ static void dec_mode(struct vt *vt, int mode, bool on)
 
 	switch (mode) {
 	case 1: m->cursor_keys_app = on; break;      /* DECCKM */
+	case 3: /* DECCOLM: the width stays, but the screen clears as xterm does */
+		vt->top = 0;
+		vt->bottom = vt->rows;
+		screen_erase_rows(vt, 0, vt->rows);
+		screen_set_cursor(vt, 0, 0);
+		break;
 	case 5:                                       /* DECSCNM */
 		if (m->reverse_video != on)
 			screen_damage_all(vt);

@@ -5,8 +5,8 @@
  *
  * The model, and where we deviate from the diagram:
  * - Input is decoded as UTF-8 first (invalid or overlong input becomes
- *   U+FFFD, one per maximal ill-formed subpart); U+0080..U+009F act as the
- *   C1 controls, as xterm does in UTF-8 mode.  Raw 8-bit C1 bytes are not
+ *   U+FFFD, counted as xterm counts it: see decode()); U+0080..U+009F act
+ *   as the C1 controls, as xterm does in UTF-8 mode.  Raw 8-bit C1 bytes are not
  *   controls: they are ill-formed UTF-8.
  * - Code points >= U+00A0 print in the ground state, are collected in OSC
  *   strings and are ignored inside ESC, CSI and DCS sequences.
@@ -421,19 +421,31 @@ static void process(struct parser *p, uint32_t c)
 		enter_state(p, next, c);
 }
 
-/* Feed one byte to the UTF-8 decoder; complete code points go to process(). */
+/*
+ * Feed one byte to the UTF-8 decoder; complete code points go to process().
+ * Errors are counted as xterm counts them: a sequence cut short by a byte
+ * that is not a continuation is one U+FFFD (and that byte is taken
+ * afresh); a complete sequence that is overlong, a surrogate, U+FFFE or
+ * beyond U+10FFFF (including the old 5- and 6-byte forms) is one U+FFFD; a
+ * stray continuation byte, FE or FF is one U+FFFD each.
+ */
 static void decode(struct parser *p, uint8_t b)
 {
+	static const uint32_t min[6] = { 0, 0x80, 0x800, 0x10000, 0x200000, 0x4000000 };
+
 	if (p->u_need) {
-		if (b >= p->u_lo && b <= p->u_hi) {
+		if ((b & 0xc0) == 0x80) {
 			p->u_cp = p->u_cp << 6 | (b & 0x3f);
-			p->u_lo = 0x80;
-			p->u_hi = 0xbf;
-			if (--p->u_need == 0)
-				process(p, p->u_cp);
+			if (--p->u_need == 0) {
+				uint32_t cp = p->u_cp;
+
+				if (cp < p->u_min || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000) ||
+				    cp == 0xfffe)
+					cp = 0xfffd;
+				process(p, cp);
+			}
 			return;
 		}
-		/* The sequence broke off: one U+FFFD, then this byte afresh. */
 		p->u_need = 0;
 		process(p, 0xfffd);
 	}
@@ -441,28 +453,13 @@ static void decode(struct parser *p, uint8_t b)
 		process(p, b);
 		return;
 	}
-	p->u_lo = 0x80;
-	p->u_hi = 0xbf;
-	if (b >= 0xc2 && b <= 0xdf) {
-		p->u_need = 1;
-		p->u_cp = b & 0x1f;
-	} else if (b >= 0xe0 && b <= 0xef) {
-		p->u_need = 2;
-		p->u_cp = b & 0x0f;
-		if (b == 0xe0)
-			p->u_lo = 0xa0; /* overlong */
-		else if (b == 0xed)
-			p->u_hi = 0x9f; /* surrogates */
-	} else if (b >= 0xf0 && b <= 0xf4) {
-		p->u_need = 3;
-		p->u_cp = b & 0x07;
-		if (b == 0xf0)
-			p->u_lo = 0x90; /* overlong */
-		else if (b == 0xf4)
-			p->u_hi = 0x8f; /* > U+10FFFF */
-	} else {
-		process(p, 0xfffd); /* stray continuation, C0/C1 lead, F5-FF */
+	if (b < 0xc0 || b >= 0xfe) {
+		process(p, 0xfffd);
+		return;
 	}
+	p->u_need = b < 0xe0 ? 1 : b < 0xf0 ? 2 : b < 0xf8 ? 3 : b < 0xfc ? 4 : 5;
+	p->u_cp = b & (0x7fu >> (p->u_need + 1));
+	p->u_min = min[p->u_need];
 }
 
 /*

@@ -46,8 +46,8 @@ struct parser {
 	uint8_t state;
 	/* UTF-8 decoder */
 	uint32_t u_cp;
+	uint32_t u_min;          /* smallest value this length may encode */
 	uint8_t u_need;          /* continuation bytes still expected */
-	uint8_t u_lo, u_hi;      /* allowed range of the next byte */
 	/* sequence being collected */
 	struct parser_seq seq;
 	uint8_t seq_bad;         /* too many intermediates */
