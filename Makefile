@@ -89,8 +89,9 @@ $(B)/tests/runner: $(B)/tests/runner.o $(TEST_OBJS) $(LIBRENDER) $(LIBVT100) $(L
 deps:
 	@sh tests/deps.sh $(DEPS_PKGS)
 
+# The run ends with Check's summary line.
 check: deps
-	$(MAKE) test
+	@$(MAKE) --no-print-directory test
 
 test: all $(B)/tests/runner
 	cd tests && ../$(B)/tests/runner
