@@ -7,11 +7,11 @@
  * golden/README.md says what was checked.
  */
 #include <check.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/common/util_files.h"
 #include "util_png.h"
 #include "vncterm/render.h"
 
@@ -19,40 +19,10 @@
 #define CASES_DIR "vt100/cases"
 #define MAX_IMAGES 64
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int list_images(char **names, int max)
-{
-	DIR *d = opendir(GOLDEN_DIR);
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d)) && n < max) {
-		size_t len = strlen(e->d_name);
-
-		if (len > 4 && strcmp(e->d_name + len - 4, ".png") == 0)
-			names[n++] = strndup(e->d_name, len - 4);
-	}
-	closedir(d);
-	qsort(names, (size_t)n, sizeof(*names), cmp_str);
-	return n;
-}
-
-static void free_names(char **names, int n)
-{
-	for (int i = 0; i < n; i++)
-		free(names[i]);
-}
-
 START_TEST(test_image)
 {
 	char *names[MAX_IMAGES], path[512];
-	int n = list_images(names, MAX_IMAGES), w, h, rw, rh;
+	int n = list_names(GOLDEN_DIR, ".png", names, MAX_IMAGES), w, h, rw, rh;
 	uint32_t *want;
 
 	ck_assert_int_gt(n, _i);
@@ -88,7 +58,7 @@ END_TEST
 START_TEST(test_images_present)
 {
 	char *names[MAX_IMAGES];
-	int n = list_images(names, MAX_IMAGES);
+	int n = list_names(GOLDEN_DIR, ".png", names, MAX_IMAGES);
 
 	ck_assert_int_ge(n, 4);
 	free_names(names, n);
@@ -100,7 +70,7 @@ Suite *render_golden_suite(void)
 	Suite *s = suite_create("render golden");
 	TCase *tc = tcase_create("images");
 	char *names[MAX_IMAGES];
-	int n = list_images(names, MAX_IMAGES);
+	int n = list_names(GOLDEN_DIR, ".png", names, MAX_IMAGES);
 
 	free_names(names, n);
 	tcase_add_test(tc, test_images_present);

@@ -6,39 +6,15 @@
  * .out was made and checked is in cases/README.md.
  */
 #include <check.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/common/util_files.h"
+
 #define CASES_DIR "vt100/cases"
 #define VTDUMP "../vt100/vtdump"
 #define MAX_CASES 512
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The sorted names (without .in) of the cases; the caller frees them. */
-static int list_cases(char **names, int max)
-{
-	DIR *d = opendir(CASES_DIR);
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d)) && n < max) {
-		size_t len = strlen(e->d_name);
-
-		if (len > 3 && strcmp(e->d_name + len - 3, ".in") == 0)
-			names[n++] = strndup(e->d_name, len - 3);
-	}
-	closedir(d);
-	qsort(names, (size_t)n, sizeof(*names), cmp_str);
-	return n;
-}
 
 static char *slurp(FILE *f, size_t *len)
 {
@@ -80,7 +56,7 @@ static void first_diff(const char *a, const char *b, char *msg, size_t size)
 START_TEST(test_golden)
 {
 	char *names[MAX_CASES], path[512], cmd[600], msg[1024];
-	int n = list_cases(names, MAX_CASES);
+	int n = list_names(CASES_DIR, ".in", names, MAX_CASES);
 	size_t glen, wlen;
 
 	ck_assert_int_gt(n, _i);
@@ -102,8 +78,7 @@ START_TEST(test_golden)
 	}
 	free(g);
 	free(w);
-	for (int i = 0; i < n; i++)
-		free(names[i]);
+	free_names(names, n);
 }
 END_TEST
 
@@ -111,11 +86,10 @@ END_TEST
 START_TEST(test_cases_present)
 {
 	char *names[MAX_CASES];
-	int n = list_cases(names, MAX_CASES);
+	int n = list_names(CASES_DIR, ".in", names, MAX_CASES);
 
 	ck_assert_int_ge(n, 10);
-	for (int i = 0; i < n; i++)
-		free(names[i]);
+	free_names(names, n);
 }
 END_TEST
 
@@ -124,10 +98,9 @@ Suite *golden_suite(void)
 	Suite *s = suite_create("golden");
 	TCase *tc = tcase_create("vtdump");
 	char *names[MAX_CASES];
-	int n = list_cases(names, MAX_CASES);
+	int n = list_names(CASES_DIR, ".in", names, MAX_CASES);
 
-	for (int i = 0; i < n; i++)
-		free(names[i]);
+	free_names(names, n);
 	tcase_add_test(tc, test_cases_present);
 	tcase_add_loop_test(tc, test_golden, 0, n);
 	suite_add_tcase(s, tc);
