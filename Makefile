@@ -36,7 +36,11 @@ TEST_SRCS  := $(wildcard tests/*/check_*.c)
 TEST_OBJS  := $(TEST_SRCS:%.c=$(B)/%.o) $(patsubst %.c,$(B)/%.o,$(wildcard tests/*/util_*.c))
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
-PROGS := vt100/vtdump
+# The daemon: its own files; render.c and png.c come from librender.
+VNCTERM_SRCS := vncterm/main.c vncterm/options.c vncterm/pty.c vncterm/vnc.c
+VNCTERM_OBJS := $(VNCTERM_SRCS:%.c=$(B)/%.o)
+
+PROGS := vt100/vtdump vncterm/vncterm
 
 .PHONY: all check deps test bench fuzz clean demo
 all: $(PROGS)
@@ -73,6 +77,9 @@ $(B)/tests/%.o: WARN += -Wno-missing-prototypes
 # The font test compares the glyphs with the file they were made from.
 $(B)/tests/fonts/check_font.o: ALL_CFLAGS += -DUNIFONT_HEX='"$(UNIFONT_HEX)"'
 
+vncterm/vncterm: $(VNCTERM_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lvncserver -lz
+
 # One Check runner holds every suite: each tests/*/check_*.c defines
 # `Suite *NAME_suite(void)` on a line of its own, and the list is generated.
 $(B)/tests/suites.h: $(TEST_SRCS)
@@ -103,10 +110,10 @@ bench: all
 fuzz:
 	$(MAKE) -C tests/fuzz
 
-# Until the daemon exists, the demo shows the emulator: a recorded vim
-# session replayed into a fresh 25x80 terminal.
+# The demo: vncterm serving a shell on localhost.  The port it prints is
+# the one to give a VNC viewer (e.g. `vncviewer localhost::5900`).
 demo: deps all
-	./vt100/vtdump -r 25 -c 80 tests/vt100/cases/vim_edit.in
+	./vncterm/vncterm -v 127.0.0.1:0 -c /bin/bash -l
 
 clean:
 	rm -rf $(B) $(PROGS)

@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vncterm: a console source (a command on a pty, an existing pty, or a
+ * file) drawn by the vt100 emulator and renderer and served over VNC.
+ *
+ * One thread, one poll() over the source, a signalfd and the VNC sockets.
+ * The source is always drained into the emulator, viewer or not; the
+ * framebuffer is brought up to date once per loop, so a burst of output
+ * costs one repaint.  No timer runs while idle (the blink timer runs only
+ * while a blinking cell is shown).  Signals are taken through the signalfd,
+ * never in handlers.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vncterm/options.h"
+#include "vncterm/pty.h"
+#include "vncterm/render.h"
+#include "vncterm/vnc.h"
+#include "vt100/keys.h"
+#include "vt100/vt100.h"
+
+#define TERM_NAME "xterm-256color"
+#define READ_BUDGET (256 * 1024) /* per loop, so viewers stay served under a flood */
+#define OUTQ_MAX (64 * 1024)     /* keys and replies waiting for the source */
+#define BLINK_MS 500
+#define MAX_POLL 256
+
+struct vncterm {
+	struct options opt;
+	struct vt *vt;
+	struct render *render;
+	struct vnc *vnc;
+	int src;          /* console source fd, -1 when closed */
+	bool src_is_pty;
+	pid_t child;      /* 0: none running */
+	int sigfd;
+	bool quit;
+	int status;       /* exit status */
+	char outq[OUTQ_MAX]; /* bytes for the source, in order */
+	size_t outq_len;
+};
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vncterm: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* ---- towards the source: keys and replies ---- */
+
+static void flush_outq(struct vncterm *t)
+{
+	while (t->outq_len && t->src >= 0) {
+		ssize_t n = write(t->src, t->outq, t->outq_len);
+
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				t->outq_len = 0; /* the source is going away */
+			return;
+		}
+		memmove(t->outq, t->outq + n, t->outq_len - (size_t)n);
+		t->outq_len -= (size_t)n;
+	}
+}
+
+/* Queue bytes for the source; beyond OUTQ_MAX they are dropped, not blocked on. */
+static void send_to_source(struct vncterm *t, const char *buf, size_t len)
+{
+	if (t->src < 0 || !t->src_is_pty)
+		return;
+	if (len > sizeof(t->outq) - t->outq_len)
+		len = sizeof(t->outq) - t->outq_len;
+	memcpy(t->outq + t->outq_len, buf, len);
+	t->outq_len += len;
+	flush_outq(t);
+}
+
+static void on_vt_output(const char *buf, size_t len, void *user)
+{
+	send_to_source(user, buf, len);
+}
+
+static void on_vt_title(const char *title, void *user)
+{
+	struct vncterm *t = user;
+
+	if (!t->opt.title && t->vnc)
+		vnc_set_title(t->vnc, title);
+}
+
+static void on_key(uint32_t keysym, unsigned mods, void *user)
+{
+	struct vncterm *t = user;
+	struct vt_modes m;
+	char buf[VT_KEY_MAX];
+	int n;
+
+	vt_get_modes(t->vt, &m);
+	n = vt_key_encode(keysym, mods, &m, buf, sizeof(buf));
+	if (n > 0)
+		send_to_source(t, buf, (size_t)n);
+}
+
+/* ---- the framebuffer ---- */
+
+static void on_copy(int x, int y, int w, int h, int dx, int dy, void *user)
+{
+	vnc_copy(((struct vncterm *)user)->vnc, x, y, w, h, dx, dy);
+}
+
+static void on_damage(int x, int y, int w, int h, void *user)
+{
+	vnc_damage(((struct vncterm *)user)->vnc, x, y, w, h);
+}
+
+static const struct render_callbacks render_cb = { .copy = on_copy, .damage = on_damage };
+
+/* ---- the source ---- */
+
+static void start_source(struct vncterm *t)
+{
+	int err;
+
+	if (t->opt.input_file) {
+		t->src = open(t->opt.input_file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (t->src < 0)
+			die("open %s: %s", t->opt.input_file, strerror(errno));
+		t->src_is_pty = false;
+		return;
+	}
+	if (t->opt.pty_path) {
+		err = pty_open(t->opt.pty_path, &t->src);
+		if (err < 0)
+			die("open pty %s: %s", t->opt.pty_path, strerror(-err));
+		t->src_is_pty = true;
+		return;
+	}
+	char sh[] = "/bin/sh";
+	char *defcmd[] = { sh, NULL };
+	char *const *argv = t->opt.command ? t->opt.command : defcmd;
+
+	err = pty_spawn(argv, TERM_NAME, t->opt.rows, t->opt.cols, &t->src, &t->child);
+	if (err < 0)
+		die("run %s on a pty: %s", argv[0], strerror(-err));
+	t->src_is_pty = true;
+}
+
+static void close_source(struct vncterm *t)
+{
+	if (t->src >= 0)
+		close(t->src);
+	t->src = -1;
+	t->outq_len = 0;
+}
+
+/* Read what the source has, up to the budget, into the emulator. */
+static void read_source(struct vncterm *t)
+{
+	char buf[65536];
+	size_t total = 0;
+
+	while (t->src >= 0 && total < READ_BUDGET) {
+		ssize_t n = read(t->src, buf, sizeof(buf));
+
+		if (n > 0) {
+			vt_write(t->vt, buf, (size_t)n);
+			total += (size_t)n;
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		/* EOF, or EIO once the last process on a pty's slave side left */
+		close_source(t);
+	}
+}
+
+/* ---- signals ---- */
+
+static int setup_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static void reap(struct vncterm *t)
+{
+	int st;
+	pid_t p;
+
+	while ((p = waitpid(-1, &st, WNOHANG)) > 0)
+		if (p == t->child)
+			t->child = 0;
+}
+
+static void handle_signals(struct vncterm *t)
+{
+	struct signalfd_siginfo si;
+
+	while (read(t->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGCHLD:
+			reap(t);
+			break;
+		case SIGTERM:
+		case SIGINT:
+		case SIGHUP:
+			t->quit = true;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* ---- the loop ---- */
+
+/* The command has ended: restart it (-r), stay (-s), or finish once alone. */
+static void source_ended(struct vncterm *t)
+{
+	if (t->src >= 0 || t->child)
+		return;
+	if (t->opt.restart && !t->opt.input_file && !t->opt.pty_path) {
+		start_source(t);
+		return;
+	}
+	if (!t->opt.stay && vnc_clients(t->vnc) == 0)
+		t->quit = true;
+}
+
+static void loop(struct vncterm *t)
+{
+	struct pollfd fds[MAX_POLL];
+
+	while (!t->quit) {
+		int n = 0, timeout = -1;
+
+		fds[n++] = (struct pollfd){ .fd = t->sigfd, .events = POLLIN };
+		if (t->src >= 0)
+			fds[n++] = (struct pollfd){ .fd = t->src,
+						    .events = POLLIN | (t->outq_len ? POLLOUT : 0) };
+		n += vnc_pollfds(t->vnc, fds + n, MAX_POLL - n);
+		if (render_blinking(t->render))
+			timeout = BLINK_MS;
+		int r = poll(fds, (nfds_t)n, timeout);
+
+		if (r < 0 && errno != EINTR)
+			die("poll: %s", strerror(errno));
+		if (r == 0 && render_blinking(t->render))
+			render_blink(t->render, t->vt, &render_cb, t);
+		handle_signals(t);
+		if (t->src >= 0) {
+			flush_outq(t);
+			read_source(t);
+		}
+		render_update(t->render, t->vt, &render_cb, t);
+		vnc_process(t->vnc);
+		source_ended(t);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct vt_callbacks vt_cb = { .output = on_vt_output, .title = on_vt_title };
+	static const struct vnc_callbacks vnc_cb = { .key = on_key };
+	struct vncterm *t = calloc(1, sizeof(*t));
+	char err[256];
+	int w, h, r;
+
+	if (!t)
+		die("out of memory");
+	r = options_parse(&t->opt, argc, argv, err, sizeof(err));
+	if (r == 1) {
+		options_usage(argv[0]);
+		return 0;
+	}
+	if (r < 0) {
+		fprintf(stderr, "vncterm: %s\n", err);
+		return 2;
+	}
+	t->src = -1;
+	t->sigfd = setup_signals();
+	if (t->sigfd < 0)
+		die("signalfd: %s", strerror(-t->sigfd));
+	t->vt = vt_new(t->opt.rows, t->opt.cols, &vt_cb, t);
+	if (!t->vt || vt_set_scrollback(t->vt, t->opt.scrollback) < 0)
+		die("emulator %dx%d: %s", t->opt.cols, t->opt.rows, strerror(errno));
+	t->render = render_new(t->opt.rows, t->opt.cols);
+	if (!t->render)
+		die("framebuffer for %dx%d: %s", t->opt.cols, t->opt.rows, strerror(errno));
+	uint32_t *fb = render_pixels(t->render, &w, &h);
+
+	t->vnc = vnc_new(t->opt.listen_addr, t->opt.display, t->opt.title, fb, w, h, &vnc_cb, t,
+			 err, sizeof(err));
+	if (!t->vnc)
+		die("%s", err);
+	printf("%d\n", vnc_port(t->vnc));
+	fflush(stdout);
+	start_source(t);
+	loop(t);
+	if (t->child)
+		kill(t->child, SIGHUP);
+	r = t->status;
+	close_source(t);
+	vnc_free(t->vnc);
+	render_free(t->render);
+	vt_free(t->vt);
+	free(t);
+	return r;
+}

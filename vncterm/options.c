@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Command-line parsing.  `-c` is a flag as in the original vncterm: option
+ * parsing stops at the first non-option argument, and everything from
+ * there on is the command and its arguments
+ * (vncterm -v 127.0.0.1:3 -c /bin/sh -c 'ls').
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vncterm/options.h"
+#include "vt100/vt100.h"
+
+enum {
+	OPT_GEOMETRY = 256,
+	OPT_SCROLLBACK,
+	OPT_INPUT,
+	OPT_VIEW_ONLY_PASSWORD,
+	OPT_LOG_LEVEL,
+	OPT_ALLOW_REMOTE,
+	OPT_HELP,
+};
+
+static const struct option longopts[] = {
+	{ "geometry", required_argument, NULL, OPT_GEOMETRY },
+	{ "scrollback", required_argument, NULL, OPT_SCROLLBACK },
+	{ "input", required_argument, NULL, OPT_INPUT },
+	{ "view-only-password", required_argument, NULL, OPT_VIEW_ONLY_PASSWORD },
+	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+	{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+void options_usage(const char *prog)
+{
+	printf("usage: %s [options] [-c [CMD [ARGS...]]]\n"
+	       "Serve a text console over VNC, on localhost.\n\n"
+	       "  -c               run CMD (default /bin/sh) on a pty; the rest of the\n"
+	       "                   command line is the command and its arguments\n"
+	       "  -p PTY           attach to an existing pty\n"
+	       "  -r               restart the command when it exits\n"
+	       "  -s               stay up after the command exits\n"
+	       "  -S               stay root (no privilege drop)\n"
+	       "  -t TITLE         VNC desktop name (default: the program's title)\n"
+	       "  -T               also serve a text port\n"
+	       "  -v ADDR:N        listen on ADDR, port 5900+N or the next free one\n"
+	       "                   (default 127.0.0.1:0; [::1]:N for IPv6)\n"
+	       "  -l STATEFILE     restore a saved console state at start\n"
+	       "  -x PATH          xenstore console path of the domain\n"
+	       "  --geometry CxR   columns x rows (default 80x25)\n"
+	       "  --scrollback N   lines of scrollback (default %d)\n"
+	       "  --input FILE     read console output from FILE (debugging)\n"
+	       "  --allow-remote   permit a non-loopback -v address\n"
+	       "  --view-only-password PW  a password for viewers that cannot type\n"
+	       "  --log-level N    0 errors .. 3 debug (default 1)\n"
+	       "  -h, --help       this text\n"
+	       "\nThe chosen TCP port is printed on standard output. Exit status: 0 on a\n"
+	       "clean end, 1 on a runtime error, 2 on a bad command line.\n",
+	       prog, VT_DEFAULT_SCROLLBACK);
+}
+
+static int fail(char *err, int errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, int errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, (size_t)errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int number(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	return errno || end == s || *end || *out < lo || *out > hi ? -EINVAL : 0;
+}
+
+static bool is_loopback(const char *addr)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (inet_pton(AF_INET, addr, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	return inet_pton(AF_INET6, addr, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+/* ADDR:N, [IPV6]:N or N alone. */
+static int parse_listen(struct options *o, const char *arg, char *err, int errlen)
+{
+	const char *colon = strrchr(arg, ':');
+	char addr[64];
+	size_t alen;
+	long n;
+
+	if (!colon) {
+		snprintf(addr, sizeof(addr), "127.0.0.1");
+		colon = arg - 1;
+	} else {
+		const char *a = arg;
+
+		alen = (size_t)(colon - arg);
+		if (alen >= 2 && a[0] == '[' && a[alen - 1] == ']') {
+			a++;
+			alen -= 2;
+		}
+		if (alen == 0 || alen >= sizeof(addr))
+			return fail(err, errlen, "-v %s: expected ADDR:N", arg);
+		memcpy(addr, a, alen);
+		addr[alen] = '\0';
+	}
+	if (number(colon + 1, 0, 65535 - 5900, &n) < 0)
+		return fail(err, errlen, "-v %s: display number must be 0-%d", arg, 65535 - 5900);
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (inet_pton(AF_INET, addr, &a4) != 1 && inet_pton(AF_INET6, addr, &a6) != 1)
+		return fail(err, errlen, "-v %s: '%s' is not an IPv4 or IPv6 address", arg, addr);
+	snprintf(o->listen_addr, sizeof(o->listen_addr), "%s", addr);
+	o->display = (int)n;
+	return 0;
+}
+
+static int parse_geometry(struct options *o, const char *arg, char *err, int errlen)
+{
+	int c, r, used = 0;
+
+	if (sscanf(arg, "%dx%d%n", &c, &r, &used) != 2 || arg[used] || c < 1 || r < 1 ||
+	    c > VT_MAX_COLS || r > VT_MAX_ROWS)
+		return fail(err, errlen, "--geometry %s: expected COLSxROWS, 1x1 to %dx%d", arg,
+			    VT_MAX_COLS, VT_MAX_ROWS);
+	o->cols = c;
+	o->rows = r;
+	return 0;
+}
+
+int options_parse(struct options *o, int argc, char *const argv[], char *err, int errlen)
+{
+	bool command = false;
+	long n;
+	int opt;
+
+	memset(o, 0, sizeof(*o));
+	snprintf(o->listen_addr, sizeof(o->listen_addr), "127.0.0.1");
+	o->rows = 25;
+	o->cols = 80;
+	o->scrollback = VT_DEFAULT_SCROLLBACK;
+	o->log_level = 1;
+	optind = 0; /* a fresh scan (GNU) */
+	opterr = 0;
+	/* '+': stop at the first non-option, which starts the command. */
+	while ((opt = getopt_long(argc, argv, "+:cp:rsSt:Tv:l:x:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': command = true; break;
+		case 'p': o->pty_path = optarg; break;
+		case 'r': o->restart = true; break;
+		case 's': o->stay = true; break;
+		case 'S': o->stay_root = true; break;
+		case 't': o->title = optarg; break;
+		case 'T': o->text_port = true; break;
+		case 'l': o->statefile = optarg; break;
+		case 'x': o->xs_path = optarg; break;
+		case 'v':
+			if (parse_listen(o, optarg, err, errlen) < 0)
+				return -EINVAL;
+			break;
+		case OPT_GEOMETRY:
+			if (parse_geometry(o, optarg, err, errlen) < 0)
+				return -EINVAL;
+			break;
+		case OPT_SCROLLBACK:
+			if (number(optarg, 0, 1000000, &n) < 0)
+				return fail(err, errlen, "--scrollback %s: expected 0-1000000 lines", optarg);
+			o->scrollback = (int)n;
+			break;
+		case OPT_INPUT: o->input_file = optarg; break;
+		case OPT_VIEW_ONLY_PASSWORD: o->view_only_password = optarg; break;
+		case OPT_LOG_LEVEL:
+			if (number(optarg, 0, 3, &n) < 0)
+				return fail(err, errlen, "--log-level %s: expected 0-3", optarg);
+			o->log_level = (int)n;
+			break;
+		case OPT_ALLOW_REMOTE: o->allow_remote = true; break;
+		case 'h':
+		case OPT_HELP:
+			return 1;
+		case ':':
+			return fail(err, errlen, "option %s needs an argument", argv[optind - 1]);
+		default:
+			return fail(err, errlen, "unknown option %s (try --help)", argv[optind - 1]);
+		}
+	}
+	if (optind < argc && !command)
+		return fail(err, errlen, "unexpected argument '%s' (a command follows -c)", argv[optind]);
+	if (command)
+		o->command = optind < argc ? argv + optind : NULL;
+	if (!is_loopback(o->listen_addr) && !o->allow_remote)
+		return fail(err, errlen, "-v %s: not a loopback address; add --allow-remote to listen there",
+			    o->listen_addr);
+	int sources = (command || (!o->pty_path && !o->input_file && !o->xs_path)) +
+		      (o->pty_path != NULL) + (o->input_file != NULL);
+
+	if (sources > 1)
+		return fail(err, errlen, "choose one console source: -c, -p or --input");
+	return 0;
+}

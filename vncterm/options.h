@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The command line, compatible with the original vncterm (-c, -p, -r, -s,
+ * -S, -t, -T, -v, -l, -x, -h) plus long options for what is new.
+ */
+#ifndef VNCTERM_OPTIONS_H
+#define VNCTERM_OPTIONS_H
+
+#include <stdbool.h>
+
+struct options {
+	char listen_addr[64];   /* "127.0.0.1", "::1", or another with --allow-remote */
+	int display;            /* N of -v ADDR:N: first port tried is 5900 + N */
+	bool allow_remote;
+	int rows, cols;
+	int scrollback;
+	const char *title;      /* -t; NULL: from OSC titles */
+	char *const *command;   /* -c CMD ARGS... (NULL-terminated), or NULL */
+	bool restart;           /* -r */
+	bool stay;              /* -s */
+	bool stay_root;         /* -S */
+	bool text_port;         /* -T */
+	const char *pty_path;   /* -p */
+	const char *statefile;  /* -l */
+	const char *xs_path;    /* -x */
+	const char *input_file; /* --input */
+	const char *view_only_password;
+	int log_level;
+};
+
+/*
+ * Parse argv into o.  Returns 0, or 1 if help was printed, or -EINVAL
+ * after writing one line that says what is wrong to err (a buffer of
+ * errlen bytes).  argv is not modified.
+ */
+int options_parse(struct options *o, int argc, char *const argv[], char *err, int errlen);
+void options_usage(const char *prog);
+
+#endif

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libvncserver, set up explicitly:
+ * - it gets a private argv, so it parses none of ours;
+ * - we create the listening sockets ourselves, bound to the addresses we
+ *   chose (libvncserver would otherwise listen on every IPv4 and IPv6
+ *   address), count the port up from 5900+N, and hand them over after
+ *   rfbInitServer() with port and ipv6port left at 0 so it opens none;
+ * - updates are not deferred, and the framebuffer is 0x00RRGGBB.
+ * Each viewer's modifier keys are tracked in its clientData.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <rfb/keysym.h>
+#include <rfb/rfb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "vncterm/vnc.h"
+#include "vt100/keys.h"
+
+struct vnc {
+	rfbScreenInfoPtr screen;
+	int port;
+	int nclients;
+	char title[256];
+	struct vnc_callbacks cb;
+	void *user;
+};
+
+/* Per viewer: which modifier keys are held. */
+struct client_state {
+	struct vnc *vnc;
+	bool shift_l, shift_r, ctrl_l, ctrl_r, alt_l, alt_r;
+};
+
+static void seterr(char *err, int errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void seterr(char *err, int errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, (size_t)errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* A listening socket on addr:port, or -errno. */
+static int listen_on(const char *addr, int port)
+{
+	struct sockaddr_storage ss = { 0 };
+	socklen_t len;
+	int family, fd, one = 1;
+
+	if (inet_pton(AF_INET, addr, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
+		family = AF_INET;
+		((struct sockaddr_in *)&ss)->sin_family = AF_INET;
+		((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)port);
+		len = sizeof(struct sockaddr_in);
+	} else if (inet_pton(AF_INET6, addr, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
+		family = AF_INET6;
+		((struct sockaddr_in6 *)&ss)->sin6_family = AF_INET6;
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)port);
+		len = sizeof(struct sockaddr_in6);
+	} else {
+		return -EINVAL;
+	}
+	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0) ||
+	    bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 32) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/*
+ * The loopback of the other family, so that "localhost" works whichever
+ * way a viewer resolves it; NULL for other addresses.
+ */
+static const char *twin_of(const char *addr)
+{
+	if (strcmp(addr, "127.0.0.1") == 0)
+		return "::1";
+	if (strcmp(addr, "::1") == 0)
+		return "127.0.0.1";
+	return NULL;
+}
+
+/* Bind addr (and its twin) on the first port from 5900+display both can use. */
+static int open_listeners(const char *addr, int display, int *fd, int *fd_twin, int *port,
+			  char *err, int errlen)
+{
+	const char *twin = twin_of(addr);
+
+	for (int p = 5900 + display; p <= 65535; p++) {
+		int a = listen_on(addr, p), b = -1;
+
+		if (a == -EADDRINUSE)
+			continue;
+		if (a < 0) {
+			seterr(err, errlen, "listen on %s port %d: %s", addr, p, strerror(-a));
+			return a;
+		}
+		if (twin) {
+			b = listen_on(twin, p);
+			if (b == -EADDRINUSE) {
+				close(a);
+				continue;
+			}
+			if (b < 0)
+				b = -1; /* no such family here (e.g. IPv6 disabled): serve the one */
+		}
+		*fd = a;
+		*fd_twin = b;
+		*port = p;
+		return 0;
+	}
+	seterr(err, errlen, "listen on %s: no free port from %d", addr, 5900 + display);
+	return -EADDRINUSE;
+}
+
+static unsigned mods_of(const struct client_state *c)
+{
+	return (c->shift_l || c->shift_r ? VT_MOD_SHIFT : 0) |
+	       (c->ctrl_l || c->ctrl_r ? VT_MOD_CTRL : 0) |
+	       (c->alt_l || c->alt_r ? VT_MOD_ALT : 0);
+}
+
+static void on_key(rfbBool down, rfbKeySym key, rfbClientPtr cl)
+{
+	struct client_state *c = cl->clientData;
+
+	if (!c)
+		return;
+	switch (key) {
+	case XK_Shift_L: c->shift_l = down; return;
+	case XK_Shift_R: c->shift_r = down; return;
+	case XK_Control_L: c->ctrl_l = down; return;
+	case XK_Control_R: c->ctrl_r = down; return;
+	case XK_Alt_L:
+	case XK_Meta_L: c->alt_l = down; return;
+	case XK_Alt_R:
+	case XK_Meta_R: c->alt_r = down; return;
+	default: break;
+	}
+	if (down && !cl->viewOnly && c->vnc->cb.key)
+		c->vnc->cb.key((uint32_t)key, mods_of(c), c->vnc->user);
+}
+
+static void on_client_gone(rfbClientPtr cl)
+{
+	struct client_state *c = cl->clientData;
+
+	if (c) {
+		c->vnc->nclients--;
+		free(c);
+		cl->clientData = NULL;
+	}
+}
+
+static enum rfbNewClientAction on_new_client(rfbClientPtr cl)
+{
+	struct vnc *v = cl->screen->screenData;
+	struct client_state *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return RFB_CLIENT_REFUSE;
+	c->vnc = v;
+	cl->clientData = c;
+	cl->clientGoneHook = on_client_gone;
+	v->nclients++;
+	return RFB_CLIENT_ACCEPT;
+}
+
+struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *fb, int width,
+		    int height, const struct vnc_callbacks *cb, void *user, char *err, int errlen)
+{
+	char arg0[] = "vncterm";
+	char *argv[] = { arg0, NULL };
+	int argc = 1, fd, fd6;
+	struct vnc *v = calloc(1, sizeof(*v));
+
+	if (!v) {
+		seterr(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (open_listeners(addr, display, &fd, &fd6, &v->port, err, errlen) < 0) {
+		free(v);
+		return NULL;
+	}
+	v->cb = *cb;
+	v->user = user;
+	snprintf(v->title, sizeof(v->title), "%s", title ? title : "vncterm");
+	v->screen = rfbGetScreen(&argc, argv, width, height, 8, 3, 4);
+	if (!v->screen) {
+		seterr(err, errlen, "rfbGetScreen %dx%d failed", width, height);
+		close(fd);
+		if (fd6 >= 0)
+			close(fd6);
+		free(v);
+		return NULL;
+	}
+	rfbScreenInfoPtr s = v->screen;
+
+	s->screenData = v;
+	s->frameBuffer = (char *)fb;
+	s->serverFormat.redShift = 16;
+	s->serverFormat.greenShift = 8;
+	s->serverFormat.blueShift = 0;
+	s->desktopName = v->title;
+	s->alwaysShared = TRUE;
+	s->autoPort = FALSE;
+	s->port = 0;
+	s->ipv6port = 0;
+	s->httpDir = NULL;
+	s->deferUpdateTime = 0;
+	s->kbdAddEvent = on_key;
+	s->newClientHook = on_new_client;
+	rfbInitServer(s);
+	s->listenSock = fd;
+	FD_SET(fd, &s->allFds);
+	s->maxFd = fd > s->maxFd ? fd : s->maxFd;
+	if (fd6 >= 0) {
+		s->listen6Sock = fd6;
+		FD_SET(fd6, &s->allFds);
+		s->maxFd = fd6 > s->maxFd ? fd6 : s->maxFd;
+	}
+	return v;
+}
+
+void vnc_free(struct vnc *v)
+{
+	if (!v)
+		return;
+	rfbShutdownServer(v->screen, TRUE);
+	rfbScreenCleanup(v->screen);
+	free(v);
+}
+
+int vnc_port(const struct vnc *v)
+{
+	return v->port;
+}
+
+int vnc_clients(const struct vnc *v)
+{
+	return v->nclients;
+}
+
+void vnc_set_title(struct vnc *v, const char *title)
+{
+	snprintf(v->title, sizeof(v->title), "%s", title);
+	/* Viewers learn a new name with the next size change; see issue notes. */
+}
+
+int vnc_pollfds(const struct vnc *v, struct pollfd *fds, int max)
+{
+	int n = 0;
+
+	for (int fd = 0; fd <= v->screen->maxFd && n < max; fd++) {
+		if (FD_ISSET(fd, &v->screen->allFds)) {
+			fds[n].fd = fd;
+			fds[n].events = POLLIN;
+			fds[n].revents = 0;
+			n++;
+		}
+	}
+	return n;
+}
+
+void vnc_process(struct vnc *v)
+{
+	rfbProcessEvents(v->screen, 0);
+}
+
+void vnc_damage(struct vnc *v, int x, int y, int w, int h)
+{
+	rfbMarkRectAsModified(v->screen, x, y, x + w, y + h);
+}
+
+void vnc_copy(struct vnc *v, int x, int y, int w, int h, int dx, int dy)
+{
+	rfbScheduleCopyRect(v->screen, x, y, x + w, y + h, dx, dy);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The VNC side: libvncserver set up explicitly (our own listening sockets
+ * on the chosen addresses, a private argv, no deferred updates), viewers'
+ * keys handed up as keysyms with modifiers, framebuffer changes handed
+ * down as rectangles and copies.  Knows nothing of escape sequences.
+ */
+#ifndef VNCTERM_VNC_H
+#define VNCTERM_VNC_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vnc;
+
+struct vnc_callbacks {
+	/* A key pressed by a viewer that may type; mods are VT_MOD_*. */
+	void (*key)(uint32_t keysym, unsigned mods, void *user);
+};
+
+/*
+ * Listen on addr (and, for a loopback address, on the other family's
+ * loopback too) at port 5900+display or the first free one above, and
+ * serve fb (width x height, 0x00RRGGBB).  NULL on failure, with a message
+ * in err.
+ */
+struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *fb, int width,
+		    int height, const struct vnc_callbacks *cb, void *user, char *err, int errlen);
+void vnc_free(struct vnc *v);
+
+int vnc_port(const struct vnc *v);
+int vnc_clients(const struct vnc *v);
+void vnc_set_title(struct vnc *v, const char *title);
+
+/* The sockets to poll for input (at most max); returns how many. */
+int vnc_pollfds(const struct vnc *v, struct pollfd *fds, int max);
+/* Accept, read and answer viewers, and send the updates they asked for. */
+void vnc_process(struct vnc *v);
+
+void vnc_damage(struct vnc *v, int x, int y, int w, int h);
+/* The rectangle now holds what was at (x - dx, y - dy). */
+void vnc_copy(struct vnc *v, int x, int y, int w, int h, int dx, int dy);
+
+#endif
