@@ -90,7 +90,10 @@ $(B)/tests/runner.o: tests/runner.c $(B)/tests/suites.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I$(B)/tests -c -o $@ $<
 
-$(B)/tests/runner: $(B)/tests/runner.o $(TEST_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT)
+# The daemon's parts that the unit tests reach (not main.c).
+DAEMON_TEST_OBJS := $(B)/vncterm/options.o
+
+$(B)/tests/runner: $(B)/tests/runner.o $(TEST_OBJS) $(DAEMON_TEST_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS) -lz
 
 deps:

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The command line: the original vncterm's options, -c as a flag, bounds. */
+#include <check.h>
+#include <errno.h>
+#include <string.h>
+
+#include "vncterm/options.h"
+
+#define MAXARGS 16
+
+/* Parse a NULL-terminated list of arguments (program name added). */
+static int parse(struct options *o, char *err, const char *const *args)
+{
+	char *argv[MAXARGS + 2];
+	int argc = 0;
+
+	argv[argc++] = (char *)"vncterm";
+	while (*args && argc <= MAXARGS)
+		argv[argc++] = (char *)*args++;
+	argv[argc] = NULL;
+	return options_parse(o, argc, argv, err, 256);
+}
+
+START_TEST(test_defaults)
+{
+	struct options o;
+	char err[256];
+	const char *args[] = { NULL };
+
+	ck_assert_int_eq(parse(&o, err, args), 0);
+	ck_assert_str_eq(o.listen_addr, "127.0.0.1");
+	ck_assert_int_eq(o.display, 0);
+	ck_assert_int_eq(o.rows, 25);
+	ck_assert_int_eq(o.cols, 80);
+	ck_assert_ptr_null(o.command);
+	ck_assert_ptr_null(o.title);
+}
+END_TEST
+
+START_TEST(test_command_is_rest)
+{
+	struct options o;
+	char err[256];
+	const char *args[] = { "-v", "127.0.0.1:3", "-c", "/bin/sh", "-c", "ls -l", "-t", NULL };
+
+	ck_assert_int_eq(parse(&o, err, args), 0);
+	ck_assert_int_eq(o.display, 3);
+	ck_assert_ptr_nonnull(o.command);
+	ck_assert_str_eq(o.command[0], "/bin/sh");
+	ck_assert_str_eq(o.command[1], "-c");
+	ck_assert_str_eq(o.command[2], "ls -l");
+	ck_assert_str_eq(o.command[3], "-t"); /* the command's, not ours */
+	ck_assert_ptr_null(o.command[4]);
+	ck_assert_ptr_null(o.title);
+}
+END_TEST
+
+START_TEST(test_original_flags)
+{
+	struct options o;
+	char err[256];
+	const char *args[] = { "-r", "-s", "-S", "-T", "-t", "dom1", "-l", "/tmp/state",
+			       "-x", "/local/domain/1/console", "--geometry", "132x43",
+			       "--scrollback", "500", NULL };
+
+	ck_assert_int_eq(parse(&o, err, args), 0);
+	ck_assert(o.restart && o.stay && o.stay_root && o.text_port);
+	ck_assert_str_eq(o.title, "dom1");
+	ck_assert_str_eq(o.statefile, "/tmp/state");
+	ck_assert_str_eq(o.xs_path, "/local/domain/1/console");
+	ck_assert_int_eq(o.cols, 132);
+	ck_assert_int_eq(o.rows, 43);
+	ck_assert_int_eq(o.scrollback, 500);
+}
+END_TEST
+
+START_TEST(test_ipv6)
+{
+	struct options o;
+	char err[256];
+	const char *args[] = { "-v", "[::1]:7", NULL };
+
+	ck_assert_int_eq(parse(&o, err, args), 0);
+	ck_assert_str_eq(o.listen_addr, "::1");
+	ck_assert_int_eq(o.display, 7);
+}
+END_TEST
+
+struct bad {
+	const char *args[6];
+	const char *says; /* a word the message must contain */
+};
+
+static const struct bad bads[] = {
+	{ { "--no-such", NULL }, "unknown option" },
+	{ { "-v", NULL }, "needs an argument" },
+	{ { "-v", "0.0.0.0:1", NULL }, "--allow-remote" },
+	{ { "-v", "[::]:1", NULL }, "--allow-remote" },
+	{ { "-v", "127.0.0.1:x", NULL }, "display number" },
+	{ { "-v", "127.0.0.1:99999", NULL }, "display number" },
+	{ { "-v", "nohost:1", NULL }, "not an IPv4 or IPv6" },
+	{ { "--geometry", "0x0", NULL }, "COLSxROWS" },
+	{ { "--geometry", "80x25x", NULL }, "COLSxROWS" },
+	{ { "--geometry", "5000x10", NULL }, "COLSxROWS" },
+	{ { "--scrollback", "-1", NULL }, "--scrollback" },
+	{ { "--log-level", "9", NULL }, "--log-level" },
+	{ { "stray", NULL }, "unexpected argument" },
+	{ { "-c", "sh", "-p", "/dev/pts/0", NULL }, NULL }, /* -p belongs to the command */
+	{ { "-p", "/dev/pts/0", "--input", "f", NULL }, "one console source" },
+};
+
+START_TEST(test_bad)
+{
+	const struct bad *b = &bads[_i];
+	struct options o;
+	char err[256] = "";
+	int r = parse(&o, err, b->args);
+
+	if (!b->says) {
+		ck_assert_int_eq(r, 0);
+		ck_assert_str_eq(o.command[2], "/dev/pts/0");
+		return;
+	}
+	ck_assert_int_eq(r, -EINVAL);
+	ck_assert_msg(strstr(err, b->says) != NULL, "%s: message '%s'", b->args[0], err);
+	ck_assert_ptr_null(strchr(err, '\n')); /* one line */
+}
+END_TEST
+
+START_TEST(test_remote_allowed)
+{
+	struct options o;
+	char err[256];
+	const char *args[] = { "--allow-remote", "-v", "0.0.0.0:2", NULL };
+
+	ck_assert_int_eq(parse(&o, err, args), 0);
+	ck_assert_str_eq(o.listen_addr, "0.0.0.0");
+}
+END_TEST
+
+START_TEST(test_help)
+{
+	struct options o;
+	char err[256];
+	const char *args[] = { "--help", NULL };
+
+	ck_assert_int_eq(parse(&o, err, args), 1);
+}
+END_TEST
+
+Suite *options_suite(void)
+{
+	Suite *s = suite_create("options");
+	TCase *tc = tcase_create("command line");
+
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_command_is_rest);
+	tcase_add_test(tc, test_original_flags);
+	tcase_add_test(tc, test_ipv6);
+	tcase_add_loop_test(tc, test_bad, 0, sizeof(bads) / sizeof(bads[0]));
+	tcase_add_test(tc, test_remote_allowed);
+	tcase_add_test(tc, test_help);
+	suite_add_tcase(s, tc);
+	return s;
+}
