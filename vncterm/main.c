@@ -25,6 +25,7 @@
 #include "vncterm/options.h"
 #include "vncterm/pty.h"
 #include "vncterm/render.h"
+#include "vncterm/statefile.h"
 #include "vncterm/vnc.h"
 #include "vt100/keys.h"
 #include "vt100/vt100.h"
@@ -235,6 +236,13 @@ static void handle_signals(struct vncterm *t)
 		case SIGHUP:
 			t->quit = true;
 			break;
+		case SIGUSR1: {
+			int err = statefile_save(t->vt, STATEFILE_NAME);
+
+			if (err < 0)
+				fprintf(stderr, "vncterm: save %s: %s\n", STATEFILE_NAME, strerror(-err));
+			break;
+		}
 		default:
 			break;
 		}
@@ -313,6 +321,14 @@ int main(int argc, char **argv)
 	t->vt = vt_new(t->opt.rows, t->opt.cols, &vt_cb, t);
 	if (!t->vt || vt_set_scrollback(t->vt, t->opt.scrollback) < 0)
 		die("emulator %dx%d: %s", t->opt.cols, t->opt.rows, strerror(errno));
+	if (t->opt.statefile) {
+		/* A bad statefile costs the old screen, never the console. */
+		int e = statefile_load(t->vt, t->opt.statefile);
+
+		if (e < 0)
+			fprintf(stderr, "vncterm: statefile %s not restored: %s; starting blank\n",
+				t->opt.statefile, e == -EINVAL ? "corrupt or not a statefile" : strerror(-e));
+	}
 	t->render = render_new(t->opt.rows, t->opt.cols);
 	if (!t->render)
 		die("framebuffer for %dx%d: %s", t->opt.cols, t->opt.rows, strerror(errno));

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The statefile: the console's state on disk, for suspend, resume and migration. */
+#ifndef VNCTERM_STATEFILE_H
+#define VNCTERM_STATEFILE_H
+
+#include "vt100/vt100.h"
+
+#define STATEFILE_NAME "vncterm.statefile"
+#define STATEFILE_MAX (256u << 20) /* larger files are refused unread */
+
+/* Write vt's state to path atomically (temporary file, fsync, rename).  0 or -errno. */
+int statefile_save(const struct vt *vt, const char *path);
+
+/* Load path into vt.  0, or -errno (-EINVAL: corrupt; vt is then unchanged). */
+int statefile_load(struct vt *vt, const char *path);
+
+#endif
