@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "vncterm/options.h"
+#include "vncterm/paste.h"
 #include "vncterm/pty.h"
 #include "vncterm/render.h"
 #include "vncterm/statefile.h"
@@ -33,6 +34,7 @@
 #define TERM_NAME "xterm-256color"
 #define READ_BUDGET (256 * 1024) /* per loop, so viewers stay served under a flood */
 #define OUTQ_MAX (64 * 1024)     /* keys and replies waiting for the source */
+#define PASTE_MAX (1024 * 1024) /* a larger paste is cut here */
 #define BLINK_MS 500
 #define MAX_POLL 256
 
@@ -49,6 +51,8 @@ struct vncterm {
 	int status;       /* exit status */
 	char outq[OUTQ_MAX]; /* bytes for the source, in order */
 	size_t outq_len;
+	char *paste;         /* pasted text still to type, after outq */
+	size_t paste_len, paste_off;
 };
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -66,6 +70,18 @@ static void die(const char *fmt, ...)
 
 /* ---- towards the source: keys and replies ---- */
 
+static void drop_paste(struct vncterm *t)
+{
+	free(t->paste);
+	t->paste = NULL;
+	t->paste_len = t->paste_off = 0;
+}
+
+/*
+ * Write queued keys and replies, then pasted text, as far as the source
+ * takes them now; the rest waits for POLLOUT, so a paste is paced by the
+ * source (a small Xen ring is never overrun) and never blocks the loop.
+ */
 static void flush_outq(struct vncterm *t)
 {
 	while (t->outq_len && t->src >= 0) {
@@ -79,6 +95,59 @@ static void flush_outq(struct vncterm *t)
 		memmove(t->outq, t->outq + n, t->outq_len - (size_t)n);
 		t->outq_len -= (size_t)n;
 	}
+	while (t->paste && t->src >= 0) {
+		ssize_t n = write(t->src, t->paste + t->paste_off, t->paste_len - t->paste_off);
+
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				drop_paste(t);
+			return;
+		}
+		t->paste_off += (size_t)n;
+		if (t->paste_off == t->paste_len)
+			drop_paste(t);
+	}
+}
+
+static bool pending_output(const struct vncterm *t)
+{
+	return t->outq_len || t->paste;
+}
+
+/*
+ * Clipboard text becomes typing (paste.c), queued after what is already
+ * pending; the queue is bounded at PASTE_MAX, beyond which text is cut.
+ */
+static void on_paste(const char *text, size_t len, void *user)
+{
+	struct vncterm *t = user;
+	struct vt_modes m;
+	size_t room = PASTE_MAX - (t->paste_len - t->paste_off);
+	char *buf, *q;
+
+	if (t->src < 0 || !t->src_is_pty || len == 0)
+		return;
+	if (len > room)
+		len = room;
+	buf = malloc(len + PASTE_MARKERS);
+	if (!buf)
+		return;
+	vt_get_modes(t->vt, &m);
+	size_t n = paste_encode(text, len, m.bracketed_paste, buf);
+	size_t keep = t->paste_len - t->paste_off;
+
+	q = n ? malloc(keep + n) : NULL;
+	if (q) {
+		if (keep)
+			memcpy(q, t->paste + t->paste_off, keep);
+		memcpy(q + keep, buf, n);
+		free(t->paste);
+		t->paste = q;
+		t->paste_len = keep + n;
+		t->paste_off = 0;
+	}
+	free(buf);
+	flush_outq(t);
 }
 
 /* Queue bytes for the source; beyond OUTQ_MAX they are dropped, not blocked on. */
@@ -169,6 +238,7 @@ static void close_source(struct vncterm *t)
 		close(t->src);
 	t->src = -1;
 	t->outq_len = 0;
+	drop_paste(t);
 }
 
 /* Read what the source has, up to the budget, into the emulator. */
@@ -274,7 +344,7 @@ static void loop(struct vncterm *t)
 		fds[n++] = (struct pollfd){ .fd = t->sigfd, .events = POLLIN };
 		if (t->src >= 0)
 			fds[n++] = (struct pollfd){ .fd = t->src,
-						    .events = POLLIN | (t->outq_len ? POLLOUT : 0) };
+						    .events = POLLIN | (pending_output(t) ? POLLOUT : 0) };
 		n += vnc_pollfds(t->vnc, fds + n, MAX_POLL - n);
 		if (render_blinking(t->render))
 			timeout = BLINK_MS;
@@ -298,7 +368,7 @@ static void loop(struct vncterm *t)
 int main(int argc, char **argv)
 {
 	static const struct vt_callbacks vt_cb = { .output = on_vt_output, .title = on_vt_title };
-	static const struct vnc_callbacks vnc_cb = { .key = on_key };
+	static const struct vnc_callbacks vnc_cb = { .key = on_key, .paste = on_paste };
 	struct vncterm *t = calloc(1, sizeof(*t));
 	char err[256];
 	int w, h, r;

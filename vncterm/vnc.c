@@ -157,6 +157,40 @@ static void on_key(rfbBool down, rfbKeySym key, rfbClientPtr cl)
 		c->vnc->cb.key((uint32_t)key, mods_of(c), c->vnc->user);
 }
 
+static void on_cut_utf8(char *str, int len, rfbClientPtr cl)
+{
+	struct client_state *c = cl->clientData;
+
+	if (c && !cl->viewOnly && len > 0 && c->vnc->cb.paste)
+		c->vnc->cb.paste(str, (size_t)len, c->vnc->user);
+}
+
+/* Viewers without the UTF-8 extension send Latin-1: convert it. */
+static void on_cut_latin1(char *str, int len, rfbClientPtr cl)
+{
+	char *u;
+
+	if (len <= 0 || len > (1 << 24))
+		return;
+	u = malloc(2 * (size_t)len);
+	if (!u)
+		return;
+	size_t n = 0;
+
+	for (int i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)str[i];
+
+		if (ch < 0x80) {
+			u[n++] = (char)ch;
+		} else {
+			u[n++] = (char)(0xc0 | ch >> 6);
+			u[n++] = (char)(0x80 | (ch & 0x3f));
+		}
+	}
+	on_cut_utf8(u, (int)n, cl);
+	free(u);
+}
+
 static void on_client_gone(rfbClientPtr cl)
 {
 	struct client_state *c = cl->clientData;
@@ -225,6 +259,8 @@ struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *
 	s->httpDir = NULL;
 	s->deferUpdateTime = 0;
 	s->kbdAddEvent = on_key;
+	s->setXCutText = on_cut_latin1;
+	s->setXCutTextUTF8 = on_cut_utf8;
 	s->newClientHook = on_new_client;
 	rfbInitServer(s);
 	s->listenSock = fd;

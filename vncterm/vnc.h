@@ -10,6 +10,7 @@
 
 #include <poll.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct vnc;
@@ -17,6 +18,8 @@ struct vnc;
 struct vnc_callbacks {
 	/* A key pressed by a viewer that may type; mods are VT_MOD_*. */
 	void (*key)(uint32_t keysym, unsigned mods, void *user);
+	/* Clipboard text from a viewer that may type, as UTF-8 (borrowed). */
+	void (*paste)(const char *utf8, size_t len, void *user);
 };
 
 /*
