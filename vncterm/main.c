@@ -404,8 +404,8 @@ int main(int argc, char **argv)
 		die("framebuffer for %dx%d: %s", t->opt.cols, t->opt.rows, strerror(errno));
 	uint32_t *fb = render_pixels(t->render, &w, &h);
 
-	t->vnc = vnc_new(t->opt.listen_addr, t->opt.display, t->opt.title, fb, w, h, &vnc_cb, t,
-			 err, sizeof(err));
+	t->vnc = vnc_new(t->opt.listen_addr, t->opt.display, t->opt.title, fb, w, h,
+			 t->opt.log_level, &vnc_cb, t, err, sizeof(err));
 	if (!t->vnc)
 		die("%s", err);
 	printf("%d\n", vnc_port(t->vnc));

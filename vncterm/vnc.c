@@ -217,7 +217,8 @@ static enum rfbNewClientAction on_new_client(rfbClientPtr cl)
 }
 
 struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *fb, int width,
-		    int height, const struct vnc_callbacks *cb, void *user, char *err, int errlen)
+		    int height, int log_level, const struct vnc_callbacks *cb, void *user, char *err,
+		    int errlen)
 {
 	char arg0[] = "vncterm";
 	char *argv[] = { arg0, NULL };
@@ -235,6 +236,8 @@ struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *
 	v->cb = *cb;
 	v->user = user;
 	snprintf(v->title, sizeof(v->title), "%s", title ? title : "vncterm");
+	/* libvncserver's own log is a debugging aid: dozens of lines a viewer. */
+	rfbLogEnable(log_level >= 3);
 	v->screen = rfbGetScreen(&argc, argv, width, height, 8, 3, 4);
 	if (!v->screen) {
 		seterr(err, errlen, "rfbGetScreen %dx%d failed", width, height);
@@ -258,6 +261,11 @@ struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *
 	s->ipv6port = 0;
 	s->httpDir = NULL;
 	s->deferUpdateTime = 0;
+	/*
+	 * Our renderer draws the text cursor; a mouse pointer painted into the
+	 * pixels would hide a cell from viewers without cursor-shape support.
+	 */
+	s->cursor = NULL;
 	s->kbdAddEvent = on_key;
 	s->setXCutText = on_cut_latin1;
 	s->setXCutTextUTF8 = on_cut_utf8;

@@ -25,11 +25,12 @@ struct vnc_callbacks {
 /*
  * Listen on addr (and, for a loopback address, on the other family's
  * loopback too) at port 5900+display or the first free one above, and
- * serve fb (width x height, 0x00RRGGBB).  NULL on failure, with a message
- * in err.
+ * serve fb (width x height, 0x00RRGGBB).  libvncserver logs only at
+ * log_level 3.  NULL on failure, with a message in err.
  */
 struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *fb, int width,
-		    int height, const struct vnc_callbacks *cb, void *user, char *err, int errlen);
+		    int height, int log_level, const struct vnc_callbacks *cb, void *user, char *err,
+		    int errlen);
 void vnc_free(struct vnc *v);
 
 int vnc_port(const struct vnc *v);

@@ -1,0 +1,505 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The daemon end to end: ../vncterm/vncterm runs a command on a pty while a
+ * libvncclient viewer watches.  What the viewer sees must be, pixel for
+ * pixel, what the project's renderer draws for the bytes the command
+ * wrote; keys it types must reach the command as xterm's bytes; it must
+ * listen on loopback only, refuse bad options and go away when its work is
+ * done.  Every daemon runs in its own process group and dies with the test
+ * process, so a failed assertion leaves nothing behind.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <rfb/keysym.h>
+
+#include "tests/integration/util_vncterm.h"
+
+/* Hide the cursor: the expected screen then needs no cursor position. */
+#define HIDE "\\033[?25l"
+#define HIDE_BYTES "\033[?25l"
+
+/* A command that keeps the pty open, quietly, until vncterm closes it. */
+#define IDLE "exec cat >/dev/null"
+
+/* Start vncterm with args and insist on a port line at or above 5900 + n. */
+static struct vncterm *start(const char *const *args, int n)
+{
+	struct vncterm *v = vncterm_start(args);
+
+	ck_assert_msg(v != NULL, "cannot run %s", VNCTERM_BIN);
+	ck_assert_msg(v->port >= 5900 + n, "vncterm printed no usable port (got %d)", v->port);
+	return v;
+}
+
+static rfbClient *connect_to(const char *host, const struct vncterm *v)
+{
+	rfbClient *c = vnc_connect(host, v->port);
+
+	ck_assert_msg(c != NULL, "no VNC session with vncterm on %s port %d", host, v->port);
+	return c;
+}
+
+/* Wait up to ms for the viewer to show what rows x cols cells of bytes look like. */
+static void assert_screen(rfbClient *c, int rows, int cols, const char *bytes, int ms)
+{
+	int w, h;
+	uint32_t *want = expected_screen(rows, cols, bytes, &w, &h);
+
+	ck_assert_ptr_nonnull(want);
+	ck_assert_msg(wait_for_screen(c, want, w, h, now_ms() + ms),
+		      "the viewer never showed the screen for \"%s\"", bytes);
+	free(want);
+}
+
+static void stop(struct vncterm *v)
+{
+	ck_assert_msg(vncterm_alive(v), "vncterm died during the test");
+	ck_assert_msg(vncterm_stop(v, 3000), "SIGTERM did not end vncterm within 3 s");
+}
+
+START_TEST(screen_matches_renderer)
+{
+	const char *const args[] = {
+		"-v", "127.0.0.1:50", "--geometry", "40x10", "-t", "mytitle", "-c", "/bin/sh",
+		"-c", "printf '" HIDE "hello\\r\\n\\033[31mworld'; " IDLE, NULL,
+	};
+	struct vncterm *v = start(args, 50);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	ck_assert_int_eq(c->width, 320);
+	ck_assert_int_eq(c->height, 160);
+	ck_assert_ptr_nonnull(c->desktopName);
+	ck_assert_str_eq(c->desktopName, "mytitle");
+	assert_screen(c, 10, 40, HIDE_BYTES "hello\r\n\033[31mworld", 5000);
+	vnc_disconnect(c);
+	stop(v);
+}
+END_TEST
+
+/* A viewer without cursor-shape support sees no pointer painted on the text. */
+START_TEST(no_pointer_in_pixels)
+{
+	const char *const args[] = {
+		"-v", "127.0.0.1:50", "--geometry", "40x10", "-c", "/bin/sh",
+		"-c", "printf '" HIDE "x'; " IDLE, NULL,
+	};
+	struct vncterm *v = start(args, 50);
+	rfbClient *c = vnc_connect_with("127.0.0.1", v->port, false);
+
+	ck_assert_msg(c != NULL, "no VNC session with vncterm on port %d", v->port);
+	assert_screen(c, 10, 40, HIDE_BYTES "x", 5000);
+	vnc_disconnect(c);
+	stop(v);
+}
+END_TEST
+
+/* TERM, the pty's size and UTF-8 output as the command sees them. */
+START_TEST(command_environment)
+{
+	const char *const args[] = {
+		"-v", "127.0.0.1:51", "--geometry", "30x4", "-c", "/bin/sh", "-c",
+		"printf '" HIDE "%s %s\\r\\ncaf\\303\\251' \"$TERM\" \"$(stty size)\"; " IDLE,
+		NULL,
+	};
+	struct vncterm *v = start(args, 51);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 4, 30, HIDE_BYTES "xterm-256color 4 30\r\ncaf\xc3\xa9", 5000);
+	vnc_disconnect(c);
+	stop(v);
+}
+END_TEST
+
+/*
+ * Keys reach the command as xterm's bytes.  The tty is raw so nothing is
+ * translated on the way, and `cat -v` shows every byte printably.
+ */
+START_TEST(typing)
+{
+	const char *const args[] = {
+		"-v", "127.0.0.1:52", "--geometry", "40x5", "-c", "/bin/sh", "-c",
+		"stty raw -echo; printf '" HIDE "ready\\r\\n'; exec cat -v", NULL,
+	};
+	struct vncterm *v = start(args, 52);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	/* Only once "ready" shows is the tty raw. */
+	assert_screen(c, 5, 40, HIDE_BYTES "ready\r\n", 5000);
+	ck_assert(vnc_key(c, XK_a));
+	ck_assert(SendKeyEvent(c, XK_Shift_L, TRUE));
+	ck_assert(vnc_key(c, XK_B));
+	ck_assert(SendKeyEvent(c, XK_Shift_L, FALSE));
+	ck_assert(vnc_key(c, XK_Return));
+	ck_assert(vnc_key(c, XK_Left));
+	ck_assert(SendKeyEvent(c, XK_Control_L, TRUE));
+	ck_assert(vnc_key(c, XK_a));
+	ck_assert(SendKeyEvent(c, XK_Control_L, FALSE));
+	ck_assert(vnc_key(c, XK_BackSpace));
+	ck_assert(vnc_key(c, XK_eacute));
+	/* a B CR ESC[D ^A DEL, then UTF-8 c3 a9 as cat -v spells them. */
+	assert_screen(c, 5, 40, HIDE_BYTES "ready\r\naB^M^[[D^A^?M-CM-)", 5000);
+	vnc_disconnect(c);
+	stop(v);
+}
+END_TEST
+
+/* Cursor keys follow DECCKM, which only the command's output can set. */
+START_TEST(typing_application_cursor_keys)
+{
+	const char *const args[] = {
+		"-v", "127.0.0.1:53", "--geometry", "40x5", "-c", "/bin/sh", "-c",
+		"stty raw -echo; printf '" HIDE "\\033[?1hready\\r\\n'; exec cat -v", NULL,
+	};
+	struct vncterm *v = start(args, 53);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 5, 40, HIDE_BYTES "ready\r\n", 5000);
+	ck_assert(vnc_key(c, XK_Left));
+	ck_assert(vnc_key(c, XK_Up));
+	assert_screen(c, 5, 40, HIDE_BYTES "ready\r\n^[OD^[OA", 5000);
+	vnc_disconnect(c);
+	stop(v);
+}
+END_TEST
+
+/* Without a command, or with a bare -c, the command is /bin/sh. */
+static const char *const default_command[][6] = {
+	{ "-v", "127.0.0.1:64", "--geometry", "20x3" },
+	{ "-v", "127.0.0.1:64", "--geometry", "20x3", "-c" },
+};
+
+START_TEST(runs_sh_by_default)
+{
+	/*
+	 * Typed at the prompt.  The prompt and the echo depend on the shell,
+	 * so the line clears the screen before it shows what it computed,
+	 * and sleep keeps a new prompt away.
+	 */
+	static const char line[] = "printf '\\033[2J\\033[H\\033[?25lsh%s' $((6*7)); exec sleep 30";
+	struct vncterm *v = start(default_command[_i], 64);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	/* Printable ASCII keysyms are the characters themselves. */
+	for (const char *p = line; *p; p++)
+		ck_assert(vnc_key(c, (uint32_t)*p));
+	ck_assert(vnc_key(c, XK_Return));
+	assert_screen(c, 3, 20, HIDE_BYTES "sh42", 5000);
+	vnc_disconnect(c);
+	stop(v);
+}
+END_TEST
+
+/*
+ * Output that scrolls a screen the viewer already has: the daemon may send
+ * the move as CopyRect, and the viewer must still end up right.
+ */
+START_TEST(scrolling)
+{
+	const char *const args[] = {
+		"-v", "127.0.0.1:54", "--geometry", "20x5", "-c", "/bin/sh", "-c",
+		"stty -echo -icanon min 1; printf '" HIDE "go'; head -c 1 >/dev/null; "
+		"i=1; while [ $i -le 12 ]; do echo $i; i=$((i + 1)); done; " IDLE,
+		NULL,
+	};
+	struct vncterm *v = start(args, 54);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 5, 20, HIDE_BYTES "go", 5000);
+	ck_assert(vnc_key(c, XK_space));
+	/* echo's newlines come out as CR LF (ONLCR). */
+	assert_screen(c, 5, 20,
+		      HIDE_BYTES "go1\r\n2\r\n3\r\n4\r\n5\r\n6\r\n7\r\n8\r\n9\r\n10\r\n11\r\n12\r\n",
+		      5000);
+	vnc_disconnect(c);
+	stop(v);
+}
+END_TEST
+
+/* The command gets the pty and nothing else: no listening or viewer socket. */
+START_TEST(command_inherits_no_fds)
+{
+	const char *const args[] = {
+		"-v", "127.0.0.1:55", "--geometry", "40x5", "-c", "/bin/sh", "-c",
+		"printf '" HIDE "'; ls /proc/self/fd | tr '\\n' ' '; " IDLE, NULL,
+	};
+	struct vncterm *v = start(args, 55);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	/* ls itself holds 3, the directory it lists. */
+	assert_screen(c, 5, 40, HIDE_BYTES "0 1 2 3 ", 5000);
+	vnc_disconnect(c);
+	stop(v);
+}
+END_TEST
+
+struct listener {
+	char addr[INET6_ADDRSTRLEN];
+	int port;
+	bool loopback;
+};
+
+/* The inodes of the sockets pid holds open. */
+static int socket_inodes(pid_t pid, unsigned long *inodes, int max)
+{
+	char dir[64], path[512], link[64];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	d = opendir(dir);
+	ck_assert_msg(d != NULL, "cannot list %s", dir);
+	while ((e = readdir(d)) && n < max) {
+		ssize_t len;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		len = readlink(path, link, sizeof(link) - 1);
+		if (len < 0)
+			continue;
+		link[len] = '\0';
+		if (sscanf(link, "socket:[%lu]", &inodes[n]) == 1)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * /proc/net/tcp{,6} print each 32-bit word of the address as the number
+ * it is in memory, so reading a word back and storing it restores the
+ * bytes.
+ */
+static bool parse_addr(const char *hex, struct listener *l)
+{
+	uint32_t words[4];
+	size_t nwords = strlen(hex) / 8;
+	char word[9] = "";
+
+	if (nwords != 1 && nwords != 4)
+		return false;
+	for (size_t i = 0; i < nwords; i++) {
+		memcpy(word, hex + 8 * i, 8);
+		words[i] = (uint32_t)strtoul(word, NULL, 16);
+	}
+	if (nwords == 1) {
+		struct in_addr a;
+
+		memcpy(&a.s_addr, words, 4);
+		inet_ntop(AF_INET, &a, l->addr, sizeof(l->addr));
+		l->loopback = ntohl(a.s_addr) == INADDR_LOOPBACK;
+	} else {
+		struct in6_addr a;
+		static const uint8_t v4_loopback[4] = { 127, 0, 0, 1 };
+
+		memcpy(a.s6_addr, words, 16);
+		inet_ntop(AF_INET6, &a, l->addr, sizeof(l->addr));
+		l->loopback = IN6_IS_ADDR_LOOPBACK(&a) ||
+			      (IN6_IS_ADDR_V4MAPPED(&a) && !memcmp(a.s6_addr + 12, v4_loopback, 4));
+	}
+	return true;
+}
+
+/* Every TCP socket of pid in the LISTEN state, IPv4 and IPv6. */
+static int listeners(pid_t pid, struct listener *out, int max)
+{
+	static const char *const files[] = { "/proc/net/tcp", "/proc/net/tcp6" };
+	unsigned long inodes[256];
+	int ninodes = socket_inodes(pid, inodes, 256), n = 0;
+
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		FILE *fp = fopen(files[f], "r");
+		char line[512];
+
+		if (!fp) /* no IPv6 in this kernel */
+			continue;
+		while (fgets(line, sizeof(line), fp) && n < max) {
+			char hex[33];
+			unsigned port, state;
+			unsigned long inode;
+			bool ours = false;
+
+			/* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
+			if (sscanf(line, " %*d: %32[0-9A-Fa-f]:%x %*s %x %*s %*s %*s %*u %*u %lu", hex,
+				   &port, &state, &inode) != 4 ||
+			    state != 0x0a)
+				continue;
+			for (int i = 0; i < ninodes; i++)
+				ours |= inodes[i] == inode;
+			if (ours && parse_addr(hex, &out[n])) {
+				out[n].port = (int)port;
+				n++;
+			}
+		}
+		fclose(fp);
+	}
+	return n;
+}
+
+static void assert_loopback_only(const struct vncterm *v)
+{
+	struct listener ls[32];
+	int n = listeners(v->pid, ls, 32);
+	bool on_port = false;
+
+	ck_assert_msg(n > 0, "vncterm (pid %d) has no listening TCP socket", (int)v->pid);
+	for (int i = 0; i < n; i++) {
+		ck_assert_msg(ls[i].loopback, "vncterm listens on %s port %d", ls[i].addr,
+			      ls[i].port);
+		on_port |= ls[i].port == v->port;
+	}
+	ck_assert_msg(on_port, "vncterm does not listen on the port it printed, %d", v->port);
+}
+
+START_TEST(listens_on_loopback_only)
+{
+	const char *const args[] = { "-v", "127.0.0.1:56", "-c", "/bin/sh", "-c", IDLE, NULL };
+	struct vncterm *v = start(args, 56);
+
+	assert_loopback_only(v);
+	stop(v);
+}
+END_TEST
+
+/* [::1]:N, and the default geometry, 80x25. */
+START_TEST(listens_on_ipv6_loopback)
+{
+	const char *const args[] = {
+		"-v", "[::1]:57", "-c", "/bin/sh", "-c", "printf '" HIDE "v6'; " IDLE, NULL,
+	};
+	struct vncterm *v = start(args, 57);
+	rfbClient *c;
+
+	assert_loopback_only(v);
+	c = connect_to("::1", v);
+	ck_assert_int_eq(c->width, 640);
+	ck_assert_int_eq(c->height, 400);
+	assert_screen(c, 25, 80, HIDE_BYTES "v6", 5000);
+	vnc_disconnect(c);
+	stop(v);
+}
+END_TEST
+
+/* Exit status 2 and exactly one line on stderr; nothing on stdout. */
+static void assert_usage_error(const char *const *args, const char *what)
+{
+	struct vncterm_run res;
+	const char *nl;
+
+	ck_assert_int_eq(vncterm_run(args, 3000, &res), 0);
+	ck_assert_msg(res.exited, "%s: vncterm still running after 3 s", what);
+	ck_assert_msg(WIFEXITED(res.status) && WEXITSTATUS(res.status) == 2,
+		      "%s: wait status 0x%x, want exit status 2 (stderr \"%s\")", what,
+		      res.status, res.err);
+	nl = strchr(res.err, '\n');
+	ck_assert_msg(nl && nl != res.err && nl[1] == '\0',
+		      "%s: stderr is not one line: \"%s\"", what, res.err);
+	ck_assert_msg(res.out[0] == '\0', "%s: stdout is not empty: \"%s\"", what, res.out);
+}
+
+/*
+ * Each case names a listen address on loopback and a command that ends,
+ * so that a daemon wrongly accepting it does little and soon stops.
+ */
+static const char *const bad_options[][10] = {
+	{ "-v", "127.0.0.1:60", "--no-such-option", "-c", "/bin/true" },
+	{ "-v", "127.0.0.1:60", "--geometry", "0x0", "-c", "/bin/true" },
+	{ "-v", "127.0.0.1:60", "--geometry", "80", "-c", "/bin/true" },
+	{ "-v", "127.0.0.1:60", "--geometry", "axb", "-c", "/bin/true" },
+	{ "-v", "127.0.0.1:notaport", "-c", "/bin/true" },
+	{ "-v" },
+	/* Not loopback, and no --allow-remote. */
+	{ "-v", "0.0.0.0:60", "-c", "/bin/true" },
+	{ "-v", "[::]:60", "-c", "/bin/true" },
+};
+
+START_TEST(refuses_bad_options)
+{
+	char what[128] = "vncterm";
+
+	for (int i = 0; bad_options[_i][i]; i++)
+		snprintf(what + strlen(what), sizeof(what) - strlen(what), " %s",
+			 bad_options[_i][i]);
+	assert_usage_error(bad_options[_i], what);
+}
+END_TEST
+
+START_TEST(exits_with_command)
+{
+	const char *const args[] = { "-v", "127.0.0.1:61", "-c", "/bin/true", NULL };
+	struct vncterm *v = vncterm_start(args);
+
+	ck_assert_ptr_nonnull(v);
+	ck_assert_msg(vncterm_wait_exit(v, 3000),
+		      "vncterm still running 3 s after its command exited, with no viewer");
+	ck_assert_msg(WIFEXITED(v->status) && WEXITSTATUS(v->status) == 0,
+		      "wait status 0x%x, want exit status 0", v->status);
+	vncterm_stop(v, 0);
+}
+END_TEST
+
+/* A viewer still connected keeps it up; its leaving ends it. */
+START_TEST(viewer_keeps_it_up)
+{
+	const char *const args[] = {
+		"-v", "127.0.0.1:62", "--geometry", "20x5", "-c", "/bin/sh", "-c",
+		"printf '" HIDE "bye'; sleep 2", NULL,
+	};
+	struct vncterm *v = start(args, 62);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 5, 20, HIDE_BYTES "bye", 3000);
+	/* Well past the command's end. */
+	ck_assert_msg(vnc_pump(c, now_ms() + 3000), "vncterm dropped the viewer");
+	ck_assert_msg(vncterm_alive(v), "vncterm exited with a viewer connected");
+	vnc_disconnect(c);
+	ck_assert_msg(vncterm_wait_exit(v, 3000),
+		      "vncterm still running 3 s after the last viewer left");
+	vncterm_stop(v, 0);
+}
+END_TEST
+
+/* -s: it stays after the command exits, until SIGTERM. */
+START_TEST(stays_with_s)
+{
+	const char *const args[] = { "-s", "-v", "127.0.0.1:63", "-c", "/bin/true", NULL };
+	struct vncterm *v = start(args, 63);
+
+	ck_assert_msg(!vncterm_wait_exit(v, 2000), "vncterm -s exited with its command");
+	stop(v);
+}
+END_TEST
+
+Suite *integration_suite(void)
+{
+	Suite *s = suite_create("integration");
+	TCase *tc = tcase_create("vncterm");
+
+	/* Each test takes a few seconds; this only bounds a hang. */
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, screen_matches_renderer);
+	tcase_add_test(tc, no_pointer_in_pixels);
+	tcase_add_test(tc, command_environment);
+	tcase_add_test(tc, typing);
+	tcase_add_test(tc, typing_application_cursor_keys);
+	tcase_add_loop_test(tc, runs_sh_by_default, 0,
+			    (int)(sizeof(default_command) / sizeof(default_command[0])));
+	tcase_add_test(tc, scrolling);
+	tcase_add_test(tc, command_inherits_no_fds);
+	tcase_add_test(tc, listens_on_loopback_only);
+	tcase_add_test(tc, listens_on_ipv6_loopback);
+	tcase_add_loop_test(tc, refuses_bad_options, 0,
+			    (int)(sizeof(bad_options) / sizeof(bad_options[0])));
+	tcase_add_test(tc, exits_with_command);
+	tcase_add_test(tc, viewer_keeps_it_up);
+	tcase_add_test(tc, stays_with_s);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Helpers for the integration suite: run the real daemon, talk to it as a
+ * VNC viewer (libvncclient), and compute the screen it should show with the
+ * project's own emulator and renderer.
+ */
+#ifndef TESTS_INTEGRATION_UTIL_VNCTERM_H
+#define TESTS_INTEGRATION_UTIL_VNCTERM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <rfb/rfbclient.h>
+
+/*
+ * Tests run with the working directory tests/.  Overridable at build time
+ * to check that the tests catch a daemon that misbehaves (a wrapper).
+ */
+#ifndef VNCTERM_BIN
+#define VNCTERM_BIN "../vncterm/vncterm"
+#endif
+
+/* Milliseconds on the monotonic clock, for deadlines. */
+int64_t now_ms(void);
+
+/* A running daemon.  Start with vncterm_start(), end with vncterm_stop(). */
+struct vncterm {
+	pid_t pid;       /* also its process group */
+	int out_fd;      /* read end of its stdout */
+	int port;        /* the TCP port it printed; -1 if it printed none */
+	bool reaped;
+	int status;      /* wait status, once reaped */
+};
+
+/*
+ * Start the daemon with args (argv[1..], NULL-terminated) in a process
+ * group of its own, stdin from /dev/null, stderr inherited, and wait up to
+ * 5 s for the port line.  NULL only if it could not be started at all.
+ * It is SIGKILLed if the calling process dies first, so a failed assertion
+ * (Check ends the test process) never leaves it running.
+ */
+struct vncterm *vncterm_start(const char *const *args);
+/* True if it exited (and was reaped) within timeout_ms. */
+bool vncterm_wait_exit(struct vncterm *v, int timeout_ms);
+/* True while it has not exited; reaps it if it has. */
+bool vncterm_alive(struct vncterm *v);
+/*
+ * SIGTERM its process group, wait up to timeout_ms, then SIGKILL; always
+ * reaps and frees v.  True if SIGTERM alone ended it in time.
+ */
+bool vncterm_stop(struct vncterm *v, int timeout_ms);
+
+/* A run to completion with both output streams captured. */
+struct vncterm_run {
+	bool exited;     /* within the timeout; else it was killed */
+	int status;      /* wait status */
+	char out[1024], err[1024]; /* NUL-terminated, truncated if longer */
+};
+
+/* Run the daemon with args; 0, or -errno if it could not be started. */
+int vncterm_run(const char *const *args, int timeout_ms, struct vncterm_run *res);
+
+/*
+ * A viewer on host:port asking for 0x00RRGGBB pixels in lossless
+ * encodings, so its framebuffer compares directly with the renderer's.
+ * NULL (with a message on stderr) if the handshake fails.
+ */
+rfbClient *vnc_connect(const char *host, int port);
+/* The same, choosing whether the viewer accepts cursor shapes. */
+rfbClient *vnc_connect_with(const char *host, int port, bool cursor_shapes);
+/* Close the connection and free everything, the framebuffer too. */
+void vnc_disconnect(rfbClient *c);
+/* Handle server messages until deadline; false if the connection broke. */
+bool vnc_pump(rfbClient *c, int64_t deadline);
+/* Press and release keysym. */
+bool vnc_key(rfbClient *c, uint32_t keysym);
+
+/*
+ * Pump messages until the viewer's framebuffer (width x height) equals
+ * expected in its RGB bits.  On timeout prints the first differing pixel
+ * and returns false.
+ */
+bool wait_for_screen(rfbClient *c, const uint32_t *expected, int width, int height,
+		     int64_t deadline);
+
+/*
+ * The pixels the renderer draws for a fresh rows x cols terminal fed
+ * bytes; the caller frees them.  Sets *width and *height.
+ */
+uint32_t *expected_screen(int rows, int cols, const char *bytes, int *width, int *height);
+
+#endif
