@@ -376,13 +376,13 @@ int main(int argc, char **argv)
 	if (!t)
 		die("out of memory");
 	r = options_parse(&t->opt, argc, argv, err, sizeof(err));
-	if (r == 1) {
-		options_usage(argv[0]);
-		return 0;
-	}
-	if (r < 0) {
-		fprintf(stderr, "vncterm: %s\n", err);
-		return 2;
+	if (r != 0) {
+		if (r == 1)
+			options_usage(argv[0]);
+		else
+			fprintf(stderr, "vncterm: %s\n", err);
+		free(t);
+		return r == 1 ? 0 : 2;
 	}
 	t->src = -1;
 	t->sigfd = setup_signals();
