@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vncterm/options.h"
@@ -51,6 +52,7 @@ struct vncterm {
 	int status;       /* exit status */
 	char outq[OUTQ_MAX]; /* bytes for the source, in order */
 	size_t outq_len;
+	long long blink_due; /* ms: when blinking text next changes phase */
 	char *paste;         /* pasted text still to type, after outq */
 	size_t paste_len, paste_off;
 };
@@ -66,6 +68,14 @@ static void die(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	exit(1);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ---- towards the source: keys and replies ---- */
@@ -345,15 +355,20 @@ static void loop(struct vncterm *t)
 		if (t->src >= 0)
 			fds[n++] = (struct pollfd){ .fd = t->src,
 						    .events = POLLIN | (pending_output(t) ? POLLOUT : 0) };
-		n += vnc_pollfds(t->vnc, fds + n, MAX_POLL - n);
-		if (render_blinking(t->render))
-			timeout = BLINK_MS;
+		if (render_blinking(t->render)) {
+			long long left = t->blink_due - now_ms();
+
+			timeout = left < 0 ? 0 : left > BLINK_MS ? BLINK_MS : (int)left;
+		}
+		n += vnc_pollfds(t->vnc, fds + n, MAX_POLL - n, &timeout);
 		int r = poll(fds, (nfds_t)n, timeout);
 
 		if (r < 0 && errno != EINTR)
 			die("poll: %s", strerror(errno));
-		if (r == 0 && render_blinking(t->render))
+		if (render_blinking(t->render) && now_ms() >= t->blink_due) {
 			render_blink(t->render, t->vt, &render_cb, t);
+			t->blink_due = now_ms() + BLINK_MS;
+		}
 		handle_signals(t);
 		if (t->src >= 0) {
 			flush_outq(t);

@@ -8,6 +8,14 @@
  *   rfbInitServer() with port and ipv6port left at 0 so it opens none;
  * - updates are not deferred, and the framebuffer is 0x00RRGGBB.
  * Each viewer's modifier keys are tracked in its clientData.
+ *
+ * A viewer that stops reading must not stall the console: libvncserver
+ * writes updates with blocking sends.  So before each round of updates a
+ * viewer whose socket still holds HOLD_BYTES unsent is put on hold
+ * (libvncserver sends nothing to it) and looked at again shortly, and a
+ * viewer held for STALL_MS is disconnected.  Its queue is
+ * the kernel's send buffer; one update in flight is what may still block,
+ * for at most rfbMaxClientWait (lowered to MAX_WAIT_MS).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,11 +26,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vncterm/vnc.h"
 #include "vt100/keys.h"
+
+#define HOLD_BYTES (64 * 1024)
+#define STALL_MS 10000
+#define MAX_WAIT_MS 2000
+#define RECHECK_MS 50
 
 struct vnc {
 	rfbScreenInfoPtr screen;
@@ -33,11 +49,20 @@ struct vnc {
 	void *user;
 };
 
-/* Per viewer: which modifier keys are held. */
+/* Per viewer: which modifier keys are held; since when it is on hold. */
 struct client_state {
 	struct vnc *vnc;
 	bool shift_l, shift_r, ctrl_l, ctrl_r, alt_l, alt_r;
+	long long held_since; /* ms, 0 if not held */
 };
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void seterr(char *err, int errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void seterr(char *err, int errlen, const char *fmt, ...)
@@ -236,6 +261,7 @@ struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *
 	v->cb = *cb;
 	v->user = user;
 	snprintf(v->title, sizeof(v->title), "%s", title ? title : "vncterm");
+	rfbMaxClientWait = MAX_WAIT_MS;
 	/* libvncserver's own log is a debugging aid: dozens of lines a viewer. */
 	rfbLogEnable(log_level >= 3);
 	v->screen = rfbGetScreen(&argc, argv, width, height, 8, 3, 4);
@@ -307,8 +333,11 @@ void vnc_set_title(struct vnc *v, const char *title)
 	/* Viewers learn a new name with the next size change; see issue notes. */
 }
 
-int vnc_pollfds(const struct vnc *v, struct pollfd *fds, int max)
+int vnc_pollfds(const struct vnc *v, struct pollfd *fds, int max, int *timeout)
 {
+	rfbClientIteratorPtr it = rfbGetClientIterator(v->screen);
+	long long now = now_ms();
+	rfbClientPtr cl;
 	int n = 0;
 
 	for (int fd = 0; fd <= v->screen->maxFd && n < max; fd++) {
@@ -319,11 +348,59 @@ int vnc_pollfds(const struct vnc *v, struct pollfd *fds, int max)
 			n++;
 		}
 	}
+	/*
+	 * A held viewer is looked at again every RECHECK_MS (its socket stays
+	 * writable while its buffer is only partly full, so POLLOUT would
+	 * spin); no timer runs while no viewer is held.
+	 */
+	while ((cl = rfbClientIteratorNext(it))) {
+		struct client_state *c = cl->clientData;
+
+		if (!c || !c->held_since)
+			continue;
+		long long left = c->held_since + STALL_MS - now;
+		int ms = left < 0 ? 0 : left < RECHECK_MS ? (int)left : RECHECK_MS;
+
+		if (*timeout < 0 || ms < *timeout)
+			*timeout = ms;
+	}
+	rfbReleaseClientIterator(it);
 	return n;
+}
+
+/* Hold viewers that are not reading; drop the ones that stopped for good. */
+static void throttle(struct vnc *v)
+{
+	rfbClientIteratorPtr it = rfbGetClientIterator(v->screen);
+	long long now = now_ms();
+	rfbClientPtr cl;
+
+	while ((cl = rfbClientIteratorNext(it))) {
+		struct client_state *c = cl->clientData;
+		int queued = 0;
+
+		if (!c || cl->sock < 0)
+			continue;
+		if (ioctl(cl->sock, SIOCOUTQ, &queued) < 0 || queued < HOLD_BYTES) {
+			c->held_since = 0;
+			cl->onHold = FALSE;
+			continue;
+		}
+		if (!c->held_since)
+			c->held_since = now;
+		cl->onHold = TRUE;
+		if (now - c->held_since >= STALL_MS) {
+			rfbErr("vncterm: viewer %s stopped reading for %d s: disconnected\n",
+			       cl->host ? cl->host : "?", STALL_MS / 1000);
+			rfbCloseClient(cl);
+		}
+	}
+	rfbReleaseClientIterator(it);
 }
 
 void vnc_process(struct vnc *v)
 {
+	throttle(v);
 	rfbProcessEvents(v->screen, 0);
 }
 

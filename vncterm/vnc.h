@@ -37,8 +37,11 @@ int vnc_port(const struct vnc *v);
 int vnc_clients(const struct vnc *v);
 void vnc_set_title(struct vnc *v, const char *title);
 
-/* The sockets to poll for input (at most max); returns how many. */
-int vnc_pollfds(const struct vnc *v, struct pollfd *fds, int max);
+/*
+ * The sockets to poll (at most max); returns how many.  Lowers *timeout
+ * (ms, -1 for none) to when a held viewer is due to be dropped.
+ */
+int vnc_pollfds(const struct vnc *v, struct pollfd *fds, int max, int *timeout);
 /* Accept, read and answer viewers, and send the updates they asked for. */
 void vnc_process(struct vnc *v);
 

@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -477,15 +480,111 @@ START_TEST(stays_with_s)
 }
 END_TEST
 
+static void read_exact(int fd, void *buf, size_t n)
+{
+	for (size_t got = 0; got < n;) {
+		ssize_t k = read(fd, (char *)buf + got, n - got);
+
+		ck_assert_msg(k > 0, "stalled viewer: handshake read failed");
+		got += (size_t)k;
+	}
+}
+
+/*
+ * A viewer that completes the RFB 3.8 handshake, asks for many full
+ * updates in raw encoding, and then never reads again.
+ */
+static int stalled_viewer(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	unsigned char buf[256];
+	int fd = socket(AF_INET, SOCK_STREAM, 0), small = 4096;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_ge(fd, 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	read_exact(fd, buf, 12);
+	ck_assert_int_eq(write(fd, "RFB 003.008\n", 12), 12);
+	read_exact(fd, buf, 1);
+	read_exact(fd, buf + 1, buf[0]);
+	ck_assert_int_eq(write(fd, "\x01", 1), 1);     /* security: none */
+	read_exact(fd, buf, 4);                          /* security result */
+	ck_assert_int_eq(write(fd, "\x01", 1), 1);     /* ClientInit: shared */
+	read_exact(fd, buf, 24);                         /* ServerInit */
+	size_t name = (size_t)buf[20] << 24 | (size_t)buf[21] << 16 | (size_t)buf[22] << 8 | buf[23];
+
+	ck_assert_uint_lt(name, sizeof(buf));
+	read_exact(fd, buf, name);
+	ck_assert_int_eq(write(fd, "\x02\x00\x00\x01\x00\x00\x00\x00", 8), 8); /* raw only */
+	for (int i = 0; i < 200; i++) {
+		static const unsigned char req[10] = { 3, 0, 0, 0, 0, 0, 640 >> 8, 640 & 0xff,
+						       400 >> 8, 400 & 0xff };
+
+		ck_assert_int_eq(write(fd, req, sizeof(req)), (ssize_t)sizeof(req));
+	}
+	return fd;
+}
+
+/* Drain what the server sent; true if it has closed the connection. */
+static bool drained_to_eof(int fd)
+{
+	char buf[65536];
+
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	for (;;) {
+		ssize_t k = read(fd, buf, sizeof(buf));
+
+		if (k == 0)
+			return true;
+		if (k < 0)
+			return errno != EAGAIN && errno != EWOULDBLOCK;
+	}
+}
+
+/*
+ * A viewer that stops reading while the console floods: the other viewer
+ * still gets the final screen, and the console was never blocked on the
+ * stalled one (it is held, not yet dropped, at that point); after the
+ * stall limit (10 s) the stalled viewer is disconnected.
+ */
+START_TEST(stalled_viewer_does_not_stall)
+{
+	const char *const args[] = {
+		"-v", "127.0.0.1:50", "-c", "/bin/sh", "-c",
+		"sleep 1; seq 1 300000; printf '\\033[2J\\033[H" HIDE "DONE'; " IDLE, NULL,
+	};
+	struct vncterm *v = start(args, 50);
+	int stalled = stalled_viewer(v->port);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 25, 80, "\033[2J\033[H" HIDE_BYTES "DONE", 9000);
+	ck_assert_msg(vncterm_alive(v), "vncterm died");
+	/* still connected: vncterm held it rather than blocking and dropping it */
+	int keep = dup(stalled);
+
+	ck_assert_msg(!drained_to_eof(keep), "the stalled viewer was dropped before the screen settled");
+	close(keep);
+	/* stop reading again; it is dropped once held for the stall limit */
+	ck_assert(vnc_pump(c, now_ms() + 11000));
+	ck_assert_msg(drained_to_eof(stalled),
+		      "the stalled viewer was never disconnected");
+	close(stalled);
+	vnc_disconnect(c);
+	stop(v);
+}
+END_TEST
+
 Suite *integration_suite(void)
 {
 	Suite *s = suite_create("integration");
 	TCase *tc = tcase_create("vncterm");
 
 	/* Each test takes a few seconds; this only bounds a hang. */
-	tcase_set_timeout(tc, 20);
+	tcase_set_timeout(tc, 40);
 	tcase_add_test(tc, screen_matches_renderer);
 	tcase_add_test(tc, no_pointer_in_pixels);
+	tcase_add_test(tc, stalled_viewer_does_not_stall);
 	tcase_add_test(tc, command_environment);
 	tcase_add_test(tc, typing);
 	tcase_add_test(tc, typing_application_cursor_keys);
