@@ -30,6 +30,7 @@
 #include "vncterm/statefile.h"
 #include "vncterm/vnc.h"
 #include "vt100/keys.h"
+#include "vt100/mouse.h"
 #include "vt100/vt100.h"
 
 #define TERM_NAME "xterm-256color"
@@ -185,17 +186,78 @@ static void on_vt_title(const char *title, void *user)
 		vnc_set_title(t->vnc, title);
 }
 
+/* Scroll the view into the scrollback by delta lines (main screen only). */
+static void scroll_view(struct vncterm *t, int delta)
+{
+	struct vt_modes m;
+
+	vt_get_modes(t->vt, &m);
+	if (!m.alt_screen)
+		render_set_view(t->render, t->vt, render_get_view(t->render) + delta);
+}
+
+#define KEY_PAGE_UP 0xff55u   /* XK_Prior */
+#define KEY_PAGE_DOWN 0xff56u /* XK_Next */
+#define WHEEL_LINES 3
+
 static void on_key(uint32_t keysym, unsigned mods, void *user)
 {
 	struct vncterm *t = user;
 	struct vt_modes m;
 	char buf[VT_KEY_MAX];
-	int n;
+	int rows, cols, n;
 
+	vt_get_size(t->vt, &rows, &cols);
+	if ((mods & VT_MOD_SHIFT) && (keysym == KEY_PAGE_UP || keysym == KEY_PAGE_DOWN)) {
+		scroll_view(t, keysym == KEY_PAGE_UP ? rows / 2 : -(rows / 2));
+		return;
+	}
+	render_set_view(t->render, t->vt, 0); /* any other key: back to the live screen */
 	vt_get_modes(t->vt, &m);
 	n = vt_key_encode(keysym, mods, &m, buf, sizeof(buf));
 	if (n > 0)
 		send_to_source(t, buf, (size_t)n);
+}
+
+/*
+ * The pointer: reported to the program when it asked for mouse tracking
+ * (Shift keeps it for vncterm, as in xterm); otherwise the wheel scrolls
+ * through the scrollback.
+ */
+static void on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mods,
+		       void *user)
+{
+	static const int vt_button[5] = { VT_BUTTON_LEFT, VT_BUTTON_MIDDLE, VT_BUTTON_RIGHT,
+					  VT_BUTTON_WHEEL_UP, VT_BUTTON_WHEEL_DOWN };
+	struct vncterm *t = user;
+	struct vt_modes m;
+	int rows, cols;
+
+	vt_get_size(t->vt, &rows, &cols);
+	vt_get_modes(t->vt, &m);
+	int row = y / RENDER_CELL_H, col = x / RENDER_CELL_W;
+
+	row = row < rows ? row : rows - 1;
+	col = col < cols ? col : cols - 1;
+	if (m.mouse != VT_MOUSE_NONE && !(mods & VT_MOD_SHIFT)) {
+		enum vt_mouse_event ev = button < 0 ? VT_MOUSE_MOTION :
+					 down ? VT_MOUSE_PRESS : VT_MOUSE_RELEASE;
+		int b = button >= 0 ? vt_button[button] :
+			held & 1 ? VT_BUTTON_LEFT : held & 2 ? VT_BUTTON_MIDDLE :
+			held & 4 ? VT_BUTTON_RIGHT : VT_BUTTON_NONE;
+		char buf[VT_MOUSE_MAX];
+		int n = vt_mouse_encode(ev, b, row, col, mods, &m, buf, sizeof(buf));
+
+		if (n > 0) {
+			render_set_view(t->render, t->vt, 0);
+			send_to_source(t, buf, (size_t)n);
+		}
+		return;
+	}
+	if (down && button == 3)
+		scroll_view(t, WHEEL_LINES);
+	else if (down && button == 4)
+		scroll_view(t, -WHEEL_LINES);
 }
 
 /* ---- the framebuffer ---- */
@@ -383,7 +445,8 @@ static void loop(struct vncterm *t)
 int main(int argc, char **argv)
 {
 	static const struct vt_callbacks vt_cb = { .output = on_vt_output, .title = on_vt_title };
-	static const struct vnc_callbacks vnc_cb = { .key = on_key, .paste = on_paste };
+	static const struct vnc_callbacks vnc_cb = { .key = on_key, .pointer = on_pointer,
+						     .paste = on_paste };
 	struct vncterm *t = calloc(1, sizeof(*t));
 	char err[256];
 	int w, h, r;

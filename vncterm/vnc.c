@@ -54,6 +54,8 @@ struct client_state {
 	struct vnc *vnc;
 	bool shift_l, shift_r, ctrl_l, ctrl_r, alt_l, alt_r;
 	long long held_since; /* ms, 0 if not held */
+	int buttons;          /* RFB button mask last seen */
+	int x, y;
 };
 
 static long long now_ms(void)
@@ -182,6 +184,31 @@ static void on_key(rfbBool down, rfbKeySym key, rfbClientPtr cl)
 		c->vnc->cb.key((uint32_t)key, mods_of(c), c->vnc->user);
 }
 
+/* Turn RFB's button masks into presses, releases and moves. */
+static void on_pointer(int mask, int x, int y, rfbClientPtr cl)
+{
+	struct client_state *c = cl->clientData;
+
+	if (!c || cl->viewOnly || !c->vnc->cb.pointer)
+		return;
+	unsigned mods = mods_of(c);
+
+	if (x != c->x || y != c->y) {
+		c->x = x;
+		c->y = y;
+		c->vnc->cb.pointer(-1, false, x, y, (unsigned)c->buttons, mods, c->vnc->user);
+	}
+	for (int b = 0; b < 5; b++) {
+		int bit = 1 << b;
+
+		if ((mask ^ c->buttons) & bit) {
+			c->buttons ^= bit;
+			c->vnc->cb.pointer(b, (mask & bit) != 0, x, y, (unsigned)c->buttons, mods,
+					   c->vnc->user);
+		}
+	}
+}
+
 static void on_cut_utf8(char *str, int len, rfbClientPtr cl)
 {
 	struct client_state *c = cl->clientData;
@@ -293,6 +320,7 @@ struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *
 	 */
 	s->cursor = NULL;
 	s->kbdAddEvent = on_key;
+	s->ptrAddEvent = on_pointer;
 	s->setXCutText = on_cut_latin1;
 	s->setXCutTextUTF8 = on_cut_utf8;
 	s->newClientHook = on_new_client;

@@ -18,6 +18,13 @@ struct vnc;
 struct vnc_callbacks {
 	/* A key pressed by a viewer that may type; mods are VT_MOD_*. */
 	void (*key)(uint32_t keysym, unsigned mods, void *user);
+	/*
+	 * A pointer button pressed (down) or released, or the pointer moved
+	 * (button -1), at pixel (x, y), from a viewer that may type.  Buttons
+	 * are RFB's: 0 left, 1 middle, 2 right, 3 wheel up, 4 wheel down.
+	 */
+	void (*pointer)(int button, bool down, int x, int y, unsigned buttons_held, unsigned mods,
+			void *user);
 	/* Clipboard text from a viewer that may type, as UTF-8 (borrowed). */
 	void (*paste)(const char *utf8, size_t len, void *user);
 };

@@ -24,6 +24,8 @@
 #include <rfb/keysym.h>
 
 #include "tests/integration/util_vncterm.h"
+#include "vncterm/render.h"
+#include "vt100/vt100.h"
 
 /* Hide the cursor: the expected screen then needs no cursor position. */
 #define HIDE "\\033[?25l"
@@ -480,6 +482,84 @@ START_TEST(stays_with_s)
 }
 END_TEST
 
+/* The pixels of bytes on a rows x cols screen, scrolled back by view lines. */
+static uint32_t *expected_view(int rows, int cols, const char *bytes, int view, int *w, int *h)
+{
+	struct vt *vt = vt_new(rows, cols, NULL, NULL);
+	struct render *r = render_new(rows, cols);
+
+	ck_assert(vt && r);
+	vt_write(vt, bytes, strlen(bytes));
+	ck_assert_int_eq(render_set_view(r, vt, view), view);
+	render_update(r, vt, NULL, NULL);
+	uint32_t *px = render_pixels(r, w, h), *copy = malloc((size_t)*w * (size_t)*h * 4);
+
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, px, (size_t)*w * (size_t)*h * 4);
+	render_free(r);
+	vt_free(vt);
+	return copy;
+}
+
+/* The wheel scrolls through the scrollback; a key returns to the live screen. */
+START_TEST(wheel_scrolls_back)
+{
+	const char *const args[] = {
+		"-v", "127.0.0.1:50", "--geometry", "20x5", "-c", "/bin/sh", "-c",
+		"printf '" HIDE "'; seq 1 12; " IDLE, NULL,
+	};
+	char live[256] = HIDE_BYTES;
+	int w, h;
+
+	for (int i = 1; i <= 12; i++)
+		snprintf(live + strlen(live), sizeof(live) - strlen(live), "%d\r\n", i);
+	struct vncterm *v = start(args, 50);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 5, 20, live, 5000);
+	ck_assert(SendPointerEvent(c, 10, 10, 1 << 3)); /* wheel up: press, release */
+	ck_assert(SendPointerEvent(c, 10, 10, 0));
+	uint32_t *back = expected_view(5, 20, live, 3, &w, &h);
+
+	ck_assert_msg(wait_for_screen(c, back, w, h, now_ms() + 5000), "wheel up did not scroll back");
+	free(back);
+	ck_assert(vnc_key(c, XK_space));
+	assert_screen(c, 5, 20, live, 5000);
+	vnc_disconnect(c);
+	stop(v);
+}
+END_TEST
+
+/* With mouse tracking on, clicks reach the program; Shift keeps them back. */
+START_TEST(mouse_reports)
+{
+	const char *const args[] = {
+		"-v", "127.0.0.1:50", "--geometry", "40x5", "-c", "/bin/sh", "-c",
+		"stty raw -echo; printf '\\033[?1000h\\033[?1006h" HIDE "'; exec cat -v", NULL,
+	};
+	const char *start_bytes = "\033[?1000h\033[?1006h" HIDE_BYTES;
+	char want[256];
+	int x = 5 * 8 + 2, y = 2 * 16 + 3;
+	struct vncterm *v = start(args, 50);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 5, 40, start_bytes, 5000);
+	ck_assert(SendPointerEvent(c, x, y, 1));
+	ck_assert(SendPointerEvent(c, x, y, 0));
+	snprintf(want, sizeof(want), "%s^[[<0;6;3M^[[<0;6;3m", start_bytes);
+	assert_screen(c, 5, 40, want, 5000);
+	ck_assert(SendKeyEvent(c, XK_Shift_L, TRUE));
+	ck_assert(SendPointerEvent(c, x, y, 1));
+	ck_assert(SendPointerEvent(c, x, y, 0));
+	ck_assert(SendKeyEvent(c, XK_Shift_L, FALSE));
+	ck_assert(vnc_key(c, XK_z));
+	snprintf(want, sizeof(want), "%s^[[<0;6;3M^[[<0;6;3mz", start_bytes);
+	assert_screen(c, 5, 40, want, 5000);
+	vnc_disconnect(c);
+	stop(v);
+}
+END_TEST
+
 static void read_exact(int fd, void *buf, size_t n)
 {
 	for (size_t got = 0; got < n;) {
@@ -585,6 +665,8 @@ Suite *integration_suite(void)
 	tcase_add_test(tc, screen_matches_renderer);
 	tcase_add_test(tc, no_pointer_in_pixels);
 	tcase_add_test(tc, stalled_viewer_does_not_stall);
+	tcase_add_test(tc, wheel_scrolls_back);
+	tcase_add_test(tc, mouse_reports);
 	tcase_add_test(tc, command_environment);
 	tcase_add_test(tc, typing);
 	tcase_add_test(tc, typing_application_cursor_keys);
