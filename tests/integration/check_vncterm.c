@@ -12,6 +12,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -560,6 +561,64 @@ START_TEST(mouse_reports)
 }
 END_TEST
 
+/* -p: output written to an existing pty shows; typing comes back on it. */
+START_TEST(existing_pty_source)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY);
+	char name[64], got[64] = "";
+
+	ck_assert_int_ge(m, 0);
+	ck_assert(grantpt(m) == 0 && unlockpt(m) == 0 && ptsname_r(m, name, sizeof(name)) == 0);
+	const char *const args[] = { "-v", "127.0.0.1:50", "--geometry", "20x4", "-p", name, NULL };
+	struct vncterm *v = start(args, 50);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	ck_assert_int_eq(write(m, HIDE_BYTES "from pty", 14), 14);
+	assert_screen(c, 4, 20, HIDE_BYTES "from pty", 5000);
+	ck_assert(vnc_key(c, XK_k));
+	ck_assert(vnc_key(c, XK_Return));
+	fcntl(m, F_SETFL, fcntl(m, F_GETFL) | O_NONBLOCK);
+	int64_t deadline = now_ms() + 5000;
+	size_t n = 0;
+
+	while (n < 2 && now_ms() < deadline) {
+		ssize_t k = read(m, got + n, sizeof(got) - 1 - n);
+
+		if (k > 0)
+			n += (size_t)k;
+		else
+			vnc_pump(c, now_ms() + 20);
+	}
+	got[n] = '\0';
+	ck_assert_str_eq(got, "k\r"); /* vncterm's side of the pty is raw */
+	vnc_disconnect(c);
+	stop(v);
+	close(m);
+}
+END_TEST
+
+/* --input: a file's bytes are drawn (the debugging source). */
+START_TEST(input_file_source)
+{
+	char path[] = "/tmp/vncterm-input-XXXXXX";
+	int fd = mkstemp(path);
+	const char *bytes = HIDE_BYTES "\033[1;33mfrom a file\r\nline two";
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, bytes, strlen(bytes)), (ssize_t)strlen(bytes));
+	close(fd);
+	const char *const args[] = { "-v", "127.0.0.1:50", "--geometry", "20x4", "-s",
+				     "--input", path, NULL };
+	struct vncterm *v = start(args, 50);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 4, 20, bytes, 5000);
+	vnc_disconnect(c);
+	stop(v);
+	unlink(path);
+}
+END_TEST
+
 static void read_exact(int fd, void *buf, size_t n)
 {
 	for (size_t got = 0; got < n;) {
@@ -667,6 +726,8 @@ Suite *integration_suite(void)
 	tcase_add_test(tc, stalled_viewer_does_not_stall);
 	tcase_add_test(tc, wheel_scrolls_back);
 	tcase_add_test(tc, mouse_reports);
+	tcase_add_test(tc, existing_pty_source);
+	tcase_add_test(tc, input_file_source);
 	tcase_add_test(tc, command_environment);
 	tcase_add_test(tc, typing);
 	tcase_add_test(tc, typing_application_cursor_keys);
