@@ -38,6 +38,7 @@
 #define OUTQ_MAX (64 * 1024)     /* keys and replies waiting for the source */
 #define PASTE_MAX (1024 * 1024) /* a larger paste is cut here */
 #define BLINK_MS 500
+#define RESTART_MS 1000 /* -r starts the command at most once a second */
 #define MAX_POLL 256
 
 struct vncterm {
@@ -54,6 +55,8 @@ struct vncterm {
 	char outq[OUTQ_MAX]; /* bytes for the source, in order */
 	size_t outq_len;
 	long long blink_due; /* ms: when blinking text next changes phase */
+	long long started;   /* ms: when the command was last started */
+	long long restart_due; /* ms: when -r may start it again; 0 if not waiting */
 	char *paste;         /* pasted text still to type, after outq */
 	size_t paste_len, paste_off;
 };
@@ -298,6 +301,7 @@ static void start_source(struct vncterm *t)
 	char *defcmd[] = { sh, NULL };
 	char *const *argv = t->opt.command ? t->opt.command : defcmd;
 
+	t->started = now_ms();
 	err = pty_spawn(argv, TERM_NAME, t->opt.rows, t->opt.cols, &t->src, &t->child);
 	if (err < 0)
 		die("run %s on a pty: %s", argv[0], strerror(-err));
@@ -393,13 +397,24 @@ static void handle_signals(struct vncterm *t)
 
 /* ---- the loop ---- */
 
-/* The command has ended: restart it (-r), stay (-s), or finish once alone. */
+/*
+ * The command has ended: restart it (-r; at most once a second, so a
+ * command that fails at once cannot make vncterm spin), stay (-s), or
+ * finish once no viewer is left.
+ */
 static void source_ended(struct vncterm *t)
 {
 	if (t->src >= 0 || t->child)
 		return;
 	if (t->opt.restart && !t->opt.input_file && !t->opt.pty_path) {
-		start_source(t);
+		long long now = now_ms();
+
+		if (now - t->started >= RESTART_MS) {
+			t->restart_due = 0;
+			start_source(t);
+		} else {
+			t->restart_due = t->started + RESTART_MS;
+		}
 		return;
 	}
 	if (!t->opt.stay && vnc_clients(t->vnc) == 0)
@@ -421,6 +436,13 @@ static void loop(struct vncterm *t)
 			long long left = t->blink_due - now_ms();
 
 			timeout = left < 0 ? 0 : left > BLINK_MS ? BLINK_MS : (int)left;
+		}
+		if (t->restart_due) {
+			long long left = t->restart_due - now_ms();
+			int ms = left < 0 ? 0 : (int)left;
+
+			if (timeout < 0 || ms < timeout)
+				timeout = ms;
 		}
 		n += vnc_pollfds(t->vnc, fds + n, MAX_POLL - n, &timeout);
 		int r = poll(fds, (nfds_t)n, timeout);

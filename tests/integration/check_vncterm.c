@@ -619,6 +619,33 @@ START_TEST(input_file_source)
 }
 END_TEST
 
+/* -r restarts the command, but a command that fails at once cannot make it spin. */
+START_TEST(restart_is_rate_limited)
+{
+	char path[] = "/tmp/vncterm-restarts-XXXXXX", cmd[128];
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "echo x >> %s; exit 1", path);
+	const char *const args[] = { "-v", "127.0.0.1:50", "-r", "-c", "/bin/sh", "-c", cmd, NULL };
+	struct vncterm *v = start(args, 50);
+
+	usleep(2500 * 1000);
+	stop(v);
+	FILE *f = fopen(path, "r");
+	int runs = 0, ch;
+
+	while (f && (ch = fgetc(f)) != EOF)
+		runs += ch == '\n';
+	if (f)
+		fclose(f);
+	unlink(path);
+	/* restarted (more than once), but about once a second: not hundreds of times */
+	ck_assert_msg(runs >= 2 && runs <= 10, "the command ran %d times in 2.5 s", runs);
+}
+END_TEST
+
 static void read_exact(int fd, void *buf, size_t n)
 {
 	for (size_t got = 0; got < n;) {
@@ -728,6 +755,7 @@ Suite *integration_suite(void)
 	tcase_add_test(tc, mouse_reports);
 	tcase_add_test(tc, existing_pty_source);
 	tcase_add_test(tc, input_file_source);
+	tcase_add_test(tc, restart_is_rate_limited);
 	tcase_add_test(tc, command_environment);
 	tcase_add_test(tc, typing);
 	tcase_add_test(tc, typing_application_cursor_keys);
