@@ -33,6 +33,8 @@ struct render {
 	bool *row_blink;         /* a blinking cell is in this row */
 	int view;                /* lines scrolled back */
 	int painted_view;        /* the view the framebuffer shows */
+	bool hl_active, repaint_all;
+	int hl_r0, hl_c0, hl_r1, hl_c1; /* selection, emulator rows */
 	bool reverse;            /* DECSCNM as painted */
 	bool blink_off;          /* blinking text currently hidden */
 	/* the cursor as drawn; cur_row < 0 if not drawn */
@@ -195,14 +197,27 @@ struct look {
 	bool has_cursor;
 };
 
-static struct look look_of(const struct render *r, const struct vt_cell *c)
+/* Is the cell at screen row, col inside the highlighted selection? */
+static bool highlighted(const struct render *r, int row, int col)
+{
+	int vr = row - r->view;
+
+	if (!r->hl_active)
+		return false;
+	if (vr < r->hl_r0 || vr > r->hl_r1)
+		return false;
+	return !(vr == r->hl_r0 && col < r->hl_c0) && !(vr == r->hl_r1 && col > r->hl_c1);
+}
+
+static struct look look_of(const struct render *r, const struct vt_cell *c, int row, int col)
 {
 	struct look l = { 0 };
 	uint32_t fg = render_color(c->fg, true), bg = render_color(c->bg, false);
+	bool rev = ((c->attrs & VT_ATTR_REVERSE) != 0) != r->reverse;
 
 	if (c->ch == 0) /* erased: only the background counts */
 		fg = DEFAULT_FG;
-	if (((c->attrs & VT_ATTR_REVERSE) != 0) != r->reverse) {
+	if (rev != highlighted(r, row, col)) {
 		uint32_t t = fg;
 
 		fg = bg;
@@ -319,7 +334,7 @@ static void repaint(struct render *r, const struct vt *vt, int row, int c0, int 
 		*s = c;
 		if (c.width == 2 && col + 1 < r->cols)
 			cell_at(r, vt, row, col + 1, s + 1);
-		paint(r, row, col, &c, look_of(r, &c));
+		paint(r, row, col, &c, look_of(r, &c, row, col));
 		if (col < lo)
 			lo = col;
 		int end = col + (c.width == 2 && col + 1 < r->cols ? 2 : 1);
@@ -349,7 +364,7 @@ static void paint_cursor_cell(struct render *r, int row, int col, bool on,
 	}
 	if (c.width > 2) /* never painted: invalid shadow */
 		return;
-	struct look l = look_of(r, &c);
+	struct look l = look_of(r, &c, row, col);
 
 	l.has_cursor = on;
 	l.cursor = shape;
@@ -426,7 +441,9 @@ void render_update(struct render *r, struct vt *vt, const struct render_callback
 	/* A global change, or a scrolled-back view, repaints from the shadow. */
 	struct flush_ctx f = { r, vt, &d,
 			       m.reverse_video != r->reverse || r->view != 0 ||
-			       r->view != r->painted_view };
+			       r->view != r->painted_view || r->repaint_all };
+
+	r->repaint_all = false;
 
 	r->painted_view = r->view;
 
@@ -446,6 +463,21 @@ void render_update(struct render *r, struct vt *vt, const struct render_callback
 		r->cur_shape = m.cursor_shape;
 		paint_cursor_cell(r, crow, ccol, true, m.cursor_shape, &d);
 	}
+}
+
+void render_set_highlight(struct render *r, bool active, int row0, int col0, int row1, int col1)
+{
+	if (active == r->hl_active && (!active || (row0 == r->hl_r0 && col0 == r->hl_c0 &&
+						    row1 == r->hl_r1 && col1 == r->hl_c1)))
+		return;
+	r->hl_active = active;
+	r->hl_r0 = row0;
+	r->hl_c0 = col0;
+	r->hl_r1 = row1;
+	r->hl_c1 = col1;
+	/* The look of cells changed, not the cells: the shadow cannot tell. */
+	invalidate(r->shadow, r->rows * r->cols);
+	r->repaint_all = true;
 }
 
 int render_set_view(struct render *r, const struct vt *vt, int lines)
@@ -486,7 +518,7 @@ void render_blink(struct render *r, const struct vt *vt, const struct render_cal
 			struct vt_cell *s = &r->shadow[row * r->cols + col];
 
 			if ((s->attrs & VT_ATTR_BLINK) && s->width != 0 && s->ch) {
-				struct look l = look_of(r, s);
+				struct look l = look_of(r, s, row, col);
 
 				l.has_cursor = row == r->cur_row && col == r->cur_col;
 				l.cursor = r->cur_shape;

@@ -52,6 +52,14 @@ void render_update(struct render *r, struct vt *vt, const struct render_callback
 int render_set_view(struct render *r, const struct vt *vt, int lines);
 int render_get_view(const struct render *r);
 
+/*
+ * Show cells from (row0, col0) to (row1, col1) inclusive, in reading order
+ * and in the emulator's row numbering (negative: scrollback), in reverse
+ * video as a selection; active false removes it.  Repainted by the next
+ * update.
+ */
+void render_set_highlight(struct render *r, bool active, int row0, int col0, int row1, int col1);
+
 /* True while a blinking cell is on screen: only then is a timer needed. */
 bool render_blinking(const struct render *r);
 /* Flip the blink phase and repaint blinking cells. */

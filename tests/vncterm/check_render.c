@@ -327,6 +327,27 @@ START_TEST(test_scrollback_view)
 }
 END_TEST
 
+START_TEST(test_highlight)
+{
+	struct scene s;
+
+	scene_init(&s, 2, 4);
+	show(&s, "\033[?25l\033[42m    \r\n    ");
+	ck_assert_uint_eq(pixel(&s, 12, 4), 0x00cd00);
+	render_set_highlight(s.r, true, 0, 1, 1, 0); /* (0,1) .. (1,0) */
+	show(&s, "");
+	ck_assert_uint_eq(pixel(&s, 4, 4), 0x00cd00);   /* (0,0) outside */
+	ck_assert_uint_eq(pixel(&s, 12, 4), FG);        /* (0,1) reversed: default fg */
+	ck_assert_uint_eq(pixel(&s, 28, 4), FG);        /* (0,3) */
+	ck_assert_uint_eq(pixel(&s, 4, 20), FG);        /* (1,0) */
+	ck_assert_uint_eq(pixel(&s, 12, 20), 0x00cd00); /* (1,1) outside */
+	render_set_highlight(s.r, false, 0, 0, 0, 0);
+	show(&s, "");
+	ck_assert_uint_eq(pixel(&s, 12, 4), 0x00cd00);
+	scene_free(&s);
+}
+END_TEST
+
 Suite *render_suite(void)
 {
 	Suite *s = suite_create("render");
@@ -340,6 +361,7 @@ Suite *render_suite(void)
 	tcase_add_test(tc, test_combining_overlay);
 	tcase_add_test(tc, test_reverse_video);
 	tcase_add_test(tc, test_blink);
+	tcase_add_test(tc, test_highlight);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("updates");
 	tcase_add_test(tc, test_scroll_is_copy);
