@@ -27,6 +27,7 @@
 #include "vncterm/paste.h"
 #include "vncterm/pty.h"
 #include "vncterm/render.h"
+#include "vncterm/select.h"
 #include "vncterm/statefile.h"
 #include "vncterm/vnc.h"
 #include "vt100/keys.h"
@@ -55,6 +56,11 @@ struct vncterm {
 	char outq[OUTQ_MAX]; /* bytes for the source, in order */
 	size_t outq_len;
 	long long blink_due; /* ms: when blinking text next changes phase */
+	struct selection sel;
+	bool dragging;
+	int clicks;            /* 1, 2 (word) or 3 (line) */
+	long long click_at;    /* ms of the last left press */
+	struct sel_pos click_pos;
 	long long started;   /* ms: when the command was last started */
 	long long restart_due; /* ms: when -r may start it again; 0 if not waiting */
 	char *paste;         /* pasted text still to type, after outq */
@@ -202,6 +208,7 @@ static void scroll_view(struct vncterm *t, int delta)
 #define KEY_PAGE_UP 0xff55u   /* XK_Prior */
 #define KEY_PAGE_DOWN 0xff56u /* XK_Next */
 #define WHEEL_LINES 3
+#define MULTI_CLICK_MS 400
 
 static void on_key(uint32_t keysym, unsigned mods, void *user)
 {
@@ -220,6 +227,76 @@ static void on_key(uint32_t keysym, unsigned mods, void *user)
 	n = vt_key_encode(keysym, mods, &m, buf, sizeof(buf));
 	if (n > 0)
 		send_to_source(t, buf, (size_t)n);
+}
+
+static void show_selection(struct vncterm *t)
+{
+	struct sel_pos a, b;
+
+	select_bounds(&t->sel, &a, &b);
+	render_set_highlight(t->render, t->sel.active, a.row, a.col, b.row, b.col);
+}
+
+/* The selection's text goes to every viewer's clipboard. */
+static void publish_selection(struct vncterm *t)
+{
+	char *text;
+	size_t len;
+
+	if (select_text(t->vt, &t->sel, &text, &len) == 0) {
+		if (len)
+			vnc_set_clipboard(t->vnc, text, len);
+		free(text);
+	}
+}
+
+static void paste_selection(struct vncterm *t)
+{
+	char *text;
+	size_t len;
+
+	if (select_text(t->vt, &t->sel, &text, &len) == 0) {
+		on_paste(text, len, t);
+		free(text);
+	}
+}
+
+/* Left button: drag selects; a double click a word, a triple click a line. */
+static void select_pointer(struct vncterm *t, int button, bool down, struct sel_pos pos,
+			   int cols)
+{
+	long long now = now_ms();
+
+	if (button < 0) { /* a drag */
+		if (pos.row != t->sel.head.row || pos.col != t->sel.head.col) {
+			t->sel.head = pos;
+			t->sel.active = true;
+			show_selection(t);
+		}
+		return;
+	}
+	if (!down) {
+		t->dragging = false;
+		if (t->sel.active)
+			publish_selection(t);
+		return;
+	}
+	bool again = now - t->click_at < MULTI_CLICK_MS && pos.row == t->click_pos.row &&
+		     pos.col == t->click_pos.col;
+
+	t->clicks = again ? t->clicks % 3 + 1 : 1;
+	t->click_at = now;
+	t->click_pos = pos;
+	t->dragging = t->clicks == 1;
+	if (t->clicks == 1) {
+		t->sel = (struct selection){ false, pos, pos };
+	} else if (t->clicks == 2) {
+		select_word(t->vt, pos.row, pos.col, &t->sel.anchor, &t->sel.head);
+		t->sel.active = true;
+	} else {
+		t->sel = (struct selection){ true, { pos.row, 0 }, { pos.row, cols - 1 } };
+	}
+	show_selection(t);
 }
 
 /*
@@ -257,7 +334,13 @@ static void on_pointer(int button, bool down, int x, int y, unsigned held, unsig
 		}
 		return;
 	}
-	if (down && button == 3)
+	struct sel_pos pos = { row - render_get_view(t->render), col };
+
+	if (button == 0 || (button < 0 && t->dragging))
+		select_pointer(t, button, down, pos, cols);
+	else if (down && button == 1)
+		paste_selection(t);
+	else if (down && button == 3)
 		scroll_view(t, WHEEL_LINES);
 	else if (down && button == 4)
 		scroll_view(t, -WHEEL_LINES);

@@ -432,6 +432,44 @@ void vnc_process(struct vnc *v)
 	rfbProcessEvents(v->screen, 0);
 }
 
+/* UTF-8 to Latin-1 for viewers without the UTF-8 extension: others become '?'. */
+static size_t to_latin1(const unsigned char *u, size_t len, char *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len;) {
+		unsigned char c = u[i++];
+
+		if (c < 0x80) {
+			out[n++] = (char)c;
+			continue;
+		}
+		if ((c == 0xc2 || c == 0xc3) && i < len && (u[i] & 0xc0) == 0x80) {
+			out[n++] = (char)((c & 0x03) << 6 | (u[i++] & 0x3f));
+			continue;
+		}
+		out[n++] = '?';
+		while (i < len && (u[i] & 0xc0) == 0x80)
+			i++;
+	}
+	return n;
+}
+
+void vnc_set_clipboard(struct vnc *v, const char *utf8, size_t len)
+{
+	char *latin1;
+
+	if (len > (1u << 24))
+		return;
+	latin1 = malloc(len + 1);
+	if (!latin1)
+		return;
+	size_t n = to_latin1((const unsigned char *)utf8, len, latin1);
+
+	rfbSendServerCutTextUTF8(v->screen, (char *)utf8, (int)len, latin1, (int)n);
+	free(latin1);
+}
+
 void vnc_damage(struct vnc *v, int x, int y, int w, int h)
 {
 	rfbMarkRectAsModified(v->screen, x, y, x + w, y + h);

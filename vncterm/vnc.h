@@ -52,6 +52,9 @@ int vnc_pollfds(const struct vnc *v, struct pollfd *fds, int max, int *timeout);
 /* Accept, read and answer viewers, and send the updates they asked for. */
 void vnc_process(struct vnc *v);
 
+/* Put UTF-8 text on every viewer's clipboard (Latin-1 for old viewers). */
+void vnc_set_clipboard(struct vnc *v, const char *utf8, size_t len);
+
 void vnc_damage(struct vnc *v, int x, int y, int w, int h);
 /* The rectangle now holds what was at (x - dx, y - dy). */
 void vnc_copy(struct vnc *v, int x, int y, int w, int h, int dx, int dy);

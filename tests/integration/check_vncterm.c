@@ -646,6 +646,91 @@ START_TEST(restart_is_rate_limited)
 }
 END_TEST
 
+/* The viewer's clipboard, as libvncclient hands it over (Latin-1). */
+struct clip {
+	char text[256];
+	int got;
+};
+
+static void on_cut_text(rfbClient *c, const char *text, int len)
+{
+	struct clip *k = rfbClientGetClientData(c, on_cut_text);
+
+	if (k && len >= 0 && (size_t)len < sizeof(k->text)) {
+		memcpy(k->text, text, (size_t)len);
+		k->text[len] = '\0';
+		k->got++;
+	}
+}
+
+static bool wait_clip(rfbClient *c, struct clip *k, int count)
+{
+	int64_t deadline = now_ms() + 5000;
+
+	while (k->got < count && now_ms() < deadline)
+		vnc_pump(c, now_ms() + 50);
+	return k->got >= count;
+}
+
+/* Left-drag selects; double click a word; middle click types the selection. */
+START_TEST(selection)
+{
+	const char *const args[] = {
+		"-v", "127.0.0.1:50", "--geometry", "20x4", "-c", "/bin/sh", "-c",
+		"stty raw -echo; printf '" HIDE "hello world\\r\\n'; exec cat -v", NULL,
+	};
+	const char *bytes = HIDE_BYTES "hello world\r\n";
+	struct clip k = { "", 0 };
+	struct vncterm *v = start(args, 50);
+	rfbClient *c = connect_to("127.0.0.1", v);
+	int w, h;
+
+	rfbClientSetClientData(c, on_cut_text, &k);
+	c->GotXCutText = on_cut_text;
+	assert_screen(c, 4, 20, bytes, 5000);
+	ck_assert(SendPointerEvent(c, 1, 2, 1));          /* press on 'h' */
+	ck_assert(SendPointerEvent(c, 4 * 8 + 3, 2, 1));  /* drag to 'o' */
+	ck_assert(SendPointerEvent(c, 4 * 8 + 3, 2, 0));  /* release */
+	ck_assert_msg(wait_clip(c, &k, 1), "no clipboard text after a drag");
+	ck_assert_str_eq(k.text, "hello");
+	struct vt *vt = vt_new(4, 20, NULL, NULL);
+	struct render *r = render_new(4, 20);
+
+	vt_write(vt, bytes, strlen(bytes));
+	render_set_highlight(r, true, 0, 0, 0, 4);
+	render_update(r, vt, NULL, NULL);
+	uint32_t *want = render_pixels(r, &w, &h);
+
+	ck_assert_msg(wait_for_screen(c, want, w, h, now_ms() + 5000),
+		      "the selection is not highlighted");
+	render_free(r);
+	vt_free(vt);
+	/* middle click: the selection is typed into the program */
+	ck_assert(SendPointerEvent(c, 40, 40, 2));
+	ck_assert(SendPointerEvent(c, 40, 40, 0));
+	vt = vt_new(4, 20, NULL, NULL);
+	r = render_new(4, 20);
+	vt_write(vt, bytes, strlen(bytes));
+	vt_write(vt, "hello", 5);
+	render_set_highlight(r, true, 0, 0, 0, 4);
+	render_update(r, vt, NULL, NULL);
+	want = render_pixels(r, &w, &h);
+	ck_assert_msg(wait_for_screen(c, want, w, h, now_ms() + 5000),
+		      "middle click did not paste the selection");
+	render_free(r);
+	vt_free(vt);
+	/* double click on "world" */
+	ck_assert(SendPointerEvent(c, 8 * 8 + 2, 2, 1));
+	ck_assert(SendPointerEvent(c, 8 * 8 + 2, 2, 0));
+	ck_assert(SendPointerEvent(c, 8 * 8 + 2, 2, 1));
+	ck_assert(SendPointerEvent(c, 8 * 8 + 2, 2, 0));
+	ck_assert_msg(wait_clip(c, &k, 2), "no clipboard text after a double click");
+	ck_assert_str_eq(k.text, "world");
+	vnc_disconnect(c);
+	stop(v);
+}
+END_TEST
+
 static void read_exact(int fd, void *buf, size_t n)
 {
 	for (size_t got = 0; got < n;) {
@@ -756,6 +841,7 @@ Suite *integration_suite(void)
 	tcase_add_test(tc, existing_pty_source);
 	tcase_add_test(tc, input_file_source);
 	tcase_add_test(tc, restart_is_rate_limited);
+	tcase_add_test(tc, selection);
 	tcase_add_test(tc, command_environment);
 	tcase_add_test(tc, typing);
 	tcase_add_test(tc, typing_application_cursor_keys);
