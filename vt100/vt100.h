@@ -166,4 +166,11 @@ int vt_state_save(const struct vt *vt, uint8_t **buf, size_t *len);
  */
 int vt_state_load(struct vt *vt, const uint8_t *buf, size_t len);
 
+/*
+ * The visible screen (cells, cursor position and visibility, title) as the
+ * bytes that make a fresh terminal of the same size show it.  The caller
+ * frees *out with free().  0 or -ENOMEM.
+ */
+int vt_serialize(const struct vt *vt, char **out, size_t *len);
+
 #endif
