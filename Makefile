@@ -37,8 +37,8 @@ TEST_OBJS  := $(TEST_SRCS:%.c=$(B)/%.o) $(patsubst %.c,$(B)/%.o,$(wildcard tests
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
 # The daemon: its own files; render.c and png.c come from librender.
-VNCTERM_SRCS := vncterm/main.c vncterm/options.c vncterm/paste.c vncterm/pty.c vncterm/select.c \
-	vncterm/statefile.c vncterm/vnc.c
+VNCTERM_SRCS := vncterm/listen.c vncterm/main.c vncterm/options.c vncterm/paste.c vncterm/pty.c \
+	vncterm/select.c vncterm/statefile.c vncterm/textport.c vncterm/vnc.c
 VNCTERM_OBJS := $(VNCTERM_SRCS:%.c=$(B)/%.o)
 
 PROGS := vt100/vtdump vncterm/vncterm

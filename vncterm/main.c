@@ -29,6 +29,7 @@
 #include "vncterm/render.h"
 #include "vncterm/select.h"
 #include "vncterm/statefile.h"
+#include "vncterm/textport.h"
 #include "vncterm/vnc.h"
 #include "vt100/keys.h"
 #include "vt100/mouse.h"
@@ -47,6 +48,7 @@ struct vncterm {
 	struct vt *vt;
 	struct render *render;
 	struct vnc *vnc;
+	struct textport *tp; /* -T, else NULL */
 	int src;          /* console source fd, -1 when closed */
 	bool src_is_pty;
 	pid_t child;      /* 0: none running */
@@ -180,6 +182,16 @@ static void send_to_source(struct vncterm *t, const char *buf, size_t len)
 	memcpy(t->outq + t->outq_len, buf, len);
 	t->outq_len += len;
 	flush_outq(t);
+}
+
+static int on_tp_snapshot(char **buf, size_t *len, void *user)
+{
+	return vt_serialize(((struct vncterm *)user)->vt, buf, len);
+}
+
+static void on_tp_input(const char *buf, size_t len, void *user)
+{
+	send_to_source(user, buf, len);
 }
 
 static void on_vt_output(const char *buf, size_t len, void *user)
@@ -411,6 +423,8 @@ static void read_source(struct vncterm *t)
 
 		if (n > 0) {
 			vt_write(t->vt, buf, (size_t)n);
+			if (t->tp)
+				textport_broadcast(t->tp, buf, (size_t)n);
 			total += (size_t)n;
 			continue;
 		}
@@ -527,6 +541,9 @@ static void loop(struct vncterm *t)
 			if (timeout < 0 || ms < timeout)
 				timeout = ms;
 		}
+		int tp_first = n, tp_n = t->tp ? textport_pollfds(t->tp, fds + n, MAX_POLL - n) : 0;
+
+		n += tp_n;
 		n += vnc_pollfds(t->vnc, fds + n, MAX_POLL - n, &timeout);
 		int r = poll(fds, (nfds_t)n, timeout);
 
@@ -537,6 +554,8 @@ static void loop(struct vncterm *t)
 			t->blink_due = now_ms() + BLINK_MS;
 		}
 		handle_signals(t);
+		if (t->tp)
+			textport_handle(t->tp, fds + tp_first, tp_n);
 		if (t->src >= 0) {
 			flush_outq(t);
 			read_source(t);
@@ -591,7 +610,19 @@ int main(int argc, char **argv)
 			 t->opt.log_level, &vnc_cb, t, err, sizeof(err));
 	if (!t->vnc)
 		die("%s", err);
+	if (t->opt.text_port) {
+		static const struct textport_callbacks tp_cb = { .snapshot = on_tp_snapshot,
+								  .input = on_tp_input };
+
+		t->tp = textport_new(t->opt.listen_addr, vnc_port(t->vnc) + 1, &tp_cb, t, err,
+				     sizeof(err));
+		if (!t->tp)
+			die("text port: %s", err);
+	}
+	/* The VNC port, then (with -T) the text port, one line each. */
 	printf("%d\n", vnc_port(t->vnc));
+	if (t->tp)
+		printf("%d\n", textport_port(t->tp));
 	fflush(stdout);
 	start_source(t);
 	loop(t);
@@ -599,6 +630,7 @@ int main(int argc, char **argv)
 		kill(t->child, SIGHUP);
 	r = t->status;
 	close_source(t);
+	textport_free(t->tp);
 	vnc_free(t->vnc);
 	render_free(t->render);
 	vt_free(t->vt);

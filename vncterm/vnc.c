@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vncterm/listen.h"
 #include "vncterm/vnc.h"
 #include "vt100/keys.h"
 
@@ -74,86 +75,6 @@ static void seterr(char *err, int errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, (size_t)errlen, fmt, ap);
 	va_end(ap);
-}
-
-/* A listening socket on addr:port, or -errno. */
-static int listen_on(const char *addr, int port)
-{
-	struct sockaddr_storage ss = { 0 };
-	socklen_t len;
-	int family, fd, one = 1;
-
-	if (inet_pton(AF_INET, addr, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
-		family = AF_INET;
-		((struct sockaddr_in *)&ss)->sin_family = AF_INET;
-		((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)port);
-		len = sizeof(struct sockaddr_in);
-	} else if (inet_pton(AF_INET6, addr, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
-		family = AF_INET6;
-		((struct sockaddr_in6 *)&ss)->sin6_family = AF_INET6;
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)port);
-		len = sizeof(struct sockaddr_in6);
-	} else {
-		return -EINVAL;
-	}
-	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0) ||
-	    bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 32) < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-/*
- * The loopback of the other family, so that "localhost" works whichever
- * way a viewer resolves it; NULL for other addresses.
- */
-static const char *twin_of(const char *addr)
-{
-	if (strcmp(addr, "127.0.0.1") == 0)
-		return "::1";
-	if (strcmp(addr, "::1") == 0)
-		return "127.0.0.1";
-	return NULL;
-}
-
-/* Bind addr (and its twin) on the first port from 5900+display both can use. */
-static int open_listeners(const char *addr, int display, int *fd, int *fd_twin, int *port,
-			  char *err, int errlen)
-{
-	const char *twin = twin_of(addr);
-
-	for (int p = 5900 + display; p <= 65535; p++) {
-		int a = listen_on(addr, p), b = -1;
-
-		if (a == -EADDRINUSE)
-			continue;
-		if (a < 0) {
-			seterr(err, errlen, "listen on %s port %d: %s", addr, p, strerror(-a));
-			return a;
-		}
-		if (twin) {
-			b = listen_on(twin, p);
-			if (b == -EADDRINUSE) {
-				close(a);
-				continue;
-			}
-			if (b < 0)
-				b = -1; /* no such family here (e.g. IPv6 disabled): serve the one */
-		}
-		*fd = a;
-		*fd_twin = b;
-		*port = p;
-		return 0;
-	}
-	seterr(err, errlen, "listen on %s: no free port from %d", addr, 5900 + display);
-	return -EADDRINUSE;
 }
 
 static unsigned mods_of(const struct client_state *c)
@@ -274,17 +195,21 @@ struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *
 {
 	char arg0[] = "vncterm";
 	char *argv[] = { arg0, NULL };
-	int argc = 1, fd, fd6;
+	int argc = 1;
 	struct vnc *v = calloc(1, sizeof(*v));
 
 	if (!v) {
 		seterr(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (open_listeners(addr, display, &fd, &fd6, &v->port, err, errlen) < 0) {
+	int fds[2];
+
+	if (listen_open(addr, 5900 + display, fds, &v->port, err, errlen) < 0) {
 		free(v);
 		return NULL;
 	}
+	int fd = fds[0], fd6 = fds[1];
+
 	v->cb = *cb;
 	v->user = user;
 	snprintf(v->title, sizeof(v->title), "%s", title ? title : "vncterm");

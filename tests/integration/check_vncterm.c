@@ -12,6 +12,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -364,11 +365,35 @@ static void assert_loopback_only(const struct vncterm *v)
 	ck_assert_msg(on_port, "vncterm does not listen on the port it printed, %d", v->port);
 }
 
+/* Read one more line vncterm printed (e.g. the text port). */
+static int read_port_line(struct vncterm *v)
+{
+	char line[16];
+	size_t n = 0;
+	int64_t deadline = now_ms() + 5000;
+
+	while (n < sizeof(line) - 1 && now_ms() < deadline) {
+		struct pollfd p = { .fd = v->out_fd, .events = POLLIN };
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		if (read(v->out_fd, line + n, 1) != 1)
+			break;
+		if (line[n] == '\n')
+			break;
+		n++;
+	}
+	line[n] = '\0';
+	return n ? atoi(line) : -1;
+}
+
 START_TEST(listens_on_loopback_only)
 {
-	const char *const args[] = { "-v", "127.0.0.1:56", "-c", "/bin/sh", "-c", IDLE, NULL };
+	/* -T: the text port's sockets are counted too */
+	const char *const args[] = { "-v", "127.0.0.1:56", "-T", "-c", "/bin/sh", "-c", IDLE, NULL };
 	struct vncterm *v = start(args, 56);
 
+	ck_assert_int_gt(read_port_line(v), v->port);
 	assert_loopback_only(v);
 	stop(v);
 }
@@ -731,6 +756,77 @@ START_TEST(selection)
 }
 END_TEST
 
+/* Read from fd until what arrived contains want; returns the bytes (static size). */
+static size_t read_until(int fd, const char *want, char *buf, size_t size)
+{
+	size_t n = 0;
+	int64_t deadline = now_ms() + 5000;
+
+	while (n < size - 1 && now_ms() < deadline) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		ssize_t k = read(fd, buf + n, size - 1 - n);
+
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+		buf[n] = '\0';
+		if (memmem(buf, n, want, strlen(want)))
+			break;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+/* -T: a client gets the screen, then the live stream; what it sends is typed. */
+START_TEST(text_port)
+{
+	const char *const args[] = {
+		"-v", "127.0.0.1:50", "-T", "--geometry", "40x5", "-c", "/bin/sh", "-c",
+		"printf '\\033[1mbefore\\033[m\\r\\n'; exec cat", NULL,
+	};
+	struct vncterm *v = start(args, 50);
+	int tport = read_port_line(v);
+	char buf[8192];
+
+	ck_assert_msg(tport > v->port, "no text port line (got %d)", tport);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 5, 40, "\033[1mbefore\033[m\r\n", 5000);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)tport) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	size_t n = read_until(fd, "before", buf, sizeof(buf));
+
+	/* the snapshot makes a fresh terminal show the same screen */
+	struct vt *want = vt_new(5, 40, NULL, NULL), *got = vt_new(5, 40, NULL, NULL);
+
+	vt_write(want, "\033[1mbefore\033[m\r\n", 16);
+	vt_write(got, buf, n);
+	for (int col = 0; col < 40; col++) {
+		struct vt_cell x, y;
+
+		vt_get_cell(want, 0, col, &x);
+		vt_get_cell(got, 0, col, &y);
+		ck_assert_msg(x.ch == y.ch && x.attrs == y.attrs, "snapshot cell 0,%d", col);
+	}
+	vt_free(want);
+	vt_free(got);
+	/* typed over the text port: the pty echoes it and cat repeats it */
+	ck_assert_int_eq(write(fd, "typed\n", 6), 6);
+	n = read_until(fd, "typed\r\ntyped", buf, sizeof(buf));
+	ck_assert_msg(strstr(buf, "typed\r\ntyped\r\n") != NULL, "live stream: \"%s\"", buf);
+	assert_screen(c, 5, 40, "\033[1mbefore\033[m\r\ntyped\r\ntyped\r\n", 5000);
+	close(fd);
+	vnc_disconnect(c);
+	stop(v);
+}
+END_TEST
+
 static void read_exact(int fd, void *buf, size_t n)
 {
 	for (size_t got = 0; got < n;) {
@@ -842,6 +938,7 @@ Suite *integration_suite(void)
 	tcase_add_test(tc, input_file_source);
 	tcase_add_test(tc, restart_is_rate_limited);
 	tcase_add_test(tc, selection);
+	tcase_add_test(tc, text_port);
 	tcase_add_test(tc, command_environment);
 	tcase_add_test(tc, typing);
 	tcase_add_test(tc, typing_application_cursor_keys);
