@@ -184,6 +184,38 @@ static void send_to_source(struct vncterm *t, const char *buf, size_t len)
 	flush_outq(t);
 }
 
+/*
+ * A viewer asked for another size: cells follow pixels (rounded down).  A
+ * pty learns it with TIOCSWINSZ, which signals SIGWINCH to its foreground
+ * process group; a file source cannot resize and refuses.
+ */
+static int on_resize(int width, int height, void *user)
+{
+	struct vncterm *t = user;
+	int cols = width / RENDER_CELL_W, rows = height / RENDER_CELL_H, w, h, err;
+
+	if (t->src < 0 || !t->src_is_pty)
+		return -EPERM;
+	if (cols < 1 || rows < 1 || cols > VT_MAX_COLS || rows > VT_MAX_ROWS)
+		return -EINVAL;
+	int old_rows, old_cols;
+
+	vt_get_size(t->vt, &old_rows, &old_cols);
+	err = vt_resize(t->vt, rows, cols);
+	if (err)
+		return err;
+	err = render_resize(t->render, rows, cols);
+	if (err) {
+		vt_resize(t->vt, old_rows, old_cols); /* stay consistent with the old framebuffer */
+		return err;
+	}
+	pty_resize(t->src, rows, cols);
+	uint32_t *fb = render_pixels(t->render, &w, &h);
+
+	vnc_set_framebuffer(t->vnc, fb, w, h);
+	return 0;
+}
+
 static int on_tp_snapshot(char **buf, size_t *len, void *user)
 {
 	return vt_serialize(((struct vncterm *)user)->vt, buf, len);
@@ -570,7 +602,7 @@ int main(int argc, char **argv)
 {
 	static const struct vt_callbacks vt_cb = { .output = on_vt_output, .title = on_vt_title };
 	static const struct vnc_callbacks vnc_cb = { .key = on_key, .pointer = on_pointer,
-						     .paste = on_paste };
+						     .resize = on_resize, .paste = on_paste };
 	struct vncterm *t = calloc(1, sizeof(*t));
 	char err[256];
 	int w, h, r;

@@ -130,6 +130,22 @@ static void on_pointer(int mask, int x, int y, rfbClientPtr cl)
 	}
 }
 
+static int on_set_desktop_size(int width, int height, int nscreens,
+			       struct rfbExtDesktopScreen *screens, rfbClientPtr cl)
+{
+	struct client_state *c = cl->clientData;
+
+	(void)nscreens;
+	(void)screens;
+	if (!c || cl->viewOnly || !c->vnc->cb.resize)
+		return rfbExtDesktopSize_ResizeProhibited;
+	int r = c->vnc->cb.resize(width, height, c->vnc->user);
+
+	return r == 0 ? rfbExtDesktopSize_Success :
+	       r == -EPERM ? rfbExtDesktopSize_ResizeProhibited :
+	       r == -ENOMEM ? rfbExtDesktopSize_OutOfResources : rfbExtDesktopSize_InvalidScreenLayout;
+}
+
 static void on_cut_utf8(char *str, int len, rfbClientPtr cl)
 {
 	struct client_state *c = cl->clientData;
@@ -246,6 +262,7 @@ struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *
 	s->cursor = NULL;
 	s->kbdAddEvent = on_key;
 	s->ptrAddEvent = on_pointer;
+	s->setDesktopSizeHook = on_set_desktop_size;
 	s->setXCutText = on_cut_latin1;
 	s->setXCutTextUTF8 = on_cut_utf8;
 	s->newClientHook = on_new_client;
@@ -393,6 +410,15 @@ void vnc_set_clipboard(struct vnc *v, const char *utf8, size_t len)
 
 	rfbSendServerCutTextUTF8(v->screen, (char *)utf8, (int)len, latin1, (int)n);
 	free(latin1);
+}
+
+void vnc_set_framebuffer(struct vnc *v, uint32_t *fb, int width, int height)
+{
+	rfbNewFramebuffer(v->screen, (char *)fb, width, height, 8, 3, 4);
+	/* Same depth, so the format stands; say so in case the library reset it. */
+	v->screen->serverFormat.redShift = 16;
+	v->screen->serverFormat.greenShift = 8;
+	v->screen->serverFormat.blueShift = 0;
 }
 
 void vnc_damage(struct vnc *v, int x, int y, int w, int h)

@@ -25,6 +25,12 @@ struct vnc_callbacks {
 	 */
 	void (*pointer)(int button, bool down, int x, int y, unsigned buttons_held, unsigned mods,
 			void *user);
+	/*
+	 * A viewer asks for a framebuffer of width x height pixels.  0 if the
+	 * owner resized (and called vnc_set_framebuffer()), -EPERM if this
+	 * console cannot resize, another -errno if the size is refused.
+	 */
+	int (*resize)(int width, int height, void *user);
 	/* Clipboard text from a viewer that may type, as UTF-8 (borrowed). */
 	void (*paste)(const char *utf8, size_t len, void *user);
 };
@@ -54,6 +60,9 @@ void vnc_process(struct vnc *v);
 
 /* Put UTF-8 text on every viewer's clipboard (Latin-1 for old viewers). */
 void vnc_set_clipboard(struct vnc *v, const char *utf8, size_t len);
+
+/* Serve a new framebuffer (after a resize); every viewer is told the size. */
+void vnc_set_framebuffer(struct vnc *v, uint32_t *fb, int width, int height);
 
 void vnc_damage(struct vnc *v, int x, int y, int w, int h);
 /* The rectangle now holds what was at (x - dx, y - dy). */

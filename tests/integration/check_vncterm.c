@@ -873,6 +873,157 @@ static int stalled_viewer(int port)
 	return fd;
 }
 
+static uint32_t be(const unsigned char *p, int n)
+{
+	uint32_t v = 0;
+
+	while (n--)
+		v = v << 8 | *p++;
+	return v;
+}
+
+/*
+ * A raw RFB 3.8 viewer that announces raw and ExtendedDesktopSize, sends
+ * SetDesktopSize, and returns the ExtendedDesktopSize answer: the status
+ * (0 success, 1 prohibited) and the size in *w, *h; -1 on no answer.
+ */
+static int raw_resize(int port, int want_w, int want_h, int *w, int *h)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	unsigned char buf[256];
+	int fd = socket(AF_INET, SOCK_STREAM, 0), status = -1;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	read_exact(fd, buf, 12);
+	ck_assert_int_eq(write(fd, "RFB 003.008\n", 12), 12);
+	read_exact(fd, buf, 1);
+	read_exact(fd, buf + 1, buf[0]);
+	ck_assert_int_eq(write(fd, "\x01", 1), 1);
+	read_exact(fd, buf, 4);
+	ck_assert_int_eq(write(fd, "\x01", 1), 1);
+	read_exact(fd, buf, 24);
+	uint32_t name = be(buf + 20, 4);
+
+	ck_assert_uint_lt(name, sizeof(buf));
+	read_exact(fd, buf, name);
+	/* SetEncodings: raw, ExtendedDesktopSize (-308) */
+	static const unsigned char enc[] = { 2, 0, 0, 2, 0, 0, 0, 0, 0xff, 0xff, 0xfe, 0xcc };
+	ck_assert_int_eq(write(fd, enc, sizeof(enc)), (ssize_t)sizeof(enc));
+	/* SetDesktopSize: one screen covering the whole size */
+	unsigned char sds[24] = { 251, 0, (unsigned char)(want_w >> 8), (unsigned char)want_w,
+				  (unsigned char)(want_h >> 8), (unsigned char)want_h, 1, 0 };
+	sds[16] = (unsigned char)(want_w >> 8);
+	sds[17] = (unsigned char)want_w;
+	sds[18] = (unsigned char)(want_h >> 8);
+	sds[19] = (unsigned char)want_h;
+	ck_assert_int_eq(write(fd, sds, sizeof(sds)), (ssize_t)sizeof(sds));
+	static const unsigned char req[10] = { 3, 1, 0, 0, 0, 0, 0, 8, 0, 8 };
+	ck_assert_int_eq(write(fd, req, sizeof(req)), (ssize_t)sizeof(req));
+	/* Read updates until the answer to our request (x == 1: requested by us). */
+	for (int msgs = 0; msgs < 20 && status < 0; msgs++) {
+		read_exact(fd, buf, 1);
+		ck_assert_msg(buf[0] == 0, "unexpected server message %d", buf[0]);
+		read_exact(fd, buf, 3);
+		int nrects = (int)be(buf + 1, 2);
+
+		for (int r = 0; r < nrects; r++) {
+			read_exact(fd, buf, 12);
+			int rx = (int)be(buf, 2), ry = (int)be(buf + 2, 2);
+			int rw = (int)be(buf + 4, 2), rh = (int)be(buf + 6, 2);
+			uint32_t e = be(buf + 8, 4);
+
+			if (e == 0) { /* raw pixels: skip them */
+				for (long left = (long)rw * rh * 4; left > 0;) {
+					int k = left > (long)sizeof(buf) ? (int)sizeof(buf) : (int)left;
+
+					read_exact(fd, buf, (size_t)k);
+					left -= k;
+				}
+			} else if (e == 0xfffffecc) {
+				read_exact(fd, buf, 4);
+				int nscreens = buf[0];
+
+				for (int i = 0; i < nscreens; i++)
+					read_exact(fd, buf, 16);
+				if (rx == 1) {
+					status = ry;
+					*w = rw;
+					*h = rh;
+				}
+			} else {
+				ck_abort_msg("unexpected encoding %d", (int)e);
+			}
+		}
+	}
+	close(fd);
+	return status;
+}
+
+/* A viewer's resize reaches the program (SIGWINCH, new size) and every viewer. */
+START_TEST(viewer_resize)
+{
+	char path[] = "/tmp/vncterm-winch-XXXXXX", cmd[160], size[32] = "";
+	int fd = mkstemp(path), w = 0, h = 0;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "trap 'stty size > %s' WINCH; while :; do sleep 0.1; done", path);
+	const char *const args[] = { "-v", "127.0.0.1:50", "--geometry", "40x10", "-c", "/bin/sh",
+				     "-c", cmd, NULL };
+	struct vncterm *v = start(args, 50);
+
+	ck_assert_int_eq(raw_resize(v->port, 60 * 8, 12 * 16, &w, &h), 0);
+	ck_assert_int_eq(w, 480);
+	ck_assert_int_eq(h, 192);
+	/* a viewer that connects now gets the new size */
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	ck_assert_int_eq(c->width, 480);
+	ck_assert_int_eq(c->height, 192);
+	int64_t deadline = now_ms() + 5000;
+
+	while (now_ms() < deadline && strcmp(size, "12 60\n") != 0) {
+		FILE *f = fopen(path, "r");
+
+		if (f) {
+			if (!fgets(size, sizeof(size), f))
+				size[0] = '\0';
+			fclose(f);
+		}
+		usleep(50 * 1000);
+	}
+	ck_assert_str_eq(size, "12 60\n");
+	vnc_disconnect(c);
+	stop(v);
+	unlink(path);
+}
+END_TEST
+
+/* A source that cannot resize refuses; the size stays. */
+START_TEST(resize_refused_for_files)
+{
+	char path[] = "/tmp/vncterm-input-XXXXXX";
+	int fd = mkstemp(path), w = 0, h = 0;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "file", 4), 4);
+	close(fd);
+	const char *const args[] = { "-v", "127.0.0.1:50", "--geometry", "20x4", "-s", "--input",
+				     path, NULL };
+	struct vncterm *v = start(args, 50);
+
+	ck_assert_int_eq(raw_resize(v->port, 320, 160, &w, &h), 1); /* prohibited */
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	ck_assert_int_eq(c->width, 160);
+	ck_assert_int_eq(c->height, 64);
+	vnc_disconnect(c);
+	stop(v);
+	unlink(path);
+}
+END_TEST
+
 /* Drain what the server sent; true if it has closed the connection. */
 static bool drained_to_eof(int fd)
 {
@@ -939,6 +1090,8 @@ Suite *integration_suite(void)
 	tcase_add_test(tc, restart_is_rate_limited);
 	tcase_add_test(tc, selection);
 	tcase_add_test(tc, text_port);
+	tcase_add_test(tc, viewer_resize);
+	tcase_add_test(tc, resize_refused_for_files);
 	tcase_add_test(tc, command_environment);
 	tcase_add_test(tc, typing);
 	tcase_add_test(tc, typing_application_cursor_keys);
