@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "parser.h"
+#include "vt100.h"
 
 enum state {
 	S_GROUND,
@@ -280,21 +281,11 @@ static int osc_linux_complete(const struct parser *p)
 
 static void osc_put(struct parser *p, uint32_t c)
 {
-	if (c < 0x80) {
-		osc_put_byte(p, (char)c);
-	} else if (c < 0x800) {
-		osc_put_byte(p, (char)(0xc0 | c >> 6));
-		osc_put_byte(p, (char)(0x80 | (c & 0x3f)));
-	} else if (c < 0x10000) {
-		osc_put_byte(p, (char)(0xe0 | c >> 12));
-		osc_put_byte(p, (char)(0x80 | ((c >> 6) & 0x3f)));
-		osc_put_byte(p, (char)(0x80 | (c & 0x3f)));
-	} else {
-		osc_put_byte(p, (char)(0xf0 | c >> 18));
-		osc_put_byte(p, (char)(0x80 | ((c >> 12) & 0x3f)));
-		osc_put_byte(p, (char)(0x80 | ((c >> 6) & 0x3f)));
-		osc_put_byte(p, (char)(0x80 | (c & 0x3f)));
-	}
+	char b[4];
+	size_t n = vt_utf8_encode(c, b);
+
+	for (size_t i = 0; i < n; i++)
+		osc_put_byte(p, b[i]);
 }
 
 static void osc_dispatch(struct parser *p)

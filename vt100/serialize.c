@@ -62,28 +62,8 @@ static void sprint(struct sbuf *b, const char *fmt, ...)
 static void sput_utf8(struct sbuf *b, uint32_t c)
 {
 	char t[4];
-	size_t n;
 
-	if (c < 0x80) {
-		t[0] = (char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		t[0] = (char)(0xc0 | c >> 6);
-		t[1] = (char)(0x80 | (c & 0x3f));
-		n = 2;
-	} else if (c < 0x10000) {
-		t[0] = (char)(0xe0 | c >> 12);
-		t[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		t[2] = (char)(0x80 | (c & 0x3f));
-		n = 3;
-	} else {
-		t[0] = (char)(0xf0 | c >> 18);
-		t[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-		t[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-		t[3] = (char)(0x80 | (c & 0x3f));
-		n = 4;
-	}
-	sput(b, t, n);
+	sput(b, t, vt_utf8_encode(c, t));
 }
 
 static void sgr_color(struct sbuf *b, uint32_t c, int base)

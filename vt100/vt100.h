@@ -167,6 +167,12 @@ int vt_state_save(const struct vt *vt, uint8_t **buf, size_t *len);
 int vt_state_load(struct vt *vt, const uint8_t *buf, size_t len);
 
 /*
+ * Write cp as UTF-8 into out (1-4 bytes; surrogates and values beyond
+ * U+10FFFF as U+FFFD) and return how many bytes.
+ */
+size_t vt_utf8_encode(uint32_t cp, char out[4]);
+
+/*
  * The visible screen (cells, cursor position and visibility, title) as the
  * bytes that make a fresh terminal of the same size show it.  The caller
  * frees *out with free().  0 or -ENOMEM.

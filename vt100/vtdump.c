@@ -39,23 +39,11 @@ static int number(const char *s, int max)
 
 static void put_utf8(uint32_t c)
 {
-	if (c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0xd800 && c < 0xe000) || c > 0x10ffff)
-		c = 0xfffd;
-	if (c < 0x80) {
-		putchar((int)c);
-	} else if (c < 0x800) {
-		putchar((int)(0xc0 | c >> 6));
-		putchar((int)(0x80 | (c & 0x3f)));
-	} else if (c < 0x10000) {
-		putchar((int)(0xe0 | c >> 12));
-		putchar((int)(0x80 | ((c >> 6) & 0x3f)));
-		putchar((int)(0x80 | (c & 0x3f)));
-	} else {
-		putchar((int)(0xf0 | c >> 18));
-		putchar((int)(0x80 | ((c >> 12) & 0x3f)));
-		putchar((int)(0x80 | ((c >> 6) & 0x3f)));
-		putchar((int)(0x80 | (c & 0x3f)));
-	}
+	char b[4];
+
+	if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+		c = 0xfffd; /* the dump format shows controls as U+FFFD */
+	fwrite(b, 1, vt_utf8_encode(c, b), stdout);
 }
 
 static void print_row(const struct vt *vt, int r, int cols)

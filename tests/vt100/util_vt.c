@@ -50,29 +50,6 @@ void tvt_puts(struct tvt *t, const char *s)
 	vt_write(t->vt, s, strlen(s));
 }
 
-static size_t put_utf8(char *p, uint32_t c)
-{
-	if (c < 0x80) {
-		p[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		p[0] = (char)(0xc0 | c >> 6);
-		p[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		p[0] = (char)(0xe0 | c >> 12);
-		p[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		p[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	p[0] = (char)(0xf0 | c >> 18);
-	p[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	p[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	p[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
-}
 
 const char *tvt_row(struct tvt *t, int r, char *buf, size_t size)
 {
@@ -87,9 +64,9 @@ const char *tvt_row(struct tvt *t, int r, char *buf, size_t size)
 		if (cell.width == 0)
 			continue;
 		ck_assert_uint_lt(n + 4 * (1 + VT_MAX_COMBINING), size);
-		n += put_utf8(buf + n, cell.ch ? cell.ch : ' ');
+		n += vt_utf8_encode(cell.ch ? cell.ch : ' ', buf + n);
 		for (int i = 0; i < VT_MAX_COMBINING && cell.comb[i]; i++)
-			n += put_utf8(buf + n, cell.comb[i]);
+			n += vt_utf8_encode(cell.comb[i], buf + n);
 	}
 	buf[n] = '\0';
 	return buf;
