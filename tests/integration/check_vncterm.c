@@ -508,25 +508,6 @@ START_TEST(stays_with_s)
 }
 END_TEST
 
-/* The pixels of bytes on a rows x cols screen, scrolled back by view lines. */
-static uint32_t *expected_view(int rows, int cols, const char *bytes, int view, int *w, int *h)
-{
-	struct vt *vt = vt_new(rows, cols, NULL, NULL);
-	struct render *r = render_new(rows, cols);
-
-	ck_assert(vt && r);
-	vt_write(vt, bytes, strlen(bytes));
-	ck_assert_int_eq(render_set_view(r, vt, view), view);
-	render_update(r, vt, NULL, NULL);
-	uint32_t *px = render_pixels(r, w, h), *copy = malloc((size_t)*w * (size_t)*h * 4);
-
-	ck_assert_ptr_nonnull(copy);
-	memcpy(copy, px, (size_t)*w * (size_t)*h * 4);
-	render_free(r);
-	vt_free(vt);
-	return copy;
-}
-
 /* The wheel scrolls through the scrollback; a key returns to the live screen. */
 START_TEST(wheel_scrolls_back)
 {
@@ -545,7 +526,9 @@ START_TEST(wheel_scrolls_back)
 	assert_screen(c, 5, 20, live, 5000);
 	ck_assert(SendPointerEvent(c, 10, 10, 1 << 3)); /* wheel up: press, release */
 	ck_assert(SendPointerEvent(c, 10, 10, 0));
-	uint32_t *back = expected_view(5, 20, live, 3, &w, &h);
+	uint32_t *back = expected_pixels(5, 20, live, strlen(live), 3, &w, &h);
+
+	ck_assert_ptr_nonnull(back);
 
 	ck_assert_msg(wait_for_screen(c, back, w, h, now_ms() + 5000), "wheel up did not scroll back");
 	free(back);
@@ -841,15 +824,20 @@ static void read_exact(int fd, void *buf, size_t n)
  * A viewer that completes the RFB 3.8 handshake, asks for many full
  * updates in raw encoding, and then never reads again.
  */
-static int stalled_viewer(int port)
+/*
+ * A raw RFB 3.8 session on loopback port, through ServerInit (security
+ * none, shared); rcvbuf > 0 sets a small receive buffer first.
+ */
+static int raw_connect(int port, int rcvbuf)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	unsigned char buf[256];
-	int fd = socket(AF_INET, SOCK_STREAM, 0), small = 4096;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ck_assert_int_ge(fd, 0);
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	if (rcvbuf > 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
 	read_exact(fd, buf, 12);
 	ck_assert_int_eq(write(fd, "RFB 003.008\n", 12), 12);
@@ -863,6 +851,13 @@ static int stalled_viewer(int port)
 
 	ck_assert_uint_lt(name, sizeof(buf));
 	read_exact(fd, buf, name);
+	return fd;
+}
+
+static int stalled_viewer(int port)
+{
+	int fd = raw_connect(port, 4096);
+
 	ck_assert_int_eq(write(fd, "\x02\x00\x00\x01\x00\x00\x00\x00", 8), 8); /* raw only */
 	for (int i = 0; i < 200; i++) {
 		static const unsigned char req[10] = { 3, 0, 0, 0, 0, 0, 640 >> 8, 640 & 0xff,
@@ -889,24 +884,9 @@ static uint32_t be(const unsigned char *p, int n)
  */
 static int raw_resize(int port, int want_w, int want_h, int *w, int *h)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	unsigned char buf[256];
-	int fd = socket(AF_INET, SOCK_STREAM, 0), status = -1;
+	int fd = raw_connect(port, 0), status = -1;
 
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	read_exact(fd, buf, 12);
-	ck_assert_int_eq(write(fd, "RFB 003.008\n", 12), 12);
-	read_exact(fd, buf, 1);
-	read_exact(fd, buf + 1, buf[0]);
-	ck_assert_int_eq(write(fd, "\x01", 1), 1);
-	read_exact(fd, buf, 4);
-	ck_assert_int_eq(write(fd, "\x01", 1), 1);
-	read_exact(fd, buf, 24);
-	uint32_t name = be(buf + 20, 4);
-
-	ck_assert_uint_lt(name, sizeof(buf));
-	read_exact(fd, buf, name);
 	/* SetEncodings: raw, ExtendedDesktopSize (-308) */
 	static const unsigned char enc[] = { 2, 0, 0, 2, 0, 0, 0, 0, 0xff, 0xff, 0xfe, 0xcc };
 	ck_assert_int_eq(write(fd, enc, sizeof(enc)), (ssize_t)sizeof(enc));

@@ -466,25 +466,33 @@ bool wait_for_screen(rfbClient *c, const uint32_t *expected, int width, int heig
 	return false;
 }
 
-uint32_t *expected_screen(int rows, int cols, const char *bytes, int *width, int *height)
+uint32_t *expected_pixels(int rows, int cols, const char *bytes, size_t len, int view,
+			  int *width, int *height)
 {
 	struct vt *vt = vt_new(rows, cols, NULL, NULL);
 	struct render *r = render_new(rows, cols);
 	uint32_t *copy = NULL;
 
 	if (vt && r) {
-		vt_write(vt, bytes, strlen(bytes));
-		render_update(r, vt, NULL, NULL);
-		const uint32_t *px = render_pixels(r, width, height);
-		size_t size = (size_t)*width * *height * sizeof(*px);
+		vt_write(vt, bytes, len);
+		if (render_set_view(r, vt, view) == view) {
+			render_update(r, vt, NULL, NULL);
+			const uint32_t *px = render_pixels(r, width, height);
+			size_t size = (size_t)*width * *height * sizeof(*px);
 
-		copy = malloc(size);
-		if (copy)
-			memcpy(copy, px, size);
+			copy = malloc(size);
+			if (copy)
+				memcpy(copy, px, size);
+		}
 	}
 	if (r)
 		render_free(r);
 	if (vt)
 		vt_free(vt);
 	return copy;
+}
+
+uint32_t *expected_screen(int rows, int cols, const char *bytes, int *width, int *height)
+{
+	return expected_pixels(rows, cols, bytes, strlen(bytes), 0, width, height);
 }

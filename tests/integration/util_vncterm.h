@@ -90,5 +90,11 @@ bool wait_for_screen(rfbClient *c, const uint32_t *expected, int width, int heig
  * bytes; the caller frees them.  Sets *width and *height.
  */
 uint32_t *expected_screen(int rows, int cols, const char *bytes, int *width, int *height);
+/*
+ * The same for len bytes (not a C string), scrolled back by view lines;
+ * NULL if the scrollback holds fewer lines than view.
+ */
+uint32_t *expected_pixels(int rows, int cols, const char *bytes, size_t len, int view,
+			  int *width, int *height);
 
 #endif
