@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "vncterm/options.h"
+#include "vncterm/password.h"
 #include "vncterm/paste.h"
 #include "vncterm/pty.h"
 #include "vncterm/render.h"
@@ -598,6 +599,24 @@ static void loop(struct vncterm *t)
 	}
 }
 
+/* A password file that cannot be used is a bad command line: exit 2. */
+static void set_passwords(struct vncterm *t)
+{
+	char pw[2][PASSWORD_MAX + 1];
+	const char *files[2] = { t->opt.password_file, t->opt.view_only_password_file };
+	char err[256];
+
+	for (int i = 0; i < 2; i++) {
+		if (files[i] && password_read(files[i], pw[i], err, sizeof(err)) < 0) {
+			fprintf(stderr, "vncterm: %s\n", err);
+			exit(2);
+		}
+	}
+	if (vnc_set_passwords(t->vnc, files[0] ? pw[0] : NULL, files[1] ? pw[1] : NULL) < 0)
+		die("VNC passwords refused");
+	explicit_bzero(pw, sizeof(pw));
+}
+
 int main(int argc, char **argv)
 {
 	static const struct vt_callbacks vt_cb = { .output = on_vt_output, .title = on_vt_title };
@@ -642,6 +661,7 @@ int main(int argc, char **argv)
 			 t->opt.log_level, &vnc_cb, t, err, sizeof(err));
 	if (!t->vnc)
 		die("%s", err);
+	set_passwords(t);
 	if (t->opt.text_port) {
 		static const struct textport_callbacks tp_cb = { .snapshot = on_tp_snapshot,
 								  .input = on_tp_input };

@@ -20,6 +20,7 @@ enum {
 	OPT_GEOMETRY = 256,
 	OPT_SCROLLBACK,
 	OPT_INPUT,
+	OPT_PASSWORD,
 	OPT_VIEW_ONLY_PASSWORD,
 	OPT_LOG_LEVEL,
 	OPT_ALLOW_REMOTE,
@@ -30,6 +31,7 @@ static const struct option longopts[] = {
 	{ "geometry", required_argument, NULL, OPT_GEOMETRY },
 	{ "scrollback", required_argument, NULL, OPT_SCROLLBACK },
 	{ "input", required_argument, NULL, OPT_INPUT },
+	{ "password", required_argument, NULL, OPT_PASSWORD },
 	{ "view-only-password", required_argument, NULL, OPT_VIEW_ONLY_PASSWORD },
 	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 	{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
@@ -57,7 +59,10 @@ void options_usage(const char *prog)
 	       "  --scrollback N   lines of scrollback (default %d)\n"
 	       "  --input FILE     read console output from FILE (debugging)\n"
 	       "  --allow-remote   permit a non-loopback -v address\n"
-	       "  --view-only-password PW  a password for viewers that cannot type\n"
+	       "  --password FILE  viewers must give the password on FILE's first line\n"
+	       "  --view-only-password FILE\n"
+	       "                   a password for viewers that cannot type; given alone,\n"
+	       "                   every viewer needs it and none can type\n"
 	       "  --log-level N    0 errors .. 3 debug (default 1)\n"
 	       "  -h, --help       this text\n"
 	       "\nThe chosen TCP port is printed on standard output. Exit status: 0 on a\n"
@@ -184,7 +189,8 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 			o->scrollback = (int)n;
 			break;
 		case OPT_INPUT: o->input_file = optarg; break;
-		case OPT_VIEW_ONLY_PASSWORD: o->view_only_password = optarg; break;
+		case OPT_PASSWORD: o->password_file = optarg; break;
+		case OPT_VIEW_ONLY_PASSWORD: o->view_only_password_file = optarg; break;
 		case OPT_LOG_LEVEL:
 			if (number(optarg, 0, 3, &n) < 0)
 				return fail(err, errlen, "--log-level %s: expected 0-3", optarg);

@@ -24,7 +24,8 @@ struct options {
 	const char *statefile;  /* -l */
 	const char *xs_path;    /* -x */
 	const char *input_file; /* --input */
-	const char *view_only_password;
+	const char *password_file;           /* --password */
+	const char *view_only_password_file; /* --view-only-password */
 	int log_level;
 };
 

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "vncterm/listen.h"
+#include "vncterm/password.h"
 #include "vncterm/vnc.h"
 #include "vt100/keys.h"
 
@@ -40,12 +41,19 @@
 #define STALL_MS 10000
 #define MAX_WAIT_MS 2000
 #define RECHECK_MS 50
+/* RFB's DesktopName pseudo-encoding, which libvncserver 0.9.14 lacks. */
+#define ENCODING_DESKTOP_NAME (-307)
 
 struct vnc {
 	rfbScreenInfoPtr screen;
 	int port;
 	int nclients;
 	char title[256];
+	unsigned title_serial;      /* counts title changes */
+	int name_encodings[2];      /* the DesktopName pseudo-encoding, 0-terminated */
+	rfbProtocolExtension name_ext;
+	char passwords[2][PASSWORD_MAX + 1];
+	char *password_list[3]; /* full access first, view-only after: libvncserver's order */
 	struct vnc_callbacks cb;
 	void *user;
 };
@@ -56,6 +64,8 @@ struct client_state {
 	bool shift_l, shift_r, ctrl_l, ctrl_r, alt_l, alt_r;
 	long long held_since; /* ms, 0 if not held */
 	int buttons;          /* RFB button mask last seen */
+	bool wants_name;      /* announced the DesktopName pseudo-encoding */
+	unsigned name_serial; /* the title_serial it last got */
 	int x, y;
 };
 
@@ -191,6 +201,65 @@ static void on_client_gone(rfbClientPtr cl)
 	}
 }
 
+/* A viewer announced DesktopName: it can learn title changes while connected. */
+static rfbBool on_name_encoding(rfbClientPtr cl, void **data, int encoding)
+{
+	struct client_state *c = cl->clientData;
+
+	(void)data;
+	if (encoding != ENCODING_DESKTOP_NAME || !c)
+		return FALSE;
+	c->wants_name = true;
+	/* The name may have changed since its ServerInit: send it once now. */
+	c->name_serial = c->vnc->title_serial - 1;
+	return TRUE;
+}
+
+static rfbBool on_name_new_client(rfbClientPtr cl, void **data)
+{
+	(void)cl;
+	(void)data;
+	return TRUE;
+}
+
+/*
+ * An update holding one DesktopName rectangle.  Sent between rounds of
+ * rfbProcessEvents(), when no other message to this viewer is half written.
+ */
+static void send_name(rfbClientPtr cl, const char *title)
+{
+	size_t len = strlen(title);
+	unsigned char msg[4 + 12 + 4 + 256] = { rfbFramebufferUpdate, 0, 0, 1 };
+	int32_t enc = ENCODING_DESKTOP_NAME;
+
+	msg[12] = (unsigned char)((uint32_t)enc >> 24);
+	msg[13] = (unsigned char)((uint32_t)enc >> 16);
+	msg[14] = (unsigned char)((uint32_t)enc >> 8);
+	msg[15] = (unsigned char)(uint32_t)enc;
+	msg[19] = (unsigned char)len; /* title[] is under 256 bytes */
+	memcpy(msg + 20, title, len);
+	if (rfbWriteExact(cl, (char *)msg, (int)(20 + len)) < 0)
+		rfbCloseClient(cl);
+}
+
+static void send_names(struct vnc *v)
+{
+	rfbClientIteratorPtr it = rfbGetClientIterator(v->screen);
+	rfbClientPtr cl;
+
+	while ((cl = rfbClientIteratorNext(it))) {
+		struct client_state *c = cl->clientData;
+
+		/* A held viewer gets it once it reads again. */
+		if (!c || !c->wants_name || c->name_serial == v->title_serial || cl->onHold ||
+		    cl->sock < 0 || cl->state != RFB_NORMAL)
+			continue;
+		c->name_serial = v->title_serial;
+		send_name(cl, v->title);
+	}
+	rfbReleaseClientIterator(it);
+}
+
 static enum rfbNewClientAction on_new_client(rfbClientPtr cl)
 {
 	struct vnc *v = cl->screen->screenData;
@@ -266,6 +335,11 @@ struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *
 	s->setXCutText = on_cut_latin1;
 	s->setXCutTextUTF8 = on_cut_utf8;
 	s->newClientHook = on_new_client;
+	v->name_encodings[0] = ENCODING_DESKTOP_NAME;
+	v->name_ext.newClient = on_name_new_client;
+	v->name_ext.pseudoEncodings = v->name_encodings;
+	v->name_ext.enablePseudoEncoding = on_name_encoding;
+	rfbRegisterProtocolExtension(&v->name_ext);
 	rfbInitServer(s);
 	s->listenSock = fd;
 	FD_SET(fd, &s->allFds);
@@ -284,7 +358,33 @@ void vnc_free(struct vnc *v)
 		return;
 	rfbShutdownServer(v->screen, TRUE);
 	rfbScreenCleanup(v->screen);
+	rfbUnregisterProtocolExtension(&v->name_ext);
+	explicit_bzero(v->passwords, sizeof(v->passwords));
 	free(v);
+}
+
+int vnc_set_passwords(struct vnc *v, const char *full, const char *view_only)
+{
+	int n = 0;
+
+	if ((full && strlen(full) > PASSWORD_MAX) || (view_only && strlen(view_only) > PASSWORD_MAX))
+		return -EINVAL;
+	if (full) {
+		snprintf(v->passwords[0], sizeof(v->passwords[0]), "%s", full);
+		v->password_list[n++] = v->passwords[0];
+	}
+	v->screen->authPasswdFirstViewOnly = n;
+	if (view_only) {
+		snprintf(v->passwords[1], sizeof(v->passwords[1]), "%s", view_only);
+		v->password_list[n++] = v->passwords[1];
+	}
+	v->password_list[n] = NULL;
+	if (n == 0)
+		return 0;
+	/* rfbCheckPasswordByList marks viewers from authPasswdFirstViewOnly on as view-only. */
+	v->screen->authPasswdData = v->password_list;
+	v->screen->passwordCheck = rfbCheckPasswordByList;
+	return 0;
 }
 
 int vnc_port(const struct vnc *v)
@@ -299,8 +399,10 @@ int vnc_clients(const struct vnc *v)
 
 void vnc_set_title(struct vnc *v, const char *title)
 {
+	if (!strncmp(v->title, title, sizeof(v->title) - 1))
+		return;
 	snprintf(v->title, sizeof(v->title), "%s", title);
-	/* Viewers learn a new name with the next size change; see issue notes. */
+	v->title_serial++;
 }
 
 int vnc_pollfds(const struct vnc *v, struct pollfd *fds, int max, int *timeout)
@@ -371,6 +473,7 @@ static void throttle(struct vnc *v)
 void vnc_process(struct vnc *v)
 {
 	throttle(v);
+	send_names(v);
 	rfbProcessEvents(v->screen, 0);
 }
 

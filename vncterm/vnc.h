@@ -46,6 +46,13 @@ struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *
 		    int errlen);
 void vnc_free(struct vnc *v);
 
+/*
+ * Require VNC authentication: viewers giving full (if not NULL) may type,
+ * viewers giving view_only (if not NULL) only watch.  Copies both;
+ * -EINVAL if one is longer than VNC authentication allows.
+ */
+int vnc_set_passwords(struct vnc *v, const char *full, const char *view_only);
+
 int vnc_port(const struct vnc *v);
 int vnc_clients(const struct vnc *v);
 void vnc_set_title(struct vnc *v, const char *title);

@@ -36,49 +36,13 @@
 /* A command that keeps the pty open, quietly, until vncterm closes it. */
 #define IDLE "exec cat >/dev/null"
 
-/* Start vncterm with args and insist on a port line at or above 5900 + n. */
-static struct vncterm *start(const char *const *args, int n)
-{
-	struct vncterm *v = vncterm_start(args);
-
-	ck_assert_msg(v != NULL, "cannot run %s", VNCTERM_BIN);
-	ck_assert_msg(v->port >= 5900 + n, "vncterm printed no usable port (got %d)", v->port);
-	return v;
-}
-
-static rfbClient *connect_to(const char *host, const struct vncterm *v)
-{
-	rfbClient *c = vnc_connect(host, v->port);
-
-	ck_assert_msg(c != NULL, "no VNC session with vncterm on %s port %d", host, v->port);
-	return c;
-}
-
-/* Wait up to ms for the viewer to show what rows x cols cells of bytes look like. */
-static void assert_screen(rfbClient *c, int rows, int cols, const char *bytes, int ms)
-{
-	int w, h;
-	uint32_t *want = expected_screen(rows, cols, bytes, &w, &h);
-
-	ck_assert_ptr_nonnull(want);
-	ck_assert_msg(wait_for_screen(c, want, w, h, now_ms() + ms),
-		      "the viewer never showed the screen for \"%s\"", bytes);
-	free(want);
-}
-
-static void stop(struct vncterm *v)
-{
-	ck_assert_msg(vncterm_alive(v), "vncterm died during the test");
-	ck_assert_msg(vncterm_stop(v, 3000), "SIGTERM did not end vncterm within 3 s");
-}
-
 START_TEST(screen_matches_renderer)
 {
 	const char *const args[] = {
 		"-v", "127.0.0.1:50", "--geometry", "40x10", "-t", "mytitle", "-c", "/bin/sh",
 		"-c", "printf '" HIDE "hello\\r\\n\\033[31mworld'; " IDLE, NULL,
 	};
-	struct vncterm *v = start(args, 50);
+	struct vncterm *v = start_daemon(args, 50);
 	rfbClient *c = connect_to("127.0.0.1", v);
 
 	ck_assert_int_eq(c->width, 320);
@@ -87,7 +51,7 @@ START_TEST(screen_matches_renderer)
 	ck_assert_str_eq(c->desktopName, "mytitle");
 	assert_screen(c, 10, 40, HIDE_BYTES "hello\r\n\033[31mworld", 5000);
 	vnc_disconnect(c);
-	stop(v);
+	stop_daemon(v);
 }
 END_TEST
 
@@ -98,13 +62,13 @@ START_TEST(no_pointer_in_pixels)
 		"-v", "127.0.0.1:50", "--geometry", "40x10", "-c", "/bin/sh",
 		"-c", "printf '" HIDE "x'; " IDLE, NULL,
 	};
-	struct vncterm *v = start(args, 50);
+	struct vncterm *v = start_daemon(args, 50);
 	rfbClient *c = vnc_connect_with("127.0.0.1", v->port, false);
 
 	ck_assert_msg(c != NULL, "no VNC session with vncterm on port %d", v->port);
 	assert_screen(c, 10, 40, HIDE_BYTES "x", 5000);
 	vnc_disconnect(c);
-	stop(v);
+	stop_daemon(v);
 }
 END_TEST
 
@@ -116,12 +80,12 @@ START_TEST(command_environment)
 		"printf '" HIDE "%s %s\\r\\ncaf\\303\\251' \"$TERM\" \"$(stty size)\"; " IDLE,
 		NULL,
 	};
-	struct vncterm *v = start(args, 51);
+	struct vncterm *v = start_daemon(args, 51);
 	rfbClient *c = connect_to("127.0.0.1", v);
 
 	assert_screen(c, 4, 30, HIDE_BYTES "xterm-256color 4 30\r\ncaf\xc3\xa9", 5000);
 	vnc_disconnect(c);
-	stop(v);
+	stop_daemon(v);
 }
 END_TEST
 
@@ -135,7 +99,7 @@ START_TEST(typing)
 		"-v", "127.0.0.1:52", "--geometry", "40x5", "-c", "/bin/sh", "-c",
 		"stty raw -echo; printf '" HIDE "ready\\r\\n'; exec cat -v", NULL,
 	};
-	struct vncterm *v = start(args, 52);
+	struct vncterm *v = start_daemon(args, 52);
 	rfbClient *c = connect_to("127.0.0.1", v);
 
 	/* Only once "ready" shows is the tty raw. */
@@ -154,7 +118,7 @@ START_TEST(typing)
 	/* a B CR ESC[D ^A DEL, then UTF-8 c3 a9 as cat -v spells them. */
 	assert_screen(c, 5, 40, HIDE_BYTES "ready\r\naB^M^[[D^A^?M-CM-)", 5000);
 	vnc_disconnect(c);
-	stop(v);
+	stop_daemon(v);
 }
 END_TEST
 
@@ -165,7 +129,7 @@ START_TEST(typing_application_cursor_keys)
 		"-v", "127.0.0.1:53", "--geometry", "40x5", "-c", "/bin/sh", "-c",
 		"stty raw -echo; printf '" HIDE "\\033[?1hready\\r\\n'; exec cat -v", NULL,
 	};
-	struct vncterm *v = start(args, 53);
+	struct vncterm *v = start_daemon(args, 53);
 	rfbClient *c = connect_to("127.0.0.1", v);
 
 	assert_screen(c, 5, 40, HIDE_BYTES "ready\r\n", 5000);
@@ -173,7 +137,7 @@ START_TEST(typing_application_cursor_keys)
 	ck_assert(vnc_key(c, XK_Up));
 	assert_screen(c, 5, 40, HIDE_BYTES "ready\r\n^[OD^[OA", 5000);
 	vnc_disconnect(c);
-	stop(v);
+	stop_daemon(v);
 }
 END_TEST
 
@@ -191,7 +155,7 @@ START_TEST(runs_sh_by_default)
 	 * and sleep keeps a new prompt away.
 	 */
 	static const char line[] = "printf '\\033[2J\\033[H\\033[?25lsh%s' $((6*7)); exec sleep 30";
-	struct vncterm *v = start(default_command[_i], 64);
+	struct vncterm *v = start_daemon(default_command[_i], 64);
 	rfbClient *c = connect_to("127.0.0.1", v);
 
 	/* Printable ASCII keysyms are the characters themselves. */
@@ -200,7 +164,7 @@ START_TEST(runs_sh_by_default)
 	ck_assert(vnc_key(c, XK_Return));
 	assert_screen(c, 3, 20, HIDE_BYTES "sh42", 5000);
 	vnc_disconnect(c);
-	stop(v);
+	stop_daemon(v);
 }
 END_TEST
 
@@ -216,7 +180,7 @@ START_TEST(scrolling)
 		"i=1; while [ $i -le 12 ]; do echo $i; i=$((i + 1)); done; " IDLE,
 		NULL,
 	};
-	struct vncterm *v = start(args, 54);
+	struct vncterm *v = start_daemon(args, 54);
 	rfbClient *c = connect_to("127.0.0.1", v);
 
 	assert_screen(c, 5, 20, HIDE_BYTES "go", 5000);
@@ -226,7 +190,7 @@ START_TEST(scrolling)
 		      HIDE_BYTES "go1\r\n2\r\n3\r\n4\r\n5\r\n6\r\n7\r\n8\r\n9\r\n10\r\n11\r\n12\r\n",
 		      5000);
 	vnc_disconnect(c);
-	stop(v);
+	stop_daemon(v);
 }
 END_TEST
 
@@ -237,13 +201,13 @@ START_TEST(command_inherits_no_fds)
 		"-v", "127.0.0.1:55", "--geometry", "40x5", "-c", "/bin/sh", "-c",
 		"printf '" HIDE "'; ls /proc/self/fd | tr '\\n' ' '; " IDLE, NULL,
 	};
-	struct vncterm *v = start(args, 55);
+	struct vncterm *v = start_daemon(args, 55);
 	rfbClient *c = connect_to("127.0.0.1", v);
 
 	/* ls itself holds 3, the directory it lists. */
 	assert_screen(c, 5, 40, HIDE_BYTES "0 1 2 3 ", 5000);
 	vnc_disconnect(c);
-	stop(v);
+	stop_daemon(v);
 }
 END_TEST
 
@@ -391,11 +355,11 @@ START_TEST(listens_on_loopback_only)
 {
 	/* -T: the text port's sockets are counted too */
 	const char *const args[] = { "-v", "127.0.0.1:56", "-T", "-c", "/bin/sh", "-c", IDLE, NULL };
-	struct vncterm *v = start(args, 56);
+	struct vncterm *v = start_daemon(args, 56);
 
 	ck_assert_int_gt(read_port_line(v), v->port);
 	assert_loopback_only(v);
-	stop(v);
+	stop_daemon(v);
 }
 END_TEST
 
@@ -405,7 +369,7 @@ START_TEST(listens_on_ipv6_loopback)
 	const char *const args[] = {
 		"-v", "[::1]:57", "-c", "/bin/sh", "-c", "printf '" HIDE "v6'; " IDLE, NULL,
 	};
-	struct vncterm *v = start(args, 57);
+	struct vncterm *v = start_daemon(args, 57);
 	rfbClient *c;
 
 	assert_loopback_only(v);
@@ -414,7 +378,7 @@ START_TEST(listens_on_ipv6_loopback)
 	ck_assert_int_eq(c->height, 400);
 	assert_screen(c, 25, 80, HIDE_BYTES "v6", 5000);
 	vnc_disconnect(c);
-	stop(v);
+	stop_daemon(v);
 }
 END_TEST
 
@@ -483,7 +447,7 @@ START_TEST(viewer_keeps_it_up)
 		"-v", "127.0.0.1:62", "--geometry", "20x5", "-c", "/bin/sh", "-c",
 		"printf '" HIDE "bye'; sleep 2", NULL,
 	};
-	struct vncterm *v = start(args, 62);
+	struct vncterm *v = start_daemon(args, 62);
 	rfbClient *c = connect_to("127.0.0.1", v);
 
 	assert_screen(c, 5, 20, HIDE_BYTES "bye", 3000);
@@ -501,10 +465,10 @@ END_TEST
 START_TEST(stays_with_s)
 {
 	const char *const args[] = { "-s", "-v", "127.0.0.1:63", "-c", "/bin/true", NULL };
-	struct vncterm *v = start(args, 63);
+	struct vncterm *v = start_daemon(args, 63);
 
 	ck_assert_msg(!vncterm_wait_exit(v, 2000), "vncterm -s exited with its command");
-	stop(v);
+	stop_daemon(v);
 }
 END_TEST
 
@@ -520,7 +484,7 @@ START_TEST(wheel_scrolls_back)
 
 	for (int i = 1; i <= 12; i++)
 		snprintf(live + strlen(live), sizeof(live) - strlen(live), "%d\r\n", i);
-	struct vncterm *v = start(args, 50);
+	struct vncterm *v = start_daemon(args, 50);
 	rfbClient *c = connect_to("127.0.0.1", v);
 
 	assert_screen(c, 5, 20, live, 5000);
@@ -535,7 +499,7 @@ START_TEST(wheel_scrolls_back)
 	ck_assert(vnc_key(c, XK_space));
 	assert_screen(c, 5, 20, live, 5000);
 	vnc_disconnect(c);
-	stop(v);
+	stop_daemon(v);
 }
 END_TEST
 
@@ -549,7 +513,7 @@ START_TEST(mouse_reports)
 	const char *start_bytes = "\033[?1000h\033[?1006h" HIDE_BYTES;
 	char want[256];
 	int x = 5 * 8 + 2, y = 2 * 16 + 3;
-	struct vncterm *v = start(args, 50);
+	struct vncterm *v = start_daemon(args, 50);
 	rfbClient *c = connect_to("127.0.0.1", v);
 
 	assert_screen(c, 5, 40, start_bytes, 5000);
@@ -565,7 +529,7 @@ START_TEST(mouse_reports)
 	snprintf(want, sizeof(want), "%s^[[<0;6;3M^[[<0;6;3mz", start_bytes);
 	assert_screen(c, 5, 40, want, 5000);
 	vnc_disconnect(c);
-	stop(v);
+	stop_daemon(v);
 }
 END_TEST
 
@@ -578,7 +542,7 @@ START_TEST(existing_pty_source)
 	ck_assert_int_ge(m, 0);
 	ck_assert(grantpt(m) == 0 && unlockpt(m) == 0 && ptsname_r(m, name, sizeof(name)) == 0);
 	const char *const args[] = { "-v", "127.0.0.1:50", "--geometry", "20x4", "-p", name, NULL };
-	struct vncterm *v = start(args, 50);
+	struct vncterm *v = start_daemon(args, 50);
 	rfbClient *c = connect_to("127.0.0.1", v);
 
 	ck_assert_int_eq(write(m, HIDE_BYTES "from pty", 14), 14);
@@ -600,7 +564,7 @@ START_TEST(existing_pty_source)
 	got[n] = '\0';
 	ck_assert_str_eq(got, "k\r"); /* vncterm's side of the pty is raw */
 	vnc_disconnect(c);
-	stop(v);
+	stop_daemon(v);
 	close(m);
 }
 END_TEST
@@ -617,12 +581,12 @@ START_TEST(input_file_source)
 	close(fd);
 	const char *const args[] = { "-v", "127.0.0.1:50", "--geometry", "20x4", "-s",
 				     "--input", path, NULL };
-	struct vncterm *v = start(args, 50);
+	struct vncterm *v = start_daemon(args, 50);
 	rfbClient *c = connect_to("127.0.0.1", v);
 
 	assert_screen(c, 4, 20, bytes, 5000);
 	vnc_disconnect(c);
-	stop(v);
+	stop_daemon(v);
 	unlink(path);
 }
 END_TEST
@@ -637,10 +601,10 @@ START_TEST(restart_is_rate_limited)
 	close(fd);
 	snprintf(cmd, sizeof(cmd), "echo x >> %s; exit 1", path);
 	const char *const args[] = { "-v", "127.0.0.1:50", "-r", "-c", "/bin/sh", "-c", cmd, NULL };
-	struct vncterm *v = start(args, 50);
+	struct vncterm *v = start_daemon(args, 50);
 
 	usleep(2500 * 1000);
-	stop(v);
+	stop_daemon(v);
 	FILE *f = fopen(path, "r");
 	int runs = 0, ch;
 
@@ -689,7 +653,7 @@ START_TEST(selection)
 	};
 	const char *bytes = HIDE_BYTES "hello world\r\n";
 	struct clip k = { "", 0 };
-	struct vncterm *v = start(args, 50);
+	struct vncterm *v = start_daemon(args, 50);
 	rfbClient *c = connect_to("127.0.0.1", v);
 	int w, h;
 
@@ -735,7 +699,7 @@ START_TEST(selection)
 	ck_assert_msg(wait_clip(c, &k, 2), "no clipboard text after a double click");
 	ck_assert_str_eq(k.text, "world");
 	vnc_disconnect(c);
-	stop(v);
+	stop_daemon(v);
 }
 END_TEST
 
@@ -770,7 +734,7 @@ START_TEST(text_port)
 		"-v", "127.0.0.1:50", "-T", "--geometry", "40x5", "-c", "/bin/sh", "-c",
 		"printf '\\033[1mbefore\\033[m\\r\\n'; exec cat", NULL,
 	};
-	struct vncterm *v = start(args, 50);
+	struct vncterm *v = start_daemon(args, 50);
 	int tport = read_port_line(v);
 	char buf[8192];
 
@@ -806,54 +770,16 @@ START_TEST(text_port)
 	assert_screen(c, 5, 40, "\033[1mbefore\033[m\r\ntyped\r\ntyped\r\n", 5000);
 	close(fd);
 	vnc_disconnect(c);
-	stop(v);
+	stop_daemon(v);
 }
 END_TEST
 
-static void read_exact(int fd, void *buf, size_t n)
-{
-	for (size_t got = 0; got < n;) {
-		ssize_t k = read(fd, (char *)buf + got, n - got);
 
-		ck_assert_msg(k > 0, "stalled viewer: handshake read failed");
-		got += (size_t)k;
-	}
-}
 
 /*
  * A viewer that completes the RFB 3.8 handshake, asks for many full
  * updates in raw encoding, and then never reads again.
  */
-/*
- * A raw RFB 3.8 session on loopback port, through ServerInit (security
- * none, shared); rcvbuf > 0 sets a small receive buffer first.
- */
-static int raw_connect(int port, int rcvbuf)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	unsigned char buf[256];
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_ge(fd, 0);
-	if (rcvbuf > 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	read_exact(fd, buf, 12);
-	ck_assert_int_eq(write(fd, "RFB 003.008\n", 12), 12);
-	read_exact(fd, buf, 1);
-	read_exact(fd, buf + 1, buf[0]);
-	ck_assert_int_eq(write(fd, "\x01", 1), 1);     /* security: none */
-	read_exact(fd, buf, 4);                          /* security result */
-	ck_assert_int_eq(write(fd, "\x01", 1), 1);     /* ClientInit: shared */
-	read_exact(fd, buf, 24);                         /* ServerInit */
-	size_t name = (size_t)buf[20] << 24 | (size_t)buf[21] << 16 | (size_t)buf[22] << 8 | buf[23];
-
-	ck_assert_uint_lt(name, sizeof(buf));
-	read_exact(fd, buf, name);
-	return fd;
-}
-
 static int stalled_viewer(int port)
 {
 	int fd = raw_connect(port, 4096);
@@ -868,14 +794,6 @@ static int stalled_viewer(int port)
 	return fd;
 }
 
-static uint32_t be(const unsigned char *p, int n)
-{
-	uint32_t v = 0;
-
-	while (n--)
-		v = v << 8 | *p++;
-	return v;
-}
 
 /*
  * A raw RFB 3.8 viewer that announces raw and ExtendedDesktopSize, sends
@@ -905,13 +823,13 @@ static int raw_resize(int port, int want_w, int want_h, int *w, int *h)
 		read_exact(fd, buf, 1);
 		ck_assert_msg(buf[0] == 0, "unexpected server message %d", buf[0]);
 		read_exact(fd, buf, 3);
-		int nrects = (int)be(buf + 1, 2);
+		int nrects = (int)be_uint(buf + 1, 2);
 
 		for (int r = 0; r < nrects; r++) {
 			read_exact(fd, buf, 12);
-			int rx = (int)be(buf, 2), ry = (int)be(buf + 2, 2);
-			int rw = (int)be(buf + 4, 2), rh = (int)be(buf + 6, 2);
-			uint32_t e = be(buf + 8, 4);
+			int rx = (int)be_uint(buf, 2), ry = (int)be_uint(buf + 2, 2);
+			int rw = (int)be_uint(buf + 4, 2), rh = (int)be_uint(buf + 6, 2);
+			uint32_t e = be_uint(buf + 8, 4);
 
 			if (e == 0) { /* raw pixels: skip them */
 				for (long left = (long)rw * rh * 4; left > 0;) {
@@ -951,7 +869,7 @@ START_TEST(viewer_resize)
 	snprintf(cmd, sizeof(cmd), "trap 'stty size > %s' WINCH; while :; do sleep 0.1; done", path);
 	const char *const args[] = { "-v", "127.0.0.1:50", "--geometry", "40x10", "-c", "/bin/sh",
 				     "-c", cmd, NULL };
-	struct vncterm *v = start(args, 50);
+	struct vncterm *v = start_daemon(args, 50);
 
 	ck_assert_int_eq(raw_resize(v->port, 60 * 8, 12 * 16, &w, &h), 0);
 	ck_assert_int_eq(w, 480);
@@ -975,7 +893,7 @@ START_TEST(viewer_resize)
 	}
 	ck_assert_str_eq(size, "12 60\n");
 	vnc_disconnect(c);
-	stop(v);
+	stop_daemon(v);
 	unlink(path);
 }
 END_TEST
@@ -991,7 +909,7 @@ START_TEST(resize_refused_for_files)
 	close(fd);
 	const char *const args[] = { "-v", "127.0.0.1:50", "--geometry", "20x4", "-s", "--input",
 				     path, NULL };
-	struct vncterm *v = start(args, 50);
+	struct vncterm *v = start_daemon(args, 50);
 
 	ck_assert_int_eq(raw_resize(v->port, 320, 160, &w, &h), 1); /* prohibited */
 	rfbClient *c = connect_to("127.0.0.1", v);
@@ -999,7 +917,7 @@ START_TEST(resize_refused_for_files)
 	ck_assert_int_eq(c->width, 160);
 	ck_assert_int_eq(c->height, 64);
 	vnc_disconnect(c);
-	stop(v);
+	stop_daemon(v);
 	unlink(path);
 }
 END_TEST
@@ -1032,7 +950,7 @@ START_TEST(stalled_viewer_does_not_stall)
 		"-v", "127.0.0.1:50", "-c", "/bin/sh", "-c",
 		"sleep 1; seq 1 300000; printf '\\033[2J\\033[H" HIDE "DONE'; " IDLE, NULL,
 	};
-	struct vncterm *v = start(args, 50);
+	struct vncterm *v = start_daemon(args, 50);
 	int stalled = stalled_viewer(v->port);
 	rfbClient *c = connect_to("127.0.0.1", v);
 
@@ -1049,7 +967,7 @@ START_TEST(stalled_viewer_does_not_stall)
 		      "the stalled viewer was never disconnected");
 	close(stalled);
 	vnc_disconnect(c);
-	stop(v);
+	stop_daemon(v);
 }
 END_TEST
 

@@ -20,6 +20,25 @@
  */
 #ifndef VNCTERM_BIN
 #define VNCTERM_BIN "../vncterm/vncterm"
+/* Start vncterm with args and insist on a port line at or above 5900 + n. */
+struct vncterm *start_daemon(const char *const *args, int n);
+/* A viewer on host, or the test fails. */
+rfbClient *connect_to(const char *host, const struct vncterm *v);
+/* Wait up to ms for the viewer to show what rows x cols cells of bytes look like. */
+void assert_screen(rfbClient *c, int rows, int cols, const char *bytes, int ms);
+/* It must still be running, and SIGTERM must end it. */
+void stop_daemon(struct vncterm *v);
+
+/* Read exactly n bytes, or the test fails. */
+void read_exact(int fd, void *buf, size_t n);
+/*
+ * A raw RFB 3.8 session on loopback port, through ServerInit (security
+ * none, shared); rcvbuf > 0 sets a small receive buffer first.
+ */
+int raw_connect(int port, int rcvbuf);
+/* A big-endian number of n bytes. */
+uint32_t be_uint(const unsigned char *p, int n);
+
 #endif
 
 /* Milliseconds on the monotonic clock, for deadlines. */
@@ -70,6 +89,9 @@ int vncterm_run(const char *const *args, int timeout_ms, struct vncterm_run *res
 rfbClient *vnc_connect(const char *host, int port);
 /* The same, choosing whether the viewer accepts cursor shapes. */
 rfbClient *vnc_connect_with(const char *host, int port, bool cursor_shapes);
+/* The same, giving password if the daemon asks for VNC authentication. */
+rfbClient *vnc_connect_password(const char *host, int port, bool cursor_shapes,
+				const char *password);
 /* Close the connection and free everything, the framebuffer too. */
 void vnc_disconnect(rfbClient *c);
 /* Handle server messages until deadline; false if the connection broke. */
@@ -96,5 +118,24 @@ uint32_t *expected_screen(int rows, int cols, const char *bytes, int *width, int
  */
 uint32_t *expected_pixels(int rows, int cols, const char *bytes, size_t len, int view,
 			  int *width, int *height);
+
+/* Start vncterm with args and insist on a port line at or above 5900 + n. */
+struct vncterm *start_daemon(const char *const *args, int n);
+/* A viewer on host, or the test fails. */
+rfbClient *connect_to(const char *host, const struct vncterm *v);
+/* Wait up to ms for the viewer to show what rows x cols cells of bytes look like. */
+void assert_screen(rfbClient *c, int rows, int cols, const char *bytes, int ms);
+/* It must still be running, and SIGTERM must end it. */
+void stop_daemon(struct vncterm *v);
+
+/* Read exactly n bytes, or the test fails. */
+void read_exact(int fd, void *buf, size_t n);
+/*
+ * A raw RFB 3.8 session on loopback port, through ServerInit (security
+ * none, shared); rcvbuf > 0 sets a small receive buffer first.
+ */
+int raw_connect(int port, int rcvbuf);
+/* A big-endian number of n bytes. */
+uint32_t be_uint(const unsigned char *p, int n);
 
 #endif
