@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Viewers that are not libvncclient: Debian's vncsnapshot (TightVNC's
+ * client code) takes a screenshot that must show the renderer's screen,
+ * and a WebSocket client (what noVNC speaks) reaches the RFB server on the
+ * same port.
+ */
+#include <check.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <rfb/keysym.h>
+
+#include "tests/integration/util_vncterm.h"
+
+#define HIDE "\\033[?25l"
+#define HIDE_BYTES "\033[?25l"
+
+/* Read a binary PPM (what djpeg -pnm writes for a colour JPEG) as 0x00RRGGBB. */
+static uint32_t *read_ppm(FILE *f, int *w, int *h)
+{
+	int maxval;
+
+	if (fscanf(f, "P6 %d %d %d", w, h, &maxval) != 3 || maxval != 255 || fgetc(f) == EOF ||
+	    *w <= 0 || *h <= 0 || *w > 8192 || *h > 8192)
+		return NULL;
+	uint32_t *px = malloc(sizeof(*px) * (size_t)*w * (size_t)*h);
+
+	for (int i = 0; px && i < *w * *h; i++) {
+		int r = fgetc(f), g = fgetc(f), b = fgetc(f);
+
+		if (b == EOF) {
+			free(px);
+			return NULL;
+		}
+		px[i] = (uint32_t)r << 16 | (uint32_t)g << 8 | (uint32_t)b;
+	}
+	return px;
+}
+
+/* Mean absolute difference per channel between two images of n pixels. */
+static double mean_diff(const uint32_t *a, const uint32_t *b, int n)
+{
+	double sum = 0;
+
+	for (int i = 0; i < n; i++)
+		for (int s = 0; s < 24; s += 8)
+			sum += abs((int)(a[i] >> s & 255) - (int)(b[i] >> s & 255));
+	return sum / (3.0 * n);
+}
+
+#define SHOT_TEXT "\033[2J\033[H" HIDE_BYTES "\033[1;33;44m vncsnapshot \033[0m\r\n" \
+	"\033[7m#######################\033[0m\r\nthe quick brown fox"
+#define OTHER_TEXT "\033[2J\033[H" HIDE_BYTES "a different screen\r\n\033[41m   \033[0m"
+
+START_TEST(vncsnapshot_screenshot)
+{
+	const char *const args[] = {
+		"-v", "127.0.0.1:75", "--geometry", "40x6", "-c", "/bin/sh", "-c",
+		"printf '\\033[2J\\033[H" HIDE "\\033[1;33;44m vncsnapshot \\033[0m\\r\\n"
+		"\\033[7m#######################\\033[0m\\r\\nthe quick brown fox'; "
+		"exec cat >/dev/null", NULL,
+	};
+	struct vncterm *v = start_daemon(args, 75);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	/* Only once the screen is final is a snapshot comparable. */
+	assert_screen(c, 6, 40, SHOT_TEXT, 5000);
+	vnc_disconnect(c);
+
+	char dir[] = "/tmp/vncterm-shot-XXXXXX", jpg[64], cmd[256], where[32];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(jpg, sizeof(jpg), "%s/shot.jpg", dir);
+	snprintf(where, sizeof(where), "127.0.0.1:%d", v->port - 5900);
+	snprintf(cmd, sizeof(cmd), "vncsnapshot -quiet -quality 100 -nojpeg -nocursor %s %s >%s/log 2>&1",
+		 where, jpg, dir);
+	int rc = system(cmd);
+
+	ck_assert_msg(rc == 0, "'%s' failed (status %d; see %s/log)", cmd, rc, dir);
+	snprintf(cmd, sizeof(cmd), "djpeg -pnm %s", jpg);
+	FILE *p = popen(cmd, "r");
+	int w, h, ew, eh, ow, oh;
+
+	ck_assert_ptr_nonnull(p);
+	uint32_t *shot = read_ppm(p, &w, &h);
+
+	pclose(p);
+	ck_assert_msg(shot != NULL, "'%s' gave no image", cmd);
+	uint32_t *want = expected_screen(6, 40, SHOT_TEXT, &ew, &eh);
+	uint32_t *other = expected_screen(6, 40, OTHER_TEXT, &ow, &oh);
+
+	ck_assert_int_eq(w, ew);
+	ck_assert_int_eq(h, eh);
+	/* JPEG at quality 100 blurs glyph edges a little, nothing more. */
+	double d_want = mean_diff(shot, want, w * h), d_other = mean_diff(shot, other, w * h);
+
+	ck_assert_msg(d_want < 1.0, "screenshot differs from the expected screen by %.2f per channel",
+		      d_want);
+	ck_assert_msg(d_other > 4 * d_want + 5,
+		      "screenshot is about as close to another screen (%.2f) as to the right one (%.2f)",
+		      d_other, d_want);
+	free(shot);
+	free(want);
+	free(other);
+	unlink(jpg);
+	snprintf(jpg, sizeof(jpg), "%s/log", dir);
+	unlink(jpg);
+	rmdir(dir);
+	stop_daemon(v);
+}
+END_TEST
+
+static void send_all(int fd, const void *buf, size_t n)
+{
+	ck_assert_msg(send(fd, buf, n, MSG_NOSIGNAL) == (ssize_t)n, "send: %s", strerror(errno));
+}
+
+static void recv_all(int fd, void *buf, size_t n)
+{
+	for (size_t got = 0; got < n;) {
+		ssize_t r = recv(fd, (char *)buf + got, n - got, 0);
+
+		ck_assert_msg(r > 0, "connection ended after %zu of %zu bytes", got, n);
+		got += (size_t)r;
+	}
+}
+
+/* One client-to-server binary frame, masked as RFC 6455 requires of clients. */
+static void ws_send(int fd, const void *data, size_t n)
+{
+	unsigned char f[2 + 4 + 125];
+	const unsigned char mask[4] = { 0x12, 0x34, 0x56, 0x78 };
+
+	ck_assert(n <= 125);
+	f[0] = 0x82;
+	f[1] = (unsigned char)(0x80 | n);
+	memcpy(f + 2, mask, 4);
+	for (size_t i = 0; i < n; i++)
+		f[6 + i] = ((const unsigned char *)data)[i] ^ mask[i % 4];
+	send_all(fd, f, 6 + n);
+}
+
+/* One server-to-client frame's payload (unmasked, short); returns its length. */
+static size_t ws_recv(int fd, unsigned char *out, size_t max)
+{
+	unsigned char hd[4];
+	size_t n;
+
+	recv_all(fd, hd, 2);
+	ck_assert_msg((hd[0] & 0x0f) == 0x2 || (hd[0] & 0x0f) == 0x1, "frame opcode %#x",
+		      hd[0] & 0x0f);
+	ck_assert_msg(!(hd[1] & 0x80), "server frames must not be masked");
+	n = hd[1] & 0x7f;
+	if (n == 126) {
+		recv_all(fd, hd + 2, 2);
+		n = (size_t)hd[2] << 8 | hd[3];
+	}
+	ck_assert_msg(n < 127 && n <= max, "frame of %zu bytes", n);
+	recv_all(fd, out, n);
+	return n;
+}
+
+START_TEST(websocket_client)
+{
+	const char *const args[] = { "-v", "127.0.0.1:76", "--geometry", "40x6", "-t", "ws-title",
+				     "-c", "/bin/sh", "-c", "exec cat >/dev/null", NULL };
+	struct vncterm *v = start_daemon(args, 76);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)v->port) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	char req[512], resp[1024];
+	unsigned char buf[256];
+	size_t n = 0;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	/* RFC 6455's own example key, so the expected accept value is known. */
+	snprintf(req, sizeof(req),
+		 "GET /websockify HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
+		 "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+		 "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n"
+		 "Origin: http://127.0.0.1\r\n\r\n",
+		 v->port);
+	send_all(fd, req, strlen(req));
+	while (n < sizeof(resp) - 1 && !strstr(resp, "\r\n\r\n")) {
+		recv_all(fd, resp + n, 1);
+		resp[++n] = '\0';
+	}
+	ck_assert_msg(!strncmp(resp, "HTTP/1.1 101", 12), "no protocol switch: %s", resp);
+	ck_assert_msg(strstr(resp, "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
+		      "wrong or missing accept key: %s", resp);
+	/* RFB inside the frames: version, security None, init. */
+	n = ws_recv(fd, buf, sizeof(buf));
+	ck_assert_msg(n == 12 && !memcmp(buf, "RFB 003.008\n", 12), "no RFB version in a frame");
+	ws_send(fd, "RFB 003.008\n", 12);
+	n = ws_recv(fd, buf, sizeof(buf));
+	ck_assert_msg(n >= 2 && buf[0] >= 1 && memchr(buf + 1, 1, buf[0]), "security None not offered");
+	ws_send(fd, "\x01", 1);
+	n = ws_recv(fd, buf, sizeof(buf));
+	ck_assert_msg(n == 4 && !memcmp(buf, "\0\0\0\0", 4), "security result not OK");
+	ws_send(fd, "\x01", 1); /* ClientInit, shared */
+	n = ws_recv(fd, buf, sizeof(buf));
+	ck_assert_msg(n >= 24, "ServerInit of %zu bytes", n);
+	int w = buf[0] << 8 | buf[1], h = buf[2] << 8 | buf[3], ew, eh;
+	uint32_t name_len = (uint32_t)buf[20] << 24 | (uint32_t)buf[21] << 16 | buf[22] << 8 | buf[23];
+	uint32_t *want = expected_screen(6, 40, "", &ew, &eh);
+
+	ck_assert_int_eq(w, ew);
+	ck_assert_int_eq(h, eh);
+	ck_assert_msg(name_len == 8 && n == 24 + 8 && !memcmp(buf + 24, "ws-title", 8),
+		      "desktop name is not the -t title");
+	free(want);
+	close(fd);
+	stop_daemon(v);
+}
+END_TEST
+
+/*
+ * Read server messages until a DesktopName rectangle names want (true) or
+ * deadline passes; asks for an update after each one, as a viewer does.
+ */
+static bool wait_for_name(int fd, const char *want, int64_t deadline)
+{
+	static const unsigned char req[10] = { 3, 1, 0, 0, 0, 0, 0, 8, 0, 8 };
+	unsigned char hd[16], name[256];
+	char *px = NULL;
+
+	while (now_ms() < deadline) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		read_exact(fd, hd, 1);
+		ck_assert_msg(hd[0] == 0 || hd[0] == 2, "unexpected server message %d", hd[0]);
+		if (hd[0] == 2) /* bell */
+			continue;
+		read_exact(fd, hd + 1, 3);
+		for (uint32_t r = be_uint(hd + 2, 2); r > 0; r--) {
+			read_exact(fd, hd, 12);
+			uint32_t w = be_uint(hd + 4, 2), h = be_uint(hd + 6, 2);
+			int32_t enc = (int32_t)be_uint(hd + 8, 4);
+
+			if (enc == 0) { /* raw, 32 bpp */
+				px = realloc(px, (size_t)w * h * 4 + 1);
+				ck_assert_ptr_nonnull(px);
+				read_exact(fd, px, (size_t)w * h * 4);
+				continue;
+			}
+			ck_assert_msg(enc == -307, "unexpected encoding %d", enc);
+			read_exact(fd, hd, 4);
+			uint32_t len = be_uint(hd, 4);
+
+			ck_assert_uint_lt(len, sizeof(name));
+			read_exact(fd, name, len);
+			name[len] = '\0';
+			if (!strcmp((char *)name, want)) {
+				free(px);
+				return true;
+			}
+		}
+		ck_assert_int_eq(write(fd, req, sizeof(req)), (ssize_t)sizeof(req));
+	}
+	free(px);
+	return false;
+}
+
+/* Titles set by the console reach viewers that are already connected. */
+START_TEST(title_updates_connected_viewer)
+{
+	const char *const args[] = {
+		"-v", "127.0.0.1:77", "--geometry", "40x6", "-c", "/bin/sh", "-c",
+		"printf '\\033]2;first\\007'; read x; printf '\\033]2;second title\\007'; "
+		"exec cat >/dev/null", NULL,
+	};
+	struct vncterm *v = start_daemon(args, 77);
+	int fd = raw_connect(v->port, 0);
+	/* SetEncodings: raw, DesktopName (-307) */
+	static const unsigned char enc[] = { 2, 0, 0, 2, 0, 0, 0, 0, 0xff, 0xff, 0xfe, 0xcd };
+	static const unsigned char full[10] = { 3, 0, 0, 0, 0, 0, 0, 8, 0, 8 };
+
+	ck_assert_int_eq(write(fd, enc, sizeof(enc)), (ssize_t)sizeof(enc));
+	ck_assert_int_eq(write(fd, full, sizeof(full)), (ssize_t)sizeof(full));
+	ck_assert_msg(wait_for_name(fd, "first", now_ms() + 5000), "the first title never came");
+	/* A second viewer types Return; the command then sets the next title. */
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	ck_assert(vnc_key(c, XK_Return));
+	ck_assert_msg(wait_for_name(fd, "second title", now_ms() + 5000),
+		      "the new title never reached the connected viewer");
+	vnc_disconnect(c);
+	close(fd);
+	stop_daemon(v);
+}
+END_TEST
+
+Suite *viewers_suite(void)
+{
+	Suite *s = suite_create("viewers");
+	TCase *tc = tcase_create("real viewers");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, vncsnapshot_screenshot);
+	tcase_add_test(tc, websocket_client);
+	tcase_add_test(tc, title_updates_connected_viewer);
+	suite_add_tcase(s, tc);
+	return s;
+}
