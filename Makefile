@@ -16,7 +16,7 @@ B       := build
 # Debian packages the build and the tests need.  `make deps` installs the
 # missing ones when run as root and says what to install otherwise.
 DEPS_PKGS := gcc make pkg-config check libvncserver-dev libxen-dev \
-	libseccomp-dev unifont zlib1g-dev
+	libseccomp-dev unifont zlib1g-dev vncsnapshot libjpeg-turbo-progs
 BENCH_PKGS := libvterm-dev
 
 VT100_SRCS := $(filter-out vt100/vtdump.c,$(wildcard vt100/*.c))
@@ -37,8 +37,8 @@ TEST_OBJS  := $(TEST_SRCS:%.c=$(B)/%.o) $(patsubst %.c,$(B)/%.o,$(wildcard tests
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
 # The daemon: its own files; render.c and png.c come from librender.
-VNCTERM_SRCS := vncterm/listen.c vncterm/main.c vncterm/options.c vncterm/paste.c vncterm/pty.c \
-	vncterm/select.c vncterm/statefile.c vncterm/textport.c vncterm/vnc.c
+VNCTERM_SRCS := vncterm/listen.c vncterm/main.c vncterm/options.c vncterm/password.c vncterm/paste.c \
+	vncterm/pty.c vncterm/select.c vncterm/statefile.c vncterm/textport.c vncterm/vnc.c
 VNCTERM_OBJS := $(VNCTERM_SRCS:%.c=$(B)/%.o)
 
 PROGS := vt100/vtdump vncterm/vncterm
@@ -92,7 +92,7 @@ $(B)/tests/runner.o: tests/runner.c $(B)/tests/suites.h
 	$(CC) $(ALL_CFLAGS) -I$(B)/tests -c -o $@ $<
 
 # The daemon's parts that the unit tests reach (not main.c).
-DAEMON_TEST_OBJS := $(B)/vncterm/options.o $(B)/vncterm/paste.o $(B)/vncterm/select.o \
+DAEMON_TEST_OBJS := $(B)/vncterm/options.o $(B)/vncterm/password.o $(B)/vncterm/paste.o $(B)/vncterm/select.o \
 	$(B)/vncterm/statefile.o
 
 $(B)/tests/runner: $(B)/tests/runner.o $(TEST_OBJS) $(DAEMON_TEST_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT)
