@@ -23,6 +23,11 @@ VT100_SRCS := $(filter-out vt100/vtdump.c,$(wildcard vt100/*.c))
 VT100_OBJS := $(VT100_SRCS:%.c=$(B)/%.o)
 LIBVT100   := $(B)/libvt100.a
 
+# Xen console access shared by vncterm and the xenconsole client.
+XENCONS_SRCS := $(filter-out xenconsole/main.c,$(wildcard xenconsole/*.c))
+XENCONS_OBJS := $(XENCONS_SRCS:%.c=$(B)/%.o)
+LIBXENCONS   := $(B)/libxenconsole.a
+
 # Glyphs from GNU Unifont, turned into C tables at build time (fonts/README.md).
 UNIFONT_HEX ?= /usr/share/unifont/unifont.hex
 HOSTCC     ?= $(CC)
@@ -51,6 +56,10 @@ $(B)/%.o: %.c
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(LIBVT100): $(VT100_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIBXENCONS): $(XENCONS_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
@@ -95,7 +104,8 @@ $(B)/tests/runner.o: tests/runner.c $(B)/tests/suites.h
 DAEMON_TEST_OBJS := $(B)/vncterm/options.o $(B)/vncterm/password.o $(B)/vncterm/paste.o $(B)/vncterm/select.o \
 	$(B)/vncterm/statefile.o
 
-$(B)/tests/runner: $(B)/tests/runner.o $(TEST_OBJS) $(DAEMON_TEST_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT)
+$(B)/tests/runner: $(B)/tests/runner.o $(TEST_OBJS) $(DAEMON_TEST_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT) \
+		$(LIBXENCONS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS) -lvncclient -lz
 
 deps:
