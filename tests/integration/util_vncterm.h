@@ -20,25 +20,6 @@
  */
 #ifndef VNCTERM_BIN
 #define VNCTERM_BIN "../vncterm/vncterm"
-/* Start vncterm with args and insist on a port line at or above 5900 + n. */
-struct vncterm *start_daemon(const char *const *args, int n);
-/* A viewer on host, or the test fails. */
-rfbClient *connect_to(const char *host, const struct vncterm *v);
-/* Wait up to ms for the viewer to show what rows x cols cells of bytes look like. */
-void assert_screen(rfbClient *c, int rows, int cols, const char *bytes, int ms);
-/* It must still be running, and SIGTERM must end it. */
-void stop_daemon(struct vncterm *v);
-
-/* Read exactly n bytes, or the test fails. */
-void read_exact(int fd, void *buf, size_t n);
-/*
- * A raw RFB 3.8 session on loopback port, through ServerInit (security
- * none, shared); rcvbuf > 0 sets a small receive buffer first.
- */
-int raw_connect(int port, int rcvbuf);
-/* A big-endian number of n bytes. */
-uint32_t be_uint(const unsigned char *p, int n);
-
 #endif
 
 /* Milliseconds on the monotonic clock, for deadlines. */

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The integration suites' shared assertions: these end the test through
+ * Check on failure, so they live apart from util_vncterm.c, which the
+ * benchmarks link without Check.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "tests/integration/util_vncterm.h"
+
+/* Start vncterm with args and insist on a port line at or above 5900 + n. */
+struct vncterm *start_daemon(const char *const *args, int n)
+{
+	struct vncterm *v = vncterm_start(args);
+
+	ck_assert_msg(v != NULL, "cannot run %s", VNCTERM_BIN);
+	ck_assert_msg(v->port >= 5900 + n, "vncterm printed no usable port (got %d)", v->port);
+	return v;
+}
+
+rfbClient *connect_to(const char *host, const struct vncterm *v)
+{
+	rfbClient *c = vnc_connect(host, v->port);
+
+	ck_assert_msg(c != NULL, "no VNC session with vncterm on %s port %d", host, v->port);
+	return c;
+}
+
+/* Wait up to ms for the viewer to show what rows x cols cells of bytes look like. */
+void assert_screen(rfbClient *c, int rows, int cols, const char *bytes, int ms)
+{
+	int w, h;
+	uint32_t *want = expected_screen(rows, cols, bytes, &w, &h);
+
+	ck_assert_ptr_nonnull(want);
+	ck_assert_msg(wait_for_screen(c, want, w, h, now_ms() + ms),
+		      "the viewer never showed the screen for \"%s\"", bytes);
+	free(want);
+}
+
+void stop_daemon(struct vncterm *v)
+{
+	ck_assert_msg(vncterm_alive(v), "vncterm died during the test");
+	ck_assert_msg(vncterm_stop(v, 3000), "SIGTERM did not end vncterm within 3 s");
+}
+
+void read_exact(int fd, void *buf, size_t n)
+{
+	for (size_t got = 0; got < n;) {
+		ssize_t k = read(fd, (char *)buf + got, n - got);
+
+		ck_assert_msg(k > 0, "raw viewer: read failed");
+		got += (size_t)k;
+	}
+}
+
+
+/*
+ * A raw RFB 3.8 session on loopback port, through ServerInit (security
+ * none, shared); rcvbuf > 0 sets a small receive buffer first.
+ */
+int raw_connect(int port, int rcvbuf)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	unsigned char buf[256];
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_ge(fd, 0);
+	if (rcvbuf > 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	read_exact(fd, buf, 12);
+	ck_assert_int_eq(write(fd, "RFB 003.008\n", 12), 12);
+	read_exact(fd, buf, 1);
+	read_exact(fd, buf + 1, buf[0]);
+	ck_assert_int_eq(write(fd, "\x01", 1), 1);     /* security: none */
+	read_exact(fd, buf, 4);                          /* security result */
+	ck_assert_int_eq(write(fd, "\x01", 1), 1);     /* ClientInit: shared */
+	read_exact(fd, buf, 24);                         /* ServerInit */
+	size_t name = (size_t)buf[20] << 24 | (size_t)buf[21] << 16 | (size_t)buf[22] << 8 | buf[23];
+
+	ck_assert_uint_lt(name, sizeof(buf));
+	read_exact(fd, buf, name);
+	return fd;
+}
+
+
+uint32_t be_uint(const unsigned char *p, int n)
+{
+	uint32_t v = 0;
+
+	while (n--)
+		v = v << 8 | *p++;
+	return v;
+}
+
