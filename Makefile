@@ -43,10 +43,15 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubu
 
 # The daemon: its own files; render.c and png.c come from librender.
 VNCTERM_SRCS := vncterm/listen.c vncterm/main.c vncterm/options.c vncterm/password.c vncterm/paste.c \
-	vncterm/pty.c vncterm/select.c vncterm/statefile.c vncterm/textport.c vncterm/vnc.c
+	vncterm/pty.c vncterm/select.c vncterm/statefile.c vncterm/textport.c vncterm/vnc.c \
+	vncterm/xen.c
 VNCTERM_OBJS := $(VNCTERM_SRCS:%.c=$(B)/%.o)
 
-PROGS := vt100/vtdump vncterm/vncterm
+PROGS := vt100/vtdump vncterm/vncterm xenconsole/xenconsole
+
+# libxenstore and the hypervisor interfaces the console code calls.
+XEN_LIBS := $(shell pkg-config --libs xenstore xenevtchn xengnttab xenforeignmemory xentoolcore \
+	2>/dev/null || echo -lxenstore -lxenevtchn -lxengnttab -lxenforeignmemory -lxentoolcore)
 
 .PHONY: all check deps test bench fuzz clean demo
 all: $(PROGS)
@@ -87,8 +92,11 @@ $(B)/tests/%.o: WARN += -Wno-missing-prototypes
 # The font test compares the glyphs with the file they were made from.
 $(B)/tests/fonts/check_font.o: ALL_CFLAGS += -DUNIFONT_HEX='"$(UNIFONT_HEX)"'
 
-vncterm/vncterm: $(VNCTERM_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lvncserver -lz
+vncterm/vncterm: $(VNCTERM_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT) $(LIBXENCONS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lvncserver -lz $(XEN_LIBS)
+
+xenconsole/xenconsole: $(B)/xenconsole/main.o $(LIBXENCONS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(XEN_LIBS)
 
 # One Check runner holds every suite: each tests/*/check_*.c defines
 # `Suite *NAME_suite(void)` on a line of its own, and the list is generated.
@@ -106,7 +114,42 @@ DAEMON_TEST_OBJS := $(B)/vncterm/options.o $(B)/vncterm/password.o $(B)/vncterm/
 
 $(B)/tests/runner: $(B)/tests/runner.o $(TEST_OBJS) $(DAEMON_TEST_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT) \
 		$(LIBXENCONS)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS) -lvncclient -lz
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS) -lvncclient -lz $(XEN_LIBS) $(XENSIM_RUNNER_LIBS)
+
+# --- Xen simulation for tests (tests/xensim) ---
+# libxensim.so answers the hypervisor calls of xenstored and vncterm from
+# files (tests/xensim/xensim.h); xensim-probe is a real libxen* caller for
+# its tests; Debian's xenstored is unpacked (not installed) into build/.
+XENSIM_RUNNER_LIBS := $(shell pkg-config --libs xenstore 2>/dev/null || echo -lxenstore)
+XENSIM_PROBE_LIBS := $(shell pkg-config --libs xenevtchn xengnttab xenforeignmemory xencontrol \
+	xentoolcore 2>/dev/null || echo -lxenevtchn -lxengnttab -lxenforeignmemory -lxenctrl -lxentoolcore)
+XENSTORED := $(B)/xen-utils/usr/lib/xen-4.17/bin/xenstored
+
+$(B)/tests/libxensim.so: tests/xensim/xensim.c tests/xensim/xensim.h tests/xensim/sim_path.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $<
+
+$(B)/tests/xensim-probe: tests/xensim/probe.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(XENSIM_PROBE_LIBS)
+
+# apt-get download needs no root, only package lists: update them (root
+# only) if the first try fails.
+$(XENSTORED):
+	rm -rf $(B)/xen-utils.tmp $(B)/xen-utils && mkdir -p $(B)/xen-utils.tmp
+	cd $(B)/xen-utils.tmp && { apt-get download -q xen-utils-4.17 || \
+		{ apt-get update -q && apt-get download -q xen-utils-4.17; }; }
+	dpkg -x $(B)/xen-utils.tmp/xen-utils-4.17_*.deb $(B)/xen-utils.tmp/root
+	@# Only the programs: usr/share holds a directory named *.d, which the
+	@# dependency-file include below would pick up.
+	mkdir -p $(B)/xen-utils/usr/lib && mv $(B)/xen-utils.tmp/root/usr/lib/xen-4.17 $(B)/xen-utils/usr/lib/
+	rm -rf $(B)/xen-utils.tmp
+	test -x $@ && touch $@
+
+.PHONY: xen-utils
+xen-utils: $(XENSTORED)
+test: $(B)/tests/libxensim.so $(B)/tests/xensim-probe $(XENSTORED)
+# --- end of Xen simulation ---
 
 deps:
 	@sh tests/deps.sh $(DEPS_PKGS)

@@ -32,6 +32,8 @@
 #include "vncterm/statefile.h"
 #include "vncterm/textport.h"
 #include "vncterm/vnc.h"
+#include "vncterm/xen.h"
+#include "xenconsole/console.h"
 #include "vt100/keys.h"
 #include "vt100/mouse.h"
 #include "vt100/vt100.h"
@@ -43,6 +45,14 @@
 #define BLINK_MS 500
 #define RESTART_MS 1000 /* -r starts the command at most once a second */
 #define MAX_POLL 256
+/*
+ * Under a flood (FLOOD_BYTES since the last frame), frames go out at most
+ * every FRAME_MS: encoding an update per pty read would make the viewers,
+ * not the emulator, set the console's speed.  A trickle (an echo) is
+ * drawn at once.
+ */
+#define FLOOD_BYTES (64 * 1024)
+#define FRAME_MS 15
 
 struct vncterm {
 	struct options opt;
@@ -51,6 +61,8 @@ struct vncterm {
 	struct vnc *vnc;
 	struct textport *tp; /* -T, else NULL */
 	int src;          /* console source fd, -1 when closed */
+	struct xen *xen;  /* -x or --domid: xenstore, and maybe the console */
+	struct xencons *xc; /* the console when it is a domain's, else NULL */
 	bool src_is_pty;
 	pid_t child;      /* 0: none running */
 	int sigfd;
@@ -66,6 +78,8 @@ struct vncterm {
 	struct sel_pos click_pos;
 	long long started;   /* ms: when the command was last started */
 	long long restart_due; /* ms: when -r may start it again; 0 if not waiting */
+	size_t since_frame;  /* console bytes since the last frame */
+	long long frame_at;  /* ms of the last frame */
 	char *paste;         /* pasted text still to type, after outq */
 	size_t paste_len, paste_off;
 };
@@ -100,6 +114,29 @@ static void drop_paste(struct vncterm *t)
 	t->paste_len = t->paste_off = 0;
 }
 
+/* Whether keys, replies and pastes can go to the console now. */
+static bool interactive(const struct vncterm *t)
+{
+	if (t->xc)
+		return xencons_connected(t->xc);
+	return t->src >= 0 && t->src_is_pty;
+}
+
+/* write(2)'s contract, whatever the source. */
+static ssize_t src_write(struct vncterm *t, const char *buf, size_t len)
+{
+	if (t->xc) {
+		ssize_t n = xencons_write(t->xc, buf, len);
+
+		if (n < 0) {
+			errno = (int)-n;
+			return -1;
+		}
+		return n;
+	}
+	return write(t->src, buf, len);
+}
+
 /*
  * Write queued keys and replies, then pasted text, as far as the source
  * takes them now; the rest waits for POLLOUT, so a paste is paced by the
@@ -107,8 +144,8 @@ static void drop_paste(struct vncterm *t)
  */
 static void flush_outq(struct vncterm *t)
 {
-	while (t->outq_len && t->src >= 0) {
-		ssize_t n = write(t->src, t->outq, t->outq_len);
+	while (t->outq_len && interactive(t)) {
+		ssize_t n = src_write(t, t->outq, t->outq_len);
 
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EINTR)
@@ -118,8 +155,8 @@ static void flush_outq(struct vncterm *t)
 		memmove(t->outq, t->outq + n, t->outq_len - (size_t)n);
 		t->outq_len -= (size_t)n;
 	}
-	while (t->paste && t->src >= 0) {
-		ssize_t n = write(t->src, t->paste + t->paste_off, t->paste_len - t->paste_off);
+	while (t->paste && interactive(t)) {
+		ssize_t n = src_write(t, t->paste + t->paste_off, t->paste_len - t->paste_off);
 
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EINTR)
@@ -148,7 +185,7 @@ static void on_paste(const char *text, size_t len, void *user)
 	size_t room = PASTE_MAX - (t->paste_len - t->paste_off);
 	char *buf, *q;
 
-	if (t->src < 0 || !t->src_is_pty || len == 0)
+	if (!interactive(t) || len == 0)
 		return;
 	if (len > room)
 		len = room;
@@ -176,7 +213,7 @@ static void on_paste(const char *text, size_t len, void *user)
 /* Queue bytes for the source; beyond OUTQ_MAX they are dropped, not blocked on. */
 static void send_to_source(struct vncterm *t, const char *buf, size_t len)
 {
-	if (t->src < 0 || !t->src_is_pty)
+	if (!interactive(t))
 		return;
 	if (len > sizeof(t->outq) - t->outq_len)
 		len = sizeof(t->outq) - t->outq_len;
@@ -407,9 +444,25 @@ static const struct render_callbacks render_cb = { .copy = on_copy, .damage = on
 
 /* ---- the source ---- */
 
+/* The domain's console is the source: --domid (ring), or -x alone (xenconsoled's pty). */
+static bool xen_source(const struct options *o)
+{
+	return o->domid >= 0 ||
+	       (o->xs_path && !o->command_given && !o->pty_path && !o->input_file);
+}
+
+static void on_xen_log(const char *msg, void *user)
+{
+	(void)user;
+	fprintf(stderr, "vncterm: %s\n", msg);
+}
+
 static void start_source(struct vncterm *t)
 {
 	int err;
+
+	if (t->xc)
+		return; /* opened with xenstore, before the ports */
 
 	if (t->opt.input_file) {
 		t->src = open(t->opt.input_file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -445,19 +498,34 @@ static void close_source(struct vncterm *t)
 	drop_paste(t);
 }
 
+static void consume(struct vncterm *t, const char *buf, size_t n)
+{
+	t->since_frame += n;
+	vt_write(t->vt, buf, n);
+	if (t->tp)
+		textport_broadcast(t->tp, buf, n);
+}
+
 /* Read what the source has, up to the budget, into the emulator. */
 static void read_source(struct vncterm *t)
 {
 	char buf[65536];
 	size_t total = 0;
 
+	while (t->xc && total < READ_BUDGET) {
+		ssize_t n = xencons_read(t->xc, buf, sizeof(buf));
+
+		if (n <= 0)
+			return;
+		consume(t, buf, (size_t)n);
+		total += (size_t)n;
+	}
+
 	while (t->src >= 0 && total < READ_BUDGET) {
 		ssize_t n = read(t->src, buf, sizeof(buf));
 
 		if (n > 0) {
-			vt_write(t->vt, buf, (size_t)n);
-			if (t->tp)
-				textport_broadcast(t->tp, buf, (size_t)n);
+			consume(t, buf, (size_t)n);
 			total += (size_t)n;
 			continue;
 		}
@@ -486,6 +554,23 @@ static int setup_signals(void)
 	int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 
 	return fd < 0 ? -errno : fd;
+}
+
+/* The host agent finds the statefile through <path>/statefile. */
+static void record_statefile(struct vncterm *t)
+{
+	char cwd[4096], path[4096 + sizeof(STATEFILE_NAME) + 1];
+	int err;
+
+	if (!getcwd(cwd, sizeof(cwd))) {
+		fprintf(stderr, "vncterm: getcwd: %s\n", strerror(errno));
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/%s", strcmp(cwd, "/") ? cwd : "", STATEFILE_NAME);
+	err = xen_record_statefile(t->xen, path);
+	if (err < 0)
+		fprintf(stderr, "vncterm: xenstore: recording statefile %s: %s\n", path,
+			strerror(-err));
 }
 
 static void reap(struct vncterm *t)
@@ -517,6 +602,8 @@ static void handle_signals(struct vncterm *t)
 
 			if (err < 0)
 				fprintf(stderr, "vncterm: save %s: %s\n", STATEFILE_NAME, strerror(-err));
+			else if (t->xen)
+				record_statefile(t);
 			break;
 		}
 		default:
@@ -534,6 +621,14 @@ static void handle_signals(struct vncterm *t)
  */
 static void source_ended(struct vncterm *t)
 {
+	if (t->xc) {
+		if (xencons_gone(t->xc) && !t->quit) {
+			fprintf(stderr, "vncterm: domain %d is gone; exiting\n",
+				t->opt.domid >= 0 ? t->opt.domid : options_xs_domid(&t->opt));
+			t->quit = true; /* status 0: the domain's end is a clean end */
+		}
+		return;
+	}
 	if (t->src >= 0 || t->child)
 		return;
 	if (t->opt.restart && !t->opt.input_file && !t->opt.pty_path) {
@@ -567,6 +662,13 @@ static void loop(struct vncterm *t)
 
 			timeout = left < 0 ? 0 : left > BLINK_MS ? BLINK_MS : (int)left;
 		}
+		if (t->since_frame) {
+			long long left = t->frame_at + FRAME_MS - now_ms();
+			int ms = left < 0 ? 0 : (int)left;
+
+			if (timeout < 0 || ms < timeout)
+				timeout = ms;
+		}
 		if (t->restart_due) {
 			long long left = t->restart_due - now_ms();
 			int ms = left < 0 ? 0 : (int)left;
@@ -574,6 +676,9 @@ static void loop(struct vncterm *t)
 			if (timeout < 0 || ms < timeout)
 				timeout = ms;
 		}
+		int xc_n = t->xc ? xencons_pollfds(t->xc, fds + n, MAX_POLL - n, &timeout) : 0;
+
+		n += xc_n;
 		int tp_first = n, tp_n = t->tp ? textport_pollfds(t->tp, fds + n, MAX_POLL - n) : 0;
 
 		n += tp_n;
@@ -587,13 +692,21 @@ static void loop(struct vncterm *t)
 			t->blink_due = now_ms() + BLINK_MS;
 		}
 		handle_signals(t);
+		if (t->xc)
+			xencons_handle(t->xc);
 		if (t->tp)
 			textport_handle(t->tp, fds + tp_first, tp_n);
-		if (t->src >= 0) {
+		if (t->src >= 0 || t->xc) {
 			flush_outq(t);
 			read_source(t);
 		}
-		render_update(t->render, t->vt, &render_cb, t);
+		long long now = now_ms();
+
+		if (t->since_frame < FLOOD_BYTES || now - t->frame_at >= FRAME_MS) {
+			render_update(t->render, t->vt, &render_cb, t);
+			t->since_frame = 0;
+			t->frame_at = now;
+		}
 		vnc_process(t->vnc);
 		source_ended(t);
 	}
@@ -638,6 +751,12 @@ int main(int argc, char **argv)
 		return r == 1 ? 0 : 2;
 	}
 	t->src = -1;
+	if (t->opt.xs_path || t->opt.domid >= 0) {
+		t->xen = xen_open(&t->opt, xen_source(&t->opt), on_xen_log, t, err, sizeof(err));
+		if (!t->xen)
+			die("%s", err);
+		t->xc = xen_console(t->xen);
+	}
 	t->sigfd = setup_signals();
 	if (t->sigfd < 0)
 		die("signalfd: %s", strerror(-t->sigfd));
@@ -671,6 +790,10 @@ int main(int argc, char **argv)
 		if (!t->tp)
 			die("text port: %s", err);
 	}
+	/* xenstore first: once the port line is out, the keys are there too. */
+	if (t->xen && xen_publish(t->xen, vnc_port(t->vnc), t->tp ? textport_port(t->tp) : 0, err,
+				  sizeof(err)) < 0)
+		die("%s", err);
 	/* The VNC port, then (with -T) the text port, one line each. */
 	printf("%d\n", vnc_port(t->vnc));
 	if (t->tp)
@@ -682,6 +805,7 @@ int main(int argc, char **argv)
 		kill(t->child, SIGHUP);
 	r = t->status;
 	close_source(t);
+	xen_free(t->xen);
 	textport_free(t->tp);
 	vnc_free(t->vnc);
 	render_free(t->render);

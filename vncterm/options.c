@@ -21,6 +21,8 @@ enum {
 	OPT_SCROLLBACK,
 	OPT_INPUT,
 	OPT_PASSWORD,
+	OPT_DOMID,
+	OPT_EVENT_BUDGET,
 	OPT_VIEW_ONLY_PASSWORD,
 	OPT_LOG_LEVEL,
 	OPT_ALLOW_REMOTE,
@@ -32,6 +34,8 @@ static const struct option longopts[] = {
 	{ "scrollback", required_argument, NULL, OPT_SCROLLBACK },
 	{ "input", required_argument, NULL, OPT_INPUT },
 	{ "password", required_argument, NULL, OPT_PASSWORD },
+	{ "domid", required_argument, NULL, OPT_DOMID },
+	{ "event-budget", required_argument, NULL, OPT_EVENT_BUDGET },
 	{ "view-only-password", required_argument, NULL, OPT_VIEW_ONLY_PASSWORD },
 	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 	{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
@@ -54,7 +58,14 @@ void options_usage(const char *prog)
 	       "  -v ADDR:N        listen on ADDR, port 5900+N or the next free one\n"
 	       "                   (default 127.0.0.1:0; [::1]:N for IPv6)\n"
 	       "  -l STATEFILE     restore a saved console state at start\n"
-	       "  -x PATH          xenstore console path of the domain\n"
+	       "  -x PATH          xenstore console path of the domain: the console is\n"
+	       "                   xenconsoled's pty named in PATH/tty (unless -c, -p or\n"
+	       "                   --domid say otherwise), and vnc-port, tc-port and\n"
+	       "                   statefile are written under PATH\n"
+	       "  --domid N        read domain N's console ring directly (its console\n"
+	       "                   path is /local/domain/N/console unless -x gives one)\n"
+	       "  --event-budget N ring events taken per 200 ms before a flooding guest\n"
+	       "                   is held off (default 30)\n"
 	       "  --geometry CxR   columns x rows (default 80x25)\n"
 	       "  --scrollback N   lines of scrollback (default %d)\n"
 	       "  --input FILE     read console output from FILE (debugging)\n"
@@ -161,6 +172,7 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 	o->cols = 80;
 	o->scrollback = VT_DEFAULT_SCROLLBACK;
 	o->log_level = 1;
+	o->domid = -1;
 	optind = 0; /* a fresh scan (GNU) */
 	opterr = 0;
 	/* '+': stop at the first non-option, which starts the command. */
@@ -190,6 +202,17 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 			break;
 		case OPT_INPUT: o->input_file = optarg; break;
 		case OPT_PASSWORD: o->password_file = optarg; break;
+		case OPT_DOMID:
+			/* DOMID_FIRST_RESERVED (0x7ff0) and above are not guests. */
+			if (number(optarg, 0, 0x7fef, &n) < 0)
+				return fail(err, errlen, "--domid %s: expected a domain id 0-32751", optarg);
+			o->domid = (int)n;
+			break;
+		case OPT_EVENT_BUDGET:
+			if (number(optarg, 1, 100000, &n) < 0)
+				return fail(err, errlen, "--event-budget %s: expected 1-100000", optarg);
+			o->event_budget = (int)n;
+			break;
 		case OPT_VIEW_ONLY_PASSWORD: o->view_only_password_file = optarg; break;
 		case OPT_LOG_LEVEL:
 			if (number(optarg, 0, 3, &n) < 0)
@@ -210,13 +233,33 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 		return fail(err, errlen, "unexpected argument '%s' (a command follows -c)", argv[optind]);
 	if (command)
 		o->command = optind < argc ? argv + optind : NULL;
+	o->command_given = command;
 	if (!is_loopback(o->listen_addr) && !o->allow_remote)
 		return fail(err, errlen, "-v %s: not a loopback address; add --allow-remote to listen there",
 			    o->listen_addr);
-	int sources = (command || (!o->pty_path && !o->input_file && !o->xs_path)) +
-		      (o->pty_path != NULL) + (o->input_file != NULL);
+	int sources = command + (o->pty_path != NULL) + (o->input_file != NULL) + (o->domid >= 0);
 
 	if (sources > 1)
-		return fail(err, errlen, "choose one console source: -c, -p or --input");
+		return fail(err, errlen, "choose one console source: -c, -p, --input or --domid");
+	if (o->xs_path && (strncmp(o->xs_path, "/local/domain/", 14) || options_xs_domid(o) < 0))
+		return fail(err, errlen, "-x %s: expected a console path /local/domain/N/...",
+			    o->xs_path);
+	if (o->domid >= 0 && o->xs_path && options_xs_domid(o) != o->domid)
+		return fail(err, errlen, "-x %s is not a path of domain %d (--domid)", o->xs_path,
+			    o->domid);
 	return 0;
+}
+
+int options_xs_domid(const struct options *o)
+{
+	long d;
+	char *end;
+
+	if (!o->xs_path || strncmp(o->xs_path, "/local/domain/", 14))
+		return -1;
+	errno = 0;
+	d = strtol(o->xs_path + 14, &end, 10);
+	if (errno || end == o->xs_path + 14 || (*end != '/' && *end) || d < 0 || d > 0x7fef)
+		return -1;
+	return (int)d;
 }

@@ -16,6 +16,7 @@ struct options {
 	int scrollback;
 	const char *title;      /* -t; NULL: from OSC titles */
 	char *const *command;   /* -c CMD ARGS... (NULL-terminated), or NULL */
+	bool command_given;     /* -c, even without CMD */
 	bool restart;           /* -r */
 	bool stay;              /* -s */
 	bool stay_root;         /* -S */
@@ -23,6 +24,8 @@ struct options {
 	const char *pty_path;   /* -p */
 	const char *statefile;  /* -l */
 	const char *xs_path;    /* -x */
+	int domid;              /* --domid; -1 if not given */
+	int event_budget;       /* --event-budget; 0: the default */
 	const char *input_file; /* --input */
 	const char *password_file;           /* --password */
 	const char *view_only_password_file; /* --view-only-password */
@@ -36,5 +39,7 @@ struct options {
  */
 int options_parse(struct options *o, int argc, char *const argv[], char *err, int errlen);
 void options_usage(const char *prog);
+/* The domain id in -x /local/domain/N/..., or -1. */
+int options_xs_domid(const struct options *o);
 
 #endif

@@ -1,0 +1,480 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vncterm on a simulated Xen host: Debian's real xenstored, and the
+ * unmodified ring / grant / event-channel code of vncterm answered by
+ * libxensim.so (tests/xensim), while this test plays the toolstack (it
+ * writes the console nodes) and the guest (it writes out[], reads in[] and
+ * notifies).  A libvncclient viewer checks what reaches the screen.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <xenstore.h>
+#include <xen/xen.h>
+#include <xen/io/console.h>
+
+#include <rfb/keysym.h>
+
+#include "tests/integration/util_vncterm.h"
+#include "tests/xensim/xensim.h"
+
+#define DOM 5
+#define STORE_PORT 1
+#define CONS_PORT 2
+#define RING_PFN 1234
+#define HIDE_BYTES "\033[?25l"
+
+struct host {
+	struct xsd xsd;
+	struct xs_handle *xs;
+	struct xencons_interface *ring;
+	char lockdir[PATH_MAX];
+};
+
+static void xs_put(struct host *h, const char *path, const char *value)
+{
+	ck_assert_msg(xs_write(h->xs, XBT_NULL, path, value, (unsigned int)strlen(value)),
+		      "xenstore write %s: %s", path, strerror(errno));
+}
+
+/* The xenstore value at path, or "" if absent, into buf. */
+static const char *xs_get(struct host *h, const char *path, char *buf, size_t size)
+{
+	unsigned int len;
+	char *v = xs_read(h->xs, XBT_NULL, path, &len);
+
+	snprintf(buf, size, "%s", v ? v : "");
+	free(v);
+	return buf;
+}
+
+/* xenstored with domain DOM introduced, a console page and (with nodes) its console nodes. */
+static void host_up(struct host *h, bool nodes)
+{
+	char pfn[32];
+
+	memset(h, 0, sizeof(*h));
+	ck_assert_int_eq(xsd_start(&h->xsd), 0);
+	ck_assert_int_eq(xensim_dom_create(DOM), 0);
+	ck_assert_int_eq(xsd_introduce(DOM, STORE_PORT), 0);
+	h->xs = xs_open(0);
+	ck_assert_ptr_nonnull(h->xs);
+	h->ring = xensim_console_create(DOM, RING_PFN);
+	ck_assert_ptr_nonnull(h->ring);
+	snprintf(h->lockdir, sizeof(h->lockdir), "%s/locks", h->xsd.dir);
+	setenv("XENCONS_LOCK_DIR", h->lockdir, 1);
+	setenv("LD_PRELOAD", xensim_lib(), 1);
+	if (nodes) {
+		snprintf(pfn, sizeof(pfn), "%d", RING_PFN);
+		xs_put(h, "/local/domain/5/console/ring-ref", pfn);
+		xs_put(h, "/local/domain/5/console/port", "2");
+		xs_put(h, "/local/domain/5/console/limit", "1048576");
+		xs_put(h, "/local/domain/5/console/type", "xenconsoled");
+	}
+}
+
+static void host_down(struct host *h)
+{
+	unsetenv("LD_PRELOAD");
+	xensim_page_unmap(h->ring);
+	xs_close(h->xs);
+	xsd_stop(&h->xsd);
+}
+
+/* The guest prints: bytes into out[], then an event. */
+static void guest_print(struct host *h, const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++) {
+		while (h->ring->out_prod - h->ring->out_cons >= sizeof(h->ring->out))
+			usleep(1000);
+		h->ring->out[MASK_XENCONS_IDX(h->ring->out_prod, h->ring->out)] = s[i];
+		__atomic_store_n(&h->ring->out_prod, h->ring->out_prod + 1, __ATOMIC_RELEASE);
+	}
+	ck_assert_int_eq(xensim_notify(DOM, CONS_PORT), 0);
+}
+
+/* Wait until in[] holds want (taking it, as the guest would). */
+static bool guest_reads(struct host *h, const char *want, int ms)
+{
+	char got[8192];
+	size_t n = 0, len = strlen(want);
+	int64_t end = now_ms() + ms;
+
+	ck_assert_uint_le(len, sizeof(got));
+	while (n < len && now_ms() < end) {
+		/* Slowly, a little at a time, telling the backend when room was made. */
+		for (int k = 0; k < 100 && n < len && h->ring->in_cons != h->ring->in_prod; k++)
+			got[n++] = h->ring->in[MASK_XENCONS_IDX(h->ring->in_cons++, h->ring->in)];
+		xensim_notify(DOM, CONS_PORT);
+		ck_assert_uint_le(h->ring->in_prod - h->ring->in_cons, sizeof(h->ring->in));
+		usleep(5000);
+	}
+	return n == len && !memcmp(got, want, len);
+}
+
+static struct vncterm *start_xen(const char *const *args, int display)
+{
+	return start_daemon(args, display);
+}
+
+/* Run with stderr going to a file, so that messages can be counted. */
+static struct vncterm *start_logged(const char *const *args, int display, const char *log)
+{
+	int saved = dup(2), fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	ck_assert(saved >= 0 && fd >= 0);
+	dup2(fd, 2);
+	struct vncterm *v = vncterm_start(args);
+
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	ck_assert_msg(v && v->port >= 5900 + display, "vncterm did not start");
+	return v;
+}
+
+static int count_in_file(const char *path, const char *what)
+{
+	char buf[8192];
+	int fd = open(path, O_RDONLY), count = 0;
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (char *p = buf; (p = strstr(p, what)); p++)
+		count++;
+	return count;
+}
+
+START_TEST(ring_boot_text_and_keys)
+{
+	struct host h;
+	char buf[64], want[32];
+
+	host_up(&h, true);
+	guest_print(&h, HIDE_BYTES "Linux version 6.1\r\nlogin: ");
+	const char *const args[] = { "--domid", "5", "-v", "127.0.0.1:80", "-T", "--geometry", "40x5",
+				     NULL };
+	struct vncterm *v = start_xen(args, 80);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 5, 40, HIDE_BYTES "Linux version 6.1\r\nlogin: ", 5000);
+	/* The host agent's keys. */
+	snprintf(want, sizeof(want), "%d", v->port);
+	ck_assert_str_eq(xs_get(&h, "/local/domain/5/console/vnc-port", buf, sizeof(buf)), want);
+	snprintf(want, sizeof(want), "%d", v->port + 1);
+	ck_assert_str_eq(xs_get(&h, "/local/domain/5/console/tc-port", buf, sizeof(buf)), want);
+	snprintf(want, sizeof(want), "%d", (int)v->pid);
+	ck_assert_str_eq(xs_get(&h, "/local/domain/5/vncterm-pid", buf, sizeof(buf)), want);
+	/* Claimed, so that xenconsoled leaves the ring alone. */
+	ck_assert_str_eq(xs_get(&h, "/local/domain/5/console/type", buf, sizeof(buf)), "vncterm");
+	/* Typed keys land in in[], and the guest is told. */
+	xensim_wait_notify(DOM, CONS_PORT, 0);
+	ck_assert(vnc_key(c, XK_r));
+	ck_assert(vnc_key(c, XK_o));
+	ck_assert(vnc_key(c, XK_Return));
+	ck_assert_msg(guest_reads(&h, "ro\r", 5000), "typed keys never reached in[]");
+	ck_assert_int_gt(xensim_wait_notify(DOM, CONS_PORT, 2000), 0);
+	/* Output keeps flowing. */
+	guest_print(&h, "root\r\n# ");
+	assert_screen(c, 5, 40, HIDE_BYTES "Linux version 6.1\r\nlogin: root\r\n# ", 5000);
+	vnc_disconnect(c);
+	stop_daemon(v);
+	/* A clean exit gives the console back and removes the ports. */
+	ck_assert_str_eq(xs_get(&h, "/local/domain/5/console/type", buf, sizeof(buf)), "xenconsoled");
+	ck_assert_str_eq(xs_get(&h, "/local/domain/5/console/vnc-port", buf, sizeof(buf)), "");
+	host_down(&h);
+}
+END_TEST
+
+/* A paste bigger than in[] is fed as the guest makes room, never overrunning it. */
+START_TEST(paste_paced_by_guest)
+{
+	struct host h;
+	char text[5001];
+
+	for (int i = 0; i < 5000; i++)
+		text[i] = (char)('a' + i % 26);
+	text[5000] = '\0';
+	host_up(&h, true);
+	guest_print(&h, HIDE_BYTES "$ ");
+	const char *const args[] = { "--domid", "5", "-v", "127.0.0.1:88", "--geometry", "40x5", NULL };
+	struct vncterm *v = start_xen(args, 88);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 5, 40, HIDE_BYTES "$ ", 5000);
+	ck_assert(SendClientCutText(c, text, 5000));
+	ck_assert_msg(guest_reads(&h, text, 10000), "the paste did not arrive whole and in order");
+	vnc_disconnect(c);
+	stop_daemon(v);
+	host_down(&h);
+}
+END_TEST
+
+/* Resume or migration gives a new ring-ref: vncterm maps the new page. */
+START_TEST(ring_ref_change_remaps)
+{
+	struct host h;
+
+	host_up(&h, true);
+	ck_assert_int_eq(xensim_dom_no_grant(DOM), 0); /* foreign mapping by frame */
+	/* The grant file exists from xensim_console_create; take it away. */
+	char gref[PATH_MAX];
+
+	snprintf(gref, sizeof(gref), "%s/dom5/gref-0", h.xsd.dir);
+	unlink(gref);
+	guest_print(&h, HIDE_BYTES "before");
+	const char *const args[] = { "--domid", "5", "-v", "127.0.0.1:81", "--geometry", "40x5", NULL };
+	struct vncterm *v = start_xen(args, 81);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 5, 40, HIDE_BYTES "before", 5000);
+	struct xencons_interface *old = h.ring;
+
+	h.ring = xensim_page_map(DOM, "pfn-4321");
+	ck_assert_ptr_nonnull(h.ring);
+	guest_print(&h, " after");
+	/* Old page gets more text that must not show. */
+	old->out[MASK_XENCONS_IDX(old->out_prod, old->out)] = 'X';
+	old->out_prod++;
+	xs_put(&h, "/local/domain/5/console/ring-ref", "4321");
+	assert_screen(c, 5, 40, HIDE_BYTES "before after", 5000);
+	xensim_page_unmap(old);
+	vnc_disconnect(c);
+	stop_daemon(v);
+	host_down(&h);
+}
+END_TEST
+
+static const XENCONS_RING_IDX hostile[][2] = {
+	{ 0, 5000 },               /* prod far ahead */
+	{ 100, 50 },               /* prod behind cons */
+	{ 0xfffffff0u, 0x1000u },  /* too far across the 2^32 wrap */
+};
+
+START_TEST(hostile_indices_reported_once)
+{
+	struct host h;
+	char log[PATH_MAX];
+
+	host_up(&h, true);
+	snprintf(log, sizeof(log), "%s/stderr", h.xsd.dir);
+	guest_print(&h, HIDE_BYTES "ok");
+	const char *const args[] = { "--domid", "5", "-v", "127.0.0.1:82", "--geometry", "40x5", NULL };
+	struct vncterm *v = start_logged(args, 82, log);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 5, 40, HIDE_BYTES "ok", 5000);
+	h.ring->out_cons = hostile[_i][0];
+	h.ring->out_prod = hostile[_i][1];
+	for (int i = 0; i < 20; i++) {
+		ck_assert_int_eq(xensim_notify(DOM, CONS_PORT), 0);
+		usleep(10000);
+	}
+	ck_assert(vnc_pump(c, now_ms() + 500));
+	ck_assert_msg(vncterm_alive(v), "vncterm died on hostile indices");
+	ck_assert_int_eq(count_in_file(log, "is broken"), 1);
+	/* The screen is what it was; keys still go in. */
+	assert_screen(c, 5, 40, HIDE_BYTES "ok", 1000);
+	ck_assert(vnc_key(c, XK_z));
+	ck_assert(guest_reads(&h, "z", 3000));
+	vnc_disconnect(c);
+	stop_daemon(v);
+	host_down(&h);
+}
+END_TEST
+
+/* Seconds of CPU (user + system) the process has used. */
+static double cpu_seconds(pid_t pid)
+{
+	char path[64], buf[1024];
+	unsigned long ut = 0, st = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')');
+
+	ck_assert_ptr_nonnull(p);
+	/* after ") S": fields 3.. ; utime is field 14, stime 15 */
+	ck_assert_int_eq(sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st),
+			 2);
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* A guest that writes as fast as it can is held off by its full ring. */
+START_TEST(flooding_guest_is_throttled)
+{
+	struct host h;
+
+	host_up(&h, true);
+	const char *const args[] = { "--domid", "5", "-v", "127.0.0.1:83", "--event-budget", "10", NULL };
+	struct vncterm *v = start_xen(args, 83);
+	double cpu0 = cpu_seconds(v->pid);
+	int64_t end = now_ms() + 3000;
+	unsigned long long sent = 0;
+	int full = 0;
+
+	while (now_ms() < end) {
+		XENCONS_RING_IDX room = sizeof(h.ring->out) - (h.ring->out_prod - h.ring->out_cons);
+
+		if (room == 0) {
+			full++;
+		} else {
+			for (XENCONS_RING_IDX i = 0; i < room; i++)
+				h.ring->out[MASK_XENCONS_IDX(h.ring->out_prod + i, h.ring->out)] =
+					(char)('a' + (i % 26));
+			__atomic_store_n(&h.ring->out_prod, h.ring->out_prod + room, __ATOMIC_RELEASE);
+			sent += room;
+		}
+		xensim_notify(DOM, CONS_PORT);
+		usleep(200);
+	}
+	double cpu = cpu_seconds(v->pid) - cpu0;
+
+	/* 10 events per 200 ms, each letting 4 KiB through: about 200 KiB/s at most. */
+	ck_assert_msg(sent < 3 * 300 * 1024, "the guest got %llu bytes through in 3 s", sent);
+	ck_assert_msg(sent > 16 * 1024, "the console was not read at all (%llu bytes)", sent);
+	ck_assert_msg(full > 0, "the guest never found its ring full");
+	ck_assert_msg(cpu < 1.0, "vncterm used %.2f s of CPU in 3 s of flood", cpu);
+	ck_assert(vncterm_alive(v));
+	stop_daemon(v);
+	host_down(&h);
+}
+END_TEST
+
+START_TEST(domain_release_ends_vncterm)
+{
+	struct host h;
+
+	host_up(&h, true);
+	const char *const args[] = { "--domid", "5", "-v", "127.0.0.1:84", NULL };
+	struct vncterm *v = start_xen(args, 84);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	ck_assert(vnc_pump(c, now_ms() + 300));
+	ck_assert(xs_release_domain(h.xs, DOM));
+	ck_assert_msg(vncterm_wait_exit(v, 5000), "vncterm outlived its domain");
+	ck_assert_msg(WIFEXITED(v->status) && WEXITSTATUS(v->status) == 0,
+		      "vncterm ended with status %#x, not exit 0", v->status);
+	vnc_disconnect(c);
+	vncterm_stop(v, 100);
+	host_down(&h);
+}
+END_TEST
+
+START_TEST(missing_domain_is_an_error)
+{
+	struct host h;
+	struct vncterm_run r;
+
+	host_up(&h, false);
+	const char *const args[] = { "--domid", "9", "-v", "127.0.0.1:85", NULL };
+
+	ck_assert_int_eq(vncterm_run(args, 5000, &r), 0);
+	ck_assert(r.exited && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 1);
+	ck_assert_msg(strstr(r.err, "domain 9 does not exist"), "message: %s", r.err);
+	host_down(&h);
+}
+END_TEST
+
+/* xenconsoled's form: -x PATH, the pty in PATH/tty, reopened when it changes. */
+START_TEST(pty_mode_follows_tty)
+{
+	struct host h;
+	int m1, s1, m2, s2;
+	char n1[64], n2[64], buf[64];
+
+	host_up(&h, false);
+	ck_assert_int_eq(openpty(&m1, &s1, n1, NULL, NULL), 0);
+	ck_assert_int_eq(openpty(&m2, &s2, n2, NULL, NULL), 0);
+	xs_put(&h, "/local/domain/5/console/tty", n1);
+	const char *const args[] = { "-x", "/local/domain/5/console", "-v", "127.0.0.1:86",
+				     "--geometry", "40x5", NULL };
+	struct vncterm *v = start_xen(args, 86);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	ck_assert_int_eq(write(m1, HIDE_BYTES "first pty", 15), 15);
+	assert_screen(c, 5, 40, HIDE_BYTES "first pty", 5000);
+	ck_assert(vnc_key(c, XK_q));
+	ck_assert_int_eq(read(m1, buf, 1), 1);
+	ck_assert_int_eq(buf[0], 'q');
+	xs_put(&h, "/local/domain/5/console/tty", n2);
+	usleep(300000);
+	ck_assert_int_eq(write(m2, " second", 7), 7);
+	assert_screen(c, 5, 40, HIDE_BYTES "first pty second", 5000);
+	/* SIGUSR1: the statefile's path is recorded for the host agent. */
+	kill(v->pid, SIGUSR1);
+	int64_t end = now_ms() + 3000;
+
+	while (!*xs_get(&h, "/local/domain/5/console/statefile", buf, sizeof(buf)) && now_ms() < end)
+		usleep(20000);
+	ck_assert_msg(strstr(buf, "/vncterm.statefile") && buf[0] == '/', "statefile key: '%s'", buf);
+	unlink(buf);
+	vnc_disconnect(c);
+	stop_daemon(v);
+	close(m1);
+	close(s1);
+	close(m2);
+	close(s2);
+	host_down(&h);
+}
+END_TEST
+
+/* The physical host's console: a command, with the keys under dom0's path. */
+START_TEST(host_console_form)
+{
+	struct host h;
+	char buf[64], want[32];
+
+	host_up(&h, false);
+	const char *const args[] = { "-x", "/local/domain/0/console", "-T", "-r", "-v", "127.0.0.1:87",
+				     "-c", "/bin/sh", "-c", "exec cat >/dev/null", NULL };
+	struct vncterm *v = start_xen(args, 87);
+
+	snprintf(want, sizeof(want), "%d", v->port);
+	ck_assert_str_eq(xs_get(&h, "/local/domain/0/console/vnc-port", buf, sizeof(buf)), want);
+	snprintf(want, sizeof(want), "%d", (int)v->pid);
+	ck_assert_str_eq(xs_get(&h, "/local/domain/0/vncterm-pid", buf, sizeof(buf)), want);
+	stop_daemon(v);
+	host_down(&h);
+}
+END_TEST
+
+Suite *xen_suite(void)
+{
+	Suite *s = suite_create("xen");
+	TCase *tc = tcase_create("vncterm on simulated xen");
+
+	tcase_set_timeout(tc, 40);
+	tcase_add_test(tc, ring_boot_text_and_keys);
+	tcase_add_test(tc, ring_ref_change_remaps);
+	tcase_add_test(tc, paste_paced_by_guest);
+	tcase_add_loop_test(tc, hostile_indices_reported_once, 0,
+			    (int)(sizeof(hostile) / sizeof(hostile[0])));
+	tcase_add_test(tc, flooding_guest_is_throttled);
+	tcase_add_test(tc, domain_release_ends_vncterm);
+	tcase_add_test(tc, missing_domain_is_an_error);
+	tcase_add_test(tc, pty_mode_follows_tty);
+	tcase_add_test(tc, host_console_form);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,610 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xenevtchn.h>
+#include <xenforeignmemory.h>
+#include <xengnttab.h>
+#include <xenstore.h>
+#include <xen/grant_table.h>
+
+#include "xenconsole/console.h"
+#include "xenconsole/ring.h"
+
+#define TOKEN_PATH "xencons-path"
+#define TOKEN_RELEASE "xencons-release"
+/* Each event lets this much be read: a flooding guest is bounded by its events. */
+#define READ_CREDIT (2 * (int)sizeof(((struct xencons_interface *)0)->out))
+#define PAGE 4096
+
+struct xencons {
+	struct xs_handle *xs;
+	struct xencons_params p;
+	char path[256];
+	char lock_path[300];
+	int lock_fd;
+	bool connected, gone, watching;
+	/* ring mode */
+	xengnttab_handle *gnt;
+	xenforeignmemory_handle *fmem;
+	xenevtchn_handle *evt;
+	struct xencons_interface *intf;
+	bool intf_granted;     /* mapped by grant, else foreign */
+	long ring_ref;         /* -1: not mapped */
+	long remote_port;      /* -1: not bound */
+	evtchn_port_t local_port;
+	bool broken_out, broken_in;
+	int credit;            /* bytes that may still be read before the next event */
+	int events;            /* in this period */
+	long long period_start;
+	bool throttled;        /* over budget: channel left masked */
+	bool claimed;
+	char *old_type;        /* <path>/type before the claim; NULL if there was none */
+	bool refused_logged;
+	/* pty mode */
+	int pty_fd;
+	char tty[256];
+	bool want_write;
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void say(struct xencons *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct xencons *x, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!x->p.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	x->p.log(msg, x->p.user);
+}
+
+/* <path>/<node>, or NULL if absent. The caller frees it. */
+static char *node(struct xencons *x, const char *name)
+{
+	char full[300];
+	unsigned int len;
+
+	snprintf(full, sizeof(full), "%s/%s", x->path, name);
+	return xs_read(x->xs, XBT_NULL, full, &len);
+}
+
+/* A node holding a decimal number in [0, max]; -1 if absent or malformed. */
+static long number_node(struct xencons *x, const char *name, long max)
+{
+	char *s = node(x, name), *end;
+	long v = -1;
+
+	if (s) {
+		errno = 0;
+		v = strtol(s, &end, 10);
+		if (errno || end == s || *end || v < 0 || v > max)
+			v = -1;
+		free(s);
+	}
+	return v;
+}
+
+/* ---- the lock: one reader per console ---- */
+
+static int take_lock(struct xencons *x, char *err, int errlen)
+{
+	const char *dir = getenv("XENCONS_LOCK_DIR");
+	char name[256];
+	size_t i;
+
+	if (!dir || !*dir)
+		dir = "/run/xen";
+	/* One file per console path, so a domain's serial and PV consoles are separate. */
+	snprintf(name, sizeof(name), "%s", x->path[0] == '/' ? x->path + 1 : x->path);
+	for (i = 0; name[i]; i++)
+		if (name[i] == '/')
+			name[i] = '_';
+	snprintf(x->lock_path, sizeof(x->lock_path), "%s/%s.lock", dir, name);
+	mkdir(dir, 0755); /* exists on a Xen host; made for a first run */
+	x->lock_fd = open(x->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (x->lock_fd < 0) {
+		int e = errno;
+
+		snprintf(err, (size_t)errlen, "lock file %s: %s", x->lock_path, strerror(e));
+		return -e;
+	}
+	if (flock(x->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		char pid[32] = "";
+		ssize_t n = pread(x->lock_fd, pid, sizeof(pid) - 1, 0);
+
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		if (e == EWOULDBLOCK)
+			snprintf(err, (size_t)errlen,
+				 "console %s is in use by process %s (a vncterm or xenconsole); "
+				 "detach that one first",
+				 x->path, pid[0] ? pid : "?");
+		else
+			snprintf(err, (size_t)errlen, "lock %s: %s", x->lock_path, strerror(e));
+		close(x->lock_fd);
+		x->lock_fd = -1;
+		return -(e == EWOULDBLOCK ? EBUSY : e);
+	}
+	char pid[32];
+	int len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+
+	if (ftruncate(x->lock_fd, 0) < 0 || pwrite(x->lock_fd, pid, (size_t)len, 0) != len)
+		say(x, "cannot record pid in %s: %s", x->lock_path, strerror(errno));
+	return 0;
+}
+
+/* ---- ring mode ---- */
+
+static void unmap_ring(struct xencons *x)
+{
+	if (x->intf) {
+		if (x->intf_granted)
+			xengnttab_unmap(x->gnt, x->intf, 1);
+		else
+			xenforeignmemory_unmap(x->fmem, x->intf, 1);
+	}
+	x->intf = NULL;
+	x->ring_ref = -1;
+	x->broken_out = x->broken_in = false;
+}
+
+static void unbind(struct xencons *x)
+{
+	if (x->remote_port >= 0)
+		xenevtchn_unbind(x->evt, x->local_port);
+	x->remote_port = -1;
+}
+
+static void disconnect(struct xencons *x)
+{
+	unmap_ring(x);
+	unbind(x);
+	if (x->pty_fd >= 0)
+		close(x->pty_fd);
+	x->pty_fd = -1;
+	x->tty[0] = '\0';
+	x->connected = false;
+}
+
+/* Grant first (needs no guest frame number), then the foreign mapping. */
+static int map_ring(struct xencons *x, long ring_ref)
+{
+	x->intf = xengnttab_map_grant_ref(x->gnt, x->p.domid, GNTTAB_RESERVED_CONSOLE,
+					  PROT_READ | PROT_WRITE);
+	x->intf_granted = x->intf != NULL;
+	if (!x->intf) {
+		xen_pfn_t pfn = (xen_pfn_t)ring_ref;
+
+		x->intf = xenforeignmemory_map(x->fmem, x->p.domid, PROT_READ | PROT_WRITE, 1, &pfn,
+					       NULL);
+		if (!x->intf) {
+			int e = errno;
+
+			say(x, "cannot map the console ring of domain %u (grant %d, then frame %ld): %s",
+			    x->p.domid, GNTTAB_RESERVED_CONSOLE, ring_ref, strerror(e));
+			return -e;
+		}
+	}
+	x->ring_ref = ring_ref;
+	return 0;
+}
+
+static int bind_port(struct xencons *x, long port)
+{
+	xenevtchn_port_or_error_t local = xenevtchn_bind_interdomain(x->evt, x->p.domid,
+								      (evtchn_port_t)port);
+
+	if (local < 0) {
+		int e = errno;
+
+		say(x, "cannot bind event channel %ld of domain %u: %s", port, x->p.domid, strerror(e));
+		return -e;
+	}
+	x->local_port = (evtchn_port_t)local;
+	x->remote_port = port;
+	return 0;
+}
+
+/* xenconsoled serves consoles whose type is "xenconsoled" or absent; it has one when it wrote tty. */
+static bool xenconsoled_serves(struct xencons *x)
+{
+	char *type = node(x, "type"), *tty = node(x, "tty");
+	bool serves = tty && (!type || !strcmp(type, "xenconsoled"));
+
+	free(type);
+	free(tty);
+	return serves;
+}
+
+static void claim(struct xencons *x)
+{
+	const char *mine = x->p.claim_type ? x->p.claim_type : "vncterm";
+	char full[300];
+
+	if (x->claimed)
+		return;
+	x->old_type = node(x, "type");
+	snprintf(full, sizeof(full), "%s/type", x->path);
+	if (!xs_write(x->xs, XBT_NULL, full, mine, (unsigned int)strlen(mine)))
+		say(x, "cannot write %s: %s (xenconsoled may also read this ring)", full,
+		    strerror(errno));
+	x->claimed = true;
+}
+
+static void unclaim(struct xencons *x)
+{
+	char full[300];
+
+	if (!x->claimed || x->gone)
+		return;
+	snprintf(full, sizeof(full), "%s/type", x->path);
+	if (x->old_type)
+		xs_write(x->xs, XBT_NULL, full, x->old_type, (unsigned int)strlen(x->old_type));
+	else
+		xs_rm(x->xs, XBT_NULL, full);
+	x->claimed = false;
+}
+
+static void refresh_ring(struct xencons *x)
+{
+	long ref = number_node(x, "ring-ref", 0xffffffffL);
+	long port = number_node(x, "port", 0xffffffffL);
+
+	if (ref < 0 || port < 0) {
+		if (x->connected)
+			say(x, "console of domain %u went away; waiting for it", x->p.domid);
+		disconnect(x);
+		return;
+	}
+	if (!x->claimed && xenconsoled_serves(x)) {
+		if (!x->refused_logged)
+			say(x, "xenconsoled serves %s (it wrote tty): not reading the ring", x->path);
+		x->refused_logged = true;
+		return;
+	}
+	claim(x);
+	if (ref != x->ring_ref) {
+		unmap_ring(x);
+		if (map_ring(x, ref) < 0) {
+			disconnect(x);
+			return;
+		}
+	}
+	if (port != x->remote_port) {
+		unbind(x);
+		if (bind_port(x, port) < 0) {
+			disconnect(x);
+			return;
+		}
+	}
+	if (!x->connected) {
+		x->connected = true;
+		x->credit = READ_CREDIT; /* what the guest wrote before we came */
+		/* The guest may be waiting for room in out[] or for input. */
+		xenevtchn_notify(x->evt, x->local_port);
+	}
+}
+
+/* ---- pty mode ---- */
+
+static void refresh_pty(struct xencons *x)
+{
+	char *tty = node(x, "tty");
+
+	if (!tty || !*tty || strlen(tty) >= sizeof(x->tty)) {
+		if (x->connected)
+			say(x, "console pty of domain %u went away; waiting for it", x->p.domid);
+		free(tty);
+		disconnect(x);
+		return;
+	}
+	if (x->connected && !strcmp(tty, x->tty)) {
+		free(tty);
+		return;
+	}
+	disconnect(x);
+	int fd = open(tty, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		say(x, "cannot open console pty %s of domain %u: %s", tty, x->p.domid, strerror(errno));
+		free(tty);
+		return;
+	}
+	struct termios t;
+
+	/* Bytes pass unchanged: the guest's terminal is not ours. */
+	if (tcgetattr(fd, &t) == 0) {
+		cfmakeraw(&t);
+		tcsetattr(fd, TCSANOW, &t);
+	}
+	x->pty_fd = fd;
+	snprintf(x->tty, sizeof(x->tty), "%s", tty);
+	x->connected = true;
+	free(tty);
+}
+
+static void refresh(struct xencons *x)
+{
+	if (x->gone)
+		return;
+	if (x->p.mode == XENCONS_RING)
+		refresh_ring(x);
+	else
+		refresh_pty(x);
+}
+
+static void check_released(struct xencons *x)
+{
+	if (x->gone || xs_is_domain_introduced(x->xs, x->p.domid))
+		return;
+	/* The caller says so: it knows when its last output is out. */
+	x->gone = true;
+	disconnect(x);
+}
+
+/* ---- the public side ---- */
+
+struct xencons *xencons_open(struct xs_handle *xs, const struct xencons_params *p, char *err,
+			     int errlen)
+{
+	struct xencons *x = calloc(1, sizeof(*x));
+
+	if (!x) {
+		snprintf(err, (size_t)errlen, "out of memory");
+		return NULL;
+	}
+	x->xs = xs;
+	x->p = *p;
+	if (!x->p.budget)
+		x->p.budget = XENCONS_DEFAULT_BUDGET;
+	if (!x->p.period_ms)
+		x->p.period_ms = XENCONS_DEFAULT_PERIOD_MS;
+	x->lock_fd = x->pty_fd = -1;
+	x->ring_ref = x->remote_port = -1;
+	if (p->path)
+		snprintf(x->path, sizeof(x->path), "%s", p->path);
+	else
+		snprintf(x->path, sizeof(x->path), "/local/domain/%u/console", p->domid);
+	if (!xs_is_domain_introduced(xs, p->domid)) {
+		snprintf(err, (size_t)errlen, "domain %u does not exist (xenstore: not introduced)",
+			 p->domid);
+		goto fail;
+	}
+	if (take_lock(x, err, errlen) < 0)
+		goto fail;
+	if (p->mode == XENCONS_RING) {
+		x->gnt = xengnttab_open(NULL, 0);
+		x->fmem = xenforeignmemory_open(NULL, 0);
+		x->evt = xenevtchn_open(NULL, 0);
+		if (!x->gnt || !x->fmem || !x->evt) {
+			snprintf(err, (size_t)errlen,
+				 "cannot open %s: %s (run as root on a Xen host with xen-gntdev, "
+				 "xen-privcmd and xen-evtchn loaded)",
+				 !x->gnt ? "the grant table (/dev/xen/gntdev)" :
+				 !x->fmem ? "foreign memory (/dev/xen/privcmd)" :
+					    "event channels (/dev/xen/evtchn)",
+				 strerror(errno));
+			goto fail;
+		}
+		if (xenconsoled_serves(x)) {
+			snprintf(err, (size_t)errlen,
+				 "xenconsoled serves %s (type is xenconsoled and it wrote tty): "
+				 "use its pty, or have the toolstack set type to vncterm or xenconsole "
+				 "before xenconsoled starts serving it",
+				 x->path);
+			goto fail;
+		}
+	}
+	if (!xs_watch(xs, x->path, TOKEN_PATH) || !xs_watch(xs, "@releaseDomain", TOKEN_RELEASE)) {
+		snprintf(err, (size_t)errlen, "xenstore watch on %s: %s", x->path, strerror(errno));
+		goto fail;
+	}
+	x->watching = true;
+	x->period_start = now_ms();
+	refresh(x);
+	return x;
+fail:
+	xencons_free(x);
+	return NULL;
+}
+
+void xencons_free(struct xencons *x)
+{
+	if (!x)
+		return;
+	if (x->watching) {
+		xs_unwatch(x->xs, x->path, TOKEN_PATH);
+		xs_unwatch(x->xs, "@releaseDomain", TOKEN_RELEASE);
+	}
+	unclaim(x);
+	free(x->old_type);
+	disconnect(x);
+	if (x->evt)
+		xenevtchn_close(x->evt);
+	if (x->fmem)
+		xenforeignmemory_close(x->fmem);
+	if (x->gnt)
+		xengnttab_close(x->gnt);
+	if (x->lock_fd >= 0)
+		close(x->lock_fd);
+	free(x);
+}
+
+int xencons_pollfds(struct xencons *x, struct pollfd *fds, int max, int *timeout)
+{
+	int n = 0;
+
+	if (n < max)
+		fds[n++] = (struct pollfd){ .fd = xs_fileno(x->xs), .events = POLLIN };
+	if (x->connected && x->p.mode == XENCONS_RING && n < max)
+		fds[n++] = (struct pollfd){ .fd = xenevtchn_fd(x->evt), .events = POLLIN };
+	if (x->connected && x->p.mode == XENCONS_PTY && n < max)
+		fds[n++] = (struct pollfd){ .fd = x->pty_fd,
+					    .events = POLLIN | (x->want_write ? POLLOUT : 0) };
+	if (x->throttled) {
+		long long left = x->period_start + x->p.period_ms - now_ms();
+		int ms = left < 0 ? 0 : (int)left;
+
+		if (*timeout < 0 || ms < *timeout)
+			*timeout = ms;
+	}
+	return n;
+}
+
+/* Events beyond the budget leave the channel masked until the period ends. */
+static void take_events(struct xencons *x)
+{
+	long long now = now_ms();
+	int fd = xenevtchn_fd(x->evt);
+
+	if (now - x->period_start >= x->p.period_ms) {
+		x->period_start = now;
+		x->events = 0;
+		if (x->throttled) {
+			x->throttled = false;
+			xenevtchn_unmask(x->evt, x->local_port);
+			x->credit = READ_CREDIT;
+		}
+	}
+	/* xenevtchn_pending() blocks when nothing is pending: look first. */
+	for (int i = 0; i < 64; i++) {
+		struct pollfd pf = { .fd = fd, .events = POLLIN };
+
+		if (poll(&pf, 1, 0) <= 0 || !(pf.revents & POLLIN))
+			break;
+		xenevtchn_port_or_error_t port = xenevtchn_pending(x->evt);
+
+		if (port < 0)
+			break;
+		if ((evtchn_port_t)port != x->local_port) {
+			xenevtchn_unmask(x->evt, (evtchn_port_t)port); /* a channel since rebound */
+			continue;
+		}
+		x->credit = READ_CREDIT;
+		if (++x->events > x->p.budget) {
+			x->throttled = true;
+			continue;
+		}
+		xenevtchn_unmask(x->evt, x->local_port);
+	}
+}
+
+void xencons_handle(struct xencons *x)
+{
+	char **w;
+
+	while ((w = xs_check_watch(x->xs))) {
+		if (!strcmp(w[XS_WATCH_TOKEN], TOKEN_RELEASE))
+			check_released(x);
+		else if (!strcmp(w[XS_WATCH_TOKEN], TOKEN_PATH))
+			refresh(x);
+		free(w);
+	}
+	if (x->connected && x->p.mode == XENCONS_RING)
+		take_events(x);
+}
+
+ssize_t xencons_read(struct xencons *x, char *buf, size_t size)
+{
+	if (!x->connected)
+		return -EAGAIN;
+	if (x->p.mode == XENCONS_PTY) {
+		ssize_t n = read(x->pty_fd, buf, size);
+
+		if (n > 0)
+			return n;
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return -EAGAIN;
+		/*
+		 * xenconsoled closed its side.  Look again at once: a new pty may
+		 * already be named, maybe under the same (recycled) name, whose
+		 * watch event was taken while the old fd still looked alive.
+		 */
+		say(x, "console pty %s closed; waiting for a new one", x->tty);
+		disconnect(x);
+		refresh(x);
+		return -EAGAIN;
+	}
+	if (x->throttled || x->broken_out || x->credit <= 0)
+		return -EAGAIN;
+	if (size > (size_t)x->credit)
+		size = (size_t)x->credit;
+	int n = ring_read_out(x->intf, buf, size);
+
+	if (n == -EPROTO) {
+		say(x, "console ring of domain %u is broken (output indices %u..%u): no longer read",
+		    x->p.domid, x->intf->out_cons, x->intf->out_prod);
+		x->broken_out = true;
+		return -EAGAIN;
+	}
+	if (n <= 0)
+		return -EAGAIN;
+	x->credit -= n;
+	xenevtchn_notify(x->evt, x->local_port);
+	return n;
+}
+
+ssize_t xencons_write(struct xencons *x, const char *buf, size_t len)
+{
+	if (!x->connected)
+		return -EPIPE;
+	if (x->p.mode == XENCONS_PTY) {
+		ssize_t n = write(x->pty_fd, buf, len);
+
+		x->want_write = n < 0 && errno == EAGAIN;
+		if (n >= 0)
+			return n;
+		return errno == EAGAIN || errno == EINTR ? -EAGAIN : -EPIPE;
+	}
+	if (x->broken_in)
+		return -EPIPE;
+	int n = ring_write_in(x->intf, buf, len);
+
+	if (n == -EPROTO) {
+		say(x, "console ring of domain %u is broken (input indices %u..%u): input stopped",
+		    x->p.domid, x->intf->in_cons, x->intf->in_prod);
+		x->broken_in = true;
+		return -EPIPE;
+	}
+	if (n == 0)
+		return -EAGAIN; /* in[] is full: the guest's next event says it took some */
+	xenevtchn_notify(x->evt, x->local_port);
+	return n;
+}
+
+bool xencons_connected(const struct xencons *x)
+{
+	return x->connected;
+}
+
+bool xencons_gone(const struct xencons *x)
+{
+	return x->gone;
+}
+
+const char *xencons_tty(const struct xencons *x)
+{
+	return x->connected && x->p.mode == XENCONS_PTY ? x->tty : NULL;
+}

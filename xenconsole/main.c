@@ -1,0 +1,598 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * xenconsole: attach the admin's terminal to a domain's console.
+ *
+ * One poll loop moves bytes both ways: console output into a bounded
+ * queue and out to stdout (the console is not read while the queue is
+ * full, so output is delayed, never dropped), stdin into the console.
+ * Signals arrive on a signalfd, so every way out goes through finish(),
+ * which gives the terminal back its modes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <xenstore.h>
+
+#include "xenconsole/console.h"
+
+#define DEFAULT_ESCAPE 0x1d /* Ctrl-] */
+#define ESC 0x1b
+/* Console output waiting for stdout: at most this much is read ahead. */
+#define OUTQ_SIZE (64 * 1024)
+/* Typed input waiting for the console. */
+#define INQ_SIZE (64 * 1024)
+/*
+ * Writes to stdout are at most PIPE_BUF: POLLOUT on a pipe promises no
+ * more, and a blocking stdout must not stall the loop.
+ */
+#define WRITE_CHUNK PIPE_BUF
+/* How often queued input is offered again to a console that had no room. */
+#define INPUT_RETRY_MS 50
+/* The highest domain id (DOMID_FIRST_RESERVED - 1). */
+#define DOMID_MAX 0x7fefu
+#define MAX_POLLFDS 16
+
+enum { EXIT_USAGE = 2 };
+
+struct options {
+	unsigned int domid;
+	bool serial;
+	unsigned int num;
+	unsigned char escape;
+	bool replace_escape;
+	enum xencons_mode mode;
+};
+
+struct session {
+	const struct options *opt;
+	struct xs_handle *xs;
+	struct xencons *cons;
+	int sigfd;
+	bool stdin_open;
+	/* Dropping input is allowed only for a person typing, never for piped data. */
+	bool stdin_tty;
+	bool input_dropped;
+	char out[OUTQ_SIZE];
+	size_t out_head, out_len; /* pending bytes are out[out_head .. out_head + out_len) */
+	char in[INQ_SIZE];
+	size_t in_len;
+};
+
+/* The terminal's modes before raw mode, for every exit path. */
+static struct termios saved_tio;
+static bool tty_raw;
+
+static void tty_restore(void)
+{
+	if (tty_raw) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+		tty_raw = false;
+	}
+}
+
+static int tty_make_raw(void)
+{
+	struct termios tio;
+
+	if (!isatty(STDIN_FILENO))
+		return 0;
+	if (tcgetattr(STDIN_FILENO, &saved_tio) < 0)
+		return -errno;
+	tio = saved_tio;
+	cfmakeraw(&tio);
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &tio) < 0)
+		return -errno;
+	tty_raw = true;
+	return 0;
+}
+
+/* A message on stderr; a raw terminal does not return the carriage by itself. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("xenconsole: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(tty_raw && isatty(STDERR_FILENO) ? "\r\n" : "\n", stderr);
+	fflush(stderr);
+}
+
+static void log_cb(const char *msg, void *user)
+{
+	const struct options *o = user;
+	char gone[64];
+
+	/*
+	 * The library says this the moment it sees the release; we say it
+	 * once, after the console's last output and with the terminal back.
+	 */
+	snprintf(gone, sizeof(gone), "domain %u is gone", o->domid);
+	if (strcmp(msg, gone) == 0)
+		return;
+	say("%s", msg);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: xenconsole [OPTIONS] DOMID\n"
+		"Attach this terminal to the console of Xen domain DOMID.\n"
+		"\n"
+		"  --type pv|serial     console kind (default pv)\n"
+		"  --num N              console number (default 0): pv 0 is\n"
+		"                       /local/domain/DOMID/console, pv N>0 is\n"
+		"                       /local/domain/DOMID/device/console/N, serial N is\n"
+		"                       /local/domain/DOMID/serial/N\n"
+		"  --escape KEY         detach key: ^X for a control character, or one\n"
+		"                       character (default ^])\n"
+		"  --no-replace-escape  pass the guest's ESC bytes to this terminal (by\n"
+		"                       default they are shown as '.')\n"
+		"  --pty                use xenconsoled's pty (default)\n"
+		"  --ring               read the console ring directly (xenconsoled must not\n"
+		"                       be serving it)\n"
+		"  -h, --help           this text\n"
+		"\n"
+		"Exit status: 0 after the escape key or when the domain is gone, 1 on an\n"
+		"error (the console is taken by another client, no such domain...), 2 for\n"
+		"bad options; killed by SIGTERM, SIGINT or SIGHUP after restoring the\n"
+		"terminal.\n");
+}
+
+static void bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("xenconsole: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see xenconsole --help)\n", stderr);
+	exit(EXIT_USAGE);
+}
+
+/* A decimal number without sign, spaces or trailing junk, at most max. */
+static int parse_uint(const char *s, unsigned int max, unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return -ERANGE;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+/* "^X" is the control character of X (^? is DEL); any other single byte is itself. */
+static int parse_escape(const char *s, unsigned char *out)
+{
+	if (s[0] == '^' && s[1] && !s[2]) {
+		unsigned char c = (unsigned char)s[1];
+
+		if (c == '?') {
+			*out = 0x7f;
+			return 0;
+		}
+		if (c >= 'a' && c <= 'z')
+			c = (unsigned char)(c - 'a' + 'A');
+		if (c < '@' || c > '_')
+			return -EINVAL;
+		*out = (unsigned char)(c & 0x1f);
+		return 0;
+	}
+	if (s[0] && !s[1]) {
+		*out = (unsigned char)s[0];
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* The key as ^X for control characters, as --escape takes it. */
+static void escape_name(unsigned char c, char name[3])
+{
+	if (c < 0x20 || c == 0x7f) {
+		name[0] = '^';
+		name[1] = c == 0x7f ? '?' : (char)(c + '@');
+		name[2] = '\0';
+	} else {
+		name[0] = (char)c;
+		name[1] = '\0';
+	}
+}
+
+static void parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_TYPE = 256, OPT_NUM, OPT_ESCAPE, OPT_NO_REPLACE, OPT_RING, OPT_PTY };
+	static const struct option longopts[] = {
+		{ "type", required_argument, NULL, OPT_TYPE },
+		{ "num", required_argument, NULL, OPT_NUM },
+		{ "escape", required_argument, NULL, OPT_ESCAPE },
+		{ "no-replace-escape", no_argument, NULL, OPT_NO_REPLACE },
+		{ "ring", no_argument, NULL, OPT_RING },
+		{ "pty", no_argument, NULL, OPT_PTY },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*o = (struct options){ .escape = DEFAULT_ESCAPE, .replace_escape = true, .mode = XENCONS_PTY };
+	/* Our own messages: getopt's would not say what to do. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_TYPE:
+			if (strcmp(optarg, "pv") == 0)
+				o->serial = false;
+			else if (strcmp(optarg, "serial") == 0)
+				o->serial = true;
+			else
+				bad_usage("--type '%s': expected pv or serial", optarg);
+			break;
+		case OPT_NUM:
+			if (parse_uint(optarg, INT_MAX, &o->num) < 0)
+				bad_usage("--num '%s': expected a console number (0, 1, ...)", optarg);
+			break;
+		case OPT_ESCAPE:
+			if (parse_escape(optarg, &o->escape) < 0)
+				bad_usage("--escape '%s': expected ^X for a control character (e.g. ^]) "
+					  "or a single character",
+					  optarg);
+			break;
+		case OPT_NO_REPLACE:
+			o->replace_escape = false;
+			break;
+		case OPT_RING:
+			o->mode = XENCONS_RING;
+			break;
+		case OPT_PTY:
+			o->mode = XENCONS_PTY;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_SUCCESS);
+		case ':':
+			bad_usage("%s needs a value", argv[optind - 1]);
+		default:
+			if (optopt)
+				bad_usage("unknown option -%c", optopt);
+			bad_usage("unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		bad_usage("which domain? give its DOMID");
+	if (parse_uint(argv[optind], DOMID_MAX, &o->domid) < 0)
+		bad_usage("'%s' is not a domain id (0 to %u)", argv[optind], DOMID_MAX);
+	if (optind + 1 < argc)
+		bad_usage("unexpected argument '%s' after the DOMID", argv[optind + 1]);
+}
+
+/* The console's xenstore directory, as Xen's own xenconsole names it. */
+static void console_path(const struct options *o, char *buf, size_t size)
+{
+	if (o->serial)
+		snprintf(buf, size, "/local/domain/%u/serial/%u", o->domid, o->num);
+	else if (o->num == 0)
+		snprintf(buf, size, "/local/domain/%u/console", o->domid);
+	else
+		snprintf(buf, size, "/local/domain/%u/device/console/%u", o->domid, o->num);
+}
+
+static void session_close(struct session *s)
+{
+	if (s->cons)
+		xencons_free(s->cons);
+	s->cons = NULL;
+	if (s->xs)
+		xs_close(s->xs);
+	s->xs = NULL;
+	tty_restore();
+}
+
+static void finish(struct session *s, int status) __attribute__((noreturn));
+static void finish(struct session *s, int status)
+{
+	session_close(s);
+	exit(status);
+}
+
+/*
+ * Die of the signal that asked us to, as a shell expects, once the
+ * terminal is back in its modes and the console released.
+ */
+static void finish_by_signal(struct session *s, int sig) __attribute__((noreturn));
+static void finish_by_signal(struct session *s, int sig)
+{
+	sigset_t set;
+
+	session_close(s);
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	raise(sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	exit(128 + sig);
+}
+
+static int setup_signals(void)
+{
+	sigset_t set;
+
+	/* A closed stdout is an error to report, not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	int fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Console output into the queue, as much as fits. */
+static void pull_output(struct session *s)
+{
+	for (;;) {
+		if (s->out_head + s->out_len == OUTQ_SIZE && s->out_head > 0) {
+			memmove(s->out, s->out + s->out_head, s->out_len);
+			s->out_head = 0;
+		}
+		size_t room = OUTQ_SIZE - s->out_head - s->out_len;
+		if (room == 0)
+			return;
+		char *dst = s->out + s->out_head + s->out_len;
+		ssize_t n = xencons_read(s->cons, dst, room);
+		if (n <= 0)
+			return;
+		if (s->opt->replace_escape) {
+			for (char *p = dst; (p = memchr(p, ESC, (size_t)(dst + n - p))); p++)
+				*p = '.';
+		}
+		s->out_len += (size_t)n;
+	}
+}
+
+/* One write of queued output to stdout; 0, or -errno when stdout is broken. */
+static int push_output(struct session *s)
+{
+	size_t len = s->out_len < WRITE_CHUNK ? s->out_len : WRITE_CHUNK;
+	ssize_t n = write(STDOUT_FILENO, s->out + s->out_head, len);
+
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	s->out_head += (size_t)n;
+	s->out_len -= (size_t)n;
+	if (s->out_len == 0)
+		s->out_head = 0;
+	return 0;
+}
+
+/* Queued input into the console, as much as it takes now. */
+static void push_input(struct session *s)
+{
+	size_t done = 0;
+
+	while (done < s->in_len) {
+		ssize_t n = xencons_write(s->cons, s->in + done, s->in_len - done);
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+	if (done) {
+		memmove(s->in, s->in + done, s->in_len - done);
+		s->in_len -= done;
+	}
+}
+
+static void queue_input(struct session *s, const char *buf, size_t len)
+{
+	size_t room = INQ_SIZE - s->in_len;
+
+	if (len > room) {
+		if (!s->input_dropped)
+			say("domain %u is not taking console input: typed keys are being dropped",
+			    s->opt->domid);
+		s->input_dropped = true;
+		len = room;
+	} else if (s->in_len == 0) {
+		s->input_dropped = false;
+	}
+	memcpy(s->in + s->in_len, buf, len);
+	s->in_len += len;
+}
+
+/* Read stdin once; true when the escape key asks us to detach. */
+static bool read_input(struct session *s)
+{
+	char buf[4096];
+	size_t want = sizeof(buf);
+
+	/* Piped data waits for room; a terminal is always read, for the escape key. */
+	if (!s->stdin_tty && INQ_SIZE - s->in_len < want)
+		want = INQ_SIZE - s->in_len;
+	if (want == 0)
+		return false;
+	ssize_t n = read(STDIN_FILENO, buf, want);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return false;
+		say("reading standard input: %s; console input stops, output goes on "
+		    "(the escape key no longer works: kill this client to leave)",
+		    strerror(errno));
+		s->stdin_open = false;
+		return false;
+	}
+	if (n == 0) {
+		/* The session is the console's output now: the domain or a signal ends it. */
+		s->stdin_open = false;
+		return false;
+	}
+	char *esc = memchr(buf, s->opt->escape, (size_t)n);
+	queue_input(s, buf, esc ? (size_t)(esc - buf) : (size_t)n);
+	if (esc) {
+		push_input(s);
+		return true;
+	}
+	return false;
+}
+
+/* Show what the console still has, then end the session. */
+static void domain_gone(struct session *s) __attribute__((noreturn));
+static void domain_gone(struct session *s)
+{
+	for (;;) {
+		pull_output(s);
+		if (s->out_len == 0)
+			break;
+		while (s->out_len) {
+			ssize_t n = write(STDOUT_FILENO, s->out + s->out_head, s->out_len);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				s->out_len = 0;
+				break;
+			}
+			s->out_head += (size_t)n;
+			s->out_len -= (size_t)n;
+		}
+		s->out_head = 0;
+	}
+	/* The terminal first, so the last line starts where a shell prompt would. */
+	session_close(s);
+	say("domain %u is gone", s->opt->domid);
+	exit(EXIT_SUCCESS);
+}
+
+static void handle_signal(struct session *s)
+{
+	struct signalfd_siginfo si;
+
+	if (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		finish_by_signal(s, (int)si.ssi_signo);
+}
+
+static void run(struct session *s) __attribute__((noreturn));
+static void run(struct session *s)
+{
+	struct pollfd fds[MAX_POLLFDS];
+	int xsfd = xs_fileno(s->xs);
+
+	for (;;) {
+		pull_output(s);
+		push_input(s);
+		if (xencons_gone(s->cons))
+			domain_gone(s);
+
+		int timeout = -1;
+		fds[0] = (struct pollfd){ .fd = s->sigfd, .events = POLLIN };
+		fds[1] = (struct pollfd){ .fd = s->stdin_open ? STDIN_FILENO : -1, .events = POLLIN };
+		fds[2] = (struct pollfd){ .fd = s->out_len ? STDOUT_FILENO : -1, .events = POLLOUT };
+		int n = xencons_pollfds(s->cons, fds + 3, MAX_POLLFDS - 3, &timeout);
+		if (n < 0)
+			n = 0;
+		/*
+		 * A full queue: leave the console's data where it is (the guest
+		 * waits on its ring, xenconsoled on its pty) instead of spinning
+		 * on it; xenstore is still followed.
+		 */
+		if (s->out_len == OUTQ_SIZE)
+			for (int i = 3; i < 3 + n; i++)
+				if (fds[i].fd != xsfd)
+					fds[i].events &= (short)~POLLIN;
+		/* A console that is back announces itself through xenstore; one that is full does not. */
+		if (s->in_len && xencons_connected(s->cons) && (timeout < 0 || timeout > INPUT_RETRY_MS))
+			timeout = INPUT_RETRY_MS;
+
+		if (poll(fds, (nfds_t)(3 + n), timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			say("poll: %s", strerror(errno));
+			finish(s, EXIT_FAILURE);
+		}
+		if (fds[0].revents)
+			handle_signal(s);
+		if (fds[1].revents && read_input(s))
+			finish(s, EXIT_SUCCESS);
+		if (fds[2].revents) {
+			int rc = push_output(s);
+			if (rc < 0) {
+				say("writing the console to standard output: %s; leaving the console",
+				    strerror(-rc));
+				finish(s, EXIT_FAILURE);
+			}
+		}
+		xencons_handle(s->cons);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct session s;
+	struct options opt;
+	char path[128], err[256] = "";
+
+	parse_options(argc, argv, &opt);
+	s.opt = &opt;
+	s.sigfd = -1;
+	s.stdin_open = true;
+	s.stdin_tty = isatty(STDIN_FILENO);
+
+	int fd = setup_signals();
+	if (fd < 0) {
+		say("cannot set up signal handling: %s", strerror(-fd));
+		return EXIT_FAILURE;
+	}
+	s.sigfd = fd;
+
+	s.xs = xs_open(0);
+	if (!s.xs) {
+		say("cannot connect to xenstore: %s; is xenstored running, and are you root?",
+		    strerror(errno));
+		return EXIT_FAILURE;
+	}
+	console_path(&opt, path, sizeof(path));
+	struct xencons_params p = {
+		.domid = opt.domid,
+		.path = path,
+		.mode = opt.mode,
+		/* Shown to the admin (or a toolstack) as who holds the ring. */
+		.claim_type = "xenconsole",
+		.log = log_cb,
+		.user = &opt,
+	};
+	s.cons = xencons_open(s.xs, &p, err, sizeof(err));
+	if (!s.cons) {
+		say("%s", err[0] ? err : "cannot open the console");
+		finish(&s, EXIT_FAILURE);
+	}
+
+	int rc = tty_make_raw();
+	if (rc < 0) {
+		say("cannot put the terminal in raw mode: %s", strerror(-rc));
+		finish(&s, EXIT_FAILURE);
+	}
+	if (!xencons_connected(s.cons)) {
+		char key[3];
+		escape_name(opt.escape, key);
+		say("waiting for the console of domain %u at %s (%s to leave)", opt.domid, path, key);
+	}
+	run(&s);
+}
