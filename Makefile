@@ -44,7 +44,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubu
 # The daemon: its own files; render.c and png.c come from librender.
 VNCTERM_SRCS := vncterm/listen.c vncterm/main.c vncterm/options.c vncterm/password.c vncterm/paste.c \
 	vncterm/pty.c vncterm/select.c vncterm/statefile.c vncterm/textport.c vncterm/vnc.c \
-	vncterm/xen.c
+	vncterm/xen.c vncterm/sandbox.c vncterm/monitor.c
 VNCTERM_OBJS := $(VNCTERM_SRCS:%.c=$(B)/%.o)
 
 PROGS := vt100/vtdump vncterm/vncterm xenconsole/xenconsole
@@ -53,7 +53,7 @@ PROGS := vt100/vtdump vncterm/vncterm xenconsole/xenconsole
 XEN_LIBS := $(shell pkg-config --libs xenstore xenevtchn xengnttab xenforeignmemory xentoolcore \
 	2>/dev/null || echo -lxenstore -lxenevtchn -lxengnttab -lxenforeignmemory -lxentoolcore)
 
-.PHONY: all check deps test bench fuzz clean demo
+.PHONY: all check deps test bench fuzz clean demo install install-user
 all: $(PROGS)
 
 $(B)/%.o: %.c
@@ -93,7 +93,7 @@ $(B)/tests/%.o: WARN += -Wno-missing-prototypes
 $(B)/tests/fonts/check_font.o: ALL_CFLAGS += -DUNIFONT_HEX='"$(UNIFONT_HEX)"'
 
 vncterm/vncterm: $(VNCTERM_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT) $(LIBXENCONS)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lvncserver -lz $(XEN_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lvncserver -lz $(XEN_LIBS) -lseccomp
 
 xenconsole/xenconsole: $(B)/xenconsole/main.o $(LIBXENCONS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(XEN_LIBS)
@@ -109,7 +109,8 @@ $(B)/tests/runner.o: tests/runner.c $(B)/tests/suites.h
 	$(CC) $(ALL_CFLAGS) -I$(B)/tests -c -o $@ $<
 
 # The daemon's parts that the unit tests reach (not main.c).
-DAEMON_TEST_OBJS := $(B)/vncterm/options.o $(B)/vncterm/password.o $(B)/vncterm/paste.o $(B)/vncterm/select.o \
+DAEMON_TEST_OBJS := $(B)/vncterm/monitor.o $(B)/vncterm/options.o $(B)/vncterm/password.o \
+	$(B)/vncterm/paste.o $(B)/vncterm/select.o \
 	$(B)/vncterm/statefile.o
 
 $(B)/tests/runner: $(B)/tests/runner.o $(TEST_OBJS) $(DAEMON_TEST_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT) \
@@ -151,11 +152,28 @@ xen-utils: $(XENSTORED)
 test: $(B)/tests/libxensim.so $(B)/tests/xensim-probe $(XENSTORED)
 # --- end of Xen simulation ---
 
+# vncterm's own sandbox functions, applied before one allowed or forbidden call.
+$(B)/tests/sandbox-probe: tests/sandbox/probe.c $(B)/vncterm/sandbox.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lseccomp
+test: $(B)/tests/sandbox-probe
+
 deps:
 	@sh tests/deps.sh $(DEPS_PKGS)
 
-# The run ends with Check's summary line.
+# The sandboxed daemon drops to vncterm_base's ids plus the display number.
+install-user:
+	@sh vncterm/install-user.sh
+
+PREFIX ?= /usr/local
+install: all install-user
+	install -D -m 0755 vncterm/vncterm $(DESTDIR)$(PREFIX)/bin/vncterm
+	install -D -m 0755 xenconsole/xenconsole $(DESTDIR)$(PREFIX)/bin/xenconsole
+
+# The run ends with Check's summary line.  As root it also makes the
+# sandbox's user, which the sandbox tests need.
 check: deps
+	@if [ "$$(id -u)" = 0 ]; then sh vncterm/install-user.sh; fi
 	@$(MAKE) --no-print-directory test
 
 test: all $(B)/tests/runner

@@ -23,11 +23,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vncterm/monitor.h"
 #include "vncterm/options.h"
 #include "vncterm/password.h"
 #include "vncterm/paste.h"
 #include "vncterm/pty.h"
 #include "vncterm/render.h"
+#include "vncterm/sandbox.h"
 #include "vncterm/select.h"
 #include "vncterm/statefile.h"
 #include "vncterm/textport.h"
@@ -63,6 +65,7 @@ struct vncterm {
 	int src;          /* console source fd, -1 when closed */
 	struct xen *xen;  /* -x or --domid: xenstore, and maybe the console */
 	struct xencons *xc; /* the console when it is a domain's, else NULL */
+	int monitor;      /* sandboxed: the socket to the privileged monitor, else -1 */
 	bool src_is_pty;
 	pid_t child;      /* 0: none running */
 	int sigfd;
@@ -78,6 +81,7 @@ struct vncterm {
 	struct sel_pos click_pos;
 	long long started;   /* ms: when the command was last started */
 	long long restart_due; /* ms: when -r may start it again; 0 if not waiting */
+	struct sandbox sandbox;
 	size_t since_frame;  /* console bytes since the last frame */
 	long long frame_at;  /* ms of the last frame */
 	char *paste;         /* pasted text still to type, after outq */
@@ -598,12 +602,24 @@ static void handle_signals(struct vncterm *t)
 			t->quit = true;
 			break;
 		case SIGUSR1: {
-			int err = statefile_save(t->vt, STATEFILE_NAME);
+			int err;
 
+			if (t->monitor >= 0) {
+				uint8_t *buf;
+				size_t len;
+
+				err = vt_state_save(t->vt, &buf, &len);
+				if (err == 0) {
+					err = monitor_save_state(t->monitor, buf, len);
+					free(buf);
+				}
+			} else {
+				err = statefile_save(t->vt, STATEFILE_NAME);
+				if (err == 0 && t->xen)
+					record_statefile(t);
+			}
 			if (err < 0)
 				fprintf(stderr, "vncterm: save %s: %s\n", STATEFILE_NAME, strerror(-err));
-			else if (t->xen)
-				record_statefile(t);
 			break;
 		}
 		default:
@@ -712,6 +728,38 @@ static void loop(struct vncterm *t)
 	}
 }
 
+/*
+ * A pty or file console runs sandboxed: the process forks here, before it
+ * opens anything; the parent becomes the privileged monitor and never
+ * returns, the child goes on and drops into the sandbox once its sockets
+ * and source are open.  Command mode (-c) and -S stay root, as the
+ * original did: a login needs it.  A Xen console stays root until its
+ * xenstore watches move to the monitor (the next step of the sandbox).
+ */
+static void start_sandbox_monitor(struct vncterm *t)
+{
+	const struct options *o = &t->opt;
+	struct monitor m = { .xs_path = o->xs_path };
+	char err[256];
+
+	if (o->stay_root || (!o->pty_path && !o->input_file)) {
+		if (o->log_level >= 1)
+			fprintf(stderr, "vncterm: running as %s without a sandbox (%s)\n",
+				geteuid() == 0 ? "root" : "the invoking user",
+				o->stay_root ? "-S" : xen_source(o) ? "Xen console" : "command mode");
+		return;
+	}
+	if (geteuid() != 0)
+		die("a pty or file console runs sandboxed, which needs root; -S runs it "
+		    "unsandboxed as the invoking user");
+	if (sandbox_prepare(&t->sandbox, o->display, getpid(), o->sandbox_debug, err,
+			    sizeof(err)) < 0)
+		die("%s", err);
+	snprintf(m.dir, sizeof(m.dir), "%s", t->sandbox.dir);
+	if (monitor_fork(&m, &t->monitor, err, sizeof(err)) < 0)
+		die("%s", err);
+}
+
 /* A password file that cannot be used is a bad command line: exit 2. */
 static void set_passwords(struct vncterm *t)
 {
@@ -751,6 +799,8 @@ int main(int argc, char **argv)
 		return r == 1 ? 0 : 2;
 	}
 	t->src = -1;
+	t->monitor = -1;
+	start_sandbox_monitor(t);
 	if (t->opt.xs_path || t->opt.domid >= 0) {
 		t->xen = xen_open(&t->opt, xen_source(&t->opt), on_xen_log, t, err, sizeof(err));
 		if (!t->xen)
@@ -790,16 +840,18 @@ int main(int argc, char **argv)
 		if (!t->tp)
 			die("text port: %s", err);
 	}
+	start_source(t);
+	if (t->monitor >= 0 && sandbox_enter(&t->sandbox, err, sizeof(err)) < 0)
+		die("%s", err);
 	/* xenstore first: once the port line is out, the keys are there too. */
 	if (t->xen && xen_publish(t->xen, vnc_port(t->vnc), t->tp ? textport_port(t->tp) : 0, err,
 				  sizeof(err)) < 0)
 		die("%s", err);
-	/* The VNC port, then (with -T) the text port, one line each. */
+	/* The VNC port, then (with -T) the text port, one line each: all is set up. */
 	printf("%d\n", vnc_port(t->vnc));
 	if (t->tp)
 		printf("%d\n", textport_port(t->tp));
 	fflush(stdout);
-	start_source(t);
 	loop(t);
 	if (t->child)
 		kill(t->child, SIGHUP);

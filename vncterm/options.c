@@ -23,6 +23,7 @@ enum {
 	OPT_PASSWORD,
 	OPT_DOMID,
 	OPT_EVENT_BUDGET,
+	OPT_SANDBOX_DEBUG,
 	OPT_VIEW_ONLY_PASSWORD,
 	OPT_LOG_LEVEL,
 	OPT_ALLOW_REMOTE,
@@ -36,6 +37,7 @@ static const struct option longopts[] = {
 	{ "password", required_argument, NULL, OPT_PASSWORD },
 	{ "domid", required_argument, NULL, OPT_DOMID },
 	{ "event-budget", required_argument, NULL, OPT_EVENT_BUDGET },
+	{ "sandbox-debug", no_argument, NULL, OPT_SANDBOX_DEBUG },
 	{ "view-only-password", required_argument, NULL, OPT_VIEW_ONLY_PASSWORD },
 	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 	{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
@@ -52,7 +54,7 @@ void options_usage(const char *prog)
 	       "  -p PTY           attach to an existing pty\n"
 	       "  -r               restart the command when it exits\n"
 	       "  -s               stay up after the command exits\n"
-	       "  -S               stay root (no privilege drop)\n"
+	       "  -S               stay root (no privilege drop); -c always does\n"
 	       "  -t TITLE         VNC desktop name (default: the program's title)\n"
 	       "  -T               also serve a text port\n"
 	       "  -v ADDR:N        listen on ADDR, port 5900+N or the next free one\n"
@@ -75,6 +77,8 @@ void options_usage(const char *prog)
 	       "                   a password for viewers that cannot type; given alone,\n"
 	       "                   every viewer needs it and none can type\n"
 	       "  --log-level N    0 errors .. 3 debug (default 1)\n"
+	       "  --sandbox-debug  a call outside the seccomp allow-list traps (SIGSYS\n"
+	       "                   with the call's number) instead of killing outright\n"
 	       "  -h, --help       this text\n"
 	       "\nThe chosen TCP port is printed on standard output. Exit status: 0 on a\n"
 	       "clean end, 1 on a runtime error, 2 on a bad command line.\n",
@@ -220,6 +224,7 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 			o->log_level = (int)n;
 			break;
 		case OPT_ALLOW_REMOTE: o->allow_remote = true; break;
+		case OPT_SANDBOX_DEBUG: o->sandbox_debug = true; break;
 		case 'h':
 		case OPT_HELP:
 			return 1;

@@ -30,6 +30,7 @@ struct options {
 	const char *password_file;           /* --password */
 	const char *view_only_password_file; /* --view-only-password */
 	int log_level;
+	bool sandbox_debug;     /* --sandbox-debug */
 };
 
 /*

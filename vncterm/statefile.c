@@ -29,24 +29,16 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
-int statefile_save(const struct vt *vt, const char *path)
+int statefile_write(const char *path, const uint8_t *buf, size_t len)
 {
 	char tmp[4096];
-	uint8_t *buf;
-	size_t len;
 	int fd, err;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	err = vt_state_save(vt, &buf, &len);
-	if (err < 0)
-		return err;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		err = -errno;
-		free(buf);
-		return err;
-	}
+	if (fd < 0)
+		return -errno;
 	err = write_all(fd, buf, len);
 	if (!err && fsync(fd) < 0)
 		err = -errno;
@@ -56,6 +48,18 @@ int statefile_save(const struct vt *vt, const char *path)
 		err = -errno;
 	if (err)
 		unlink(tmp);
+	return err;
+}
+
+int statefile_save(const struct vt *vt, const char *path)
+{
+	uint8_t *buf;
+	size_t len;
+	int err = vt_state_save(vt, &buf, &len);
+
+	if (err < 0)
+		return err;
+	err = statefile_write(path, buf, len);
 	free(buf);
 	return err;
 }

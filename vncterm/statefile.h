@@ -11,6 +11,9 @@
 /* Write vt's state to path atomically (temporary file, fsync, rename).  0 or -errno. */
 int statefile_save(const struct vt *vt, const char *path);
 
+/* Write a saved state's bytes to path the same way.  0 or -errno. */
+int statefile_write(const char *path, const uint8_t *buf, size_t len);
+
 /* Load path into vt.  0, or -errno (-EINVAL: corrupt; vt is then unchanged). */
 int statefile_load(struct vt *vt, const char *path);
 

@@ -795,69 +795,6 @@ static int stalled_viewer(int port)
 }
 
 
-/*
- * A raw RFB 3.8 viewer that announces raw and ExtendedDesktopSize, sends
- * SetDesktopSize, and returns the ExtendedDesktopSize answer: the status
- * (0 success, 1 prohibited) and the size in *w, *h; -1 on no answer.
- */
-static int raw_resize(int port, int want_w, int want_h, int *w, int *h)
-{
-	unsigned char buf[256];
-	int fd = raw_connect(port, 0), status = -1;
-
-	/* SetEncodings: raw, ExtendedDesktopSize (-308) */
-	static const unsigned char enc[] = { 2, 0, 0, 2, 0, 0, 0, 0, 0xff, 0xff, 0xfe, 0xcc };
-	ck_assert_int_eq(write(fd, enc, sizeof(enc)), (ssize_t)sizeof(enc));
-	/* SetDesktopSize: one screen covering the whole size */
-	unsigned char sds[24] = { 251, 0, (unsigned char)(want_w >> 8), (unsigned char)want_w,
-				  (unsigned char)(want_h >> 8), (unsigned char)want_h, 1, 0 };
-	sds[16] = (unsigned char)(want_w >> 8);
-	sds[17] = (unsigned char)want_w;
-	sds[18] = (unsigned char)(want_h >> 8);
-	sds[19] = (unsigned char)want_h;
-	ck_assert_int_eq(write(fd, sds, sizeof(sds)), (ssize_t)sizeof(sds));
-	static const unsigned char req[10] = { 3, 1, 0, 0, 0, 0, 0, 8, 0, 8 };
-	ck_assert_int_eq(write(fd, req, sizeof(req)), (ssize_t)sizeof(req));
-	/* Read updates until the answer to our request (x == 1: requested by us). */
-	for (int msgs = 0; msgs < 20 && status < 0; msgs++) {
-		read_exact(fd, buf, 1);
-		ck_assert_msg(buf[0] == 0, "unexpected server message %d", buf[0]);
-		read_exact(fd, buf, 3);
-		int nrects = (int)be_uint(buf + 1, 2);
-
-		for (int r = 0; r < nrects; r++) {
-			read_exact(fd, buf, 12);
-			int rx = (int)be_uint(buf, 2), ry = (int)be_uint(buf + 2, 2);
-			int rw = (int)be_uint(buf + 4, 2), rh = (int)be_uint(buf + 6, 2);
-			uint32_t e = be_uint(buf + 8, 4);
-
-			if (e == 0) { /* raw pixels: skip them */
-				for (long left = (long)rw * rh * 4; left > 0;) {
-					int k = left > (long)sizeof(buf) ? (int)sizeof(buf) : (int)left;
-
-					read_exact(fd, buf, (size_t)k);
-					left -= k;
-				}
-			} else if (e == 0xfffffecc) {
-				read_exact(fd, buf, 4);
-				int nscreens = buf[0];
-
-				for (int i = 0; i < nscreens; i++)
-					read_exact(fd, buf, 16);
-				if (rx == 1) {
-					status = ry;
-					*w = rw;
-					*h = rh;
-				}
-			} else {
-				ck_abort_msg("unexpected encoding %d", (int)e);
-			}
-		}
-	}
-	close(fd);
-	return status;
-}
-
 /* A viewer's resize reaches the program (SIGWINCH, new size) and every viewer. */
 START_TEST(viewer_resize)
 {

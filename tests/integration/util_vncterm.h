@@ -116,6 +116,12 @@ void read_exact(int fd, void *buf, size_t n);
  * none, shared); rcvbuf > 0 sets a small receive buffer first.
  */
 int raw_connect(int port, int rcvbuf);
+/*
+ * A raw RFB 3.8 viewer that announces raw and ExtendedDesktopSize, sends
+ * SetDesktopSize, and returns the ExtendedDesktopSize answer: the status
+ * (0 success, 1 prohibited) and the size in *w, *h; -1 on no answer.
+ */
+int raw_resize(int port, int want_w, int want_h, int *w, int *h);
 /* A big-endian number of n bytes. */
 uint32_t be_uint(const unsigned char *p, int n);
 

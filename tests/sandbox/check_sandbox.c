@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The sandbox, as root (CI runs as root): a vncterm serving a pty runs its
+ * worker under the per-instance ids, with no groups, no capabilities,
+ * NoNewPrivs, a seccomp filter, an empty chroot and its own network
+ * namespace, and still serves viewers the whole feature set; SIGUSR1's
+ * statefile is written by the monitor into the per-instance directory,
+ * which is gone after exit; a forbidden call kills with SIGSYS; the
+ * monitor refuses malformed requests.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <netinet/in.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pty.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <rfb/keysym.h>
+
+#include "tests/integration/util_vncterm.h"
+#include "vncterm/monitor.h"
+#include "vncterm/sandbox.h"
+#include "vncterm/statefile.h"
+#include "vt100/vt100.h"
+
+#define HIDE_BYTES "\033[?25l"
+#define PROBE "../build/tests/sandbox-probe"
+
+static uid_t base_uid(void)
+{
+	struct passwd *pw = getpwnam(SANDBOX_USER);
+
+	ck_assert_msg(geteuid() == 0, "the sandbox tests run as root (as CI does)");
+	ck_assert_msg(pw != NULL, "user %s is missing: make install-user", SANDBOX_USER);
+	return pw->pw_uid;
+}
+
+/* The worker: the monitor's only child. */
+static pid_t worker_of(pid_t monitor)
+{
+	char path[64], buf[64];
+	int64_t end = now_ms() + 3000;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)monitor, (int)monitor);
+	while (now_ms() < end) {
+		FILE *f = fopen(path, "r");
+		int pid = 0;
+
+		if (f && fgets(buf, sizeof(buf), f))
+			pid = atoi(buf);
+		if (f)
+			fclose(f);
+		if (pid > 0)
+			return pid;
+		usleep(20000);
+	}
+	ck_abort_msg("the monitor %d has no worker", (int)monitor);
+	return -1;
+}
+
+/* The value of "Key:" in /proc/pid/status, whitespace squeezed to single spaces. */
+static void status_field(pid_t pid, const char *key, char *out, size_t size)
+{
+	char path[64], line[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	out[0] = '\0';
+	while (fgets(line, sizeof(line), f)) {
+		size_t k = strlen(key);
+
+		if (strncmp(line, key, k) || line[k] != ':')
+			continue;
+		size_t n = 0;
+
+		for (char *p = line + k + 1; *p && n + 1 < size; p++) {
+			if (*p == '\n')
+				break;
+			if ((*p == ' ' || *p == '\t') && (n == 0 || out[n - 1] == ' '))
+				continue;
+			out[n++] = *p == '\t' ? ' ' : *p;
+		}
+		while (n && out[n - 1] == ' ')
+			n--;
+		out[n] = '\0';
+	}
+	fclose(f);
+}
+
+static int entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+struct sandboxed {
+	struct vncterm *v;
+	pid_t worker;
+	int master, slave;
+	char dir[64];
+};
+
+static void start_sandboxed(struct sandboxed *s, int display, const char *geometry)
+{
+	char tty[64], disp[32];
+
+	ck_assert_int_eq(openpty(&s->master, &s->slave, tty, NULL, NULL), 0);
+	snprintf(disp, sizeof(disp), "127.0.0.1:%d", display);
+	const char *const args[] = { "-p", tty, "-v", disp, "--geometry", geometry, "-T", NULL };
+
+	s->v = start_daemon(args, display);
+	s->worker = worker_of(s->v->pid);
+	snprintf(s->dir, sizeof(s->dir), "%s/%d", SANDBOX_ROOT, (int)s->v->pid);
+}
+
+START_TEST(worker_is_confined)
+{
+	struct sandboxed s;
+	char buf[256], want[64], link[256], mine[256];
+	uid_t base = base_uid();
+
+	start_sandboxed(&s, 101, "40x5");
+	status_field(s.worker, "Uid", buf, sizeof(buf));
+	snprintf(want, sizeof(want), "%u %u %u %u", base + 101, base + 101, base + 101, base + 101);
+	ck_assert_str_eq(buf, want);
+	status_field(s.worker, "Gid", buf, sizeof(buf));
+	ck_assert_str_eq(buf, want); /* vncterm_base's group has the same id here */
+	status_field(s.worker, "Groups", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "");
+	status_field(s.worker, "NoNewPrivs", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "1");
+	status_field(s.worker, "Seccomp", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "2");
+	status_field(s.worker, "CapEff", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "0000000000000000");
+	status_field(s.worker, "CapPrm", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "0000000000000000");
+	/* Its root is the fresh, empty, root-owned per-instance directory. */
+	snprintf(want, sizeof(want), "/proc/%d/root", (int)s.worker);
+	ssize_t n = readlink(want, link, sizeof(link) - 1);
+
+	ck_assert_int_gt(n, 0);
+	link[n] = '\0';
+	ck_assert_str_eq(link, s.dir);
+	ck_assert_int_eq(entries(s.dir), 0);
+	struct stat st;
+
+	ck_assert_int_eq(stat(s.dir, &st), 0);
+	ck_assert(st.st_uid == 0 && st.st_gid == 0 && (st.st_mode & 07777) == 0755);
+	/* A network namespace of its own. */
+	snprintf(want, sizeof(want), "/proc/%d/ns/net", (int)s.worker);
+	n = readlink(want, link, sizeof(link) - 1);
+	ck_assert_int_gt(n, 0);
+	link[n] = '\0';
+	ck_assert_int_gt(readlink("/proc/self/ns/net", mine, sizeof(mine) - 1), 0);
+	ck_assert_str_ne(link, mine);
+	stop_daemon(s.v);
+	ck_assert_msg(access(s.dir, F_OK) < 0 && errno == ENOENT, "%s outlived vncterm", s.dir);
+	close(s.master);
+	close(s.slave);
+}
+END_TEST
+
+/* Reads what the worker typed into the pty, until want arrives. */
+static bool pty_got(int master, const char *want, int ms)
+{
+	char buf[4096];
+	size_t n = 0, len = strlen(want);
+	int64_t end = now_ms() + ms;
+
+	fcntl(master, F_SETFL, O_NONBLOCK);
+	while (now_ms() < end && n < sizeof(buf) - 1) {
+		ssize_t r = read(master, buf + n, sizeof(buf) - 1 - n);
+
+		if (r > 0) {
+			n += (size_t)r;
+			buf[n] = '\0';
+			if (n >= len && strstr(buf, want))
+				return true;
+		} else {
+			usleep(10000);
+		}
+	}
+	return false;
+}
+
+START_TEST(viewers_work_sandboxed)
+{
+	struct sandboxed s;
+	struct termios t;
+
+	start_sandboxed(&s, 102, "40x5");
+	/* Raw, so typed bytes arrive as typed. */
+	ck_assert_int_eq(tcgetattr(s.slave, &t), 0);
+	cfmakeraw(&t);
+	ck_assert_int_eq(tcsetattr(s.slave, TCSANOW, &t), 0);
+	rfbClient *c = connect_to("127.0.0.1", s.v);
+
+	ck_assert_int_eq(write(s.master, HIDE_BYTES "sandboxed", 15), 15);
+	assert_screen(c, 5, 40, HIDE_BYTES "sandboxed", 5000);
+	ck_assert(vnc_key(c, XK_h));
+	ck_assert(vnc_key(c, XK_i));
+	ck_assert_msg(pty_got(s.master, "hi", 3000), "typing did not reach the pty");
+	ck_assert(SendClientCutText(c, "pasted", 6));
+	ck_assert_msg(pty_got(s.master, "pasted", 3000), "the paste did not reach the pty");
+	/* Resize: the pty learns the new size. */
+	int w, h;
+
+	ck_assert_int_eq(raw_resize(s.v->port, 60 * 8, 10 * 16, &w, &h), 0);
+	struct winsize ws;
+
+	ck_assert_int_eq(ioctl(s.master, TIOCGWINSZ, &ws), 0);
+	ck_assert_int_eq(ws.ws_col, 60);
+	ck_assert_int_eq(ws.ws_row, 10);
+	/* SIGUSR1: the monitor writes the statefile into the per-instance directory. */
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", s.dir, STATEFILE_NAME);
+	kill(s.v->pid, SIGUSR1);
+	int64_t end = now_ms() + 3000;
+
+	while (access(path, F_OK) < 0 && now_ms() < end)
+		usleep(20000);
+	struct vt *vt = vt_new(10, 60, NULL, NULL);
+
+	ck_assert_ptr_nonnull(vt);
+	ck_assert_msg(statefile_load(vt, path) == 0, "%s missing or not loadable", path);
+	char text[10] = "";
+
+	for (int i = 0; i < 9; i++) {
+		struct vt_cell cell;
+
+		ck_assert_int_eq(vt_get_cell(vt, 0, i, &cell), 0);
+		text[i] = (char)cell.ch;
+	}
+	ck_assert_msg(!strcmp(text, "sandboxed"), "the statefile's first row holds '%s'", text);
+	vt_free(vt);
+	ck_assert(vncterm_alive(s.v));
+	vnc_disconnect(c);
+	stop_daemon(s.v);
+	ck_assert_msg(access(s.dir, F_OK) < 0, "%s outlived vncterm", s.dir);
+	close(s.master);
+	close(s.slave);
+}
+END_TEST
+
+static int tcp_connect(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	return fd;
+}
+
+/* Paths the first tests do not take: the text port and a WebSocket handshake. */
+START_TEST(text_port_and_websocket_sandboxed)
+{
+	struct sandboxed s;
+	struct termios t;
+	char buf[512];
+
+	start_sandboxed(&s, 104, "40x5");
+	ck_assert_int_eq(tcgetattr(s.slave, &t), 0);
+	cfmakeraw(&t);
+	ck_assert_int_eq(tcsetattr(s.slave, TCSANOW, &t), 0);
+	char line[16];
+	int tp_port = -1;
+	/* The second port line: the text port. */
+	ssize_t n = read(s.v->out_fd, line, sizeof(line) - 1);
+
+	if (n > 0) {
+		line[n] = '\0';
+		tp_port = atoi(line);
+	}
+	ck_assert_int_gt(tp_port, 0);
+	int tp = tcp_connect(tp_port);
+
+	ck_assert_int_eq(write(tp, "via-textport", 12), 12);
+	ck_assert_msg(pty_got(s.master, "via-textport", 3000), "text port input did not reach the pty");
+	close(tp);
+	int ws = tcp_connect(s.v->port);
+	static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+				  "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+				  "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n"
+				  "Origin: http://127.0.0.1\r\n\r\n";
+
+	ck_assert_int_eq(write(ws, req, sizeof(req) - 1), (ssize_t)sizeof(req) - 1);
+	struct timeval tv = { 3, 0 };
+
+	setsockopt(ws, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	n = read(ws, buf, sizeof(buf) - 1);
+	ck_assert_int_gt(n, 12);
+	ck_assert_msg(!strncmp(buf, "HTTP/1.1 101", 12), "no WebSocket upgrade in the sandbox");
+	close(ws);
+	ck_assert_msg(vncterm_alive(s.v), "vncterm died");
+	stop_daemon(s.v);
+	close(s.master);
+	close(s.slave);
+}
+END_TEST
+
+static int run_probe(const char *what, char *out, size_t size)
+{
+	int p[2], st;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(p[1], 1);
+		execl(PROBE, PROBE, "103", what, (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	ssize_t n = read(p[0], out, size - 1);
+
+	out[n > 0 ? n : 0] = '\0';
+	close(p[0]);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	char dir[64];
+
+	snprintf(dir, sizeof(dir), "%s/%d", SANDBOX_ROOT, (int)pid);
+	rmdir(dir);
+	return st;
+}
+
+START_TEST(forbidden_call_kills)
+{
+	char out[64];
+	int st;
+
+	base_uid();
+	st = run_probe("allowed", out, sizeof(out));
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 && !strcmp(out, "ok\n"),
+		      "an allowed call failed in the sandbox (status %#x)", st);
+	st = run_probe("forbidden", out, sizeof(out));
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS,
+		      "socket() in the sandbox: status %#x, not SIGSYS", st);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
+/* The monitor's side of a socketpair, with a scratch directory. */
+static void monitor_pair(struct monitor *m, int *worker)
+{
+	int sp[2];
+
+	memset(m, 0, sizeof(*m));
+	snprintf(m->dir, sizeof(m->dir), "/tmp/vncterm-mon-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(m->dir));
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	m->fd = sp[0];
+	*worker = sp[1];
+}
+
+static int32_t answer(int fd)
+{
+	int32_t a = 1;
+
+	ck_assert_int_eq(read(fd, &a, sizeof(a)), (ssize_t)sizeof(a));
+	return a;
+}
+
+START_TEST(monitor_refuses_malformed)
+{
+	struct monitor m;
+	int w;
+	char path[128];
+
+	monitor_pair(&m, &w);
+	snprintf(path, sizeof(path), "%s/%s", m.dir, STATEFILE_NAME);
+	/* An unknown request type. */
+	uint32_t bad_type[2] = { 7, 4 };
+
+	ck_assert_int_eq(write(w, bad_type, sizeof(bad_type)), (ssize_t)sizeof(bad_type));
+	ck_assert_int_eq(monitor_serve_one(&m), -EINVAL);
+	ck_assert_int_eq(answer(w), -EINVAL);
+	close(w);
+	close(m.fd);
+	/* A length beyond the limit is refused before anything is read or allocated. */
+	monitor_pair(&m, &w);
+	uint32_t huge[2] = { MONITOR_SAVE_STATE, MONITOR_STATE_MAX + 1 };
+
+	ck_assert_int_eq(write(w, huge, sizeof(huge)), (ssize_t)sizeof(huge));
+	ck_assert_int_eq(monitor_serve_one(&m), -EINVAL);
+	ck_assert_int_eq(answer(w), -EINVAL);
+	close(w);
+	close(m.fd);
+	/* Bytes that are not a state are not written. */
+	monitor_pair(&m, &w);
+	snprintf(path, sizeof(path), "%s/%s", m.dir, STATEFILE_NAME);
+	uint32_t junk_hdr[2] = { MONITOR_SAVE_STATE, 16 };
+
+	ck_assert_int_eq(write(w, junk_hdr, sizeof(junk_hdr)), (ssize_t)sizeof(junk_hdr));
+	ck_assert_int_eq(write(w, "not a statefile!", 16), 16);
+	ck_assert_int_eq(monitor_serve_one(&m), -EINVAL);
+	ck_assert_int_eq(answer(w), -EINVAL);
+	ck_assert_int_lt(access(path, F_OK), 0);
+	/* A real state is written, and loads. */
+	struct vt *vt = vt_new(4, 20, NULL, NULL);
+	uint8_t *buf;
+	size_t len;
+
+	vt_write(vt, "saved text", 10);
+	ck_assert_int_eq(vt_state_save(vt, &buf, &len), 0);
+	uint32_t hdr[2] = { MONITOR_SAVE_STATE, (uint32_t)len };
+
+	ck_assert_int_eq(write(w, hdr, sizeof(hdr)), (ssize_t)sizeof(hdr));
+	ck_assert_int_eq(write(w, buf, len), (ssize_t)len);
+	ck_assert_int_eq(monitor_serve_one(&m), 0);
+	ck_assert_int_eq(answer(w), 0);
+	/* Written as the worker sent it. */
+	uint8_t back[4096];
+	int fd = open(path, O_RDONLY);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(read(fd, back, sizeof(back)), (ssize_t)len);
+	ck_assert_mem_eq(back, buf, len);
+	close(fd);
+	/* The worker hanging up ends the monitor's service. */
+	close(w);
+	ck_assert_int_eq(monitor_serve_one(&m), -EPIPE);
+	free(buf);
+	vt_free(vt);
+	unlink(path);
+	rmdir(m.dir);
+	close(m.fd);
+}
+END_TEST
+
+Suite *sandbox_suite(void)
+{
+	Suite *s = suite_create("sandbox");
+	TCase *tc = tcase_create("sandbox");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, worker_is_confined);
+	tcase_add_test(tc, viewers_work_sandboxed);
+	tcase_add_test(tc, text_port_and_websocket_sandboxed);
+	tcase_add_test(tc, forbidden_call_kills);
+	tcase_add_test(tc, monitor_refuses_malformed);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Kept short so that it can be audited in one sitting.  The allow-list is
+ * what the worker does after the drop: poll, read and write its sockets,
+ * pty or file, accept viewers, allocate memory, and talk to the monitor;
+ * nothing that opens a file, creates a process or changes identity.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <linux/sockios.h>
+#include <pwd.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vncterm/sandbox.h"
+
+static int failed(char *err, int errlen, int e, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int failed(char *err, int errlen, int e, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(err, (size_t)errlen, fmt, ap);
+	va_end(ap);
+	if (e && n >= 0 && n < errlen)
+		snprintf(err + n, (size_t)(errlen - n), ": %s", strerror(e));
+	return e ? -e : -EPERM;
+}
+
+int sandbox_prepare(struct sandbox *sb, int display, pid_t pid, bool debug, char *err, int errlen)
+{
+	struct passwd *base = getpwnam(SANDBOX_USER);
+
+	memset(sb, 0, sizeof(*sb));
+	sb->debug = debug;
+	if (!base)
+		return failed(err, errlen, 0,
+			      "user %s does not exist: run `make install-user` (or use -S to stay root)",
+			      SANDBOX_USER);
+	sb->uid = base->pw_uid + (uid_t)display;
+	sb->gid = base->pw_gid + (gid_t)display;
+	if (sb->uid < base->pw_uid || sb->gid < base->pw_gid || base->pw_uid == 0 ||
+	    base->pw_gid == 0)
+		return failed(err, errlen, 0, "per-instance id %u:%u for display %d is not usable",
+			      (unsigned)sb->uid, (unsigned)sb->gid, display);
+	/* An id with an account of its own may own files the worker could then reach. */
+	struct passwd *owner = getpwuid(sb->uid);
+
+	if (display != 0 && owner)
+		return failed(err, errlen, 0, "uid %u (%s + %d) belongs to account %s: refusing it",
+			      (unsigned)sb->uid, SANDBOX_USER, display, owner->pw_name);
+	if (mkdir("/var/xen", 0755) < 0 && errno != EEXIST)
+		return failed(err, errlen, errno, "mkdir /var/xen");
+	if (mkdir(SANDBOX_ROOT, 0755) < 0 && errno != EEXIST)
+		return failed(err, errlen, errno, "mkdir %s", SANDBOX_ROOT);
+	snprintf(sb->dir, sizeof(sb->dir), "%s/%d", SANDBOX_ROOT, (int)pid);
+	if (mkdir(sb->dir, 0755) < 0)
+		return failed(err, errlen, errno, "mkdir %s (a fresh, empty directory)", sb->dir);
+	if (chown(sb->dir, 0, 0) < 0 || chmod(sb->dir, 0755) < 0)
+		return failed(err, errlen, errno, "chown/chmod %s to root 0755", sb->dir);
+	return 0;
+}
+
+/* One allowed call; why is said at the call site. */
+#define ALLOW(name) seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(name), 0)
+
+static int load_filter(const struct sandbox *sb)
+{
+	scmp_filter_ctx ctx = seccomp_init(sb->debug ? SCMP_ACT_TRAP : SCMP_ACT_KILL_PROCESS);
+	int r = 0;
+
+	if (!ctx)
+		return -ENOMEM;
+	/* Alphabetical; each with its reason. */
+	r |= ALLOW(accept);          /* new viewers (libvncserver) */
+	r |= ALLOW(accept4);         /* new text-port clients */
+	r |= ALLOW(brk);             /* malloc */
+	r |= ALLOW(clock_gettime);   /* deadlines (usually vDSO) */
+	r |= ALLOW(close);           /* viewers leaving */
+	r |= ALLOW(exit);            /* the end */
+	r |= ALLOW(exit_group);      /* the end */
+	r |= ALLOW(fcntl);           /* libvncserver sets O_NONBLOCK on viewers */
+	r |= ALLOW(fstat);           /* stdio */
+	r |= ALLOW(futex);           /* libc locks */
+	r |= ALLOW(getpeername);     /* libvncserver logs the viewer's address */
+	r |= ALLOW(getpid);          /* messages */
+	r |= ALLOW(getrandom);       /* libvncserver's auth challenge */
+	r |= ALLOW(getsockname);     /* libvncserver on accept */
+	r |= ALLOW(getsockopt);      /* libvncserver on accept */
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+			      SCMP_A1(SCMP_CMP_EQ, SIOCOUTQ)); /* stalled-viewer check */
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+			      SCMP_A1(SCMP_CMP_EQ, TIOCSWINSZ)); /* resize a pty console */
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+			      SCMP_A1(SCMP_CMP_EQ, FIONREAD)); /* libvncserver peeks */
+	r |= ALLOW(lseek);           /* stdio */
+	r |= ALLOW(madvise);         /* malloc */
+	r |= ALLOW(mmap);            /* malloc of large blocks */
+	r |= ALLOW(mremap);          /* realloc of large blocks */
+	r |= ALLOW(munmap);          /* free of large blocks */
+	r |= ALLOW(newfstatat);      /* stdio */
+	/* libc may look for files (zoneinfo, locales); the chroot has none: fail, not kill. */
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat), 0);
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(open), 0);
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOENT), SCMP_SYS(access), 0); /* likewise */
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOENT), SCMP_SYS(faccessat), 0);
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOENT), SCMP_SYS(faccessat2), 0);
+	/* libc's syslog/nscd probes (WebSocket handshakes cause one): nothing to reach. */
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 1,
+			      SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 1,
+			      SCMP_A2(SCMP_CMP_EQ, 0)); /* getrlimit (libvncserver's fd count) */
+	r |= ALLOW(poll);            /* the loop */
+	r |= ALLOW(ppoll);           /* the loop (libc may use it for poll) */
+	r |= ALLOW(read);            /* console, viewers, signalfd, monitor */
+	r |= ALLOW(recvfrom);        /* viewers */
+	r |= ALLOW(recvmsg);         /* monitor replies */
+	r |= ALLOW(rt_sigprocmask);  /* libc */
+	r |= ALLOW(rt_sigreturn);    /* signal return */
+	r |= ALLOW(select);          /* libvncserver's rfbCheckFds */
+	r |= ALLOW(pselect6);        /* select on newer libc */
+	r |= ALLOW(sendmsg);         /* monitor requests */
+	r |= ALLOW(sendto);          /* viewers */
+	r |= ALLOW(setsockopt);      /* libvncserver: TCP_NODELAY on viewers */
+	r |= ALLOW(shutdown);        /* viewers dropped */
+	r |= ALLOW(write);           /* console, viewers, stderr, monitor */
+	r |= ALLOW(writev);          /* stderr via stdio, viewers */
+	if (r == 0)
+		r = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return r;
+}
+
+int sandbox_enter(const struct sandbox *sb, char *err, int errlen)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+
+	/* Time zone data now: libvncserver dates its WebSocket answers, and the chroot is empty. */
+	tzset();
+	/* After the listening sockets exist: they keep working, nothing new can be reached. */
+	if (unshare(CLONE_NEWNET) < 0)
+		return failed(err, errlen, errno, "sandbox: unshare(CLONE_NEWNET)");
+	if (chroot(sb->dir) < 0)
+		return failed(err, errlen, errno, "sandbox: chroot %s", sb->dir);
+	if (chdir("/") < 0)
+		return failed(err, errlen, errno, "sandbox: chdir / in %s", sb->dir);
+	if (setgroups(0, NULL) < 0)
+		return failed(err, errlen, errno, "sandbox: setgroups(0)");
+	if (setresgid(sb->gid, sb->gid, sb->gid) < 0)
+		return failed(err, errlen, errno, "sandbox: setresgid %u", (unsigned)sb->gid);
+	if (setresuid(sb->uid, sb->uid, sb->uid) < 0)
+		return failed(err, errlen, errno, "sandbox: setresuid %u", (unsigned)sb->uid);
+	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0 || ru != sb->uid ||
+	    eu != sb->uid || su != sb->uid || rg != sb->gid || eg != sb->gid || sg != sb->gid)
+		return failed(err, errlen, 0, "sandbox: ids are not %u:%u after the drop",
+			      (unsigned)sb->uid, (unsigned)sb->gid);
+	if (setuid(0) == 0 || seteuid(0) == 0 || setgid(0) == 0)
+		return failed(err, errlen, 0, "sandbox: root could be regained");
+	/* No files (the monitor writes the statefile), no processes, no core. */
+	static const struct { int res; rlim_t max; const char *name; } lim[] = {
+		{ RLIMIT_CORE, 0, "CORE" },
+		{ RLIMIT_FSIZE, 0, "FSIZE" },
+		{ RLIMIT_NOFILE, 256, "NOFILE" },
+		{ RLIMIT_NPROC, 0, "NPROC" },
+		{ RLIMIT_AS, (rlim_t)2 << 30, "AS" },
+	};
+	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+		struct rlimit rl = { lim[i].max, lim[i].max };
+
+		if (setrlimit(lim[i].res, &rl) < 0)
+			return failed(err, errlen, errno, "sandbox: setrlimit %s", lim[i].name);
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return failed(err, errlen, errno, "sandbox: prctl(PR_SET_NO_NEW_PRIVS)");
+	int r = load_filter(sb);
+
+	if (r < 0)
+		return failed(err, errlen, -r, "sandbox: seccomp filter");
+	return 0;
+}
