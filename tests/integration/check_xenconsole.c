@@ -28,6 +28,7 @@
 #include <xen/io/console.h>
 #include <xenstore.h>
 
+#include "tests/integration/util_vncterm.h"
 #include "tests/xensim/xensim.h"
 
 #ifndef XENCONSOLE_BIN
@@ -43,22 +44,6 @@
 /* How long anything the client should do may take. */
 #define WAIT_MS 5000
 #define SLICE_MS 20
-
-static int64_t ms_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
 
 /* ---- the host: xenstored, the lock directory, the toolstack's nodes ---- */
 
@@ -181,9 +166,9 @@ static bool cpty_expect(struct cpty *p, const char *want, size_t len, int ms)
 {
 	char got[4096];
 	size_t have = 0;
-	int64_t deadline = ms_now() + ms;
+	int64_t deadline = now_ms() + ms;
 
-	while (have < len && ms_now() < deadline) {
+	while (have < len && now_ms() < deadline) {
 		struct pollfd pfd = { .fd = p->master, .events = POLLIN };
 
 		poll(&pfd, 1, SLICE_MS);
@@ -372,13 +357,13 @@ static bool client_reap(struct client *c)
 static bool client_expect(struct client *c, const char *needle, bool err, int ms,
 			  void (*poke)(void *), void *arg)
 {
-	int64_t deadline = ms_now() + ms;
+	int64_t deadline = now_ms() + ms;
 
 	for (;;) {
 		if (memmem(c->obuf, c->olen, needle, strlen(needle)) ||
 		    (err && memmem(c->ebuf, c->elen, needle, strlen(needle))))
 			return true;
-		if (ms_now() >= deadline) {
+		if (now_ms() >= deadline) {
 			fprintf(stderr, "client output has no \"%s\"; stdout: \"%s\" stderr: \"%s\"\n",
 				needle, c->obuf, c->ebuf);
 			return false;
@@ -397,10 +382,10 @@ static void client_send(struct client *c, const char *bytes, size_t len)
 /* True if it exited within ms; its output is collected meanwhile. */
 static bool client_wait_exit(struct client *c, int ms)
 {
-	int64_t deadline = ms_now() + ms;
+	int64_t deadline = now_ms() + ms;
 
 	while (!client_reap(c)) {
-		if (ms_now() >= deadline)
+		if (now_ms() >= deadline)
 			return false;
 		client_pump(c, SLICE_MS);
 	}
@@ -447,10 +432,10 @@ static bool tty_is_raw(const struct client *c)
 
 static bool wait_raw(const struct client *c, int ms)
 {
-	int64_t deadline = ms_now() + ms;
+	int64_t deadline = now_ms() + ms;
 
 	while (!tty_is_raw(c)) {
-		if (ms_now() >= deadline)
+		if (now_ms() >= deadline)
 			return false;
 		sleep_ms(SLICE_MS);
 	}
@@ -474,9 +459,9 @@ static void poke_pty(void *arg)
 {
 	struct pty_poke *pp = arg;
 
-	if (ms_now() < pp->next)
+	if (now_ms() < pp->next)
 		return;
-	pp->next = ms_now() + 300;
+	pp->next = now_ms() + 300;
 	ck_assert_int_eq(write(pp->p->master, pp->text, strlen(pp->text)), (ssize_t)strlen(pp->text));
 }
 
@@ -534,7 +519,7 @@ START_TEST(attaches_through_ring)
 	ck_assert_uint_eq(intf->out_cons, intf->out_prod);
 
 	client_send(c, "uname\r", 6);
-	for (int64_t deadline = ms_now() + WAIT_MS; have < 6 && ms_now() < deadline;) {
+	for (int64_t deadline = now_ms() + WAIT_MS; have < 6 && now_ms() < deadline;) {
 		have += ring_take(intf, got + have, sizeof(got) - have);
 		sleep_ms(SLICE_MS);
 	}
@@ -818,8 +803,8 @@ START_TEST(stalled_stdout_loses_nothing)
 	domain_create();
 	pty_console(&p);
 	struct client *c = attach_pty(&p, false, args, "X");
-	int64_t stall_until = ms_now() + 1500, deadline = ms_now() + 20000;
-	while (got < TOTAL && ms_now() < deadline) {
+	int64_t stall_until = now_ms() + 1500, deadline = now_ms() + 20000;
+	while (got < TOTAL && now_ms() < deadline) {
 		while (sent < TOTAL) {
 			size_t n = TOTAL - sent < sizeof(buf) ? TOTAL - sent : sizeof(buf);
 			for (size_t i = 0; i < n; i++)
@@ -829,7 +814,7 @@ START_TEST(stalled_stdout_loses_nothing)
 				break;
 			sent += (size_t)w;
 		}
-		if (ms_now() < stall_until) {
+		if (now_ms() < stall_until) {
 			sleep_ms(SLICE_MS);
 			continue;
 		}

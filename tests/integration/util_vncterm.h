@@ -24,6 +24,8 @@
 
 /* Milliseconds on the monotonic clock, for deadlines. */
 int64_t now_ms(void);
+/* Sleep ms milliseconds, through signals. */
+void sleep_ms(int ms);
 
 /* A running daemon.  Start with vncterm_start(), end with vncterm_stop(). */
 struct vncterm {
