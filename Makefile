@@ -155,7 +155,7 @@ test: $(B)/tests/libxensim.so $(B)/tests/xensim-probe $(XENSTORED)
 # vncterm's own sandbox functions, applied before one allowed or forbidden call.
 $(B)/tests/sandbox-probe: tests/sandbox/probe.c $(B)/vncterm/sandbox.o
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lseccomp
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lseccomp -lxentoolcore
 test: $(B)/tests/sandbox-probe
 
 deps:

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <xenstore.h>
 
 #include "vncterm/monitor.h"
 #include "vncterm/options.h"
@@ -82,6 +83,8 @@ struct vncterm {
 	long long started;   /* ms: when the command was last started */
 	long long restart_due; /* ms: when -r may start it again; 0 if not waiting */
 	struct sandbox sandbox;
+	char xs_path[256];   /* the console path the monitor publishes under */
+	bool xc_was_connected;
 	size_t since_frame;  /* console bytes since the last frame */
 	long long frame_at;  /* ms of the last frame */
 	char *paste;         /* pasted text still to type, after outq */
@@ -608,9 +611,10 @@ static void handle_signals(struct vncterm *t)
 				uint8_t *buf;
 				size_t len;
 
+				/* Answered later, in the loop: the monitor may be talking too. */
 				err = vt_state_save(t->vt, &buf, &len);
 				if (err == 0) {
-					err = monitor_save_state(t->monitor, buf, len);
+					err = monitor_send(t->monitor, MONITOR_SAVE_STATE, buf, len);
 					free(buf);
 				}
 			} else {
@@ -629,6 +633,8 @@ static void handle_signals(struct vncterm *t)
 }
 
 /* ---- the loop ---- */
+
+static bool from_monitor(struct vncterm *t, uint32_t *type, int32_t *answer);
 
 /*
  * The command has ended: restart it (-r; at most once a second, so a
@@ -692,6 +698,12 @@ static void loop(struct vncterm *t)
 			if (timeout < 0 || ms < timeout)
 				timeout = ms;
 		}
+		int mon_at = -1;
+
+		if (t->monitor >= 0) {
+			mon_at = n;
+			fds[n++] = (struct pollfd){ .fd = t->monitor, .events = POLLIN };
+		}
 		int xc_n = t->xc ? xencons_pollfds(t->xc, fds + n, MAX_POLL - n, &timeout) : 0;
 
 		n += xc_n;
@@ -708,6 +720,12 @@ static void loop(struct vncterm *t)
 			t->blink_due = now_ms() + BLINK_MS;
 		}
 		handle_signals(t);
+		if (mon_at >= 0 && fds[mon_at].revents) {
+			uint32_t type;
+			int32_t answer;
+
+			from_monitor(t, &type, &answer);
+		}
 		if (t->xc)
 			xencons_handle(t->xc);
 		if (t->tp)
@@ -715,6 +733,14 @@ static void loop(struct vncterm *t)
 		if (t->src >= 0 || t->xc) {
 			flush_outq(t);
 			read_source(t);
+		}
+		if (t->xc && t->monitor >= 0) {
+			bool up = xencons_connected(t->xc);
+
+			/* The pty closed: only the monitor can look for the next one. */
+			if (t->xc_was_connected && !up)
+				monitor_send(t->monitor, MONITOR_REOPEN, NULL, 0);
+			t->xc_was_connected = up;
 		}
 		long long now = now_ms();
 
@@ -739,27 +765,126 @@ static void loop(struct vncterm *t)
 static void start_sandbox_monitor(struct vncterm *t)
 {
 	const struct options *o = &t->opt;
-	struct monitor m = { .xs_path = o->xs_path };
+	static struct monitor m; /* the parent serves it until it exits */
 	char err[256];
 
-	if (o->stay_root || (!o->pty_path && !o->input_file)) {
+	if (o->stay_root || o->command_given || (!o->pty_path && !o->input_file && !xen_source(o))) {
 		if (o->log_level >= 1)
 			fprintf(stderr, "vncterm: running as %s without a sandbox (%s)\n",
 				geteuid() == 0 ? "root" : "the invoking user",
-				o->stay_root ? "-S" : xen_source(o) ? "Xen console" : "command mode");
+				o->stay_root ? "-S" : "command mode");
 		return;
 	}
 	if (geteuid() != 0)
-		die("a pty or file console runs sandboxed, which needs root; -S runs it "
-		    "unsandboxed as the invoking user");
+		die("this console runs sandboxed, which needs root; -S runs it unsandboxed as the "
+		    "invoking user");
+	m.domid = o->domid >= 0 ? o->domid : options_xs_domid(o);
+	if (o->xs_path)
+		snprintf(t->xs_path, sizeof(t->xs_path), "%s", o->xs_path);
+	else if (o->domid >= 0)
+		snprintf(t->xs_path, sizeof(t->xs_path), "/local/domain/%d/console", o->domid);
+	m.xs_path = t->xs_path[0] ? t->xs_path : NULL;
+	if (xen_source(o)) {
+		/* The monitor holds xenstore, the lock and the claim; the worker gets the console. */
+		struct xencons_params p = {
+			.domid = (unsigned int)m.domid,
+			.path = m.xs_path,
+			.mode = o->domid >= 0 ? XENCONS_RING : XENCONS_PTY,
+			.claim_type = "vncterm",
+			.changed = monitor_console_changed,
+			.log = on_xen_log,
+			.user = &m,
+		};
+
+		m.pty_mode = p.mode == XENCONS_PTY;
+		m.xs = xs_open(0);
+		if (!m.xs)
+			die("cannot connect to xenstore (xs_open: %s); is xenstored running?",
+			    strerror(errno));
+		m.watch = xencons_open(m.xs, &p, err, sizeof(err));
+		if (!m.watch)
+			die("%s", err);
+	}
 	if (sandbox_prepare(&t->sandbox, o->display, getpid(), o->sandbox_debug, err,
 			    sizeof(err)) < 0)
 		die("%s", err);
+	t->sandbox.domid = xen_source(o) ? m.domid : -1;
 	snprintf(m.dir, sizeof(m.dir), "%s", t->sandbox.dir);
 	if (monitor_fork(&m, &t->monitor, err, sizeof(err)) < 0)
 		die("%s", err);
+	if (xen_source(o)) {
+		struct xencons_params p = {
+			.domid = (unsigned int)m.domid,
+			.mode = o->domid >= 0 ? XENCONS_RING : XENCONS_PTY,
+			.budget = o->event_budget,
+			.log = on_xen_log,
+			.user = t,
+		};
+
+		t->xc = xencons_open_direct(&p, err, sizeof(err));
+		if (!t->xc)
+			die("%s", err);
+	}
 }
 
+/* One message from the monitor; false when the monitor is gone. */
+static bool from_monitor(struct vncterm *t, uint32_t *type, int32_t *answer)
+{
+	struct monitor_msg msg;
+	int e = monitor_recv(t->monitor, &msg);
+
+	if (e < 0) {
+		fprintf(stderr, "vncterm: the monitor is gone (%s); exiting\n", strerror(-e));
+		t->quit = true;
+		return false;
+	}
+	*type = msg.type;
+	if (msg.type == MONITOR_RING && msg.len == 8 && t->xc) {
+		uint32_t v[2];
+
+		memcpy(v, msg.data, sizeof(v));
+		xencons_set_ring(t->xc, v[0] == UINT32_MAX ? -1 : (long)v[0],
+				 v[1] == UINT32_MAX ? -1 : (long)v[1]);
+	} else if (msg.type == MONITOR_PTY && t->xc) {
+		char name[MONITOR_MSG_MAX + 1];
+
+		memcpy(name, msg.data, msg.len);
+		name[msg.len] = '\0';
+		xencons_set_pty(t->xc, msg.fd, name);
+		msg.fd = -1;
+	} else if (msg.type == MONITOR_ANSWER && msg.len == 4) {
+		memcpy(answer, msg.data, sizeof(*answer));
+		if (*answer < 0)
+			fprintf(stderr, "vncterm: the monitor refused a request: %s\n",
+				strerror(-*answer));
+	}
+	if (msg.fd >= 0)
+		close(msg.fd);
+	return true;
+}
+
+/*
+ * Take the monitor's messages for up to ms, until one of type want has
+ * come (its answer in *answer) or, with want 0, the console is connected.
+ */
+static bool wait_monitor(struct vncterm *t, uint32_t want, int32_t *answer, int ms)
+{
+	long long end = now_ms() + ms;
+
+	while (want || !t->xc || !xencons_connected(t->xc)) {
+		long long left = end - now_ms();
+		struct pollfd p = { .fd = t->monitor, .events = POLLIN };
+		uint32_t type;
+
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+			return false;
+		if (!from_monitor(t, &type, answer))
+			return false;
+		if (want && type == want)
+			return true;
+	}
+	return true;
+}
 /* A password file that cannot be used is a bad command line: exit 2. */
 static void set_passwords(struct vncterm *t)
 {
@@ -801,7 +926,7 @@ int main(int argc, char **argv)
 	t->src = -1;
 	t->monitor = -1;
 	start_sandbox_monitor(t);
-	if (t->opt.xs_path || t->opt.domid >= 0) {
+	if ((t->opt.xs_path || t->opt.domid >= 0) && t->monitor < 0) {
 		t->xen = xen_open(&t->opt, xen_source(&t->opt), on_xen_log, t, err, sizeof(err));
 		if (!t->xen)
 			die("%s", err);
@@ -841,8 +966,23 @@ int main(int argc, char **argv)
 			die("text port: %s", err);
 	}
 	start_source(t);
-	if (t->monitor >= 0 && sandbox_enter(&t->sandbox, err, sizeof(err)) < 0)
-		die("%s", err);
+	if (t->monitor >= 0) {
+		int32_t answer = 0;
+
+		/* The ring mapped and bound (or the pty open) before the drop, when it exists. */
+		if (t->xc)
+			wait_monitor(t, 0, &answer, 2000);
+		if (sandbox_enter(&t->sandbox, err, sizeof(err)) < 0)
+			die("%s", err);
+		if (t->xs_path[0]) {
+			uint32_t ports[2] = { (uint32_t)vnc_port(t->vnc),
+					      t->tp ? (uint32_t)textport_port(t->tp) : 0 };
+
+			if (monitor_send(t->monitor, MONITOR_PUBLISH, ports, sizeof(ports)) < 0 ||
+			    !wait_monitor(t, MONITOR_ANSWER, &answer, 5000) || answer < 0)
+				die("the monitor could not publish the ports in xenstore");
+		}
+	}
 	/* xenstore first: once the port line is out, the keys are there too. */
 	if (t->xen && xen_publish(t->xen, vnc_port(t->vnc), t->tp ? textport_port(t->tp) : 0, err,
 				  sizeof(err)) < 0)

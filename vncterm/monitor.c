@@ -12,6 +12,7 @@
 #include <xenstore.h>
 
 #include "vncterm/monitor.h"
+#include "xenconsole/console.h"
 #include "vncterm/statefile.h"
 #include "vt100/vt100.h"
 
@@ -43,23 +44,134 @@ static int write_full(int fd, const void *buf, size_t n)
 	return 0;
 }
 
-static void record(const struct monitor *m, const char *path)
+/* The monitor's xenstore connection, opened on first use. */
+static struct xs_handle *xs_of(struct monitor *m)
+{
+	if (!m->xs)
+		m->xs = xs_open(0);
+	return m->xs;
+}
+
+static int put(struct monitor *m, const char *key, const char *value)
+{
+	struct xs_handle *xs = xs_of(m);
+
+	if (!xs || !xs_write(xs, XBT_NULL, key, value, (unsigned int)strlen(value))) {
+		int e = errno ? errno : EIO;
+
+		fprintf(stderr, "vncterm monitor: xenstore write %s: %s\n", key, strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
+static void record(struct monitor *m, const char *path)
 {
 	char key[300];
-	struct xs_handle *xs;
 
 	if (!m->xs_path)
 		return;
-	xs = xs_open(0);
 	snprintf(key, sizeof(key), "%s/statefile", m->xs_path);
-	if (!xs || !xs_write(xs, XBT_NULL, key, path, (unsigned int)strlen(path)))
-		fprintf(stderr, "vncterm monitor: xenstore write %s: %s\n", key, strerror(errno));
-	if (xs)
-		xs_close(xs);
+	put(m, key, path);
+}
+
+static int publish(struct monitor *m, const uint32_t ports[2])
+{
+	char key[300], val[32];
+	int e;
+
+	if (!m->xs_path || ports[0] == 0 || ports[0] > 65535 || ports[1] > 65535)
+		return -EINVAL;
+	snprintf(key, sizeof(key), "%s/vnc-port", m->xs_path);
+	snprintf(val, sizeof(val), "%u", ports[0]);
+	if ((e = put(m, key, val)) < 0)
+		return e;
+	if (ports[1]) {
+		snprintf(key, sizeof(key), "%s/tc-port", m->xs_path);
+		snprintf(val, sizeof(val), "%u", ports[1]);
+		if ((e = put(m, key, val)) < 0)
+			return e;
+	}
+	/* The host agent signals and watches this process, which outlives the worker's drop. */
+	snprintf(key, sizeof(key), "/local/domain/%d/vncterm-pid", m->domid);
+	snprintf(val, sizeof(val), "%ld", (long)getpid());
+	if ((e = put(m, key, val)) < 0)
+		return e;
+	m->published = true;
+	return 0;
+}
+
+static void unpublish(struct monitor *m)
+{
+	char key[300];
+
+	if (!m->published || !m->xs || (m->watch && xencons_gone(m->watch)))
+		return;
+	snprintf(key, sizeof(key), "%s/vnc-port", m->xs_path);
+	xs_rm(m->xs, XBT_NULL, key);
+	snprintf(key, sizeof(key), "%s/tc-port", m->xs_path);
+	xs_rm(m->xs, XBT_NULL, key);
+	snprintf(key, sizeof(key), "/local/domain/%d/vncterm-pid", m->domid);
+	xs_rm(m->xs, XBT_NULL, key);
+}
+
+/* A PTY message: the tty's name, and its fd attached (none: the pty is gone). */
+static void send_pty(struct monitor *m)
+{
+	uint32_t hdr[2] = { MONITOR_PTY, (uint32_t)strlen(m->tty) };
+	char data[sizeof(hdr) + sizeof(m->tty)];
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { data, sizeof(hdr) + hdr[1] };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	int fd = m->tty[0] ? xencons_open_tty(m->tty) : -1;
+
+	if (m->tty[0] && fd < 0)
+		fprintf(stderr, "vncterm monitor: cannot open console pty %s: %s\n", m->tty,
+			strerror(-fd));
+	memcpy(data, hdr, sizeof(hdr));
+	memcpy(data + sizeof(hdr), m->tty, hdr[1]);
+	if (fd >= 0) {
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	if (sendmsg(m->fd, &mh, MSG_NOSIGNAL) < 0)
+		fprintf(stderr, "vncterm monitor: sending the pty: %s\n", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Tell the worker what the console is now. */
+static void send_console(struct monitor *m)
+{
+	if (m->fd < 0 || !m->watch)
+		return;
+	if (m->pty_mode) {
+		send_pty(m);
+		return;
+	}
+	uint32_t ring[2] = { (uint32_t)m->ring_ref, (uint32_t)m->port }; /* -1: all ones, gone */
+
+	monitor_send(m->fd, MONITOR_RING, ring, sizeof(ring));
+}
+
+void monitor_console_changed(long ring_ref, long port, const char *tty, void *user)
+{
+	struct monitor *m = user;
+
+	m->ring_ref = ring_ref;
+	m->port = port;
+	snprintf(m->tty, sizeof(m->tty), "%s", tty ? tty : "");
+	send_console(m);
 }
 
 /* Only a state that loads is written: the worker is not trusted. */
-static int save_state(const struct monitor *m, const uint8_t *buf, size_t len)
+static int save_state(struct monitor *m, const uint8_t *buf, size_t len)
 {
 	char path[128];
 	struct vt *vt = vt_new(25, 80, NULL, NULL);
@@ -86,11 +198,29 @@ int monitor_serve_one(struct monitor *m)
 
 	if (e < 0)
 		return -EPIPE;
+	if (hdr[0] == MONITOR_PUBLISH && hdr[1] == 8) {
+		uint32_t ports[2];
+
+		if (read_full(m->fd, ports, sizeof(ports)) < 0)
+			return -EPIPE;
+		e = publish(m, ports);
+		answer = e;
+		return write_full(m->fd, (uint32_t[]){ MONITOR_ANSWER, 4 }, 8) < 0 ||
+			       write_full(m->fd, &answer, sizeof(answer)) < 0 ?
+			       -EPIPE :
+			       e;
+	}
+	if (hdr[0] == MONITOR_REOPEN && hdr[1] == 0) {
+		if (m->watch)
+			xencons_retell(m->watch);
+		return 0;
+	}
 	if (hdr[0] != MONITOR_SAVE_STATE || hdr[1] == 0 || hdr[1] > MONITOR_STATE_MAX) {
 		/* The stream can no longer be trusted to be in step: end it. */
 		fprintf(stderr, "vncterm monitor: refused request type %u, length %u\n", hdr[0],
 			hdr[1]);
 		answer = -EINVAL;
+		write_full(m->fd, (uint32_t[]){ MONITOR_ANSWER, 4 }, 8);
 		write_full(m->fd, &answer, sizeof(answer));
 		shutdown(m->fd, SHUT_RDWR);
 		return -EINVAL;
@@ -110,23 +240,51 @@ int monitor_serve_one(struct monitor *m)
 		fprintf(stderr, "vncterm monitor: statefile not saved: %s\n",
 			e == -EINVAL ? "the worker sent an invalid state" : strerror(-e));
 	answer = e;
-	if (write_full(m->fd, &answer, sizeof(answer)) < 0)
+	if (write_full(m->fd, (uint32_t[]){ MONITOR_ANSWER, 4 }, 8) < 0 ||
+	    write_full(m->fd, &answer, sizeof(answer)) < 0)
 		return -EPIPE;
 	return e;
 }
 
-int monitor_save_state(int fd, const uint8_t *state, size_t len)
+int monitor_send(int fd, uint32_t type, const void *data, size_t len)
 {
-	uint32_t hdr[2] = { MONITOR_SAVE_STATE, (uint32_t)len };
-	int32_t answer;
+	uint32_t hdr[2] = { type, (uint32_t)len };
 	int e;
 
-	if (len == 0 || len > MONITOR_STATE_MAX)
+	if (len > MONITOR_STATE_MAX)
 		return -EFBIG;
-	if ((e = write_full(fd, hdr, sizeof(hdr))) < 0 || (e = write_full(fd, state, len)) < 0 ||
-	    (e = read_full(fd, &answer, sizeof(answer))) < 0)
+	if ((e = write_full(fd, hdr, sizeof(hdr))) < 0)
 		return e;
-	return answer;
+	return len ? write_full(fd, data, len) : 0;
+}
+
+int monitor_recv(int fd, struct monitor_msg *msg)
+{
+	uint32_t hdr[2];
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { hdr, sizeof(hdr) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	ssize_t n;
+
+	msg->fd = -1;
+	do
+		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | MSG_WAITALL);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(hdr))
+		return n < 0 ? -errno : -EPIPE;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(&msg->fd, CMSG_DATA(c), sizeof(int));
+	msg->type = hdr[0];
+	msg->len = hdr[1];
+	if (msg->len > sizeof(msg->data)) {
+		if (msg->fd >= 0)
+			close(msg->fd);
+		return -EPROTO;
+	}
+	return msg->len ? read_full(fd, msg->data, msg->len) : 0;
 }
 
 /* The worker's end: the directory goes, and so does this process. */
@@ -134,6 +292,10 @@ static void finish(struct monitor *m, int status)
 {
 	char path[128];
 
+	unpublish(m);
+	xencons_free(m->watch); /* gives the console back: type restored, lock released */
+	if (m->xs)
+		xs_close(m->xs);
 	snprintf(path, sizeof(path), "%s/%s", m->dir, STATEFILE_NAME);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/%s.tmp", m->dir, STATEFILE_NAME);
@@ -151,11 +313,27 @@ static void finish(struct monitor *m, int status)
 
 static void serve(struct monitor *m, int sigfd)
 {
-	struct pollfd fds[2] = { { .fd = sigfd, .events = POLLIN }, { .fd = m->fd, .events = POLLIN } };
+	struct pollfd fds[4];
+	bool told_gone = false;
 
+	send_console(m); /* what the watch saw before the fork */
 	for (;;) {
-		if (poll(fds, m->fd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+		int n = 0, timeout = -1;
+
+		fds[n++] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = m->fd, .events = POLLIN };
+		if (m->watch)
+			n += xencons_pollfds(m->watch, fds + n, 2, &timeout);
+		if (poll(fds, (nfds_t)n, timeout) < 0 && errno != EINTR)
 			break;
+		if (m->watch) {
+			xencons_handle(m->watch);
+			if (xencons_gone(m->watch) && !told_gone) {
+				fprintf(stderr, "vncterm: domain %d is gone; exiting\n", m->domid);
+				told_gone = true;
+				kill(m->worker, SIGTERM);
+			}
+		}
 		struct signalfd_siginfo si;
 
 		while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
@@ -203,8 +381,18 @@ int monitor_fork(struct monitor *m, int *fd, char *err, int errlen)
 		return -errno;
 	}
 	if (m->worker == 0) {
-		close(sp[0]);
-		*fd = sp[1];
+		/*
+		 * Nothing of the monitor's may reach the worker: not its
+		 * privileged xenstore connection, not the console lock.
+		 */
+		int keep = sp[1];
+
+		if ((keep > 3 && close_range(3, (unsigned)keep - 1, 0) < 0) ||
+		    close_range((unsigned)keep + 1, ~0U, 0) < 0) {
+			fprintf(stderr, "vncterm: close_range in the worker: %s\n", strerror(errno));
+			_exit(1);
+		}
+		*fd = keep;
 		return 0;
 	}
 	close(sp[1]);

@@ -1,34 +1,68 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The privileged monitor, in OpenSSH's shape: vncterm forks before it
- * opens anything; the child (the worker) serves the console and viewers
- * and then drops into the sandbox, the parent stays root and does, on the
- * worker's request over a socketpair, the one thing the worker may no
- * longer do: write the statefile (into the per-instance directory, which
- * is root's) and record its path in xenstore.  It also forwards signals
- * to the worker, removes the directory when the worker ends, and exits
- * with the worker's status.
+ * opens its sockets and console; the child (the worker) serves the console
+ * and viewers and drops into the sandbox, the parent stays root and does,
+ * over a socketpair, what the worker may no longer do:
+ *  - write the statefile (into the per-instance directory, which is
+ *    root's) and record its path in xenstore;
+ *  - hold the only xenstore connection: publish vnc-port, tc-port and
+ *    vncterm-pid, watch the console path and tell the worker the new ring
+ *    or hand it the new pty (as an fd), and end the worker when the domain
+ *    is released.
+ * It also forwards signals, removes the directory when the worker ends and
+ * exits with the worker's status.
  *
- * A request is a header { u32 type, u32 length } and length bytes; the
- * only type is MONITOR_SAVE_STATE, whose bytes must be a valid emulator
- * state (they are loaded, then written out anew).  The answer is an i32:
- * 0 or -errno.  Anything else is refused.
+ * A message is { u32 type, u32 length } and length bytes.  The worker may
+ * send SAVE_STATE (a state that must load; it is written as sent), PUBLISH
+ * (u32 vnc port, u32 text port or 0) and REOPEN (no bytes: the pty closed);
+ * each is answered with ANSWER (i32: 0 or -errno).  The monitor sends RING
+ * (u32 ring-ref, u32 port; all ones: gone) and PTY (the tty's name, its fd
+ * attached; no fd: gone).  Anything else is refused and ends the channel.
  */
 #ifndef VNCTERM_MONITOR_H
 #define VNCTERM_MONITOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-#define MONITOR_SAVE_STATE 1u
+enum {
+	MONITOR_SAVE_STATE = 1,
+	MONITOR_PUBLISH = 2,
+	MONITOR_REOPEN = 3,
+	MONITOR_ANSWER = 16,
+	MONITOR_RING = 17,
+	MONITOR_PTY = 18,
+};
 #define MONITOR_STATE_MAX (64u << 20)
+#define MONITOR_MSG_MAX 256 /* what the monitor sends: small */
+
+struct xencons;
+struct xs_handle;
 
 struct monitor {
-	char dir[64];          /* the per-instance directory */
-	const char *xs_path;   /* -x: where to record the statefile; NULL for none */
+	char dir[64];           /* the per-instance directory */
+	const char *xs_path;    /* -x: where the keys go; NULL for none */
+	int domid;              /* the domain of xs_path, or -1 */
+	struct xs_handle *xs;   /* the privileged connection (Xen consoles), or NULL */
+	struct xencons *watch;  /* watch-only console (Xen consoles), or NULL */
+	bool published;
+	bool pty_mode;          /* the watch follows console/tty, not the ring */
 	pid_t worker;
-	int fd;                /* the monitor's end of the socketpair */
+	int fd;                 /* the monitor's end of the socketpair */
+	/* what the watch last reported, to send once the worker exists */
+	long ring_ref, port;
+	char tty[256];
+};
+
+/* A message as the worker receives it. */
+struct monitor_msg {
+	uint32_t type;
+	uint32_t len;
+	uint8_t data[MONITOR_MSG_MAX];
+	int fd;                 /* PTY: the attached fd, or -1 */
 };
 
 /*
@@ -38,14 +72,19 @@ struct monitor {
  */
 int monitor_fork(struct monitor *m, int *fd, char *err, int errlen);
 
+/* The watch's callback (struct xencons_params.changed), user = the monitor. */
+void monitor_console_changed(long ring_ref, long port, const char *tty, void *user);
+
 /*
  * Read and answer one request from m->fd.  0 if served, -EPIPE when the
  * worker has gone, another -errno if the request was refused (it is
- * answered with that error, and the monitor goes on).
+ * answered with that error).
  */
 int monitor_serve_one(struct monitor *m);
 
-/* The worker's side: hand a state to the monitor.  0 or -errno. */
-int monitor_save_state(int fd, const uint8_t *state, size_t len);
+/* The worker's side: send one message (no fd).  0 or -errno. */
+int monitor_send(int fd, uint32_t type, const void *data, size_t len);
+/* The worker's side: receive one message (blocking).  0 or -errno. */
+int monitor_recv(int fd, struct monitor_msg *msg);
 
 #endif

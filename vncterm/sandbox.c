@@ -10,6 +10,7 @@
 #include <linux/sockios.h>
 #include <pwd.h>
 #include <sched.h>
+#include <signal.h>
 #include <seccomp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,7 +24,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <xentoolcore.h>
+#include <xen/sys/evtchn.h>
+#include <xen/sys/gntdev.h>
+#include <xen/sys/privcmd.h>
+
 #include "vncterm/sandbox.h"
+
+#define LOG_GROWTH ((rlim_t)256 << 20)
 
 static int failed(char *err, int errlen, int e, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -46,6 +54,7 @@ int sandbox_prepare(struct sandbox *sb, int display, pid_t pid, bool debug, char
 
 	memset(sb, 0, sizeof(*sb));
 	sb->debug = debug;
+	sb->domid = -1;
 	if (!base)
 		return failed(err, errlen, 0,
 			      "user %s does not exist: run `make install-user` (or use -S to stay root)",
@@ -90,6 +99,9 @@ static int load_filter(const struct sandbox *sb)
 	r |= ALLOW(brk);             /* malloc */
 	r |= ALLOW(clock_gettime);   /* deadlines (usually vDSO) */
 	r |= ALLOW(close);           /* viewers leaving */
+	r |= ALLOW(epoll_ctl);       /* the test suite's simulated event channels */
+	r |= ALLOW(epoll_pwait);     /* (tests/xensim): the process's own fds only */
+	r |= ALLOW(epoll_wait);
 	r |= ALLOW(exit);            /* the end */
 	r |= ALLOW(exit_group);      /* the end */
 	r |= ALLOW(fcntl);           /* libvncserver sets O_NONBLOCK on viewers */
@@ -106,6 +118,15 @@ static int load_filter(const struct sandbox *sb)
 			      SCMP_A1(SCMP_CMP_EQ, TIOCSWINSZ)); /* resize a pty console */
 	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 			      SCMP_A1(SCMP_CMP_EQ, FIONREAD)); /* libvncserver peeks */
+	/* The Xen console after resume or migration: rebind, remap (handles restricted). */
+	static const unsigned long xen_ioctls[] = {
+		IOCTL_EVTCHN_BIND_INTERDOMAIN, IOCTL_EVTCHN_NOTIFY, IOCTL_EVTCHN_UNBIND,
+		IOCTL_GNTDEV_MAP_GRANT_REF, IOCTL_GNTDEV_UNMAP_GRANT_REF,
+		IOCTL_GNTDEV_SET_UNMAP_NOTIFY, IOCTL_PRIVCMD_MMAPBATCH_V2,
+	};
+	for (size_t i = 0; i < sizeof(xen_ioctls) / sizeof(xen_ioctls[0]); i++)
+		r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+				      SCMP_A1(SCMP_CMP_EQ, xen_ioctls[i]));
 	r |= ALLOW(lseek);           /* stdio */
 	r |= ALLOW(madvise);         /* malloc */
 	r |= ALLOW(mmap);            /* malloc of large blocks */
@@ -149,6 +170,9 @@ int sandbox_enter(const struct sandbox *sb, char *err, int errlen)
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
 
+	/* Every Xen handle opened so far may reach this one domain only. */
+	if (sb->domid >= 0 && xentoolcore_restrict_all((domid_t)sb->domid) < 0)
+		return failed(err, errlen, errno, "sandbox: xentoolcore_restrict_all(%d)", sb->domid);
 	/* Time zone data now: libvncserver dates its WebSocket answers, and the chroot is empty. */
 	tzset();
 	/* After the listening sockets exist: they keep working, nothing new can be reached. */
@@ -170,10 +194,20 @@ int sandbox_enter(const struct sandbox *sb, char *err, int errlen)
 			      (unsigned)sb->uid, (unsigned)sb->gid);
 	if (setuid(0) == 0 || seteuid(0) == 0 || setgid(0) == 0)
 		return failed(err, errlen, 0, "sandbox: root could be regained");
-	/* No files (the monitor writes the statefile), no processes, no core. */
-	static const struct { int res; rlim_t max; const char *name; } lim[] = {
+	/*
+	 * No files (the monitor writes the statefile), no processes, no core.
+	 * stderr may be the host agent's log file: it may grow by LOG_GROWTH
+	 * more, and past that writes fail (EFBIG) rather than kill.
+	 */
+	struct stat st;
+	rlim_t fsize = 0;
+
+	if (fstat(2, &st) == 0 && S_ISREG(st.st_mode))
+		fsize = (rlim_t)st.st_size + LOG_GROWTH;
+	signal(SIGXFSZ, SIG_IGN);
+	const struct { int res; rlim_t max; const char *name; } lim[] = {
 		{ RLIMIT_CORE, 0, "CORE" },
-		{ RLIMIT_FSIZE, 0, "FSIZE" },
+		{ RLIMIT_FSIZE, fsize, "FSIZE" },
 		{ RLIMIT_NOFILE, 256, "NOFILE" },
 		{ RLIMIT_NPROC, 0, "NPROC" },
 		{ RLIMIT_AS, (rlim_t)2 << 30, "AS" },

@@ -19,6 +19,7 @@ struct sandbox {
 	gid_t gid;
 	char dir[64];   /* SANDBOX_ROOT/<pid>: empty, root-owned, 0755 */
 	bool debug;     /* --sandbox-debug: forbidden calls trap (SIGSYS) instead of killing */
+	int domid;      /* Xen handles are restricted to this domain; -1: none */
 };
 
 /*
@@ -29,7 +30,7 @@ struct sandbox {
 int sandbox_prepare(struct sandbox *sb, int display, pid_t pid, bool debug, char *err, int errlen);
 
 /*
- * In order: own network namespace, chroot into sb->dir, no supplementary
+ * In order: Xen handles restricted to sb->domid, own network namespace, chroot into sb->dir, no supplementary
  * groups, the per-instance gid and uid (and proof that root cannot be
  * regained), rlimits, no new privileges, the seccomp allow-list.  0, or
  * -errno with the failed step named in err.

@@ -51,6 +51,9 @@ struct xencons {
 	bool claimed;
 	char *old_type;        /* <path>/type before the claim; NULL if there was none */
 	bool refused_logged;
+	/* watch-only mode (params.changed): what was last reported */
+	long told_ref, told_port;
+	char told_tty[256];
 	/* pty mode */
 	int pty_fd;
 	char tty[256];
@@ -267,24 +270,8 @@ static void unclaim(struct xencons *x)
 	x->claimed = false;
 }
 
-static void refresh_ring(struct xencons *x)
+static void connect_ring(struct xencons *x, long ref, long port)
 {
-	long ref = number_node(x, "ring-ref", 0xffffffffL);
-	long port = number_node(x, "port", 0xffffffffL);
-
-	if (ref < 0 || port < 0) {
-		if (x->connected)
-			say(x, "console of domain %u went away; waiting for it", x->p.domid);
-		disconnect(x);
-		return;
-	}
-	if (!x->claimed && xenconsoled_serves(x)) {
-		if (!x->refused_logged)
-			say(x, "xenconsoled serves %s (it wrote tty): not reading the ring", x->path);
-		x->refused_logged = true;
-		return;
-	}
-	claim(x);
 	if (ref != x->ring_ref) {
 		unmap_ring(x);
 		if (map_ring(x, ref) < 0) {
@@ -307,7 +294,61 @@ static void refresh_ring(struct xencons *x)
 	}
 }
 
+/* Watch-only mode: report what changed to whoever reads the console. */
+static void tell(struct xencons *x, long ref, long port, const char *tty)
+{
+	if (ref == x->told_ref && port == x->told_port && !strcmp(tty ? tty : "", x->told_tty))
+		return;
+	x->told_ref = ref;
+	x->told_port = port;
+	snprintf(x->told_tty, sizeof(x->told_tty), "%s", tty ? tty : "");
+	x->connected = ref >= 0 || (tty && *tty);
+	x->p.changed(ref, port, tty, x->p.user);
+}
+
+static void refresh_ring(struct xencons *x)
+{
+	long ref = number_node(x, "ring-ref", 0xffffffffL);
+	long port = number_node(x, "port", 0xffffffffL);
+
+	if (ref < 0 || port < 0) {
+		if (x->connected)
+			say(x, "console of domain %u went away; waiting for it", x->p.domid);
+		if (x->p.changed)
+			tell(x, -1, -1, NULL);
+		disconnect(x);
+		return;
+	}
+	if (!x->claimed && xenconsoled_serves(x)) {
+		if (!x->refused_logged)
+			say(x, "xenconsoled serves %s (it wrote tty): not reading the ring", x->path);
+		x->refused_logged = true;
+		return;
+	}
+	claim(x);
+	if (x->p.changed) {
+		tell(x, ref, port, NULL);
+		return;
+	}
+	connect_ring(x, ref, port);
+}
+
 /* ---- pty mode ---- */
+
+int xencons_open_tty(const char *tty)
+{
+	int fd = open(tty, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	struct termios t;
+
+	if (fd < 0)
+		return -errno;
+	/* Bytes pass unchanged: the guest's terminal is not ours. */
+	if (tcgetattr(fd, &t) == 0) {
+		cfmakeraw(&t);
+		tcsetattr(fd, TCSANOW, &t);
+	}
+	return fd;
+}
 
 static void refresh_pty(struct xencons *x)
 {
@@ -317,7 +358,14 @@ static void refresh_pty(struct xencons *x)
 		if (x->connected)
 			say(x, "console pty of domain %u went away; waiting for it", x->p.domid);
 		free(tty);
+		if (x->p.changed)
+			tell(x, -1, -1, NULL);
 		disconnect(x);
+		return;
+	}
+	if (x->p.changed) {
+		tell(x, -1, -1, tty);
+		free(tty);
 		return;
 	}
 	if (x->connected && !strcmp(tty, x->tty)) {
@@ -325,19 +373,12 @@ static void refresh_pty(struct xencons *x)
 		return;
 	}
 	disconnect(x);
-	int fd = open(tty, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	int fd = xencons_open_tty(tty);
 
 	if (fd < 0) {
-		say(x, "cannot open console pty %s of domain %u: %s", tty, x->p.domid, strerror(errno));
+		say(x, "cannot open console pty %s of domain %u: %s", tty, x->p.domid, strerror(-fd));
 		free(tty);
 		return;
-	}
-	struct termios t;
-
-	/* Bytes pass unchanged: the guest's terminal is not ours. */
-	if (tcgetattr(fd, &t) == 0) {
-		cfmakeraw(&t);
-		tcsetattr(fd, TCSANOW, &t);
 	}
 	x->pty_fd = fd;
 	snprintf(x->tty, sizeof(x->tty), "%s", tty);
@@ -365,6 +406,66 @@ static void check_released(struct xencons *x)
 }
 
 /* ---- the public side ---- */
+
+static int open_handles(struct xencons *x, char *err, int errlen)
+{
+	x->gnt = xengnttab_open(NULL, 0);
+	x->fmem = xenforeignmemory_open(NULL, 0);
+	x->evt = xenevtchn_open(NULL, 0);
+	if (!x->gnt || !x->fmem || !x->evt) {
+		snprintf(err, (size_t)errlen,
+			 "cannot open %s: %s (run as root on a Xen host with xen-gntdev, "
+			 "xen-privcmd and xen-evtchn loaded)",
+			 !x->gnt ? "the grant table (/dev/xen/gntdev)" :
+			 !x->fmem ? "foreign memory (/dev/xen/privcmd)" :
+				    "event channels (/dev/xen/evtchn)",
+			 strerror(errno));
+		return -ENODEV;
+	}
+	return 0;
+}
+
+struct xencons *xencons_open_direct(const struct xencons_params *p, char *err, int errlen)
+{
+	struct xencons *x = calloc(1, sizeof(*x));
+
+	if (!x) {
+		snprintf(err, (size_t)errlen, "out of memory");
+		return NULL;
+	}
+	x->p = *p;
+	x->p.changed = NULL;
+	if (!x->p.budget)
+		x->p.budget = XENCONS_DEFAULT_BUDGET;
+	if (!x->p.period_ms)
+		x->p.period_ms = XENCONS_DEFAULT_PERIOD_MS;
+	x->lock_fd = x->pty_fd = -1;
+	x->ring_ref = x->remote_port = -1;
+	x->period_start = now_ms();
+	if (p->mode == XENCONS_RING && open_handles(x, err, errlen) < 0) {
+		xencons_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+void xencons_set_ring(struct xencons *x, long ring_ref, long port)
+{
+	if (ring_ref < 0 || port < 0)
+		disconnect(x);
+	else
+		connect_ring(x, ring_ref, port);
+}
+
+void xencons_set_pty(struct xencons *x, int fd, const char *tty)
+{
+	disconnect(x);
+	if (fd < 0)
+		return;
+	x->pty_fd = fd;
+	snprintf(x->tty, sizeof(x->tty), "%s", tty ? tty : "?");
+	x->connected = true;
+}
 
 struct xencons *xencons_open(struct xs_handle *xs, const struct xencons_params *p, char *err,
 			     int errlen)
@@ -394,20 +495,10 @@ struct xencons *xencons_open(struct xs_handle *xs, const struct xencons_params *
 	}
 	if (take_lock(x, err, errlen) < 0)
 		goto fail;
+	x->told_ref = x->told_port = -1;
+	if (p->mode == XENCONS_RING && !p->changed && open_handles(x, err, errlen) < 0)
+		goto fail;
 	if (p->mode == XENCONS_RING) {
-		x->gnt = xengnttab_open(NULL, 0);
-		x->fmem = xenforeignmemory_open(NULL, 0);
-		x->evt = xenevtchn_open(NULL, 0);
-		if (!x->gnt || !x->fmem || !x->evt) {
-			snprintf(err, (size_t)errlen,
-				 "cannot open %s: %s (run as root on a Xen host with xen-gntdev, "
-				 "xen-privcmd and xen-evtchn loaded)",
-				 !x->gnt ? "the grant table (/dev/xen/gntdev)" :
-				 !x->fmem ? "foreign memory (/dev/xen/privcmd)" :
-					    "event channels (/dev/xen/evtchn)",
-				 strerror(errno));
-			goto fail;
-		}
 		if (xenconsoled_serves(x)) {
 			snprintf(err, (size_t)errlen,
 				 "xenconsoled serves %s (type is xenconsoled and it wrote tty): "
@@ -434,7 +525,7 @@ void xencons_free(struct xencons *x)
 {
 	if (!x)
 		return;
-	if (x->watching) {
+	if (x->watching && x->xs) {
 		xs_unwatch(x->xs, x->path, TOKEN_PATH);
 		xs_unwatch(x->xs, "@releaseDomain", TOKEN_RELEASE);
 	}
@@ -456,8 +547,10 @@ int xencons_pollfds(struct xencons *x, struct pollfd *fds, int max, int *timeout
 {
 	int n = 0;
 
-	if (n < max)
+	if (x->xs && n < max)
 		fds[n++] = (struct pollfd){ .fd = xs_fileno(x->xs), .events = POLLIN };
+	if (x->p.changed)
+		return n; /* watch-only: the console is someone else's */
 	if (x->connected && x->p.mode == XENCONS_RING && n < max)
 		fds[n++] = (struct pollfd){ .fd = xenevtchn_fd(x->evt), .events = POLLIN };
 	if (x->connected && x->p.mode == XENCONS_PTY && n < max)
@@ -515,14 +608,14 @@ void xencons_handle(struct xencons *x)
 {
 	char **w;
 
-	while ((w = xs_check_watch(x->xs))) {
+	while (x->xs && (w = xs_check_watch(x->xs))) {
 		if (!strcmp(w[XS_WATCH_TOKEN], TOKEN_RELEASE))
 			check_released(x);
 		else if (!strcmp(w[XS_WATCH_TOKEN], TOKEN_PATH))
 			refresh(x);
 		free(w);
 	}
-	if (x->connected && x->p.mode == XENCONS_RING)
+	if (x->connected && x->p.mode == XENCONS_RING && !x->p.changed)
 		take_events(x);
 }
 
@@ -544,7 +637,8 @@ ssize_t xencons_read(struct xencons *x, char *buf, size_t size)
 		 */
 		say(x, "console pty %s closed; waiting for a new one", x->tty);
 		disconnect(x);
-		refresh(x);
+		if (x->xs)
+			refresh(x);
 		return -EAGAIN;
 	}
 	if (x->throttled || x->broken_out || x->credit <= 0)
@@ -592,6 +686,14 @@ ssize_t xencons_write(struct xencons *x, const char *buf, size_t len)
 		return -EAGAIN; /* in[] is full: the guest's next event says it took some */
 	xenevtchn_notify(x->evt, x->local_port);
 	return n;
+}
+
+void xencons_retell(struct xencons *x)
+{
+	x->told_ref = x->told_port = -3; /* matches nothing: the next refresh reports */
+	x->told_tty[0] = '\1';
+	x->told_tty[1] = '\0';
+	refresh(x);
 }
 
 bool xencons_connected(const struct xencons *x)

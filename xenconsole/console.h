@@ -42,6 +42,12 @@ struct xencons_params {
 	int budget;             /* ring events per period; 0: the default */
 	int period_ms;          /* 0: the default */
 	const char *claim_type; /* value written to <path>/type in ring mode; NULL: "vncterm" */
+	/*
+	 * Watch-only mode (a privileged monitor's): if set, the console is not
+	 * opened here; each change is reported instead: the ring (ring_ref,
+	 * port; -1 when gone) or the tty path (NULL when gone).
+	 */
+	void (*changed)(long ring_ref, long port, const char *tty, void *user);
 	/* Messages worth an admin's attention (one line, no newline). */
 	void (*log)(const char *msg, void *user);
 	void *user;
@@ -57,6 +63,21 @@ struct xencons_params {
 struct xencons *xencons_open(struct xs_handle *xs, const struct xencons_params *p, char *err,
 			     int errlen);
 void xencons_free(struct xencons *x);
+
+/*
+ * Without xenstore (a sandboxed reader): the hypervisor handles are opened
+ * now (ring mode) and the console is set from outside, by what a watch-only
+ * xencons reported.  No lock or claim: the watch-only side holds them.
+ */
+struct xencons *xencons_open_direct(const struct xencons_params *p, char *err, int errlen);
+/* Map and bind (or, with -1, let go of) the ring. */
+void xencons_set_ring(struct xencons *x, long ring_ref, long port);
+/* Use the pty fd (owned from now on; -1: none). */
+void xencons_set_pty(struct xencons *x, int fd, const char *tty);
+/* Watch-only mode: report the console again, changed or not. */
+void xencons_retell(struct xencons *x);
+/* Open a console pty raw and non-blocking: an fd or -errno. */
+int xencons_open_tty(const char *tty);
 
 /*
  * The descriptors to poll (at most max; returns how many) and, while the

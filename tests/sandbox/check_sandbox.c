@@ -381,8 +381,12 @@ static void monitor_pair(struct monitor *m, int *worker)
 
 static int32_t answer(int fd)
 {
+	uint32_t hdr[2];
 	int32_t a = 1;
 
+	ck_assert_int_eq(read(fd, hdr, sizeof(hdr)), (ssize_t)sizeof(hdr));
+	ck_assert_uint_eq(hdr[0], MONITOR_ANSWER);
+	ck_assert_uint_eq(hdr[1], sizeof(a));
 	ck_assert_int_eq(read(fd, &a, sizeof(a)), (ssize_t)sizeof(a));
 	return a;
 }
