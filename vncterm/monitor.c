@@ -358,27 +358,36 @@ static void serve(struct monitor *m, int sigfd)
 	finish(m, st);
 }
 
+void monitor_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGUSR1);
+}
+
 int monitor_fork(struct monitor *m, int *fd, char *err, int errlen)
 {
 	int sp[2];
 	sigset_t set;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0) {
-		snprintf(err, (size_t)errlen, "monitor: socketpair: %s", strerror(errno));
-		return -errno;
+		int e = errno;
+
+		snprintf(err, (size_t)errlen, "monitor: socketpair: %s", strerror(e));
+		return -e;
 	}
 	/* Blocked before the fork, so that no signal is lost between it and the signalfd. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGUSR1);
+	monitor_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	m->worker = fork();
 	if (m->worker < 0) {
-		snprintf(err, (size_t)errlen, "monitor: fork: %s", strerror(errno));
-		return -errno;
+		int e = errno;
+
+		snprintf(err, (size_t)errlen, "monitor: fork: %s", strerror(e));
+		return -e;
 	}
 	if (m->worker == 0) {
 		/*

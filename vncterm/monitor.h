@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <sys/types.h>
 
 enum {
@@ -71,6 +72,9 @@ struct monitor_msg {
  * exits the process.  -errno (message in err) if the fork failed.
  */
 int monitor_fork(struct monitor *m, int *fd, char *err, int errlen);
+
+/* The signals vncterm (monitor and worker alike) takes through a signalfd. */
+void monitor_signals(sigset_t *set);
 
 /* The watch's callback (struct xencons_params.changed), user = the monitor. */
 void monitor_console_changed(long ring_ref, long port, const char *tty, void *user);
