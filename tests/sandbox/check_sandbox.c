@@ -324,19 +324,43 @@ START_TEST(text_port_and_websocket_sandboxed)
 }
 END_TEST
 
-static int run_probe(const char *what, char *out, size_t size)
+/*
+ * Run the probe; with stale, first leave a directory of a dead vncterm
+ * (with a statefile) where the probe's own will go.
+ */
+static int run_probe_in(const char *what, bool stale, char *out, size_t size)
 {
-	int p[2], st;
+	int p[2], go[2], st;
 
 	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(pipe(go), 0);
 	pid_t pid = fork();
 
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
+		char c;
+
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(126);
 		dup2(p[1], 1);
 		execl(PROBE, PROBE, "103", what, (char *)NULL);
 		_exit(127);
 	}
+	close(go[0]);
+	if (stale) {
+		char dir[64], file[96];
+
+		snprintf(dir, sizeof(dir), "%s/%d", SANDBOX_ROOT, (int)pid);
+		ck_assert_int_eq(mkdir(dir, 0755), 0);
+		snprintf(file, sizeof(file), "%s/%s", dir, STATEFILE_NAME);
+		FILE *f = fopen(file, "w");
+
+		ck_assert_ptr_nonnull(f);
+		fclose(f);
+	}
+	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	close(go[1]);
 	close(p[1]);
 	ssize_t n = read(p[0], out, size - 1);
 
@@ -350,6 +374,11 @@ static int run_probe(const char *what, char *out, size_t size)
 	return st;
 }
 
+static int run_probe(const char *what, char *out, size_t size)
+{
+	return run_probe_in(what, false, out, size);
+}
+
 START_TEST(forbidden_call_kills)
 {
 	char out[64];
@@ -359,6 +388,10 @@ START_TEST(forbidden_call_kills)
 	st = run_probe("allowed", out, sizeof(out));
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 && !strcmp(out, "ok\n"),
 		      "an allowed call failed in the sandbox (status %#x)", st);
+	/* A killed vncterm's directory under the same pid is cleared, not fatal. */
+	st = run_probe_in("allowed", true, out, sizeof(out));
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 && !strcmp(out, "ok\n"),
+		      "a stale directory stopped the sandbox (status %#x)", st);
 	st = run_probe("forbidden", out, sizeof(out));
 	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS,
 		      "socket() in the sandbox: status %#x, not SIGSYS", st);
