@@ -42,7 +42,7 @@ TEST_OBJS  := $(TEST_SRCS:%.c=$(B)/%.o) $(patsubst %.c,$(B)/%.o,$(wildcard tests
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
 # The daemon: its own files; render.c and png.c come from librender.
-VNCTERM_SRCS := vncterm/listen.c vncterm/main.c vncterm/options.c vncterm/password.c vncterm/paste.c \
+VNCTERM_SRCS := vncterm/input.c vncterm/listen.c vncterm/main.c vncterm/options.c vncterm/password.c vncterm/paste.c \
 	vncterm/pty.c vncterm/select.c vncterm/statefile.c vncterm/textport.c vncterm/vnc.c \
 	vncterm/xen.c vncterm/sandbox.c vncterm/monitor.c
 VNCTERM_OBJS := $(VNCTERM_SRCS:%.c=$(B)/%.o)

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The daemon's own state, shared by main.c (start-up, the source, the
+ * loop, the monitor) and input.c (what viewers send towards the console:
+ * keys, pointer, selection, paste, resize).  Not a public interface.
+ */
+#ifndef VNCTERM_DAEMON_H
+#define VNCTERM_DAEMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "vncterm/options.h"
+#include "vncterm/sandbox.h"
+#include "vncterm/select.h"
+
+#define TERM_NAME "xterm-256color"
+#define READ_BUDGET (256 * 1024) /* per loop, so viewers stay served under a flood */
+#define OUTQ_MAX (64 * 1024)     /* keys and replies waiting for the source */
+#define PASTE_MAX (1024 * 1024) /* a larger paste is cut here */
+#define BLINK_MS 500
+#define RESTART_MS 1000 /* -r starts the command at most once a second */
+#define MAX_POLL 256
+/*
+ * Under a flood (FLOOD_BYTES since the last frame), frames go out at most
+ * every FRAME_MS: encoding an update per pty read would make the viewers,
+ * not the emulator, set the console's speed.  A trickle (an echo) is
+ * drawn at once.
+ */
+#define FLOOD_BYTES (64 * 1024)
+#define FRAME_MS 15
+
+struct vncterm {
+	struct options opt;
+	struct vt *vt;
+	struct render *render;
+	struct vnc *vnc;
+	struct textport *tp; /* -T, else NULL */
+	int src;          /* console source fd, -1 when closed */
+	struct xen *xen;  /* -x or --domid: xenstore, and maybe the console */
+	struct xencons *xc; /* the console when it is a domain's, else NULL */
+	int monitor;      /* sandboxed: the socket to the privileged monitor, else -1 */
+	bool src_is_pty;
+	pid_t child;      /* 0: none running */
+	int sigfd;
+	bool quit;
+	int status;       /* exit status */
+	char outq[OUTQ_MAX]; /* bytes for the source, in order */
+	size_t outq_len;
+	long long blink_due; /* ms: when blinking text next changes phase */
+	struct selection sel;
+	bool dragging;
+	int clicks;            /* 1, 2 (word) or 3 (line) */
+	long long click_at;    /* ms of the last left press */
+	struct sel_pos click_pos;
+	long long started;   /* ms: when the command was last started */
+	long long restart_due; /* ms: when -r may start it again; 0 if not waiting */
+	struct sandbox sandbox;
+	char xs_path[256];   /* the console path the monitor publishes under */
+	bool xc_was_connected;
+	size_t since_frame;  /* console bytes since the last frame */
+	long long frame_at;  /* ms of the last frame */
+	char *paste;         /* pasted text still to type, after outq */
+	size_t paste_len, paste_off;
+};
+
+/* Print "vncterm: <message>" and exit 1. */
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Milliseconds on the monotonic clock. */
+long long now_ms(void);
+
+/* input.c: towards the console (as callbacks, user is the struct vncterm). */
+void drop_paste(struct vncterm *t);
+void flush_outq(struct vncterm *t);
+bool pending_output(const struct vncterm *t);
+void on_paste(const char *text, size_t len, void *user);
+int on_resize(int width, int height, void *user);
+int on_tp_snapshot(char **buf, size_t *len, void *user);
+void on_tp_input(const char *buf, size_t len, void *user);
+void on_vt_output(const char *buf, size_t len, void *user);
+void on_vt_title(const char *title, void *user);
+void on_key(uint32_t keysym, unsigned mods, void *user);
+void on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mods,
+		       void *user);
+
+#endif

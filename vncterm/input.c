@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What viewers send towards the console: keys (keys.c's bytes, or a scroll
+ * of the view), the pointer (selection, xterm mouse reports, the wheel),
+ * clipboard paste (bracketed, bounded, paced by the source), text-port
+ * input, the emulator's own replies, and resize requests.  Bytes wait in
+ * a bounded queue and are written as the source takes them: nothing here
+ * blocks the loop.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vncterm/daemon.h"
+#include "vncterm/paste.h"
+#include "vncterm/pty.h"
+#include "vncterm/render.h"
+#include "vncterm/vnc.h"
+#include "xenconsole/console.h"
+#include "vt100/keys.h"
+#include "vt100/mouse.h"
+#include "vt100/vt100.h"
+
+/* ---- towards the source: keys and replies ---- */
+
+void drop_paste(struct vncterm *t)
+{
+	free(t->paste);
+	t->paste = NULL;
+	t->paste_len = t->paste_off = 0;
+}
+
+/* Whether keys, replies and pastes can go to the console now. */
+static bool interactive(const struct vncterm *t)
+{
+	if (t->xc)
+		return xencons_connected(t->xc);
+	return t->src >= 0 && t->src_is_pty;
+}
+
+/* write(2)'s contract, whatever the source. */
+static ssize_t src_write(struct vncterm *t, const char *buf, size_t len)
+{
+	if (t->xc) {
+		ssize_t n = xencons_write(t->xc, buf, len);
+
+		if (n < 0) {
+			errno = (int)-n;
+			return -1;
+		}
+		return n;
+	}
+	return write(t->src, buf, len);
+}
+
+/*
+ * Write queued keys and replies, then pasted text, as far as the source
+ * takes them now; the rest waits for POLLOUT, so a paste is paced by the
+ * source (a small Xen ring is never overrun) and never blocks the loop.
+ */
+void flush_outq(struct vncterm *t)
+{
+	while (t->outq_len && interactive(t)) {
+		ssize_t n = src_write(t, t->outq, t->outq_len);
+
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				t->outq_len = 0; /* the source is going away */
+			return;
+		}
+		memmove(t->outq, t->outq + n, t->outq_len - (size_t)n);
+		t->outq_len -= (size_t)n;
+	}
+	while (t->paste && interactive(t)) {
+		ssize_t n = src_write(t, t->paste + t->paste_off, t->paste_len - t->paste_off);
+
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				drop_paste(t);
+			return;
+		}
+		t->paste_off += (size_t)n;
+		if (t->paste_off == t->paste_len)
+			drop_paste(t);
+	}
+}
+
+bool pending_output(const struct vncterm *t)
+{
+	return t->outq_len || t->paste;
+}
+
+/*
+ * Clipboard text becomes typing (paste.c), queued after what is already
+ * pending; the queue is bounded at PASTE_MAX, beyond which text is cut.
+ */
+void on_paste(const char *text, size_t len, void *user)
+{
+	struct vncterm *t = user;
+	struct vt_modes m;
+	size_t room = PASTE_MAX - (t->paste_len - t->paste_off);
+	char *buf, *q;
+
+	if (!interactive(t) || len == 0)
+		return;
+	if (len > room)
+		len = room;
+	buf = malloc(len + PASTE_MARKERS);
+	if (!buf)
+		return;
+	vt_get_modes(t->vt, &m);
+	size_t n = paste_encode(text, len, m.bracketed_paste, buf);
+	size_t keep = t->paste_len - t->paste_off;
+
+	q = n ? malloc(keep + n) : NULL;
+	if (q) {
+		if (keep)
+			memcpy(q, t->paste + t->paste_off, keep);
+		memcpy(q + keep, buf, n);
+		free(t->paste);
+		t->paste = q;
+		t->paste_len = keep + n;
+		t->paste_off = 0;
+	}
+	free(buf);
+	flush_outq(t);
+}
+
+/* Queue bytes for the source; beyond OUTQ_MAX they are dropped, not blocked on. */
+static void send_to_source(struct vncterm *t, const char *buf, size_t len)
+{
+	if (!interactive(t))
+		return;
+	if (len > sizeof(t->outq) - t->outq_len)
+		len = sizeof(t->outq) - t->outq_len;
+	memcpy(t->outq + t->outq_len, buf, len);
+	t->outq_len += len;
+	flush_outq(t);
+}
+
+/*
+ * A viewer asked for another size: cells follow pixels (rounded down).  A
+ * pty learns it with TIOCSWINSZ, which signals SIGWINCH to its foreground
+ * process group; a file source cannot resize and refuses.
+ */
+int on_resize(int width, int height, void *user)
+{
+	struct vncterm *t = user;
+	int cols = width / RENDER_CELL_W, rows = height / RENDER_CELL_H, w, h, err;
+
+	if (t->src < 0 || !t->src_is_pty)
+		return -EPERM;
+	if (cols < 1 || rows < 1 || cols > VT_MAX_COLS || rows > VT_MAX_ROWS)
+		return -EINVAL;
+	int old_rows, old_cols;
+
+	vt_get_size(t->vt, &old_rows, &old_cols);
+	err = vt_resize(t->vt, rows, cols);
+	if (err)
+		return err;
+	err = render_resize(t->render, rows, cols);
+	if (err) {
+		vt_resize(t->vt, old_rows, old_cols); /* stay consistent with the old framebuffer */
+		return err;
+	}
+	pty_resize(t->src, rows, cols);
+	uint32_t *fb = render_pixels(t->render, &w, &h);
+
+	vnc_set_framebuffer(t->vnc, fb, w, h);
+	return 0;
+}
+
+int on_tp_snapshot(char **buf, size_t *len, void *user)
+{
+	return vt_serialize(((struct vncterm *)user)->vt, buf, len);
+}
+
+void on_tp_input(const char *buf, size_t len, void *user)
+{
+	send_to_source(user, buf, len);
+}
+
+void on_vt_output(const char *buf, size_t len, void *user)
+{
+	send_to_source(user, buf, len);
+}
+
+void on_vt_title(const char *title, void *user)
+{
+	struct vncterm *t = user;
+
+	if (!t->opt.title && t->vnc)
+		vnc_set_title(t->vnc, title);
+}
+
+/* Scroll the view into the scrollback by delta lines (main screen only). */
+static void scroll_view(struct vncterm *t, int delta)
+{
+	struct vt_modes m;
+
+	vt_get_modes(t->vt, &m);
+	if (!m.alt_screen)
+		render_set_view(t->render, t->vt, render_get_view(t->render) + delta);
+}
+
+#define KEY_PAGE_UP 0xff55u   /* XK_Prior */
+#define KEY_PAGE_DOWN 0xff56u /* XK_Next */
+#define WHEEL_LINES 3
+#define MULTI_CLICK_MS 400
+
+void on_key(uint32_t keysym, unsigned mods, void *user)
+{
+	struct vncterm *t = user;
+	struct vt_modes m;
+	char buf[VT_KEY_MAX];
+	int rows, cols, n;
+
+	vt_get_size(t->vt, &rows, &cols);
+	if ((mods & VT_MOD_SHIFT) && (keysym == KEY_PAGE_UP || keysym == KEY_PAGE_DOWN)) {
+		scroll_view(t, keysym == KEY_PAGE_UP ? rows / 2 : -(rows / 2));
+		return;
+	}
+	render_set_view(t->render, t->vt, 0); /* any other key: back to the live screen */
+	vt_get_modes(t->vt, &m);
+	n = vt_key_encode(keysym, mods, &m, buf, sizeof(buf));
+	if (n > 0)
+		send_to_source(t, buf, (size_t)n);
+}
+
+static void show_selection(struct vncterm *t)
+{
+	struct sel_pos a, b;
+
+	select_bounds(&t->sel, &a, &b);
+	render_set_highlight(t->render, t->sel.active, a.row, a.col, b.row, b.col);
+}
+
+/* The selection's text goes to every viewer's clipboard. */
+static void publish_selection(struct vncterm *t)
+{
+	char *text;
+	size_t len;
+
+	if (select_text(t->vt, &t->sel, &text, &len) == 0) {
+		if (len)
+			vnc_set_clipboard(t->vnc, text, len);
+		free(text);
+	}
+}
+
+static void paste_selection(struct vncterm *t)
+{
+	char *text;
+	size_t len;
+
+	if (select_text(t->vt, &t->sel, &text, &len) == 0) {
+		on_paste(text, len, t);
+		free(text);
+	}
+}
+
+/* Left button: drag selects; a double click a word, a triple click a line. */
+static void select_pointer(struct vncterm *t, int button, bool down, struct sel_pos pos,
+			   int cols)
+{
+	long long now = now_ms();
+
+	if (button < 0) { /* a drag */
+		if (pos.row != t->sel.head.row || pos.col != t->sel.head.col) {
+			t->sel.head = pos;
+			t->sel.active = true;
+			show_selection(t);
+		}
+		return;
+	}
+	if (!down) {
+		t->dragging = false;
+		if (t->sel.active)
+			publish_selection(t);
+		return;
+	}
+	bool again = now - t->click_at < MULTI_CLICK_MS && pos.row == t->click_pos.row &&
+		     pos.col == t->click_pos.col;
+
+	t->clicks = again ? t->clicks % 3 + 1 : 1;
+	t->click_at = now;
+	t->click_pos = pos;
+	t->dragging = t->clicks == 1;
+	if (t->clicks == 1) {
+		t->sel = (struct selection){ false, pos, pos };
+	} else if (t->clicks == 2) {
+		select_word(t->vt, pos.row, pos.col, &t->sel.anchor, &t->sel.head);
+		t->sel.active = true;
+	} else {
+		t->sel = (struct selection){ true, { pos.row, 0 }, { pos.row, cols - 1 } };
+	}
+	show_selection(t);
+}
+
+/*
+ * The pointer: reported to the program when it asked for mouse tracking
+ * (Shift keeps it for vncterm, as in xterm); otherwise the wheel scrolls
+ * through the scrollback.
+ */
+void on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mods,
+		       void *user)
+{
+	static const int vt_button[5] = { VT_BUTTON_LEFT, VT_BUTTON_MIDDLE, VT_BUTTON_RIGHT,
+					  VT_BUTTON_WHEEL_UP, VT_BUTTON_WHEEL_DOWN };
+	struct vncterm *t = user;
+	struct vt_modes m;
+	int rows, cols;
+
+	vt_get_size(t->vt, &rows, &cols);
+	vt_get_modes(t->vt, &m);
+	int row = y / RENDER_CELL_H, col = x / RENDER_CELL_W;
+
+	row = row < rows ? row : rows - 1;
+	col = col < cols ? col : cols - 1;
+	if (m.mouse != VT_MOUSE_NONE && !(mods & VT_MOD_SHIFT)) {
+		enum vt_mouse_event ev = button < 0 ? VT_MOUSE_MOTION :
+					 down ? VT_MOUSE_PRESS : VT_MOUSE_RELEASE;
+		int b = button >= 0 ? vt_button[button] :
+			held & 1 ? VT_BUTTON_LEFT : held & 2 ? VT_BUTTON_MIDDLE :
+			held & 4 ? VT_BUTTON_RIGHT : VT_BUTTON_NONE;
+		char buf[VT_MOUSE_MAX];
+		int n = vt_mouse_encode(ev, b, row, col, mods, &m, buf, sizeof(buf));
+
+		if (n > 0) {
+			render_set_view(t->render, t->vt, 0);
+			send_to_source(t, buf, (size_t)n);
+		}
+		return;
+	}
+	struct sel_pos pos = { row - render_get_view(t->render), col };
+
+	if (button == 0 || (button < 0 && t->dragging))
+		select_pointer(t, button, down, pos, cols);
+	else if (down && button == 1)
+		paste_selection(t);
+	else if (down && button == 3)
+		scroll_view(t, WHEEL_LINES);
+	else if (down && button == 4)
+		scroll_view(t, -WHEEL_LINES);
+}
