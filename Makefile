@@ -196,4 +196,4 @@ clean:
 	-$(MAKE) -C bench clean
 	-$(MAKE) -C tests/fuzz clean
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' -type f -not -path '$(B)/xen-*' 2>/dev/null)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "vncterm/monitor.h"
 #include "vncterm/options.h"
 #include "vncterm/sandbox.h"
 #include "vncterm/select.h"
@@ -58,6 +59,7 @@ struct vncterm {
 	long long started;   /* ms: when the command was last started */
 	long long restart_due; /* ms: when -r may start it again; 0 if not waiting */
 	struct sandbox sandbox;
+	struct monitor mon;  /* the parent's, when sandboxed */
 	char xs_path[256];   /* the console path the monitor publishes under */
 	bool xc_was_connected;
 	size_t since_frame;  /* console bytes since the last frame */

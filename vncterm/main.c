@@ -391,7 +391,7 @@ static void loop(struct vncterm *t)
 static void start_sandbox_monitor(struct vncterm *t)
 {
 	const struct options *o = &t->opt;
-	static struct monitor m; /* the parent serves it until it exits */
+	struct monitor *mp = &t->mon; /* the parent serves it until it exits */
 	char err[256];
 
 	if (o->stay_root || o->command_given || (!o->pty_path && !o->input_file && !xen_source(o))) {
@@ -404,43 +404,43 @@ static void start_sandbox_monitor(struct vncterm *t)
 	if (geteuid() != 0)
 		die("this console runs sandboxed, which needs root; -S runs it unsandboxed as the "
 		    "invoking user");
-	m.domid = o->domid >= 0 ? o->domid : options_xs_domid(o);
+	mp->domid = o->domid >= 0 ? o->domid : options_xs_domid(o);
 	if (o->xs_path)
 		snprintf(t->xs_path, sizeof(t->xs_path), "%s", o->xs_path);
 	else if (o->domid >= 0)
 		snprintf(t->xs_path, sizeof(t->xs_path), "/local/domain/%d/console", o->domid);
-	m.xs_path = t->xs_path[0] ? t->xs_path : NULL;
+	mp->xs_path = t->xs_path[0] ? t->xs_path : NULL;
 	if (xen_source(o)) {
 		/* The monitor holds xenstore, the lock and the claim; the worker gets the console. */
 		struct xencons_params p = {
-			.domid = (unsigned int)m.domid,
-			.path = m.xs_path,
+			.domid = (unsigned int)mp->domid,
+			.path = mp->xs_path,
 			.mode = o->domid >= 0 ? XENCONS_RING : XENCONS_PTY,
 			.claim_type = "vncterm",
 			.changed = monitor_console_changed,
 			.log = on_xen_log,
-			.user = &m,
+			.user = mp,
 		};
 
-		m.pty_mode = p.mode == XENCONS_PTY;
-		m.xs = xs_open(0);
-		if (!m.xs)
+		mp->pty_mode = p.mode == XENCONS_PTY;
+		mp->xs = xs_open(0);
+		if (!mp->xs)
 			die("cannot connect to xenstore (xs_open: %s); is xenstored running?",
 			    strerror(errno));
-		m.watch = xencons_open(m.xs, &p, err, sizeof(err));
-		if (!m.watch)
+		mp->watch = xencons_open(mp->xs, &p, err, sizeof(err));
+		if (!mp->watch)
 			die("%s", err);
 	}
 	if (sandbox_prepare(&t->sandbox, o->display, getpid(), o->sandbox_debug, err,
 			    sizeof(err)) < 0)
 		die("%s", err);
-	t->sandbox.domid = xen_source(o) ? m.domid : -1;
-	snprintf(m.dir, sizeof(m.dir), "%s", t->sandbox.dir);
-	if (monitor_fork(&m, &t->monitor, err, sizeof(err)) < 0)
+	t->sandbox.domid = xen_source(o) ? mp->domid : -1;
+	snprintf(mp->dir, sizeof(mp->dir), "%s", t->sandbox.dir);
+	if (monitor_fork(mp, &t->monitor, err, sizeof(err)) < 0)
 		die("%s", err);
 	if (xen_source(o)) {
 		struct xencons_params p = {
-			.domid = (unsigned int)m.domid,
+			.domid = (unsigned int)mp->domid,
 			.mode = o->domid >= 0 ? XENCONS_RING : XENCONS_PTY,
 			.budget = o->event_budget,
 			.log = on_xen_log,

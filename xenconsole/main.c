@@ -67,34 +67,41 @@ struct session {
 	size_t out_head, out_len; /* pending bytes are out[out_head .. out_head + out_len) */
 	char in[INQ_SIZE];
 	size_t in_len;
+	/* The terminal's modes before raw mode, for every exit path. */
+	struct termios saved_tio;
+	bool tty_raw;
 };
 
-/* The terminal's modes before raw mode, for every exit path. */
-static struct termios saved_tio;
-static bool tty_raw;
-
-static void tty_restore(void)
+static void tty_restore(struct session *s)
 {
-	if (tty_raw) {
-		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
-		tty_raw = false;
+	if (s->tty_raw) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &s->saved_tio);
+		s->tty_raw = false;
 	}
 }
 
-static int tty_make_raw(void)
+static int tty_make_raw(struct session *s)
 {
 	struct termios tio;
 
 	if (!isatty(STDIN_FILENO))
 		return 0;
-	if (tcgetattr(STDIN_FILENO, &saved_tio) < 0)
+	if (tcgetattr(STDIN_FILENO, &s->saved_tio) < 0)
 		return -errno;
-	tio = saved_tio;
+	tio = s->saved_tio;
 	cfmakeraw(&tio);
 	if (tcsetattr(STDIN_FILENO, TCSANOW, &tio) < 0)
 		return -errno;
-	tty_raw = true;
+	s->tty_raw = true;
 	return 0;
+}
+
+/* Whether stderr is a terminal that does not return the carriage by itself (raw). */
+static bool stderr_raw(void)
+{
+	struct termios t;
+
+	return isatty(STDERR_FILENO) && tcgetattr(STDERR_FILENO, &t) == 0 && !(t.c_oflag & OPOST);
 }
 
 /* A message on stderr; a raw terminal does not return the carriage by itself. */
@@ -107,7 +114,7 @@ static void say(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs(tty_raw && isatty(STDERR_FILENO) ? "\r\n" : "\n", stderr);
+	fputs(stderr_raw() ? "\r\n" : "\n", stderr);
 	fflush(stderr);
 }
 
@@ -303,7 +310,7 @@ static void session_close(struct session *s)
 	if (s->xs)
 		xs_close(s->xs);
 	s->xs = NULL;
-	tty_restore();
+	tty_restore(s);
 }
 
 static void finish(struct session *s, int status) __attribute__((noreturn));
@@ -545,25 +552,29 @@ static void run(struct session *s)
 
 int main(int argc, char **argv)
 {
-	static struct session s;
+	struct session *s = calloc(1, sizeof(*s)); /* two 64 KiB queues: not on the stack */
 	struct options opt;
 	char path[128], err[256] = "";
 
+	if (!s) {
+		fputs("xenconsole: out of memory\n", stderr);
+		return EXIT_FAILURE;
+	}
 	parse_options(argc, argv, &opt);
-	s.opt = &opt;
-	s.sigfd = -1;
-	s.stdin_open = true;
-	s.stdin_tty = isatty(STDIN_FILENO);
+	s->opt = &opt;
+	s->sigfd = -1;
+	s->stdin_open = true;
+	s->stdin_tty = isatty(STDIN_FILENO);
 
 	int fd = setup_signals();
 	if (fd < 0) {
 		say("cannot set up signal handling: %s", strerror(-fd));
 		return EXIT_FAILURE;
 	}
-	s.sigfd = fd;
+	s->sigfd = fd;
 
-	s.xs = xs_open(0);
-	if (!s.xs) {
+	s->xs = xs_open(0);
+	if (!s->xs) {
 		say("cannot connect to xenstore: %s; is xenstored running, and are you root?",
 		    strerror(errno));
 		return EXIT_FAILURE;
@@ -578,21 +589,21 @@ int main(int argc, char **argv)
 		.log = log_cb,
 		.user = &opt,
 	};
-	s.cons = xencons_open(s.xs, &p, err, sizeof(err));
-	if (!s.cons) {
+	s->cons = xencons_open(s->xs, &p, err, sizeof(err));
+	if (!s->cons) {
 		say("%s", err[0] ? err : "cannot open the console");
-		finish(&s, EXIT_FAILURE);
+		finish(s, EXIT_FAILURE);
 	}
 
-	int rc = tty_make_raw();
+	int rc = tty_make_raw(s);
 	if (rc < 0) {
 		say("cannot put the terminal in raw mode: %s", strerror(-rc));
-		finish(&s, EXIT_FAILURE);
+		finish(s, EXIT_FAILURE);
 	}
-	if (!xencons_connected(s.cons)) {
+	if (!xencons_connected(s->cons)) {
 		char key[3];
 		escape_name(opt.escape, key);
 		say("waiting for the console of domain %u at %s (%s to leave)", opt.domid, path, key);
 	}
-	run(&s);
+	run(s);
 }
