@@ -197,3 +197,15 @@ clean:
 	-$(MAKE) -C tests/fuzz clean
 
 -include $(shell find $(B) -name '*.d' -type f -not -path '$(B)/xen-*' 2>/dev/null)
+
+# --- real Xen under qemu (tests/xen) ---
+# Boots Debian's Xen 4.17 + a dom0 + a PV guest under qemu (TCG) and runs our
+# xenconsole and vncterm against the guest's console; about 1 min once the
+# image is cached (tests/xen/README.md).  Needs root and the Debian mirror.
+# Not part of `make check`.
+XEN_IMAGE := $(B)/xen-image
+.PHONY: check-xen xen-image
+xen-image:
+	sh tests/xen/build-image.sh $(XEN_IMAGE)
+check-xen: all xen-image
+	python3 tests/xen/harness.py --image $(XEN_IMAGE)/current --tools $(XEN_HARNESS_ARGS)
