@@ -196,6 +196,28 @@ static void assert_worker_sandboxed(pid_t monitor)
 	}
 }
 
+static double cpu_seconds(pid_t pid);
+
+/* An idle console costs no CPU: a busy loop would show here. */
+static void assert_worker_idle(pid_t monitor)
+{
+	char path[96];
+	int worker = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)monitor, (int)monitor);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%d", &worker), 1);
+	fclose(f);
+	double c0 = cpu_seconds(worker);
+
+	usleep(1000000);
+	double used = cpu_seconds(worker) - c0;
+
+	ck_assert_msg(used < 0.1, "the idle worker used %.2f s of CPU in 1 s", used);
+}
+
 START_TEST(ring_boot_text_and_keys)
 {
 	struct host h;
@@ -210,6 +232,7 @@ START_TEST(ring_boot_text_and_keys)
 
 	assert_screen(c, 5, 40, HIDE_BYTES "Linux version 6.1\r\nlogin: ", 5000);
 	assert_worker_sandboxed(v->pid);
+	assert_worker_idle(v->pid);
 	/* The host agent's keys. */
 	snprintf(want, sizeof(want), "%d", v->port);
 	ck_assert_str_eq(xs_get(&h, "/local/domain/5/console/vnc-port", buf, sizeof(buf)), want);
@@ -456,6 +479,7 @@ START_TEST(pty_mode_follows_tty)
 	rfbClient *c = connect_to("127.0.0.1", v);
 
 	assert_worker_sandboxed(v->pid);
+	assert_worker_idle(v->pid);
 	ck_assert_int_eq(write(m1, HIDE_BYTES "first pty", 15), 15);
 	assert_screen(c, 5, 40, HIDE_BYTES "first pty", 5000);
 	ck_assert(vnc_key(c, XK_q));

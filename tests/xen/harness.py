@@ -141,6 +141,88 @@ def extra_cpio(workdir, files, init_lines):
     return out
 
 
+def text_port_echo(ser, port, tag, S):
+    """Type `echo TAG-$((6*7))` through the text port; the guest's shell must
+    answer TAG-42 in the stream that comes back."""
+    _, out = ser.run("(sleep 1; printf 'echo %s-$((6*7))\\r'; sleep 3) | "
+                     "timeout 8 socat - TCP:127.0.0.1:%d > /tmp/tp.out 2>&1; "
+                     "grep -c '%s-42' /tmp/tp.out" % (tag, port, tag), 40 * S, check=False)
+    if not re.search(r"^[1-9]", out, re.M):
+        _, dump = ser.run("cat -v /tmp/tp.out | tail -c 600", 20 * S, check=False)
+        raise Failure("the text port on %d did not carry %s-42 back:\n%s" % (port, tag, dump))
+
+
+def start_vncterm(ser, args, cpath, S):
+    """Start vncterm as the host agent does (as root: it sandboxes itself);
+    return (pid, vnc port, text port) from xenstore."""
+    ser.run("(/usr/local/bin/vncterm %s > /tmp/vt.log 2>&1 &) ; sleep 3" % args, 60 * S)
+    _, out = ser.run("i=0; until xenstore-read %s/tc-port; do i=$((i+1)); "
+                     "[ $i -gt 20 ] && cat /tmp/vt.log && false; sleep 1; done; "
+                     "xenstore-read %s/vnc-port; xenstore-read /local/domain/%s/vncterm-pid"
+                     % (cpath, cpath, cpath.split("/")[3]), 60 * S)
+    tc, vnc, pid = [int(x) for x in re.findall(r"^(\d+)$", out, re.M)[-3:]]
+    return pid, vnc, tc
+
+
+def assert_sandboxed(ser, pid, S):
+    _, out = ser.run("read W _ < /proc/%d/task/%d/children; grep -E '^(Uid|Seccomp|NoNewPrivs):' "
+                     "/proc/$W/status; readlink /proc/$W/root" % (pid, pid), 30 * S)
+    uid = re.search(r"^Uid:\s+(\d+)", out, re.M)
+    if not (uid and int(uid.group(1)) >= 131072 and re.search(r"^Seccomp:\s+2", out, re.M)
+            and re.search(r"^NoNewPrivs:\s+1", out, re.M)
+            and "/var/xen/vncterm/%d" % pid in out):
+        raise Failure("vncterm's worker is not sandboxed:\n" + out)
+
+
+def wait_gone(pid):
+    """Shell: wait up to 15 s until pid has exited (dom0's init, a shell,
+    may leave it a zombie for a while) and its directory is removed."""
+    return ("i=0; while [ -d /var/xen/vncterm/%d ] || { [ -e /proc/%d ] && "
+            "! grep -q '^State:.*Z' /proc/%d/status; }; do i=$((i+1)); "
+            "[ $i -gt 15 ] && break; sleep 1; done; test $i -le 15 || "
+            "{ cat /tmp/vt.log; ls /var/xen/vncterm; for p in /proc/[0-9]*; do "
+            "grep -qs vncterm $p/cmdline && echo $p $(grep -E '^(State|PPid)' $p/status) "
+            "$(cat $p/wchan); done; false; }" % (pid, pid, pid))
+
+
+def assert_idle(ser, pid, S):
+    """An idle vncterm's worker must not use the CPU (a busy loop shows here)."""
+    _, out = ser.run("read W _ < /proc/%d/task/%d/children; a=$(cut -d' ' -f14,15 /proc/$W/stat); "
+                     "sleep 2; b=$(cut -d' ' -f14,15 /proc/$W/stat); echo $a $b; ls -l /proc/$W/fd"
+                     % (pid, pid), 30 * S)
+    t = [int(x) for x in re.findall(r"^(\d+) (\d+) (\d+) (\d+)$", out, re.M)[-1]]
+    ticks = (t[2] + t[3]) - (t[0] + t[1])
+    if ticks > 20:  # 10% of one CPU at 100 Hz
+        raise Failure("the idle worker used %d ticks of CPU in 2 s:\n%s" % (ticks, out))
+
+
+def sandboxed_checks(ser, domid, cpath, S, mark):
+    """vncterm as the host agent starts it, sandboxed, in xenconsoled's pty
+    mode and then in ring mode; SIGUSR1; the guest's end ends vncterm."""
+    pid, _, tc = start_vncterm(ser, "-x %s -T -v 127.0.0.1:1" % cpath, cpath, S)
+    assert_sandboxed(ser, pid, S)
+    assert_idle(ser, pid, S)
+    text_port_echo(ser, tc, "pty", S)
+    mark("sandboxed pty mode ok")
+    ser.run("kill -USR1 %d; sleep 2; F=$(xenstore-read %s/statefile) && echo $F && test -s $F"
+            % (pid, cpath), 30 * S)
+    mark("statefile ok")
+    ser.run("kill %d; " % pid + wait_gone(pid), 40 * S)
+    # Ring mode: xenconsoled is told to leave the console alone (stopped,
+    # its tty node removed), then vncterm claims and reads the ring itself.
+    ser.run("kill $(cat /run/xenconsoled.pid); sleep 1; xenstore-rm %s/tty" % cpath, 30 * S)
+    pid, _, tc = start_vncterm(ser, "--domid %d -T -v 127.0.0.1:2" % domid, cpath, S)
+    assert_sandboxed(ser, pid, S)
+    _, out = ser.run("xenstore-read %s/type" % cpath, 30 * S)
+    if "vncterm" not in out:
+        raise Failure("ring mode did not claim the console (type: %s)" % out)
+    text_port_echo(ser, tc, "ring", S)
+    mark("sandboxed ring mode ok")
+    # The guest's end ends vncterm, cleanly, its directory removed.
+    ser.run("xl destroy guest; " + wait_gone(pid) + "; cat /tmp/vt.log", 60 * S)
+    mark("destroy ends vncterm ok")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--image", default=os.path.join(TOP, "build/xen-image/current"),
@@ -151,6 +233,8 @@ def main():
                     help="the whole serial output goes here (default: %(default)s)")
     ap.add_argument("--slow", type=float, default=1.0,
                     help="multiply every timeout by this")
+    ap.add_argument("--sandboxed", action="store_true",
+                    help="also run vncterm sandboxed, as the host agent does (README: known to fail)")
     ap.add_argument("--keep", action="store_true", help="leave qemu running at the end (debug)")
     ap.add_argument("--vnc-hostport", type=int, default=15901,
                     help="host port forwarded to dom0's relay for vncterm (default %(default)s)")
@@ -174,12 +258,15 @@ def main():
     sockpath = os.path.join(work, "serial.sock")
     initrd = os.path.join(img, "dom0.cpio")
     if args.tools:
-        progs = [os.path.join(TOP, "vncterm/vncterm"), os.path.join(TOP, "xenconsole/xenconsole")]
+        progs = [os.path.join(TOP, "vncterm/vncterm"), os.path.join(TOP, "xenconsole/xenconsole"),
+                 os.path.join(TOP, "vncterm/install-user.sh")]
         for p in progs:
             if not os.access(p, os.X_OK):
                 log("%s is not built (make)" % p)
                 return 2
-        extra = extra_cpio(work, progs, ["mkdir -p /var/xen/vncterm /run/lock"])
+        # The install step makes vncterm_base, as on a real host.
+        extra = extra_cpio(work, progs, ["mkdir -p /var/xen/vncterm /run/lock",
+                                         "sh /usr/local/bin/install-user.sh"])
         # Linux unpacks concatenated archives, so one file with both.
         initrd = os.path.join(work, "dom0+extra.cpio")
         with open(initrd, "wb") as out:
@@ -276,6 +363,9 @@ def main():
             if "RFB 003." not in out:
                 raise Failure("vncterm's port %d gave no RFB banner: %r" % (port, out))
             mark("vncterm ok")
+            ser.run("pkill -f '/usr/local/bin/vncterm' ; sleep 1", 30 * S, check=False)
+            if args.sandboxed:
+                sandboxed_checks(ser, domid, cpath, S, mark)
         rc = 0
     except Failure as e:
         log("FAIL: %s" % e)
