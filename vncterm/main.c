@@ -422,14 +422,15 @@ static void start_sandbox_monitor(struct vncterm *t)
 			.user = mp,
 		};
 
+		/*
+		 * Opened by the monitor after the fork: a handle opened before it
+		 * would stay registered with libxentoolcore in the worker too, and
+		 * xentoolcore_restrict_all() there would dup2 /dev/null over
+		 * whatever fd then has its old number.
+		 */
 		mp->pty_mode = p.mode == XENCONS_PTY;
-		mp->xs = xs_open(0);
-		if (!mp->xs)
-			die("cannot connect to xenstore (xs_open: %s); is xenstored running?",
-			    strerror(errno));
-		mp->watch = xencons_open(mp->xs, &p, err, sizeof(err));
-		if (!mp->watch)
-			die("%s", err);
+		mp->watch_params = p;
+		mp->want_watch = true;
 	}
 	if (sandbox_prepare(&t->sandbox, o->display, getpid(), o->sandbox_debug, err,
 			    sizeof(err)) < 0)

@@ -416,6 +416,23 @@ int monitor_fork(struct monitor *m, int *fd, char *err, int errlen)
 		waitpid(m->worker, &st, 0);
 		finish(m, st);
 	}
+	if (m->want_watch) {
+		char why[256];
+		int st;
+
+		m->xs = xs_open(0);
+		m->watch = m->xs ? xencons_open(m->xs, &m->watch_params, why, sizeof(why)) : NULL;
+		if (!m->watch) {
+			if (!m->xs)
+				snprintf(why, sizeof(why),
+					 "cannot connect to xenstore (xs_open: %s); is xenstored running?",
+					 strerror(errno));
+			fprintf(stderr, "vncterm: %s\n", why);
+			kill(m->worker, SIGKILL);
+			waitpid(m->worker, &st, 0);
+			finish(m, 1 << 8); /* exit status 1 */
+		}
+	}
 	/* The port lines are the worker's to print. */
 	if (freopen("/dev/null", "w", stdout) == NULL)
 		close(1);

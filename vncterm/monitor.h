@@ -29,6 +29,8 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include "xenconsole/console.h"
+
 enum {
 	MONITOR_SAVE_STATE = 1,
 	MONITOR_PUBLISH = 2,
@@ -40,7 +42,6 @@ enum {
 #define MONITOR_STATE_MAX (64u << 20)
 #define MONITOR_MSG_MAX 256 /* what the monitor sends: small */
 
-struct xencons;
 struct xs_handle;
 
 struct monitor {
@@ -49,6 +50,8 @@ struct monitor {
 	int domid;              /* the domain of xs_path, or -1 */
 	struct xs_handle *xs;   /* the privileged connection (Xen consoles), or NULL */
 	struct xencons *watch;  /* watch-only console (Xen consoles), or NULL */
+	bool want_watch;        /* open xenstore and the watch (after the fork) */
+	struct xencons_params watch_params;
 	bool published;
 	bool pty_mode;          /* the watch follows console/tty, not the ring */
 	pid_t worker;

@@ -233,8 +233,6 @@ def main():
                     help="the whole serial output goes here (default: %(default)s)")
     ap.add_argument("--slow", type=float, default=1.0,
                     help="multiply every timeout by this")
-    ap.add_argument("--sandboxed", action="store_true",
-                    help="also run vncterm sandboxed, as the host agent does (README: known to fail)")
     ap.add_argument("--keep", action="store_true", help="leave qemu running at the end (debug)")
     ap.add_argument("--vnc-hostport", type=int, default=15901,
                     help="host port forwarded to dom0's relay for vncterm (default %(default)s)")
@@ -364,8 +362,7 @@ def main():
                 raise Failure("vncterm's port %d gave no RFB banner: %r" % (port, out))
             mark("vncterm ok")
             ser.run("pkill -f '/usr/local/bin/vncterm' ; sleep 1", 30 * S, check=False)
-            if args.sandboxed:
-                sandboxed_checks(ser, domid, cpath, S, mark)
+            sandboxed_checks(ser, domid, cpath, S, mark)
         rc = 0
     except Failure as e:
         log("FAIL: %s" % e)
