@@ -25,7 +25,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <xenstore.h>
 
 #include "vncterm/monitor.h"
 #include "vncterm/options.h"
@@ -272,7 +271,7 @@ static void source_ended(struct vncterm *t)
 	if (t->xc) {
 		if (xencons_gone(t->xc) && !t->quit) {
 			fprintf(stderr, "vncterm: domain %d is gone; exiting\n",
-				t->opt.domid >= 0 ? t->opt.domid : options_xs_domid(&t->opt));
+				options_domid(&t->opt));
 			t->quit = true; /* status 0: the domain's end is a clean end */
 		}
 		return;
@@ -404,11 +403,8 @@ static void start_sandbox_monitor(struct vncterm *t)
 	if (geteuid() != 0)
 		die("this console runs sandboxed, which needs root; -S runs it unsandboxed as the "
 		    "invoking user");
-	mp->domid = o->domid >= 0 ? o->domid : options_xs_domid(o);
-	if (o->xs_path)
-		snprintf(t->xs_path, sizeof(t->xs_path), "%s", o->xs_path);
-	else if (o->domid >= 0)
-		snprintf(t->xs_path, sizeof(t->xs_path), "/local/domain/%d/console", o->domid);
+	mp->domid = options_domid(o);
+	options_console_path(o, t->xs_path, sizeof(t->xs_path));
 	mp->xs_path = t->xs_path[0] ? t->xs_path : NULL;
 	if (xen_source(o)) {
 		/* The monitor holds xenstore, the lock and the claim; the worker gets the console. */
@@ -428,7 +424,6 @@ static void start_sandbox_monitor(struct vncterm *t)
 		 * xentoolcore_restrict_all() there would dup2 /dev/null over
 		 * whatever fd then has its old number.
 		 */
-		mp->pty_mode = p.mode == XENCONS_PTY;
 		mp->watch_params = p;
 		mp->want_watch = true;
 	}
@@ -512,6 +507,7 @@ static bool wait_monitor(struct vncterm *t, uint32_t want, int32_t *answer, int 
 	}
 	return true;
 }
+
 /* A password file that cannot be used is a bad command line: exit 2. */
 static void set_passwords(struct vncterm *t)
 {

@@ -151,7 +151,7 @@ static void send_console(struct monitor *m)
 {
 	if (m->fd < 0 || !m->watch)
 		return;
-	if (m->pty_mode) {
+	if (m->watch_params.mode == XENCONS_PTY) {
 		send_pty(m);
 		return;
 	}

@@ -53,7 +53,6 @@ struct monitor {
 	bool want_watch;        /* open xenstore and the watch (after the fork) */
 	struct xencons_params watch_params;
 	bool published;
-	bool pty_mode;          /* the watch follows console/tty, not the ring */
 	pid_t worker;
 	int fd;                 /* the monitor's end of the socketpair */
 	/* what the watch last reported, to send once the worker exists */

@@ -268,3 +268,18 @@ int options_xs_domid(const struct options *o)
 		return -1;
 	return (int)d;
 }
+
+int options_domid(const struct options *o)
+{
+	return o->domid >= 0 ? o->domid : options_xs_domid(o);
+}
+
+void options_console_path(const struct options *o, char *buf, size_t size)
+{
+	if (o->xs_path)
+		snprintf(buf, size, "%s", o->xs_path);
+	else if (o->domid >= 0)
+		snprintf(buf, size, "/local/domain/%d/console", o->domid);
+	else if (size)
+		buf[0] = '\0';
+}

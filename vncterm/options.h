@@ -7,6 +7,7 @@
 #define VNCTERM_OPTIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct options {
 	char listen_addr[64];   /* "127.0.0.1", "::1", or another with --allow-remote */
@@ -42,5 +43,9 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 void options_usage(const char *prog);
 /* The domain id in -x /local/domain/N/..., or -1. */
 int options_xs_domid(const struct options *o);
+/* The domain: --domid, else the one in -x's path; -1 if neither. */
+int options_domid(const struct options *o);
+/* The console path: -x, else /local/domain/<--domid>/console; "" if neither. */
+void options_console_path(const struct options *o, char *buf, size_t size);
 
 #endif

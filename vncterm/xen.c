@@ -29,16 +29,13 @@ struct xen *xen_open(const struct options *o, bool console,
 		     void (*log)(const char *msg, void *user), void *user, char *err, int errlen)
 {
 	struct xen *x = calloc(1, sizeof(*x));
-	int domid = o->domid >= 0 ? o->domid : options_xs_domid(o);
+	int domid = options_domid(o);
 
 	if (!x) {
 		snprintf(err, (size_t)errlen, "out of memory");
 		return NULL;
 	}
-	if (o->xs_path)
-		snprintf(x->path, sizeof(x->path), "%s", o->xs_path);
-	else
-		snprintf(x->path, sizeof(x->path), "/local/domain/%d/console", domid);
+	options_console_path(o, x->path, sizeof(x->path));
 	snprintf(x->pid_path, sizeof(x->pid_path), "/local/domain/%d/vncterm-pid", domid);
 	x->xs = xs_open(0);
 	if (!x->xs) {
