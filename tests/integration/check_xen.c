@@ -163,15 +163,10 @@ static int count_in_file(const char *path, const char *what)
 static void assert_worker_sandboxed(pid_t monitor)
 {
 	char path[96], line[256];
-	int worker = 0, seccomp = -1;
+	int worker = (int)worker_of(monitor), seccomp = -1;
 	unsigned uid = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)monitor, (int)monitor);
-	f = fopen(path, "r");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fscanf(f, "%d", &worker), 1);
-	fclose(f);
 	snprintf(path, sizeof(path), "/proc/%d/status", worker);
 	f = fopen(path, "r");
 	ck_assert_ptr_nonnull(f);
@@ -201,15 +196,7 @@ static double cpu_seconds(pid_t pid);
 /* An idle console costs no CPU: a busy loop would show here. */
 static void assert_worker_idle(pid_t monitor)
 {
-	char path[96];
-	int worker = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)monitor, (int)monitor);
-	f = fopen(path, "r");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fscanf(f, "%d", &worker), 1);
-	fclose(f);
+	pid_t worker = worker_of(monitor);
 	double c0 = cpu_seconds(worker);
 
 	usleep(1000000);

@@ -124,6 +124,8 @@ int raw_connect(int port, int rcvbuf);
  * (0 success, 1 prohibited) and the size in *w, *h; -1 on no answer.
  */
 int raw_resize(int port, int want_w, int want_h, int *w, int *h);
+/* A sandboxed vncterm's worker: the monitor's only child (waits up to 3 s). */
+pid_t worker_of(pid_t monitor);
 /* A big-endian number of n bytes. */
 uint32_t be_uint(const unsigned char *p, int n);
 

@@ -47,29 +47,6 @@ static uid_t base_uid(void)
 	return pw->pw_uid;
 }
 
-/* The worker: the monitor's only child. */
-static pid_t worker_of(pid_t monitor)
-{
-	char path[64], buf[64];
-	int64_t end = now_ms() + 3000;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)monitor, (int)monitor);
-	while (now_ms() < end) {
-		FILE *f = fopen(path, "r");
-		int pid = 0;
-
-		if (f && fgets(buf, sizeof(buf), f))
-			pid = atoi(buf);
-		if (f)
-			fclose(f);
-		if (pid > 0)
-			return pid;
-		usleep(20000);
-	}
-	ck_abort_msg("the monitor %d has no worker", (int)monitor);
-	return -1;
-}
-
 /* The value of "Key:" in /proc/pid/status, whitespace squeezed to single spaces. */
 static void status_field(pid_t pid, const char *key, char *out, size_t size)
 {
