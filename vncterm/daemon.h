@@ -25,12 +25,16 @@
 #define RESTART_MS 1000 /* -r starts the command at most once a second */
 #define MAX_POLL 256
 /*
- * Under a flood (FLOOD_BYTES since the last frame), frames go out at most
- * every FRAME_MS: encoding an update per pty read would make the viewers,
- * not the emulator, set the console's speed.  A trickle (an echo) is
- * drawn at once.
+ * Frames are paced: one is drawn at once when the last is FRAME_MS old,
+ * or when what came since is a trickle (under TRICKLE_BYTES, an echo) and
+ * the console is not flooding (under FLOOD_RATE_BYTES in FLOOD_WINDOW_MS);
+ * otherwise at FRAME_MS after the last.  Encoding an update per read would
+ * make the viewers, not the emulator, set the console's speed, and cost
+ * most of the CPU: a Xen ring hands over a few hundred bytes an event.
  */
-#define FLOOD_BYTES (64 * 1024)
+#define TRICKLE_BYTES 64
+#define FLOOD_RATE_BYTES (8 * 1024)
+#define FLOOD_WINDOW_MS 100
 #define FRAME_MS 15
 
 struct vncterm {
@@ -64,6 +68,8 @@ struct vncterm {
 	bool xc_was_connected;
 	size_t since_frame;  /* console bytes since the last frame */
 	long long frame_at;  /* ms of the last frame */
+	long long window_at; /* ms the current FLOOD_WINDOW_MS began */
+	size_t window_bytes; /* console bytes since window_at */
 	char *paste;         /* pasted text still to type, after outq */
 	size_t paste_len, paste_off;
 };

@@ -137,6 +137,13 @@ static void close_source(struct vncterm *t)
 
 static void consume(struct vncterm *t, const char *buf, size_t n)
 {
+	long long now = now_ms();
+
+	if (now - t->window_at >= FLOOD_WINDOW_MS) {
+		t->window_at = now;
+		t->window_bytes = 0;
+	}
+	t->window_bytes += n;
 	t->since_frame += n;
 	vt_write(t->vt, buf, n);
 	if (t->tp)
@@ -369,7 +376,9 @@ static void loop(struct vncterm *t)
 		}
 		long long now = now_ms();
 
-		if (t->since_frame < FLOOD_BYTES || now - t->frame_at >= FRAME_MS) {
+		bool trickle = t->since_frame < TRICKLE_BYTES && t->window_bytes < FLOOD_RATE_BYTES;
+
+		if (trickle || now - t->frame_at >= FRAME_MS) {
 			render_update(t->render, t->vt, &render_cb, t);
 			t->since_frame = 0;
 			t->frame_at = now;

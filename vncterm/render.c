@@ -4,7 +4,8 @@
  * - A shadow copy of every cell as last painted lets the renderer skip
  *   cells that the emulator reported damaged but that look the same, and
  *   lets the cursor be erased from pixels that a pending scroll will move.
- * - Order of an update: erase the cursor (from the shadow), apply the
+ * - Order of an update: erase the cursor (from the shadow) once anything
+ *   changes (an update with nothing new reports nothing), apply the
  *   emulator's scroll to pixels and shadow (reported as a copy), repaint
  *   damaged cells that differ from the shadow, draw the cursor.
  * - Colours: xterm's default 256-colour palette; default foreground
@@ -404,10 +405,27 @@ struct flush_ctx {
 	bool full;
 };
 
+/*
+ * The cursor is erased only when something is about to change: an update
+ * with nothing new must touch no pixel and report nothing, or each viewer
+ * request would be answered with the cursor cell, and the viewer's next
+ * request would wake the loop again, without end.
+ */
+static void erase_cursor(struct flush_ctx *f)
+{
+	struct render *r = f->r;
+
+	if (r->cur_row >= 0) {
+		paint_cursor_cell(r, r->cur_row, r->cur_col, false, r->cur_shape, f->d);
+		r->cur_row = -1;
+	}
+}
+
 static void on_scroll(int top, int bottom, int count, void *user)
 {
 	struct flush_ctx *f = user;
 
+	erase_cursor(f);
 	if (!f->full)
 		scroll_pixels(f->r, top, bottom, count, f->d);
 }
@@ -416,6 +434,7 @@ static void on_span(int row, int start, int end, void *user)
 {
 	struct flush_ctx *f = user;
 
+	erase_cursor(f);
 	if (!f->full && row < f->r->rows)
 		repaint(f->r, f->vt, row, start, end < f->r->cols ? end : f->r->cols, false, f->d);
 }
@@ -434,15 +453,13 @@ void render_update(struct render *r, struct vt *vt, const struct render_callback
 		vt_damage_flush(vt, NULL, NULL);
 		return; /* the owner resizes the renderer first */
 	}
-	if (r->cur_row >= 0) {
-		paint_cursor_cell(r, r->cur_row, r->cur_col, false, r->cur_shape, &d);
-		r->cur_row = -1;
-	}
 	/* A global change, or a scrolled-back view, repaints from the shadow. */
 	struct flush_ctx f = { r, vt, &d,
 			       m.reverse_video != r->reverse || r->view != 0 ||
 			       r->view != r->painted_view || r->repaint_all };
 
+	if (f.full)
+		erase_cursor(&f);
 	r->repaint_all = false;
 
 	r->painted_view = r->view;
@@ -456,7 +473,12 @@ void render_update(struct render *r, struct vt *vt, const struct render_callback
 		for (int row = 0; row < r->rows; row++)
 			repaint(r, vt, row, 0, r->cols, false, &d);
 	vt_get_cursor(vt, &crow, &ccol);
-	if (m.cursor_visible && r->view == 0 && crow < r->rows && ccol < r->cols) {
+	bool shown = m.cursor_visible && r->view == 0 && crow < r->rows && ccol < r->cols;
+
+	if (shown && r->cur_row == crow && r->cur_col == ccol && r->cur_shape == m.cursor_shape)
+		return; /* drawn, and nothing touched it */
+	erase_cursor(&f);
+	if (shown) {
 		repaint(r, vt, crow, ccol, ccol + 1, false, &d); /* a valid shadow to draw on */
 		r->cur_row = crow;
 		r->cur_col = ccol;

@@ -881,6 +881,43 @@ static bool drained_to_eof(int fd)
  * stalled one (it is held, not yet dropped, at that point); after the
  * stall limit (10 s) the stalled viewer is disconnected.
  */
+static int frames_tag;
+
+static void count_frame(rfbClient *c)
+{
+	(*(int *)rfbClientGetClientData(c, &frames_tag))++;
+}
+
+/*
+ * A viewer that keeps asking for updates (they all do) gets none while
+ * nothing changes, and costs no CPU: an update that answered each request
+ * with the cursor cell made a busy loop of request and answer.
+ */
+START_TEST(idle_viewer_costs_nothing)
+{
+	const char *const args[] = { "-v", "127.0.0.1:57", "--geometry", "20x4", "-c", "/bin/sh", "-c",
+				     "printf ready; " IDLE, NULL };
+	struct vncterm *v = start_daemon(args, 57);
+	rfbClient *c = connect_to("127.0.0.1", v);
+	int frames = 0;
+
+	assert_screen(c, 4, 20, "ready", 3000);
+	rfbClientSetClientData(c, &frames_tag, &frames);
+	c->FinishedFrameBufferUpdate = count_frame;
+	ck_assert(vnc_pump(c, now_ms() + 200));
+	frames = 0;
+	double cpu0 = cpu_seconds(v->pid);
+
+	ck_assert(vnc_pump(c, now_ms() + 1500));
+	double cpu = cpu_seconds(v->pid) - cpu0;
+
+	ck_assert_msg(frames == 0, "%d updates in 1.5 s with nothing on the console", frames);
+	ck_assert_msg(cpu < 0.1, "idle with one viewer, vncterm used %.2f s of CPU in 1.5 s", cpu);
+	vnc_disconnect(c);
+	stop_daemon(v);
+}
+END_TEST
+
 START_TEST(stalled_viewer_does_not_stall)
 {
 	const char *const args[] = {
@@ -918,6 +955,7 @@ Suite *integration_suite(void)
 	tcase_add_test(tc, screen_matches_renderer);
 	tcase_add_test(tc, no_pointer_in_pixels);
 	tcase_add_test(tc, stalled_viewer_does_not_stall);
+	tcase_add_test(tc, idle_viewer_costs_nothing);
 	tcase_add_test(tc, wheel_scrolls_back);
 	tcase_add_test(tc, mouse_reports);
 	tcase_add_test(tc, existing_pty_source);

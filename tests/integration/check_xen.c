@@ -191,8 +191,6 @@ static void assert_worker_sandboxed(pid_t monitor)
 	}
 }
 
-static double cpu_seconds(pid_t pid);
-
 /* An idle console costs no CPU: a busy loop would show here. */
 static void assert_worker_idle(pid_t monitor)
 {
@@ -351,29 +349,32 @@ START_TEST(hostile_indices_reported_once)
 END_TEST
 
 /* Seconds of CPU (user + system) the process has used. */
-static double cpu_seconds(pid_t pid)
+/* A guest that writes as fast as it can is held off by its full ring. */
+/* Fill the guest's output ring whenever it has room, for ms; counts what went through. */
+static unsigned long long flood_ring(struct host *h, int ms, int *full)
 {
-	char path[64], buf[1024];
-	unsigned long ut = 0, st = 0;
+	int64_t end = now_ms() + ms;
+	unsigned long long sent = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	*full = 0;
+	while (now_ms() < end) {
+		XENCONS_RING_IDX room = sizeof(h->ring->out) - (h->ring->out_prod - h->ring->out_cons);
 
-	if (fd >= 0)
-		close(fd);
-	ck_assert_int_gt(n, 0);
-	buf[n] = '\0';
-	char *p = strrchr(buf, ')');
-
-	ck_assert_ptr_nonnull(p);
-	/* after ") S": fields 3.. ; utime is field 14, stime 15 */
-	ck_assert_int_eq(sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st),
-			 2);
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+		if (room == 0) {
+			(*full)++;
+		} else {
+			for (XENCONS_RING_IDX i = 0; i < room; i++)
+				h->ring->out[MASK_XENCONS_IDX(h->ring->out_prod + i, h->ring->out)] =
+					(char)('a' + (i % 26));
+			__atomic_store_n(&h->ring->out_prod, h->ring->out_prod + room, __ATOMIC_RELEASE);
+			sent += room;
+		}
+		xensim_notify(DOM, CONS_PORT);
+		usleep(200);
+	}
+	return sent;
 }
 
-/* A guest that writes as fast as it can is held off by its full ring. */
 START_TEST(flooding_guest_is_throttled)
 {
 	struct host h;
@@ -382,25 +383,8 @@ START_TEST(flooding_guest_is_throttled)
 	const char *const args[] = { "--domid", "5", "-v", "127.0.0.1:83", "--event-budget", "10", NULL };
 	struct vncterm *v = start_xen(args, 83);
 	double cpu0 = cpu_seconds(v->pid);
-	int64_t end = now_ms() + 3000;
-	unsigned long long sent = 0;
-	int full = 0;
-
-	while (now_ms() < end) {
-		XENCONS_RING_IDX room = sizeof(h.ring->out) - (h.ring->out_prod - h.ring->out_cons);
-
-		if (room == 0) {
-			full++;
-		} else {
-			for (XENCONS_RING_IDX i = 0; i < room; i++)
-				h.ring->out[MASK_XENCONS_IDX(h.ring->out_prod + i, h.ring->out)] =
-					(char)('a' + (i % 26));
-			__atomic_store_n(&h.ring->out_prod, h.ring->out_prod + room, __ATOMIC_RELEASE);
-			sent += room;
-		}
-		xensim_notify(DOM, CONS_PORT);
-		usleep(200);
-	}
+	int full;
+	unsigned long long sent = flood_ring(&h, 3000, &full);
 	double cpu = cpu_seconds(v->pid) - cpu0;
 
 	/* 10 events per 200 ms, each letting 4 KiB through: about 200 KiB/s at most. */
@@ -409,6 +393,55 @@ START_TEST(flooding_guest_is_throttled)
 	ck_assert_msg(full > 0, "the guest never found its ring full");
 	ck_assert_msg(cpu < 1.0, "vncterm used %.2f s of CPU in 3 s of flood", cpu);
 	ck_assert(vncterm_alive(v));
+	stop_daemon(v);
+	host_down(&h);
+}
+END_TEST
+
+static int frames_tag;
+
+static void count_frame(rfbClient *c)
+{
+	(*(int *)rfbClientGetClientData(c, &frames_tag))++;
+}
+
+/*
+ * A ring hands over at most 4 KiB an event, never a big read: a flood must
+ * still be recognised by its rate, and frames paced (one per FRAME_MS,
+ * 15 ms), not drawn and encoded once per event (150 a second at the
+ * default budget).
+ */
+START_TEST(flooding_guest_frames_are_paced)
+{
+	struct host h;
+	int frames = 0, full;
+
+	host_up(&h, true);
+	const char *const args[] = { "--domid", "5", "-v", "127.0.0.1:91", NULL };
+	struct vncterm *v = start_xen(args, 91);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	rfbClientSetClientData(c, &frames_tag, &frames);
+	c->FinishedFrameBufferUpdate = count_frame;
+	ck_assert(vnc_pump(c, now_ms() + 300));
+	/* The viewer reads in a thread of its own: the flood and the frames overlap. */
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		unsigned long long n = flood_ring(&h, 2000, &full);
+
+		_exit(n > 64 * 1024 ? 0 : 1);
+	}
+	frames = 0;
+	ck_assert(vnc_pump(c, now_ms() + 2000));
+	int st, counted = frames;
+
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the flood did not get through");
+	ck_assert_msg(counted >= 20, "only %d frames in 2 s of flood: the viewer starved", counted);
+	ck_assert_msg(counted <= 2 * 1000 / 15 + 10, "%d frames in 2 s of flood: not paced", counted);
+	vnc_disconnect(c);
 	stop_daemon(v);
 	host_down(&h);
 }
@@ -526,6 +559,7 @@ Suite *xen_suite(void)
 	tcase_add_loop_test(tc, hostile_indices_reported_once, 0,
 			    (int)(sizeof(hostile) / sizeof(hostile[0])));
 	tcase_add_test(tc, flooding_guest_is_throttled);
+	tcase_add_test(tc, flooding_guest_frames_are_paced);
 	tcase_add_test(tc, domain_release_ends_vncterm);
 	tcase_add_test(tc, missing_domain_is_an_error);
 	tcase_add_test(tc, pty_mode_follows_tty);

@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <check.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,4 +187,27 @@ pid_t worker_of(pid_t monitor)
 	}
 	ck_abort_msg("the monitor %d has no worker", (int)monitor);
 	return -1;
+}
+
+/* CPU time (user + system) pid has used, in seconds. */
+double cpu_seconds(pid_t pid)
+{
+	char path[64], buf[1024];
+	unsigned long ut = 0, st = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')');
+
+	ck_assert_ptr_nonnull(p);
+	/* after ") S": fields 3.. ; utime is field 14, stime 15 */
+	ck_assert_int_eq(sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st),
+			 2);
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }

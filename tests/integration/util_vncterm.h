@@ -126,6 +126,8 @@ int raw_connect(int port, int rcvbuf);
 int raw_resize(int port, int want_w, int want_h, int *w, int *h);
 /* A sandboxed vncterm's worker: the monitor's only child (waits up to 3 s). */
 pid_t worker_of(pid_t monitor);
+/* CPU time (user + system) pid has used, in seconds. */
+double cpu_seconds(pid_t pid);
 /* A big-endian number of n bytes. */
 uint32_t be_uint(const unsigned char *p, int n);
 

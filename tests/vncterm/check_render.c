@@ -227,6 +227,37 @@ START_TEST(test_scroll_is_copy)
 }
 END_TEST
 
+/*
+ * An update with nothing new must report nothing: the daemon updates once
+ * per loop, and a reported cursor cell would answer every viewer request,
+ * whose next request wakes the loop again (a busy loop with one viewer).
+ */
+START_TEST(test_idle_update_reports_nothing)
+{
+	struct scene s;
+
+	scene_init(&s, 4, 10);
+	show(&s, "abc");
+	ck_assert_int_gt(s.damaged_area, 0);
+	show(&s, "");
+	ck_assert_int_eq(s.damaged_area, 0);
+	ck_assert_int_eq(s.copies, 0);
+	/* The cursor is still drawn where it was (block: foreground pixels). */
+	ck_assert_uint_eq(pixel(&s, 3 * 8, 8), FG);
+	/* A cursor move alone reports both cells, and the old one is clean. */
+	show(&s, "\b");
+	ck_assert_int_eq(s.damaged_area, 2 * 8 * 16);
+	ck_assert_uint_eq(pixel(&s, 3 * 8, 8), BG);
+	ck_assert_uint_eq(pixel(&s, 2 * 8, 0), FG);
+	/* Hidden (DECTCEM), it is erased once, then nothing again. */
+	show(&s, "\033[?25l");
+	ck_assert_int_eq(s.damaged_area, 8 * 16);
+	show(&s, "");
+	ck_assert_int_eq(s.damaged_area, 0);
+	scene_free(&s);
+}
+END_TEST
+
 START_TEST(test_blink)
 {
 	struct scene s;
@@ -365,6 +396,7 @@ Suite *render_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("updates");
 	tcase_add_test(tc, test_scroll_is_copy);
+	tcase_add_test(tc, test_idle_update_reports_nothing);
 	tcase_add_loop_test(tc, test_incremental_equals_fresh, 0, sizeof(streams) / sizeof(streams[0]));
 	tcase_add_test(tc, test_burst_bounded);
 	tcase_add_test(tc, test_scrollback_view);
