@@ -3,6 +3,7 @@
 #
 #   make            build everything
 #   make check      install missing build/test packages (as root), build, run every test
+#   make check-xen  the same programs on real Xen 4.17 under qemu (root; tests/xen)
 #   make bench      print speed and memory figures
 #   make fuzz       build the libFuzzer targets (clang)
 #   make demo       run vncterm serving a shell on localhost
@@ -204,8 +205,17 @@ clean:
 # image is cached (tests/xen/README.md).  Needs root and the Debian mirror.
 # Not part of `make check`.
 XEN_IMAGE := $(B)/xen-image
-.PHONY: check-xen xen-image
-xen-image:
+# The harness is Python (stdlib only); build-image.sh installs qemu,
+# debootstrap and cpio itself, so it also runs on its own.
+XEN_TEST_PKGS := python3
+.PHONY: check-xen xen-image xen-deps
+xen-deps:
+	@sh tests/deps.sh $(DEPS_PKGS) $(XEN_TEST_PKGS)
+xen-image: xen-deps
 	sh tests/xen/build-image.sh $(XEN_IMAGE)
-check-xen: all xen-image
+# The host's viewer for the real-Xen tests: reads the framebuffer as text.
+$(B)/tests/vncread: $(B)/tests/xen/vncread.o $(B)/tests/integration/util_vncterm.o $(LIBRENDER) \
+		$(LIBVT100) $(LIBFONT)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lvncclient -lz
+check-xen: xen-deps all xen-image $(B)/tests/vncread
 	python3 tests/xen/harness.py --image $(XEN_IMAGE)/current --tools $(XEN_HARNESS_ARGS)

@@ -97,12 +97,14 @@ msg "downloading xen-hypervisor-$XENVER-amd64=$TOOLSVER"
 dpkg -x "$WORK"/debs/xen-hypervisor-*.deb "$WORK/x"
 zcat "$WORK"/x/boot/xen-$XENVER-amd64.gz > "$WORK/xen"
 
-# Only the Xen driver modules dom0 loads, not the whole tree; depmod runs
-# in the dom0 root (its kmod), the host may have none.
+# Only the modules dom0 loads, not the whole tree: the Xen drivers, and
+# qemu's e1000 NIC, through which the host's viewer reaches vncterm.
+# depmod runs in the dom0 root (its kmod), the host may have none.
 MODS="$WORK/x/lib/modules/$KVER"
-mkdir -p "$R/lib/modules/$KVER/kernel/drivers"
+mkdir -p "$R/lib/modules/$KVER/kernel/drivers/net/ethernet/intel"
 cp "$MODS"/modules.order "$MODS"/modules.builtin* "$R/lib/modules/$KVER/" 2>/dev/null || true
 cp -a "$MODS/kernel/drivers/xen" "$R/lib/modules/$KVER/kernel/drivers/"
+cp -a "$MODS/kernel/drivers/net/ethernet/intel/e1000" "$R/lib/modules/$KVER/kernel/drivers/net/ethernet/intel/"
 chroot "$R" /sbin/depmod "$KVER"
 [ -n "$(find "$R/lib/modules/$KVER" -name 'xenfs.ko*')" ] || die "xenfs module not found in $KPKG"
 
