@@ -317,12 +317,18 @@ def tool_checks(ser, domid, view, S, mark):
     xenconsole_escape(ser, domid, "--pty", "xc-pty", S)
     mark("xenconsole escape ok")
 
-    # vncterm as the host agent starts it, on xenconsoled's pty.
+    # vncterm as the host agent starts it, on xenconsoled's pty: started
+    # while a new guest is paused, so that its boot text comes through.
+    ser.run("xl destroy guest; xl create -p /etc/xen/guest.cfg", 120 * S)
+    domid = guest_domid(ser, S)
+    cpath = "/local/domain/%d/console" % domid
     pid, vnc, tc = start_vncterm(ser, "-x %s -T -v 127.0.0.1:1" % cpath, cpath, S)
     assert_sandboxed(ser, pid, S)
     assert_idle(ser, pid, S)
     view.relay(vnc)
-    out = view.run(["type=echo hello-$RANDOM\\r", "wait=^hello-[0-9]+$"], "pty mode")
+    ser.run("xl unpause guest", 30 * S)
+    out = view.run(["wait=guest-boot-ok", "type=echo hello-$RANDOM\\r", "wait=^hello-[0-9]+$"],
+                   "pty mode", 120)
     hello = matched(out, "^hello-[0-9]+$")
     text_port_echo(ser, tc, "pty", S)
     mark("sandboxed pty mode ok")
