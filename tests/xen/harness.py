@@ -389,8 +389,11 @@ def tool_checks(ser, domid, view, S, mark):
     ticks = measure_cpu(ser, pid, 8, S)
     log("flood: vncterm used %d ticks (1/100 s) of CPU in 8 s" % ticks)
     view.finish(flood, "during the flood")
-    if ticks > 400:  # half of one CPU
-        raise Failure("flooding guest: vncterm used %d ticks of CPU in 8 s (budget 400)" % ticks)
+    # 60% of one CPU.  Alone on the host it uses 120-260 ticks here (before
+    # frames were paced, 600+); TCG runs slower when the host is busy, so
+    # the same work costs more guest ticks (410 seen beside three builds).
+    if ticks > 480:
+        raise Failure("flooding guest: vncterm used %d ticks of CPU in 8 s (budget 480)" % ticks)
     view.run(["ctrl=c", "type=echo after-$RANDOM\\r", "wait=^after-[0-9]+$"], "after the flood")
     mark("flooding guest ok")
 
