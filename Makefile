@@ -3,6 +3,7 @@
 #
 #   make            build everything
 #   make check      install missing build/test packages (as root), build, run every test
+#                   (SANITIZE=address,undefined: the same under ASan and UBSan)
 #   make check-xen  the same programs on real Xen 4.17 under qemu (root; tests/xen)
 #   make bench      print speed and memory figures
 #   make fuzz       build the libFuzzer targets (clang)
@@ -11,8 +12,19 @@
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. $(EXTRA_CFLAGS)
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. $(EXTRA_CFLAGS) $(SAN_FLAGS)
 B       := build
+
+# `make check SANITIZE=address,undefined` builds and tests everything under
+# the sanitizers; any report fails the run.  FLAGS_STAMP holds the flags the
+# tree was last built with, so switching rebuilds everything, never a mix.
+SANITIZE ?=
+SAN_FLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer)
+FLAGS_STAMP := $(B)/flags.stamp
+# verify_asan_link_order: the Xen tests LD_PRELOAD tests/xensim's library.
+SAN_ENV := ASAN_OPTIONS=abort_on_error=1:verify_asan_link_order=0:detect_leaks=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 # Debian packages the build and the tests need.  `make deps` installs the
 # missing ones when run as root and says what to install otherwise.
@@ -57,7 +69,13 @@ XEN_LIBS := $(shell pkg-config --libs xenstore xenevtchn xengnttab xenforeignmem
 .PHONY: all check deps test bench fuzz clean demo install install-user
 all: $(PROGS)
 
-$(B)/%.o: %.c
+$(FLAGS_STAMP): FORCE
+	@mkdir -p $(B)
+	@echo '$(CC) $(ALL_CFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS)' > $@
+.PHONY: FORCE
+FORCE:
+
+$(B)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -82,7 +100,7 @@ $(B)/fonts/genfont: fonts/genfont.c fonts/font_data.h
 $(B)/fonts/font_data.c: $(B)/fonts/genfont $(UNIFONT_HEX)
 	$< $(UNIFONT_HEX) $@
 
-$(B)/fonts/font_data.o: $(B)/fonts/font_data.c
+$(B)/fonts/font_data.o: $(B)/fonts/font_data.c $(FLAGS_STAMP)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(LIBFONT): $(B)/fonts/font_data.o $(B)/fonts/font.o
@@ -105,7 +123,7 @@ $(B)/tests/suites.h: $(TEST_SRCS)
 	@mkdir -p $(dir $@)
 	sed -n 's/^Suite \*\([a-z0-9_]*_suite\)(void)$$/SUITE(\1)/p' $(sort $^) > $@.tmp && mv $@.tmp $@
 
-$(B)/tests/runner.o: tests/runner.c $(B)/tests/suites.h
+$(B)/tests/runner.o: tests/runner.c $(B)/tests/suites.h $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I$(B)/tests -c -o $@ $<
 
@@ -127,11 +145,11 @@ XENSIM_PROBE_LIBS := $(shell pkg-config --libs xenevtchn xengnttab xenforeignmem
 	xentoolcore 2>/dev/null || echo -lxenevtchn -lxengnttab -lxenforeignmemory -lxenctrl -lxentoolcore)
 XENSTORED := $(B)/xen-utils/usr/lib/xen-4.17/bin/xenstored
 
-$(B)/tests/libxensim.so: tests/xensim/xensim.c tests/xensim/xensim.h tests/xensim/sim_path.h
+$(B)/tests/libxensim.so: tests/xensim/xensim.c tests/xensim/xensim.h tests/xensim/sim_path.h $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $<
 
-$(B)/tests/xensim-probe: tests/xensim/probe.c
+$(B)/tests/xensim-probe: tests/xensim/probe.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(XENSIM_PROBE_LIBS)
 
@@ -154,9 +172,9 @@ test: $(B)/tests/libxensim.so $(B)/tests/xensim-probe $(XENSTORED)
 # --- end of Xen simulation ---
 
 # vncterm's own sandbox functions, applied before one allowed or forbidden call.
-$(B)/tests/sandbox-probe: tests/sandbox/probe.c $(B)/vncterm/sandbox.o
+$(B)/tests/sandbox-probe: tests/sandbox/probe.c $(B)/vncterm/sandbox.o $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lseccomp -lxentoolcore
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter-out $(FLAGS_STAMP),$^) -lseccomp -lxentoolcore
 test: $(B)/tests/sandbox-probe
 
 deps:
@@ -178,7 +196,7 @@ check: deps
 	@$(MAKE) --no-print-directory test
 
 test: all $(B)/tests/runner
-	cd tests && ../$(B)/tests/runner
+	cd tests && $(if $(SANITIZE),$(SAN_ENV)) ../$(B)/tests/runner
 
 bench: all
 	@sh tests/deps.sh $(DEPS_PKGS) $(BENCH_PKGS)

@@ -8,10 +8,14 @@
 
 #define MAXARGS 16
 
-/* Parse a NULL-terminated list of arguments (program name added). */
+/*
+ * Parse a NULL-terminated list of arguments (program name added).  The
+ * options keep pointers into argv (the command), as into main()'s, so it
+ * must outlive the call: static, and each test runs in a process of its own.
+ */
 static int parse(struct options *o, char *err, const char *const *args)
 {
-	char *argv[MAXARGS + 2];
+	static char *argv[MAXARGS + 2];
 	int argc = 0;
 
 	argv[argc++] = (char *)"vncterm";

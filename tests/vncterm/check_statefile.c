@@ -34,7 +34,9 @@ START_TEST(test_round_trip)
 	struct vt_cell ca, cb;
 
 	dir_path(dir, path, sizeof(path));
-	vt_write(a, "\033]2;kept\a\033[31mred\r\nsecond", 28);
+	const char *text = "\033]2;kept\a\033[31mred\r\nsecond";
+
+	vt_write(a, text, strlen(text));
 	ck_assert_int_eq(statefile_save(a, path), 0);
 	ck_assert_int_eq(statefile_load(b, path), 0);
 	ck_assert_str_eq(vt_get_title(b), "kept");

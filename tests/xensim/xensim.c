@@ -233,7 +233,8 @@ static int list_domains(uint32_t first, unsigned int max, unsigned int *out)
 		ids[n++] = id;
 	}
 	closedir(d);
-	qsort(ids, n, sizeof(*ids), cmp_uint);
+	if (n)
+		qsort(ids, n, sizeof(*ids), cmp_uint);
 
 	unsigned int k = 0;
 	if (first == 0 && k < max)
