@@ -34,6 +34,9 @@ int statefile_write(const char *path, const uint8_t *buf, size_t len)
 	char tmp[4096];
 	int fd, err;
 
+	/* A file the loader would refuse is no statefile: say so now. */
+	if (len > STATEFILE_MAX)
+		return -EFBIG;
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
