@@ -6,7 +6,7 @@
 #                   (SANITIZE=address,undefined: the same under ASan and UBSan)
 #   make check-xen  the same programs on real Xen 4.17 under qemu (root; tests/xen)
 #   make bench      print speed and memory figures
-#   make fuzz       build the libFuzzer targets (clang)
+#   make fuzz       build the libFuzzer targets (clang); fuzz-run, fuzz-long run them
 #   make demo       run vncterm serving a shell on localhost
 
 CC      ?= cc
@@ -204,8 +204,17 @@ bench: all
 	@sh tests/deps.sh $(DEPS_PKGS) $(BENCH_PKGS)
 	$(MAKE) -C bench run
 
+# libFuzzer needs clang and its runtime.  fuzz-run runs every target for
+# FUZZ_SECONDS (CI: 30 each), fuzz-long for FUZZ_LONG_SECONDS (an hour each).
+FUZZ_PKGS := clang libclang-rt-14-dev
+.PHONY: fuzz-run fuzz-long
 fuzz:
+	@sh tests/deps.sh $(FUZZ_PKGS)
 	$(MAKE) -C tests/fuzz
+fuzz-run: fuzz
+	$(MAKE) -C tests/fuzz run
+fuzz-long: fuzz
+	$(MAKE) -C tests/fuzz long
 
 # The demo: vncterm serving a shell on localhost.  The port it prints is
 # the one to give a VNC viewer (e.g. `vncviewer localhost::5900`).

@@ -223,6 +223,17 @@ int monitor_serve_one(struct monitor *m)
 		write_full(m->fd, (uint32_t[]){ MONITOR_ANSWER, 4 }, 8);
 		write_full(m->fd, &answer, sizeof(answer));
 		shutdown(m->fd, SHUT_RDWR);
+		/*
+		 * shutdown() stops the worker sending more but keeps what it
+		 * has queued already: discard that, or the next call would
+		 * serve it as requests.  Then reads see the end of the stream.
+		 */
+		char junk[4096];
+		ssize_t r;
+
+		do
+			r = recv(m->fd, junk, sizeof(junk), MSG_DONTWAIT);
+		while (r > 0 || (r < 0 && errno == EINTR));
 		return -EINVAL;
 	}
 	uint8_t *buf = malloc(hdr[1]);

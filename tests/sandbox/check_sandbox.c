@@ -468,6 +468,48 @@ START_TEST(monitor_refuses_malformed)
 }
 END_TEST
 
+/*
+ * A refusal ends the channel: requests the worker queued behind the refused
+ * one are not served.  shutdown() stops further sends but keeps what is
+ * already queued, which the monitor used to go on reading as requests (a
+ * statefile was written after the refusal here).  Found by fuzz_monitor.
+ */
+START_TEST(monitor_refusal_ends_channel)
+{
+	struct monitor m;
+	int w;
+	char path[128];
+	struct vt *vt = vt_new(4, 20, NULL, NULL);
+	uint8_t *buf;
+	size_t len;
+
+	monitor_pair(&m, &w);
+	snprintf(path, sizeof(path), "%s/%s", m.dir, STATEFILE_NAME);
+	vt_write(vt, "saved text", 10);
+	ck_assert_int_eq(vt_state_save(vt, &buf, &len), 0);
+
+	uint32_t huge[2] = { MONITOR_SAVE_STATE, MONITOR_STATE_MAX + 1 };
+	uint32_t hdr[2] = { MONITOR_SAVE_STATE, (uint32_t)len };
+
+	ck_assert_int_eq(write(w, huge, sizeof(huge)), (ssize_t)sizeof(huge));
+	ck_assert_int_eq(write(w, hdr, sizeof(hdr)), (ssize_t)sizeof(hdr));
+	ck_assert_int_eq(write(w, buf, len), (ssize_t)len);
+	ck_assert_int_eq(monitor_serve_one(&m), -EINVAL);
+	ck_assert_int_eq(answer(w), -EINVAL);
+	/* The valid request behind it is not served, and nothing is written. */
+	ck_assert_int_eq(monitor_serve_one(&m), -EPIPE);
+	ck_assert_int_lt(access(path, F_OK), 0);
+	/* Nor can the worker send any more. */
+	ck_assert_int_lt(send(w, hdr, sizeof(hdr), MSG_NOSIGNAL), 0);
+	free(buf);
+	vt_free(vt);
+	unlink(path);
+	rmdir(m.dir);
+	close(w);
+	close(m.fd);
+}
+END_TEST
+
 Suite *sandbox_suite(void)
 {
 	Suite *s = suite_create("sandbox");
@@ -479,6 +521,7 @@ Suite *sandbox_suite(void)
 	tcase_add_test(tc, text_port_and_websocket_sandboxed);
 	tcase_add_test(tc, forbidden_call_kills);
 	tcase_add_test(tc, monitor_refuses_malformed);
+	tcase_add_test(tc, monitor_refusal_ends_channel);
 	suite_add_tcase(s, tc);
 	return s;
 }
