@@ -16,9 +16,33 @@
 #include "vncterm/statefile.h"
 #include "vt100/vt100.h"
 
-static int read_full(int fd, void *buf, size_t n)
+/*
+ * The monitor (root) waits at most PEER_IDLE_MS for each step of a worker's
+ * message or for room for its answer: a worker that sends half a message,
+ * or never reads, must not hold root away from signals and the domain's
+ * end.  The worker waits on the monitor without a limit (ms < 0).
+ */
+#define PEER_IDLE_MS 2000
+
+static int wait_for(int fd, short events, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	int r;
+
+	if (ms < 0)
+		return 0;
+	while ((r = poll(&p, 1, ms)) < 0 && errno == EINTR)
+		;
+	return r < 0 ? -errno : r == 0 ? -ETIMEDOUT : 0;
+}
+
+static int read_full(int fd, void *buf, size_t n, int ms)
 {
 	for (size_t got = 0; got < n;) {
+		int e = wait_for(fd, POLLIN, ms);
+
+		if (e < 0)
+			return e;
 		ssize_t r = read(fd, (char *)buf + got, n - got);
 
 		if (r < 0 && errno == EINTR)
@@ -30,9 +54,13 @@ static int read_full(int fd, void *buf, size_t n)
 	return 0;
 }
 
-static int write_full(int fd, const void *buf, size_t n)
+static int write_full(int fd, const void *buf, size_t n, int ms)
 {
 	for (size_t done = 0; done < n;) {
+		int e = wait_for(fd, POLLOUT, ms);
+
+		if (e < 0)
+			return e;
 		ssize_t r = send(fd, (const char *)buf + done, n - done, MSG_NOSIGNAL);
 
 		if (r < 0 && errno == EINTR)
@@ -194,19 +222,19 @@ int monitor_serve_one(struct monitor *m)
 {
 	uint32_t hdr[2];
 	int32_t answer;
-	int e = read_full(m->fd, hdr, sizeof(hdr));
+	int e = read_full(m->fd, hdr, sizeof(hdr), PEER_IDLE_MS);
 
 	if (e < 0)
 		return -EPIPE;
 	if (hdr[0] == MONITOR_PUBLISH && hdr[1] == 8) {
 		uint32_t ports[2];
 
-		if (read_full(m->fd, ports, sizeof(ports)) < 0)
+		if (read_full(m->fd, ports, sizeof(ports), PEER_IDLE_MS) < 0)
 			return -EPIPE;
 		e = publish(m, ports);
 		answer = e;
-		return write_full(m->fd, (uint32_t[]){ MONITOR_ANSWER, 4 }, 8) < 0 ||
-			       write_full(m->fd, &answer, sizeof(answer)) < 0 ?
+		return write_full(m->fd, (uint32_t[]){ MONITOR_ANSWER, 4 }, 8, PEER_IDLE_MS) < 0 ||
+			       write_full(m->fd, &answer, sizeof(answer), PEER_IDLE_MS) < 0 ?
 			       -EPIPE :
 			       e;
 	}
@@ -220,8 +248,8 @@ int monitor_serve_one(struct monitor *m)
 		fprintf(stderr, "vncterm monitor: refused request type %u, length %u\n", hdr[0],
 			hdr[1]);
 		answer = -EINVAL;
-		write_full(m->fd, (uint32_t[]){ MONITOR_ANSWER, 4 }, 8);
-		write_full(m->fd, &answer, sizeof(answer));
+		write_full(m->fd, (uint32_t[]){ MONITOR_ANSWER, 4 }, 8, PEER_IDLE_MS);
+		write_full(m->fd, &answer, sizeof(answer), PEER_IDLE_MS);
 		shutdown(m->fd, SHUT_RDWR);
 		/*
 		 * shutdown() stops the worker sending more but keeps what it
@@ -240,7 +268,7 @@ int monitor_serve_one(struct monitor *m)
 
 	if (!buf)
 		return -ENOMEM;
-	e = read_full(m->fd, buf, hdr[1]);
+	e = read_full(m->fd, buf, hdr[1], PEER_IDLE_MS);
 	if (e < 0) {
 		free(buf);
 		return -EPIPE;
@@ -251,8 +279,8 @@ int monitor_serve_one(struct monitor *m)
 		fprintf(stderr, "vncterm monitor: statefile not saved: %s\n",
 			e == -EINVAL ? "the worker sent an invalid state" : strerror(-e));
 	answer = e;
-	if (write_full(m->fd, (uint32_t[]){ MONITOR_ANSWER, 4 }, 8) < 0 ||
-	    write_full(m->fd, &answer, sizeof(answer)) < 0)
+	if (write_full(m->fd, (uint32_t[]){ MONITOR_ANSWER, 4 }, 8, PEER_IDLE_MS) < 0 ||
+	    write_full(m->fd, &answer, sizeof(answer), PEER_IDLE_MS) < 0)
 		return -EPIPE;
 	return e;
 }
@@ -264,9 +292,9 @@ int monitor_send(int fd, uint32_t type, const void *data, size_t len)
 
 	if (len > MONITOR_STATE_MAX)
 		return -EFBIG;
-	if ((e = write_full(fd, hdr, sizeof(hdr))) < 0)
+	if ((e = write_full(fd, hdr, sizeof(hdr), -1)) < 0)
 		return e;
-	return len ? write_full(fd, data, len) : 0;
+	return len ? write_full(fd, data, len, -1) : 0;
 }
 
 int monitor_recv(int fd, struct monitor_msg *msg)
@@ -295,7 +323,7 @@ int monitor_recv(int fd, struct monitor_msg *msg)
 			close(msg->fd);
 		return -EPROTO;
 	}
-	return msg->len ? read_full(fd, msg->data, msg->len) : 0;
+	return msg->len ? read_full(fd, msg->data, msg->len, -1) : 0;
 }
 
 /* The worker's end: the directory goes, and so does this process. */

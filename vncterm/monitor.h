@@ -83,7 +83,8 @@ void monitor_console_changed(long ring_ref, long port, const char *tty, void *us
 
 /*
  * Read and answer one request from m->fd.  0 if served, -EPIPE when the
- * worker has gone, another -errno if the request was refused (it is
+ * worker has gone or stalled (2 s without progress inside a message or
+ * room for the answer), another -errno if the request was refused (it is
  * answered with that error).
  */
 int monitor_serve_one(struct monitor *m);

@@ -510,6 +510,27 @@ START_TEST(monitor_refusal_ends_channel)
 }
 END_TEST
 
+/* A worker that stops half way through a message holds root for 2 s at most. */
+START_TEST(monitor_stalled_worker_times_out)
+{
+	struct monitor m;
+	int w;
+	uint32_t half = MONITOR_SAVE_STATE;
+
+	monitor_pair(&m, &w);
+	ck_assert_int_eq(write(w, &half, sizeof(half)), (ssize_t)sizeof(half));
+	int64_t t0 = now_ms();
+
+	ck_assert_int_eq(monitor_serve_one(&m), -EPIPE);
+	int64_t took = now_ms() - t0;
+
+	ck_assert_msg(took >= 1500 && took < 4000, "the monitor waited %lld ms", (long long)took);
+	rmdir(m.dir);
+	close(w);
+	close(m.fd);
+}
+END_TEST
+
 Suite *sandbox_suite(void)
 {
 	Suite *s = suite_create("sandbox");
@@ -522,6 +543,7 @@ Suite *sandbox_suite(void)
 	tcase_add_test(tc, forbidden_call_kills);
 	tcase_add_test(tc, monitor_refuses_malformed);
 	tcase_add_test(tc, monitor_refusal_ends_channel);
+	tcase_add_test(tc, monitor_stalled_worker_times_out);
 	suite_add_tcase(s, tc);
 	return s;
 }
