@@ -25,7 +25,13 @@ static void seterr(char *err, int errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A listening socket on addr:port, or -errno. */
+/*
+ * A listening socket on addr:port, or -errno.  The backlog is as long as
+ * the system allows: with a short one, a burst of connections overflows
+ * it and the kernel (SYN cookies) leaves the excess half open, connected
+ * as the client sees it but unknown here, so vncterm can neither serve
+ * nor refuse them, and a viewer waiting for the server's greeting hangs.
+ */
 static int listen_on(const char *addr, int port)
 {
 	struct sockaddr_storage ss = { 0 };
@@ -50,7 +56,7 @@ static int listen_on(const char *addr, int port)
 		return -errno;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
 	    (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0) ||
-	    bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 32) < 0) {
+	    bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, SOMAXCONN) < 0) {
 		int err = -errno;
 
 		close(fd);

@@ -584,7 +584,7 @@ int main(int argc, char **argv)
 	uint32_t *fb = render_pixels(t->render, &w, &h);
 
 	t->vnc = vnc_new(t->opt.listen_addr, t->opt.display, t->opt.title, fb, w, h,
-			 t->opt.log_level, &vnc_cb, t, err, sizeof(err));
+			 t->opt.log_level, t->opt.max_viewers, &vnc_cb, t, err, sizeof(err));
 	if (!t->vnc)
 		die("%s", err);
 	set_passwords(t);

@@ -27,6 +27,7 @@ enum {
 	OPT_VIEW_ONLY_PASSWORD,
 	OPT_LOG_LEVEL,
 	OPT_ALLOW_REMOTE,
+	OPT_MAX_VIEWERS,
 	OPT_HELP,
 };
 
@@ -41,6 +42,7 @@ static const struct option longopts[] = {
 	{ "view-only-password", required_argument, NULL, OPT_VIEW_ONLY_PASSWORD },
 	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 	{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
+	{ "max-viewers", required_argument, NULL, OPT_MAX_VIEWERS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -77,12 +79,14 @@ void options_usage(const char *prog)
 	       "                   a password for viewers that cannot type; given alone,\n"
 	       "                   every viewer needs it and none can type\n"
 	       "  --log-level N    0 errors .. 3 debug (default 1)\n"
+	       "  --max-viewers N  VNC viewers served at once, 1-1000 (default %d); more\n"
+	       "                   are disconnected as they connect\n"
 	       "  --sandbox-debug  a call outside the seccomp allow-list traps (SIGSYS\n"
 	       "                   with the call's number) instead of killing outright\n"
 	       "  -h, --help       this text\n"
 	       "\nThe chosen TCP port is printed on standard output. Exit status: 0 on a\n"
 	       "clean end, 1 on a runtime error, 2 on a bad command line.\n",
-	       prog, VT_DEFAULT_SCROLLBACK);
+	       prog, VT_DEFAULT_SCROLLBACK, OPTIONS_MAX_VIEWERS);
 }
 
 static int fail(char *err, int errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -176,6 +180,7 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 	o->cols = 80;
 	o->scrollback = VT_DEFAULT_SCROLLBACK;
 	o->log_level = 1;
+	o->max_viewers = OPTIONS_MAX_VIEWERS;
 	o->domid = -1;
 	optind = 0; /* a fresh scan (GNU) */
 	opterr = 0;
@@ -224,6 +229,11 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 			o->log_level = (int)n;
 			break;
 		case OPT_ALLOW_REMOTE: o->allow_remote = true; break;
+		case OPT_MAX_VIEWERS:
+			if (number(optarg, 1, 1000, &n) < 0)
+				return fail(err, errlen, "--max-viewers %s: expected 1-1000", optarg);
+			o->max_viewers = (int)n;
+			break;
 		case OPT_SANDBOX_DEBUG: o->sandbox_debug = true; break;
 		case 'h':
 		case OPT_HELP:

@@ -9,6 +9,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/*
+ * Viewers served at once by default.  Each holds a socket: the sandbox
+ * allows 256 fds, and libvncserver itself turns every connection away
+ * once half of them are open, so the limit must sit well below 128.
+ */
+#define OPTIONS_MAX_VIEWERS 32
+
 struct options {
 	char listen_addr[64];   /* "127.0.0.1", "::1", or another with --allow-remote */
 	int display;            /* N of -v ADDR:N: first port tried is 5900 + N */
@@ -31,6 +38,7 @@ struct options {
 	const char *password_file;           /* --password */
 	const char *view_only_password_file; /* --view-only-password */
 	int log_level;
+	int max_viewers;        /* --max-viewers: VNC viewers served at once */
 	bool sandbox_debug;     /* --sandbox-debug */
 };
 

@@ -16,10 +16,16 @@
  * viewer held for STALL_MS is disconnected.  Its queue is
  * the kernel's send buffer; one update in flight is what may still block,
  * for at most rfbMaxClientWait (lowered to MAX_WAIT_MS).
+ *
+ * At most max_viewers viewers are served at once; more are disconnected
+ * as they connect (refuse_excess(), and on_new_client() for those that
+ * get past it), so that a flood of connections exhausts neither the fds
+ * nor the loop.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <rfb/keysym.h>
 #include <rfb/rfb.h>
 #include <stdarg.h>
@@ -41,6 +47,7 @@
 #define STALL_MS 10000
 #define MAX_WAIT_MS 2000
 #define RECHECK_MS 50
+#define REFUSAL_LOG_MS 1000
 /* RFB's DesktopName pseudo-encoding, which libvncserver 0.9.14 lacks. */
 #define ENCODING_DESKTOP_NAME (-307)
 
@@ -48,6 +55,10 @@ struct vnc {
 	rfbScreenInfoPtr screen;
 	int port;
 	int nclients;
+	int max_clients;            /* --max-viewers */
+	int log_level;
+	long long refusal_logged_at; /* ms */
+	unsigned long refusals_unlogged;
 	char title[256];
 	unsigned title_serial;      /* counts title changes */
 	int name_encodings[2];      /* the DesktopName pseudo-encoding, 0-terminated */
@@ -260,11 +271,49 @@ static void send_names(struct vnc *v)
 	rfbReleaseClientIterator(it);
 }
 
+/*
+ * One line a refusal, but at most one a second: a flood of connections
+ * must not become a flood of log lines.  Those held back are counted in
+ * a line of their own a second later (log_refusals_held()).
+ */
+static void log_refusal(struct vnc *v, const char *host)
+{
+	long long now = now_ms();
+
+	if (v->log_level < 1)
+		return;
+	if (v->refusal_logged_at && now - v->refusal_logged_at < REFUSAL_LOG_MS) {
+		v->refusals_unlogged++;
+		return;
+	}
+	fprintf(stderr, "vncterm: viewer %s refused: %d connected already (--max-viewers %d)\n",
+		host, v->nclients, v->max_clients);
+	v->refusal_logged_at = now;
+}
+
+static void log_refusals_held(struct vnc *v)
+{
+	long long now = now_ms();
+
+	if (!v->refusals_unlogged || now - v->refusal_logged_at < REFUSAL_LOG_MS)
+		return;
+	fprintf(stderr, "vncterm: %lu more viewers refused (--max-viewers %d)\n",
+		v->refusals_unlogged, v->max_clients);
+	v->refusals_unlogged = 0;
+	v->refusal_logged_at = now;
+}
+
 static enum rfbNewClientAction on_new_client(rfbClientPtr cl)
 {
 	struct vnc *v = cl->screen->screenData;
-	struct client_state *c = calloc(1, sizeof(*c));
+	struct client_state *c;
 
+	/* Each viewer costs a socket and its buffers: a flood of them must not exhaust either. */
+	if (v->nclients >= v->max_clients) {
+		log_refusal(v, cl->host && *cl->host ? cl->host : "?");
+		return RFB_CLIENT_REFUSE;
+	}
+	c = calloc(1, sizeof(*c));
 	if (!c)
 		return RFB_CLIENT_REFUSE;
 	c->vnc = v;
@@ -274,9 +323,49 @@ static enum rfbNewClientAction on_new_client(rfbClientPtr cl)
 	return RFB_CLIENT_ACCEPT;
 }
 
+/*
+ * At the limit, connections are refused here, before libvncserver takes
+ * them: it first waits up to 100 ms on each new socket for a WebSocket
+ * request, with the whole daemon stopped, and only then asks
+ * on_new_client().  Refused that way, a burst of 200 connections took
+ * about half a minute to turn away, one per round of the loop, with the
+ * console down to a few frames a second meanwhile.  Closed here, each
+ * costs an accept().
+ */
+static void refuse_excess(struct vnc *v)
+{
+	int socks[2] = { v->screen->listenSock, v->screen->listen6Sock };
+
+	log_refusals_held(v);
+	for (int i = 0; i < 2; i++) {
+		/* Bounded, so that a steady stream cannot keep the loop here. */
+		for (int n = 0; n < 64 && v->nclients >= v->max_clients && socks[i] >= 0; n++) {
+			struct pollfd p = { .fd = socks[i], .events = POLLIN };
+			struct sockaddr_storage ss;
+			socklen_t len = sizeof(ss);
+			char host[INET6_ADDRSTRLEN] = "?";
+
+			if (poll(&p, 1, 0) != 1)
+				break;
+			int fd = accept4(socks[i], (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
+
+			if (fd < 0)
+				break;
+			if (ss.ss_family == AF_INET)
+				inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host,
+					  sizeof(host));
+			else if (ss.ss_family == AF_INET6)
+				inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host,
+					  sizeof(host));
+			close(fd);
+			log_refusal(v, host);
+		}
+	}
+}
+
 struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *fb, int width,
-		    int height, int log_level, const struct vnc_callbacks *cb, void *user, char *err,
-		    int errlen)
+		    int height, int log_level, int max_viewers, const struct vnc_callbacks *cb,
+		    void *user, char *err, int errlen)
 {
 	char arg0[] = "vncterm";
 	char *argv[] = { arg0, NULL };
@@ -297,6 +386,8 @@ struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *
 
 	v->cb = *cb;
 	v->user = user;
+	v->max_clients = max_viewers > 0 ? max_viewers : 1;
+	v->log_level = log_level;
 	snprintf(v->title, sizeof(v->title), "%s", title ? title : "vncterm");
 	rfbMaxClientWait = MAX_WAIT_MS;
 	/* libvncserver's own log is a debugging aid: dozens of lines a viewer. */
@@ -437,6 +528,13 @@ int vnc_pollfds(const struct vnc *v, struct pollfd *fds, int max, int *timeout)
 			*timeout = ms;
 	}
 	rfbReleaseClientIterator(it);
+	if (v->refusals_unlogged) {
+		long long left = v->refusal_logged_at + REFUSAL_LOG_MS - now;
+		int ms = left < 0 ? 0 : (int)left;
+
+		if (*timeout < 0 || ms < *timeout)
+			*timeout = ms;
+	}
 	return n;
 }
 
@@ -472,6 +570,7 @@ static void throttle(struct vnc *v)
 
 void vnc_process(struct vnc *v)
 {
+	refuse_excess(v);
 	throttle(v);
 	send_names(v);
 	rfbProcessEvents(v->screen, 0);

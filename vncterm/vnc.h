@@ -38,12 +38,13 @@ struct vnc_callbacks {
 /*
  * Listen on addr (and, for a loopback address, on the other family's
  * loopback too) at port 5900+display or the first free one above, and
- * serve fb (width x height, 0x00RRGGBB).  libvncserver logs only at
- * log_level 3.  NULL on failure, with a message in err.
+ * serve fb (width x height, 0x00RRGGBB) to at most max_viewers viewers at
+ * once (more are disconnected as they connect).  libvncserver logs only
+ * at log_level 3.  NULL on failure, with a message in err.
  */
 struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *fb, int width,
-		    int height, int log_level, const struct vnc_callbacks *cb, void *user, char *err,
-		    int errlen);
+		    int height, int log_level, int max_viewers, const struct vnc_callbacks *cb,
+		    void *user, char *err, int errlen);
 void vnc_free(struct vnc *v);
 
 /*

@@ -108,6 +108,10 @@ static const struct bad bads[] = {
 	{ { "--geometry", "5000x10", NULL }, "COLSxROWS" },
 	{ { "--scrollback", "-1", NULL }, "--scrollback" },
 	{ { "--log-level", "9", NULL }, "--log-level" },
+	{ { "--max-viewers", "0", NULL }, "--max-viewers" },
+	{ { "--max-viewers", "1001", NULL }, "--max-viewers" },
+	{ { "--max-viewers", "32x", NULL }, "--max-viewers" },
+	{ { "--max-viewers", NULL }, "needs an argument" },
 	{ { "stray", NULL }, "unexpected argument" },
 	{ { "-c", "sh", "-p", "/dev/pts/0", NULL }, NULL }, /* -p belongs to the command */
 	{ { "-p", "/dev/pts/0", "--input", "f", NULL }, "one console source" },
@@ -128,6 +132,25 @@ START_TEST(test_bad)
 	ck_assert_int_eq(r, -EINVAL);
 	ck_assert_msg(strstr(err, b->says) != NULL, "%s: message '%s'", b->args[0], err);
 	ck_assert_ptr_null(strchr(err, '\n')); /* one line */
+}
+END_TEST
+
+/* --max-viewers: 32 unless given, 1 to 1000 accepted. */
+START_TEST(test_max_viewers)
+{
+	struct options o;
+	char err[256];
+	const char *none[] = { NULL };
+	const char *one[] = { "--max-viewers", "1", NULL };
+	const char *most[] = { "--max-viewers", "1000", "-c", "sh", NULL };
+
+	ck_assert_int_eq(parse(&o, err, none), 0);
+	ck_assert_int_eq(o.max_viewers, 32);
+	ck_assert_int_eq(parse(&o, err, one), 0);
+	ck_assert_int_eq(o.max_viewers, 1);
+	ck_assert_int_eq(parse(&o, err, most), 0);
+	ck_assert_int_eq(o.max_viewers, 1000);
+	ck_assert_str_eq(o.command[0], "sh");
 }
 END_TEST
 
@@ -162,6 +185,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_original_flags);
 	tcase_add_test(tc, test_ipv6);
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bads) / sizeof(bads[0]));
+	tcase_add_test(tc, test_max_viewers);
 	tcase_add_test(tc, test_remote_allowed);
 	tcase_add_test(tc, test_help);
 	suite_add_tcase(s, tc);
