@@ -31,6 +31,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <malloc.h>
 #include <string.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
@@ -167,10 +168,17 @@ static int on_set_desktop_size(int width, int height, int nscreens,
 	       r == -ENOMEM ? rfbExtDesktopSize_OutOfResources : rfbExtDesktopSize_InvalidScreenLayout;
 }
 
+/*
+ * The extended clipboard's text ends at its NUL.  libvncserver 0.9.14
+ * passes the length the viewer claimed, not what it decompressed, and the
+ * rest of its buffer is not the viewer's: see vnc_new().
+ */
 static void on_cut_utf8(char *str, int len, rfbClientPtr cl)
 {
 	struct client_state *c = cl->clientData;
 
+	if (len > 0)
+		len = (int)strnlen(str, (size_t)len);
 	if (c && !cl->viewOnly && len > 0 && c->vnc->cb.paste)
 		c->vnc->cb.paste(str, (size_t)len, c->vnc->user);
 }
@@ -370,6 +378,16 @@ struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *
 	char arg0[] = "vncterm";
 	char *argv[] = { arg0, NULL };
 	int argc = 1;
+	/*
+	 * libvncserver 0.9.14 gives an extended-clipboard paste a buffer of
+	 * the size the viewer claims, filled only as far as the text it sent:
+	 * the rest held whatever the heap did before, another viewer's paste
+	 * among it, and a viewer that may type could have it typed into the
+	 * console.  glibc then hands out new memory zeroed (and fills freed
+	 * memory), so the text ends at its NUL.  Small blocks reused from
+	 * glibc's per-thread cache are not covered: at most ~1 KiB of them.
+	 */
+	mallopt(M_PERTURB, 0xff);
 	struct vnc *v = calloc(1, sizeof(*v));
 
 	if (!v) {

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -624,6 +625,78 @@ START_TEST(extended_clipboard)
 }
 END_TEST
 
+/* The bytes of path from offset on (NUL-terminated, at most max - 1). */
+static size_t file_tail(const char *path, size_t offset, char *out, size_t max)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n = 0;
+
+	if (f) {
+		if (fseek(f, (long)offset, SEEK_SET) == 0)
+			n = fread(out, 1, max - 1, f);
+		fclose(f);
+	}
+	out[n] = '\0';
+	return n;
+}
+
+static size_t file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (size_t)st.st_size : 0;
+}
+
+/*
+ * libvncserver 0.9.14 hands the paste handler a buffer of the size the
+ * viewer claims inside its compressed text, not of what it decompressed:
+ * the rest is whatever the heap held there, such as another viewer's
+ * earlier paste.  A claim of 100 kB carrying "hello" must type "hello"
+ * and nothing of that earlier paste.
+ */
+START_TEST(extended_clipboard_no_stale_memory)
+{
+	char out[] = "/tmp/vncterm-clip.XXXXXX", cmd[128], tail[4096];
+	int ofd = mkstemp(out);
+
+	ck_assert_int_ge(ofd, 0);
+	close(ofd);
+	snprintf(cmd, sizeof(cmd), "stty raw -echo; printf ready; exec cat > %s", out);
+	const char *const args[] = { "-v", "127.0.0.1:111", "--geometry", "20x4", "-c", "/bin/sh",
+				     "-c", cmd, NULL };
+	struct vncterm *v = start_daemon(args, 111);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 4, 20, "ready", 5000);
+	/* Another viewer pastes a secret of 48 kB (classic ClientCutText). */
+	static char secret[48 * 1024];
+
+	for (size_t i = 0; i < sizeof(secret); i++)
+		secret[i] = "SECRET"[i % 6];
+	ck_assert(SendClientCutText(c, secret, sizeof(secret)));
+	for (int64_t end = now_ms() + 5000; file_size(out) < sizeof(secret) && now_ms() < end;)
+		vnc_pump(c, now_ms() + 50);
+	size_t before = file_size(out);
+
+	ck_assert_uint_eq(before, sizeof(secret));
+	/* A viewer that may type claims 100 kB and sends "hello". */
+	int fd = ext_clipboard_viewer(v->port);
+
+	send_ext_provide(fd, 100 * 1000, "hello", 5);
+	for (int64_t end = now_ms() + 3000; now_ms() < end;)
+		vnc_pump(c, now_ms() + 50);
+	close(fd);
+	size_t n = file_tail(out, before, tail, sizeof(tail));
+
+	ck_assert_msg(n == 5 && !memcmp(tail, "hello", 5),
+		      "the claim typed %zu bytes, not \"hello\": \"%.40s\"%s", n, tail,
+		      strstr(tail, "SECRET") ? " (the earlier paste)" : "");
+	vnc_disconnect(c);
+	stop_daemon(v);
+	unlink(out);
+}
+END_TEST
+
 /* ---- 3: malformed RFB ---- */
 
 enum stage {
@@ -1185,6 +1258,7 @@ Suite *hostile_viewers_suite(void)
 	tcase_set_timeout(clip, 30);
 	tcase_add_test(clip, huge_clipboard);
 	tcase_add_test(clip, extended_clipboard);
+	tcase_add_test(clip, extended_clipboard_no_stale_memory);
 	suite_add_tcase(s, clip);
 	tcase_set_timeout(rfb, 20);
 	tcase_add_loop_test(rfb, malformed_rfb, 0, (int)(sizeof(malformed) / sizeof(malformed[0])));
