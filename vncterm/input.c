@@ -127,16 +127,29 @@ void on_paste(const char *text, size_t len, void *user)
 	flush_outq(t);
 }
 
-/* Queue bytes for the source; beyond OUTQ_MAX they are dropped, not blocked on. */
-static void send_to_source(struct vncterm *t, const char *buf, size_t len)
+/*
+ * Queue bytes for the source; beyond OUTQ_MAX they are dropped, not
+ * blocked on.  With whole, all of them or none: a reply or a key's
+ * sequence cut short would reach the program as another sequence, run
+ * together with whatever comes next.
+ */
+static void queue_for_source(struct vncterm *t, const char *buf, size_t len, bool whole)
 {
-	if (!interactive(t))
+	size_t room = sizeof(t->outq) - t->outq_len;
+
+	if (!interactive(t) || (whole && len > room))
 		return;
-	if (len > sizeof(t->outq) - t->outq_len)
-		len = sizeof(t->outq) - t->outq_len;
+	if (len > room)
+		len = room;
 	memcpy(t->outq + t->outq_len, buf, len);
 	t->outq_len += len;
 	flush_outq(t);
+}
+
+/* A key's, a mouse report's or a reply's bytes: queued whole or dropped. */
+static void send_to_source(struct vncterm *t, const char *buf, size_t len)
+{
+	queue_for_source(t, buf, len, true);
 }
 
 /*
@@ -176,9 +189,10 @@ int on_tp_snapshot(char **buf, size_t *len, void *user)
 	return vt_serialize(((struct vncterm *)user)->vt, buf, len);
 }
 
+/* The text port is a byte stream: what fits of it is queued. */
 void on_tp_input(const char *buf, size_t len, void *user)
 {
-	send_to_source(user, buf, len);
+	queue_for_source(user, buf, len, false);
 }
 
 void on_vt_output(const char *buf, size_t len, void *user)

@@ -150,13 +150,24 @@ static void consume(struct vncterm *t, const char *buf, size_t n)
 		textport_broadcast(t->tp, buf, n);
 }
 
+/*
+ * A loop's console work also ends after READ_SLICE_MS: bytes are not
+ * time (one REP or RIS costs a screenful of cells), and viewers and
+ * signals must be served between slices whatever the guest sends.  Not
+ * a ring (--domid): what is left in it would wait for the guest's next
+ * event, and each event's credit already bounds a loop's reading.
+ */
+#define READ_SLICE_MS 20
+
 /* Read what the source has, up to the budget, into the emulator. */
 static void read_source(struct vncterm *t)
 {
 	char buf[65536];
 	size_t total = 0;
+	long long start = now_ms();
+	bool sliced = t->opt.domid < 0;
 
-	while (t->xc && total < READ_BUDGET) {
+	while (t->xc && total < READ_BUDGET && (!sliced || now_ms() - start < READ_SLICE_MS)) {
 		ssize_t n = xencons_read(t->xc, buf, sizeof(buf));
 
 		if (n <= 0)
@@ -165,7 +176,7 @@ static void read_source(struct vncterm *t)
 		total += (size_t)n;
 	}
 
-	while (t->src >= 0 && total < READ_BUDGET) {
+	while (t->src >= 0 && total < READ_BUDGET && now_ms() - start < READ_SLICE_MS) {
 		ssize_t n = read(t->src, buf, sizeof(buf));
 
 		if (n > 0) {

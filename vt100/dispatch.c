@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "vt_internal.h"
+#include "width.h"
 
 void dispatch_reply(struct vt *vt, const char *fmt, ...)
 {
@@ -347,18 +348,24 @@ static void csi_sd(struct vt *vt, const struct parser_seq *s) /* SD -- scroll do
 static void csi_rep(struct vt *vt, const struct parser_seq *s) /* REP -- repeat char */
 {
 	/*
-	 * Once a screenful of one narrow character is written, every further
-	 * line of it leaves the screen and cursor as they were: skip those.
+	 * Once rows + 1 lines of one character are written, from wherever
+	 * the cursor was, every row it can reach holds only that character,
+	 * and each further line's worth (cols / width characters) leaves the
+	 * screen and cursor as they were: skip those (the scrollback keeps
+	 * fewer copies of the line).  A wide character that leaves a column
+	 * free at the end of each row needs rows more lines, until the rows
+	 * it did not scroll in, whose last column it never writes, are gone.
 	 */
-	int n = arg1(s, 0), max = vt->rows * vt->cols;
 	uint32_t c = vt->last_char;
+	int w = width_of(c) == 2 ? 2 : 1, per_line = vt->cols / w;
+	int lines = vt->rows + 1 + (vt->cols % w ? vt->rows : 0);
+	int n = arg1(s, 0), steady = lines * per_line;
 
-	if (!c)
+	if (!c || per_line == 0)
 		return;
-	if (n > max)
-		n = max + (n - max) % vt->cols;
-	while (n-- > 0)
-		screen_print(vt, &c, 1);
+	if (n > steady)
+		n = steady + (n - steady) % per_line;
+	screen_repeat(vt, c, n);
 }
 
 static void csi_tbc(struct vt *vt, const struct parser_seq *s) /* TBC -- tab clear */

@@ -342,6 +342,71 @@ void screen_print_ascii(struct vt *vt, const uint8_t *s, size_t n)
 	}
 }
 
+/*
+ * REP: cp written n more times, cp being what put_char() last wrote.
+ * Each row's share is written as one span by doubling copies, as the
+ * ASCII path writes runs, so a REP costs about what the text it stands
+ * for costs, not a put_char() per cell: a guest repeating REP of a
+ * screenful cannot make each of its bytes cost thousands of calls.
+ * Insert mode and autowrap off go through put_char().
+ */
+void screen_repeat(struct vt *vt, uint32_t cp, int n)
+{
+	uint32_t m = cp < 0x80 ? map_charset(vt, cp) : cp;
+	int w = width_of(m);
+
+	if (w < 0) {
+		m = 0xfffd;
+		w = 1;
+	}
+	if (w == 0 || w > vt->cols || vt->insert || !vt->autowrap) {
+		while (n-- > 0)
+			put_char(vt, cp);
+		return;
+	}
+	struct vt_cell cell = { .ch = m, .fg = vt->pen.fg, .bg = vt->pen.bg,
+				.attrs = vt->pen.attrs, .width = (uint8_t)w };
+
+	while (n > 0) {
+		if (vt->pending_wrap || vt->col + w > vt->cols)
+			do_wrap(vt);
+
+		struct vt_cell *cells = row_at(vt, vt->row)->cells;
+		int col = vt->col, k = (vt->cols - col) / w;
+
+		if (k > n)
+			k = n;
+		int end = col + k * w;
+
+		if (cells[col].width != 1)
+			unwide(vt, vt->row, col);
+		if (cells[end - 1].width != 1)
+			unwide(vt, vt->row, end - 1);
+		cells[col] = cell;
+		if (w == 2) {
+			cells[col + 1] = cell;
+			cells[col + 1].ch = 0;
+			cells[col + 1].width = 0;
+		}
+		/* double the written pattern (one character's cells) up to end */
+		for (int done = w; done < end - col;) {
+			int c = done < end - col - done ? done : end - col - done;
+
+			memcpy(cells + col + done, cells + col, (size_t)c * sizeof(*cells));
+			done += c;
+		}
+		screen_damage_row(vt, vt->row, col, end);
+		vt->last_char = m;
+		n -= k;
+		if (end >= vt->cols) {
+			vt->col = vt->cols - 1;
+			vt->pending_wrap = true;
+		} else {
+			vt->col = end;
+		}
+	}
+}
+
 /* ---- erasing ---- */
 
 void screen_erase_cells(struct vt *vt, int r, int start, int end)

@@ -106,6 +106,7 @@ void screen_free_grid(struct grid *g, int rows);
 void screen_reset(struct vt *vt);
 void screen_print_ascii(struct vt *vt, const uint8_t *s, size_t n);
 void screen_print(struct vt *vt, const uint32_t *cp, size_t n);
+void screen_repeat(struct vt *vt, uint32_t cp, int n);
 void screen_erase_cells(struct vt *vt, int row, int start, int end);
 void screen_erase_rows(struct vt *vt, int start, int end);
 void screen_scroll_up(struct vt *vt, int top, int bottom, int n);

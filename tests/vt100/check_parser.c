@@ -241,6 +241,234 @@ START_TEST(test_osc_at_limit_kept)
 }
 END_TEST
 
+/* ---- hostile input ---- */
+
+/* A parser whose trace is the test's; freed by the caller. */
+static struct parser *traced(struct trace *t)
+{
+	struct parser *p = malloc(sizeof(*p));
+
+	ck_assert_ptr_nonnull(p);
+	t->len = 0;
+	t->buf[0] = '\0';
+	parser_init(p, &trace_cb, t);
+	return p;
+}
+
+/* Feed len bytes in pieces of chunk bytes (0: all at once). */
+static void feed(struct parser *p, const char *in, size_t len, size_t chunk)
+{
+	if (!chunk)
+		chunk = len;
+	for (size_t i = 0; i < len; i += chunk)
+		parser_write(p, (const uint8_t *)in + i, len - i < chunk ? len - i : chunk);
+}
+
+static const char *trace_of(struct trace *t)
+{
+	t->buf[t->len] = '\0';
+	return t->buf;
+}
+
+/* prefix, n copies of unit, then suffix, as one NUL-terminated buffer. */
+static char *repeated(const char *prefix, const char *unit, size_t n, const char *suffix,
+		      size_t *len)
+{
+	size_t pl = strlen(prefix), ul = strlen(unit), sl = strlen(suffix);
+	char *s = malloc(pl + ul * n + sl + 1);
+
+	ck_assert_ptr_nonnull(s);
+	memcpy(s, prefix, pl);
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + pl + i * ul, unit, ul);
+	memcpy(s + pl + ul * n, suffix, sl + 1);
+	*len = pl + ul * n + sl;
+	return s;
+}
+
+/*
+ * A million parameters in one CSI, whole (the fast path) and in pieces
+ * (the state machine): 32 are kept, the rest dropped, the sequence ends
+ * at its final byte, and the next sequence starts afresh.
+ */
+static const size_t chunks[] = { 0, 7, 4096 };
+
+START_TEST(test_million_params)
+{
+	struct trace t;
+	size_t len;
+	char *in = repeated("\033[", "1;", 1000000, "4mZ\033[2;3H", &len);
+	struct parser *p = traced(&t);
+	char want[256] = "csi m";
+
+	for (int i = 0; i < PARSER_MAX_PARAMS; i++)
+		strcat(want, i ? ",1" : " 1");
+	strcat(want, "\ntext Z\ncsi H 2,3\n");
+	feed(p, in, len, chunks[_i]);
+	ck_assert_str_eq(trace_of(&t), want);
+	ck_assert_int_le(p->seq.nparams, PARSER_MAX_PARAMS);
+	free(in);
+	free(p);
+}
+END_TEST
+
+/* A parameter of a million digits saturates; so do 20-digit ones. */
+START_TEST(test_million_digits)
+{
+	struct trace t;
+	size_t len;
+	char *in = repeated("\033[", "9", 1000000, ";99999999999999999999Hok", &len);
+	struct parser *p = traced(&t);
+
+	feed(p, in, len, chunks[_i]);
+	ck_assert_str_eq(trace_of(&t), "csi H 65535,65535\ntext ok\n");
+	free(in);
+	free(p);
+}
+END_TEST
+
+/* A megabyte of intermediates makes a CSI, ESC or DCS invalid, never a buffer grow. */
+START_TEST(test_megabyte_of_intermediates)
+{
+	static const struct {
+		const char *prefix, *unit, *suffix, *want;
+	} c[] = {
+		{ "\033[", " ", "mI\033[1m", "text I\ncsi m 1\n" },
+		{ "\033[1", "$", "pI\033[1m", "text I\ncsi m 1\n" },
+		{ "\033", "!", "XJ\033[1m", "text J\ncsi m 1\n" },
+		{ "\033P", " ", "qdata\033\\K", "esc \\\ntext K\n" },
+	};
+
+	for (size_t k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+		struct trace t;
+		size_t len;
+		char *in = repeated(c[k].prefix, c[k].unit, 1000000, c[k].suffix, &len);
+		struct parser *p = traced(&t);
+
+		feed(p, in, len, chunks[_i]);
+		ck_assert_msg(!strcmp(trace_of(&t), c[k].want), "case %zu: got\n%s", k, t.buf);
+		ck_assert_int_le(p->seq.ninter, PARSER_MAX_INTER);
+		free(in);
+		free(p);
+	}
+}
+END_TEST
+
+/*
+ * 10 MB of OSC that never ends: the string held never passes the
+ * documented PARSER_OSC_MAX, and whatever ends it (BEL, ST, C1 ST) or
+ * abandons it (CAN, SUB, a new sequence) dispatches nothing; the text
+ * after it prints and the next OSC works.
+ */
+START_TEST(test_endless_osc)
+{
+	static const struct {
+		const char *end, *want;
+	} c[] = {
+		{ "\aafter", "text after\n" },
+		{ "\033\\after", "text after\n" },
+		{ "\xc2\x9c" "after", "text after\n" },
+		{ "\030after", "exec 18\ntext after\n" },
+		{ "\032after", "exec 1a\ntext after\n" },
+		{ "\033[1mafter", "csi m 1\ntext after\n" },
+		{ "\033]0;x\a", "osc 0;x\n" },
+	};
+	size_t n = 10 * 1024 * 1024, piece = 64 * 1024;
+	char *junk = malloc(piece);
+
+	ck_assert_ptr_nonnull(junk);
+	memset(junk, 'a', piece);
+	for (size_t k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+		struct trace t;
+		struct parser *p = traced(&t);
+
+		parser_write(p, (const uint8_t *)"\033]0;", 4);
+		for (size_t done = 0; done < n; done += piece) {
+			parser_write(p, (const uint8_t *)junk, piece);
+			ck_assert_uint_le(p->osc_len, PARSER_OSC_MAX);
+		}
+		ck_assert_uint_eq(t.len, 0);
+		parser_write(p, (const uint8_t *)c[k].end, strlen(c[k].end));
+		ck_assert_msg(!strcmp(trace_of(&t), c[k].want), "case %zu: got\n%s", k, t.buf);
+		t.len = 0;
+		parser_write(p, (const uint8_t *)"\033]2;t\a", 6);
+		ck_assert_str_eq(trace_of(&t), "osc 2;t\n");
+		free(p);
+	}
+	free(junk);
+}
+END_TEST
+
+/* Strings and sequences started inside each other, and a megabyte of ESC. */
+START_TEST(test_nesting)
+{
+	struct trace t;
+	size_t len;
+	struct parser *p = traced(&t);
+
+	/* an OSC cut by a DCS, which an OSC cuts in turn */
+	const char *nest = "\033]0;x\033P1$q\033]0;nested\am\033\\";
+
+	feed(p, nest, strlen(nest), chunks[_i]);
+	ck_assert_str_eq(trace_of(&t), "osc 0;nested\ntext m\nesc \\\n");
+	free(p);
+
+	char *in = repeated("", "\033P\033]", 500000, "\033\\n", &len);
+
+	p = traced(&t);
+	feed(p, in, len, chunks[_i]);
+	/* the last OSC, empty, ends at ST */
+	ck_assert_str_eq(trace_of(&t), "osc \ntext n\n");
+	free(in);
+	free(p);
+
+	in = repeated("", "\033", 1000000, "[1mL", &len);
+	p = traced(&t);
+	feed(p, in, len, chunks[_i]);
+	ck_assert_str_eq(trace_of(&t), "csi m 1\ntext L\n");
+	free(in);
+	free(p);
+
+	in = repeated("", "\xc2\x9b", 500000, "2mF", &len);
+	p = traced(&t);
+	feed(p, in, len, chunks[_i]);
+	ck_assert_str_eq(trace_of(&t), "csi m 2\ntext F\n");
+	free(in);
+	free(p);
+}
+END_TEST
+
+/* 10 MB of seeded noise, then RIS: the parser is back in step. */
+START_TEST(test_noise_then_reset)
+{
+	struct trace t;
+	struct parser *p = traced(&t);
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	uint8_t blk[4096];
+
+	for (int n = 0; n < 10 * 256; n++) {
+		for (size_t i = 0; i < sizeof(blk); i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			blk[i] = (uint8_t)(x >> 32);
+		}
+		t.len = 0; /* only the end matters */
+		parser_write(p, blk, sizeof(blk));
+		ck_assert_uint_le(p->osc_len, PARSER_OSC_MAX);
+		ck_assert_int_le(p->seq.nparams, PARSER_MAX_PARAMS);
+	}
+	t.len = 0;
+	parser_write(p, (const uint8_t *)"\033cok", 4);
+	const char *got = trace_of(&t);
+
+	/* a character the noise left half-decoded may print first */
+	ck_assert_msg(!strcmp(got, "esc c\ntext ok\n") || !strcmp(got, "print fffd\nesc c\ntext ok\n"),
+		      "after the noise: %s", got);
+	free(p);
+}
+END_TEST
+
 Suite *parser_suite(void)
 {
 	Suite *s = suite_create("parser");
@@ -253,6 +481,14 @@ Suite *parser_suite(void)
 	tcase_add_test(tc, test_thousand_params);
 	tcase_add_test(tc, test_huge_osc_discarded);
 	tcase_add_test(tc, test_osc_at_limit_kept);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("hostile input");
+	tcase_add_loop_test(tc, test_million_params, 0, sizeof(chunks) / sizeof(chunks[0]));
+	tcase_add_loop_test(tc, test_million_digits, 0, sizeof(chunks) / sizeof(chunks[0]));
+	tcase_add_loop_test(tc, test_megabyte_of_intermediates, 0, sizeof(chunks) / sizeof(chunks[0]));
+	tcase_add_test(tc, test_endless_osc);
+	tcase_add_loop_test(tc, test_nesting, 0, sizeof(chunks) / sizeof(chunks[0]));
+	tcase_add_test(tc, test_noise_then_reset);
 	suite_add_tcase(s, tc);
 	return s;
 }
