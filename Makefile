@@ -207,7 +207,7 @@ bench: all
 	$(MAKE) -C bench run
 
 # libFuzzer needs clang and its runtime.  fuzz-run runs every target for
-# FUZZ_SECONDS (CI: 30 each), fuzz-long for FUZZ_LONG_SECONDS (an hour each).
+# FUZZ_SECONDS (CI: 20 each), fuzz-long for FUZZ_LONG_SECONDS (an hour each).
 FUZZ_PKGS := clang libclang-rt-14-dev
 .PHONY: fuzz-run fuzz-long
 fuzz:
