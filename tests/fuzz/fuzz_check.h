@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vt100/vt100.h"
 
@@ -25,6 +27,16 @@
 
 /* Reading all of a long scrollback on every check would dominate the run. */
 #define FUZZ_SB_ROWS_READ 16
+
+/* Where a target keeps its scratch files: /dev/shm when writable (no disk), else /tmp. */
+static inline const char *fuzz_scratch_base(void)
+{
+	struct stat st;
+
+	return stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && access("/dev/shm", W_OK) == 0 ?
+		       "/dev/shm" :
+		       "/tmp";
+}
 
 #define FUZZ_CHECK(cond)                                                       \
 	do {                                                                   \

@@ -61,11 +61,7 @@ static void cleanup(void)
 
 static void setup(void)
 {
-	struct stat st;
-	const char *base = stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) &&
-					   access("/dev/shm", W_OK) == 0 ?
-				   "/dev/shm" :
-				   "/tmp";
+	const char *base = fuzz_scratch_base();
 
 	/* struct monitor holds the directory in 64 bytes: this fits. */
 	snprintf(dir, sizeof(dir), "%s/fuzz_monitor.XXXXXX", base);

@@ -66,30 +66,11 @@ static void figure(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* A "Vm...:" line of /proc/PID/status, in KiB. */
-static long proc_kb(pid_t pid, const char *field)
-{
-	char path[64], line[256];
-	size_t flen = strlen(field);
-	long kb = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "cannot read %s", path);
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, field, flen) && line[flen] == ':')
-			kb = atol(line + flen + 1);
-	fclose(f);
-	ck_assert_msg(kb >= 0, "no %s in %s", field, path);
-	return kb;
-}
-
 /* The daemon is up and has never held more than MEM_LIMIT_KB. */
 static void assert_bounded(struct vncterm *v, const char *what)
 {
 	ck_assert_msg(vncterm_alive(v), "%s: vncterm died", what);
-	long rss = proc_kb(v->pid, "VmRSS"), hwm = proc_kb(v->pid, "VmHWM");
+	long rss = status_kb(v->pid, "VmRSS"), hwm = status_kb(v->pid, "VmHWM");
 
 	figure("%s: VmRSS %ld KiB, VmHWM %ld KiB", what, rss, hwm);
 	ck_assert_msg(hwm < MEM_LIMIT_KB, "%s: vncterm's peak RSS is %ld KiB (limit %d)", what,

@@ -62,25 +62,6 @@ static int fd_count(pid_t pid)
 	return n;
 }
 
-/* A "Vm...:" line of /proc/PID/status, in KiB. */
-static long status_kb(pid_t pid, const char *field)
-{
-	char path[64], line[256];
-	size_t flen = strlen(field);
-	long kb = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "cannot read %s", path);
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, field, flen) && line[flen] == ':')
-			kb = atol(line + flen + 1);
-	fclose(f);
-	ck_assert_msg(kb >= 0, "no %s in %s", field, path);
-	return kb;
-}
-
 /* A TCP connection to the daemon's port; nonblocking ones may still be connecting. */
 static int tcp_open(int family, int port, bool nonblock)
 {

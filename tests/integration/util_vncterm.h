@@ -128,6 +128,8 @@ int raw_resize(int port, int want_w, int want_h, int *w, int *h);
 pid_t worker_of(pid_t monitor);
 /* CPU time (user + system) pid has used, in seconds. */
 double cpu_seconds(pid_t pid);
+/* A field of /proc/PID/status such as "VmHWM", in KiB (the test fails if absent). */
+long status_kb(pid_t pid, const char *field);
 /* A big-endian number of n bytes. */
 uint32_t be_uint(const unsigned char *p, int n);
 
