@@ -9,6 +9,7 @@
 #   make fuzz       build the libFuzzer targets (clang); fuzz-run, fuzz-long run them
 #   make demo       run vncterm serving a shell on localhost
 
+VERSION := 0.8.0
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -72,7 +73,7 @@ XEN_LIBS := $(shell pkg-config --libs xenstore xenevtchn xengnttab xenforeignmem
 all: $(PROGS)
 
 # Expanded once, here: target-specific flags (the tests' WARN) must not count.
-STAMP_TEXT := $(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(SAN_FLAGS)
+STAMP_TEXT := $(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(SAN_FLAGS) $(VERSION)
 $(FLAGS_STAMP): FORCE
 	@mkdir -p $(B)
 	@echo '$(STAMP_TEXT)' | cmp -s - $@ || echo '$(STAMP_TEXT)' > $@
@@ -112,6 +113,7 @@ $(LIBFONT): $(B)/fonts/font_data.o $(B)/fonts/font.o
 
 # Suites are found by name, so they need no prototype in a header.
 $(B)/tests/%.o: WARN += -Wno-missing-prototypes
+$(B)/vncterm/main.o $(B)/xenconsole/main.o: ALL_CFLAGS += -DVNCTERM_VERSION='"$(VERSION)"'
 # The font test compares the glyphs with the file they were made from.
 $(B)/tests/fonts/check_font.o: ALL_CFLAGS += -DUNIFONT_HEX='"$(UNIFONT_HEX)"'
 
@@ -188,10 +190,28 @@ deps:
 install-user:
 	@sh vncterm/install-user.sh
 
-PREFIX ?= /usr/local
-install: all install-user
-	install -D -m 0755 vncterm/vncterm $(DESTDIR)$(PREFIX)/bin/vncterm
-	install -D -m 0755 xenconsole/xenconsole $(DESTDIR)$(PREFIX)/bin/xenconsole
+# make install [PREFIX=/usr/local] [DESTDIR=root]: the programs, their man
+# pages, the systemd units (vncterm@DOMID and the host console), the
+# sandbox's runtime directory and install-user.sh.  Into the running system
+# (no DESTDIR) it also makes vncterm_base; into a DESTDIR the packager runs
+# PREFIX/share/vncterm/install-user.sh there (e.g. in postinst).
+PREFIX  ?= /usr/local
+BINDIR  := $(PREFIX)/bin
+MANDIR  := $(PREFIX)/share/man
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+UNITS   := vncterm@.service vncterm-host-console.service
+install: all
+	install -D -m 0755 vncterm/vncterm $(DESTDIR)$(BINDIR)/vncterm
+	install -D -m 0755 xenconsole/xenconsole $(DESTDIR)$(BINDIR)/xenconsole
+	install -D -m 0644 vncterm/vncterm.1 $(DESTDIR)$(MANDIR)/man1/vncterm.1
+	install -D -m 0644 xenconsole/xenconsole.1 $(DESTDIR)$(MANDIR)/man1/xenconsole.1
+	install -D -m 0755 vncterm/install-user.sh $(DESTDIR)$(PREFIX)/share/vncterm/install-user.sh
+	install -d -m 0755 $(DESTDIR)$(UNITDIR) $(DESTDIR)/var/xen/vncterm
+	for u in $(UNITS); do \
+		sed 's|@BINDIR@|$(BINDIR)|g' vncterm/$$u.in > $(DESTDIR)$(UNITDIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	@if [ -z "$(DESTDIR)" ]; then sh vncterm/install-user.sh; fi
 
 # The run ends with Check's summary line.  As root it also makes the
 # sandbox's user, which the sandbox tests need.
@@ -200,7 +220,7 @@ check: deps
 	@$(MAKE) --no-print-directory test
 
 test: all $(B)/tests/runner
-	cd tests && $(if $(SANITIZE),$(SAN_ENV)) ../$(B)/tests/runner
+	cd tests && SANITIZE='$(SANITIZE)' $(if $(SANITIZE),$(SAN_ENV)) ../$(B)/tests/runner
 
 bench: all
 	@sh tests/deps.sh $(DEPS_PKGS) $(BENCH_PKGS)

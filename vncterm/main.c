@@ -561,10 +561,12 @@ int main(int argc, char **argv)
 	if (r != 0) {
 		if (r == 1)
 			options_usage(argv[0]);
+		else if (r == 2)
+			printf("vncterm %s\n", VNCTERM_VERSION);
 		else
 			fprintf(stderr, "vncterm: %s\n", err);
 		free(t);
-		return r == 1 ? 0 : 2;
+		return r > 0 ? 0 : 2;
 	}
 	t->src = -1;
 	t->monitor = -1;

@@ -29,6 +29,7 @@ enum {
 	OPT_ALLOW_REMOTE,
 	OPT_MAX_VIEWERS,
 	OPT_HELP,
+	OPT_VERSION,
 };
 
 static const struct option longopts[] = {
@@ -44,6 +45,7 @@ static const struct option longopts[] = {
 	{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
 	{ "max-viewers", required_argument, NULL, OPT_MAX_VIEWERS },
 	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -84,6 +86,7 @@ void options_usage(const char *prog)
 	       "  --sandbox-debug  a call outside the seccomp allow-list traps (SIGSYS\n"
 	       "                   with the call's number) instead of killing outright\n"
 	       "  -h, --help       this text\n"
+	       "  --version        the version, then exit\n"
 	       "\nThe chosen TCP port is printed on standard output. Exit status: 0 on a\n"
 	       "clean end, 1 on a runtime error, 2 on a bad command line.\n",
 	       prog, VT_DEFAULT_SCROLLBACK, OPTIONS_MAX_VIEWERS);
@@ -238,6 +241,8 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 		case 'h':
 		case OPT_HELP:
 			return 1;
+		case OPT_VERSION:
+			return 2;
 		case ':':
 			return fail(err, errlen, "option %s needs an argument", argv[optind - 1]);
 		default:

@@ -43,11 +43,16 @@ struct options {
 };
 
 /*
- * Parse argv into o.  Returns 0, or 1 if help was printed, or -EINVAL
+ * Parse argv into o.  Returns 0, 1 for --help, 2 for --version, or -EINVAL
  * after writing one line that says what is wrong to err (a buffer of
  * errlen bytes).  argv is not modified.
  */
 int options_parse(struct options *o, int argc, char *const argv[], char *err, int errlen);
+
+/* Set by the Makefile (VERSION). */
+#ifndef VNCTERM_VERSION
+#define VNCTERM_VERSION "unknown"
+#endif
 void options_usage(const char *prog);
 /* The domain id in -x /local/domain/N/..., or -1. */
 int options_xs_domid(const struct options *o);

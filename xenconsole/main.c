@@ -26,6 +26,11 @@
 
 #include "xenconsole/console.h"
 
+/* Set by the Makefile (VERSION). */
+#ifndef VNCTERM_VERSION
+#define VNCTERM_VERSION "unknown"
+#endif
+
 #define DEFAULT_ESCAPE 0x1d /* Ctrl-] */
 #define ESC 0x1b
 /* Console output waiting for stdout: at most this much is read ahead. */
@@ -152,6 +157,7 @@ static void usage(FILE *f)
 		"  --ring               read the console ring directly (xenconsoled must not\n"
 		"                       be serving it)\n"
 		"  -h, --help           this text\n"
+		"  --version            the version, then exit\n"
 		"\n"
 		"Exit status: 0 after the escape key or when the domain is gone, 1 on an\n"
 		"error (the console is taken by another client, no such domain...), 2 for\n"
@@ -227,13 +233,14 @@ static void escape_name(unsigned char c, char name[3])
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_TYPE = 256, OPT_NUM, OPT_ESCAPE, OPT_NO_REPLACE, OPT_RING, OPT_PTY };
+	enum { OPT_TYPE = 256, OPT_NUM, OPT_ESCAPE, OPT_NO_REPLACE, OPT_RING, OPT_PTY, OPT_VERSION };
 	static const struct option longopts[] = {
 		{ "type", required_argument, NULL, OPT_TYPE },
 		{ "num", required_argument, NULL, OPT_NUM },
 		{ "escape", required_argument, NULL, OPT_ESCAPE },
 		{ "no-replace-escape", no_argument, NULL, OPT_NO_REPLACE },
 		{ "ring", no_argument, NULL, OPT_RING },
+		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "pty", no_argument, NULL, OPT_PTY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -274,6 +281,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'h':
 			usage(stdout);
+			exit(EXIT_SUCCESS);
+		case OPT_VERSION:
+			printf("xenconsole %s\n", VNCTERM_VERSION);
 			exit(EXIT_SUCCESS);
 		case ':':
 			bad_usage("%s needs a value", argv[optind - 1]);

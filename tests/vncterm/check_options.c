@@ -25,6 +25,17 @@ static int parse(struct options *o, char *err, const char *const *args)
 	return options_parse(o, argc, argv, err, 256);
 }
 
+START_TEST(test_help_and_version)
+{
+	struct options o;
+	char err[256];
+	const char *help[] = { "--help", NULL }, *version[] = { "--version", NULL };
+
+	ck_assert_int_eq(parse(&o, err, help), 1);
+	ck_assert_int_eq(parse(&o, err, version), 2);
+}
+END_TEST
+
 START_TEST(test_defaults)
 {
 	struct options o;
@@ -181,6 +192,7 @@ Suite *options_suite(void)
 	TCase *tc = tcase_create("command line");
 
 	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_help_and_version);
 	tcase_add_test(tc, test_command_is_rest);
 	tcase_add_test(tc, test_original_flags);
 	tcase_add_test(tc, test_ipv6);

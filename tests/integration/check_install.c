@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * make install into a throwaway root (DESTDIR): every file in place with its
+ * mode, the installed programs run and say their version, the units start
+ * the installed binary, the man pages are man pages.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/integration/util_vncterm.h"
+
+static char root[] = "/tmp/vncterm-destdir.XXXXXX";
+
+/* Run a shell command; its exit status. */
+static int sh(const char *fmt, const char *arg)
+{
+	char cmd[1024];
+	int st;
+
+	snprintf(cmd, sizeof(cmd), fmt, arg);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The file under root, with mode (permission bits) mode. */
+static void assert_file(const char *path, mode_t mode)
+{
+	char full[512];
+	struct stat st;
+
+	snprintf(full, sizeof(full), "%s%s", root, path);
+	ck_assert_msg(stat(full, &st) == 0, "%s was not installed", path);
+	ck_assert_msg((st.st_mode & 07777) == mode, "%s has mode %o, not %o", path,
+		      (unsigned)(st.st_mode & 07777), (unsigned)mode);
+}
+
+static size_t slurp(const char *path, char *buf, size_t max)
+{
+	char full[512];
+	FILE *f;
+	size_t n = 0;
+
+	snprintf(full, sizeof(full), "%s%s", root, path);
+	f = fopen(full, "r");
+	ck_assert_msg(f != NULL, "cannot read %s", path);
+	n = fread(buf, 1, max - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return n;
+}
+
+START_TEST(install_into_destdir)
+{
+	char buf[8192];
+	const char *san = getenv("SANITIZE");
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	/* The same SANITIZE as the tree was built with, or make would rebuild it under the tests. */
+	snprintf(buf, sizeof(buf), "make -s -C .. install PREFIX=/usr DESTDIR=%%s SANITIZE='%s' "
+		 ">/dev/null", san ? san : "");
+	ck_assert_int_eq(sh(buf, root), 0);
+	assert_file("/usr/bin/vncterm", 0755);
+	assert_file("/usr/bin/xenconsole", 0755);
+	assert_file("/usr/share/man/man1/vncterm.1", 0644);
+	assert_file("/usr/share/man/man1/xenconsole.1", 0644);
+	assert_file("/usr/share/vncterm/install-user.sh", 0755);
+	assert_file("/lib/systemd/system/vncterm@.service", 0644);
+	assert_file("/lib/systemd/system/vncterm-host-console.service", 0644);
+	assert_file("/var/xen/vncterm", 0755);
+
+	/* The installed programs run and say which version they are. */
+	ck_assert_int_eq(sh("%s/usr/bin/vncterm --version | grep -qx 'vncterm [0-9][0-9.]*'", root), 0);
+	ck_assert_int_eq(sh("%s/usr/bin/xenconsole --version | grep -qx 'xenconsole [0-9][0-9.]*'",
+			    root), 0);
+	ck_assert_int_eq(sh("%s/usr/bin/vncterm --help | grep -q -- '--max-viewers'", root), 0);
+
+	/* The units start the installed binary, as the host agent would. */
+	slurp("/lib/systemd/system/vncterm@.service", buf, sizeof(buf));
+	ck_assert_msg(strstr(buf, "ExecStart=/usr/bin/vncterm -x /local/domain/%i/console -T "
+				  "-v 127.0.0.1:1\n"),
+		      "vncterm@.service: %s", buf);
+	ck_assert_msg(!strstr(buf, "@BINDIR@"), "a placeholder was left in the unit");
+	slurp("/lib/systemd/system/vncterm-host-console.service", buf, sizeof(buf));
+	ck_assert_msg(strstr(buf, "ExecStart=/usr/bin/vncterm -r ") && strstr(buf, "-c /bin/login"),
+		      "vncterm-host-console.service: %s", buf);
+
+	/* Man pages: roff with their name and every option --help lists. */
+	slurp("/usr/share/man/man1/vncterm.1", buf, sizeof(buf));
+	ck_assert(strstr(buf, ".TH VNCTERM 1") != NULL);
+	static const char *const opts[] = { "max\\-viewers", "domid", "event\\-budget", "password",
+					    "view\\-only\\-password", "geometry", "scrollback",
+					    "allow\\-remote", "version" };
+
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		ck_assert_msg(strstr(buf, opts[i]), "vncterm.1 lacks --%s", opts[i]);
+	slurp("/usr/share/man/man1/xenconsole.1", buf, sizeof(buf));
+	ck_assert(strstr(buf, ".TH XENCONSOLE 1") != NULL);
+	ck_assert_int_eq(sh("rm -rf %s", root), 0);
+}
+END_TEST
+
+START_TEST(version_is_printed)
+{
+	const char *const version[] = { "--version", NULL };
+	struct vncterm_run r;
+
+	ck_assert_int_eq(vncterm_run(version, 5000, &r), 0);
+	ck_assert(r.exited && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
+	ck_assert_msg(!strncmp(r.out, "vncterm ", 8), "--version printed: %s", r.out);
+}
+END_TEST
+
+Suite *install_suite(void)
+{
+	Suite *s = suite_create("install");
+	TCase *tc = tcase_create("install");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, install_into_destdir);
+	tcase_add_test(tc, version_is_printed);
+	suite_add_tcase(s, tc);
+	return s;
+}
