@@ -34,6 +34,10 @@ SAN_ENV := ASAN_OPTIONS=abort_on_error=1:verify_asan_link_order=0:detect_leaks=1
 DEPS_PKGS := gcc make pkg-config check libvncserver-dev libxen-dev \
 	libseccomp-dev unifont zlib1g-dev vncsnapshot libjpeg-turbo-progs
 BENCH_PKGS := libvterm-dev
+# Real graphical viewers (tests/integration/check_real_viewers.c): TigerVNC
+# under Xvfb typed into with xdotool, noVNC in headless Chromium driven by
+# tests/real_viewers/cdp.py.
+VIEWER_PKGS := tigervnc-viewer xvfb xdotool chromium novnc python3
 
 VT100_SRCS := $(filter-out vt100/vtdump.c,$(wildcard vt100/*.c))
 VT100_OBJS := $(VT100_SRCS:%.c=$(B)/%.o)
@@ -184,7 +188,7 @@ $(B)/tests/sandbox-probe: tests/sandbox/probe.c $(B)/vncterm/sandbox.o $(FLAGS_S
 test: $(B)/tests/sandbox-probe
 
 deps:
-	@sh tests/deps.sh $(DEPS_PKGS)
+	@sh tests/deps.sh $(DEPS_PKGS) $(VIEWER_PKGS)
 
 # The sandboxed daemon drops to vncterm_base's ids plus the display number.
 install-user:

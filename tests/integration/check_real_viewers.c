@@ -1,0 +1,497 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Real graphical viewers against the real daemon: TigerVNC's viewer on an
+ * Xvfb server, typed into with xdotool, and noVNC in headless Chromium,
+ * driven over the DevTools protocol (tests/real_viewers/cdp.py).  What they
+ * show is compared pixel for pixel with the renderer's own picture of the
+ * expected screen.
+ *
+ * Every helper program runs in a process group of its own under a small
+ * watchdog (spawn_group()): the test holds one end of a pipe, and when it
+ * closes -- at the end of the test, or because Check ended the test process
+ * on a failed assertion -- the watchdog SIGKILLs the whole group.  That
+ * reaches grandchildren (Chromium's renderers, the HTTP server), which
+ * PR_SET_PDEATHSIG alone would not.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/integration/util_vncterm.h"
+
+#define HIDE "\\033[?25l"
+#define HIDE_BYTES "\033[?25l"
+
+/* A program running in its own process group under a watchdog. */
+struct group {
+	pid_t pid;      /* the watchdog, also the process group */
+	int ctl;        /* closing it kills the group */
+	int status_fd;  /* the program's wait status arrives here */
+	int status;
+	bool exited;
+};
+
+/*
+ * Run /bin/sh -c cmd with stdout to out_fd (-1: /dev/null) and stderr to
+ * the file err_path, in a new process group.  The watchdog reaps the shell,
+ * passes its status on, and kills the group once ctl closes.
+ */
+static struct group spawn_group(const char *cmd, int out_fd, const char *err_path)
+{
+	int ctl[2], st[2];
+	struct group g = { .ctl = -1, .status_fd = -1 };
+
+	ck_assert_int_eq(pipe2(ctl, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(st, O_CLOEXEC), 0);
+	fflush(NULL);
+	g.pid = fork();
+	ck_assert_int_ge(g.pid, 0);
+	if (g.pid == 0) {
+		setpgid(0, 0);
+		/* If the test is gone already, ctl reads EOF below at once. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(ctl[1]);
+		close(st[0]);
+		pid_t child = fork();
+
+		if (child == 0) {
+			int null = open("/dev/null", O_RDWR);
+			int err = open(err_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+			sigset_t none;
+
+			signal(SIGPIPE, SIG_DFL);
+			sigemptyset(&none);
+			sigprocmask(SIG_SETMASK, &none, NULL);
+			dup2(null, 0);
+			dup2(out_fd >= 0 ? out_fd : null, 1);
+			dup2(err >= 0 ? err : null, 2);
+			/* No other test's pipes may leak into the program. */
+			close_range(3, ~0U, 0);
+			execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+			_exit(127);
+		}
+		bool reported = false;
+
+		for (;;) {
+			struct pollfd p = { .fd = ctl[0], .events = POLLIN };
+			int ws;
+
+			if (!reported && child > 0 && waitpid(child, &ws, WNOHANG) == child) {
+				(void)!write(st[1], &ws, sizeof(ws));
+				reported = true;
+			}
+			if (poll(&p, 1, 50) > 0) {
+				char c;
+
+				if (read(ctl[0], &c, 1) <= 0)
+					break;
+			}
+		}
+		kill(0, SIGKILL);
+		_exit(0);
+	}
+	close(ctl[0]);
+	close(st[1]);
+	g.ctl = ctl[1];
+	g.status_fd = st[0];
+	return g;
+}
+
+/* Wait up to ms for the program to exit; true if it did (status in g->status). */
+static bool group_wait(struct group *g, int ms)
+{
+	struct pollfd p = { .fd = g->status_fd, .events = POLLIN };
+
+	if (g->exited)
+		return true;
+	if (poll(&p, 1, ms) > 0 && read(g->status_fd, &g->status, sizeof(g->status)) ==
+	    (ssize_t)sizeof(g->status))
+		g->exited = true;
+	return g->exited;
+}
+
+/* Kill everything in the group and reap the watchdog. */
+static void group_kill(struct group *g)
+{
+	if (g->ctl < 0)
+		return;
+	close(g->ctl);
+	close(g->status_fd);
+	g->ctl = g->status_fd = -1;
+	while (waitpid(g->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* Read one line from fd (a pipe) within ms; false on timeout or EOF. */
+static bool read_line(int fd, char *buf, size_t max, int ms)
+{
+	int64_t deadline = now_ms() + ms;
+	size_t n = 0;
+
+	while (n + 1 < max) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int left = (int)(deadline - now_ms());
+
+		if (left <= 0 || poll(&p, 1, left) <= 0 || read(fd, buf + n, 1) != 1)
+			return false;
+		if (buf[n] == '\n')
+			break;
+		n++;
+	}
+	buf[n] = '\0';
+	return true;
+}
+
+/* An X screen image (XWD, as Xvfb -fbdir keeps it) as 0x00RRGGBB. */
+struct xshot {
+	int w, h;
+	uint32_t *px;
+};
+
+static uint32_t be32(const unsigned char *p)
+{
+	return be_uint(p, 4);
+}
+
+/*
+ * Xvfb -fbdir keeps the screen in an XWD file that it maps as its own
+ * framebuffer, so reading it is a screenshot without another program.
+ */
+static bool read_xwd(const char *path, struct xshot *s)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char hd[100];
+	bool ok = false;
+
+	s->px = NULL;
+	if (!f)
+		return false;
+	if (fread(hd, 1, sizeof(hd), f) != sizeof(hd))
+		goto out;
+	uint32_t hsize = be32(hd), format = be32(hd + 8), depth = be32(hd + 12);
+	uint32_t bpp = be32(hd + 44), bpl = be32(hd + 48), order = be32(hd + 28);
+	uint32_t ncolors = be32(hd + 76);
+
+	s->w = (int)be32(hd + 16);
+	s->h = (int)be32(hd + 20);
+	/* Only what Xvfb -screen 0 WxHx24 gives: 32-bit TrueColor ZPixmap. */
+	if (format != 2 || depth != 24 || bpp != 32 || s->w <= 0 || s->h <= 0 || s->w > 4096 ||
+	    s->h > 4096 || bpl < (uint32_t)s->w * 4 ||
+	    fseek(f, (long)hsize + 12L * ncolors, SEEK_SET) < 0)
+		goto out;
+	size_t n = (size_t)bpl * (size_t)s->h;
+	unsigned char *raw = malloc(n);
+
+	s->px = malloc(sizeof(*s->px) * (size_t)s->w * (size_t)s->h);
+	if (raw && s->px && fread(raw, 1, n, f) == n) {
+		for (int y = 0; y < s->h; y++)
+			for (int x = 0; x < s->w; x++) {
+				const unsigned char *p = raw + (size_t)y * bpl + (size_t)x * 4;
+
+				s->px[y * s->w + x] = (order == 0 ? (uint32_t)p[2] << 16 |
+					(uint32_t)p[1] << 8 | p[0] :
+					(uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]) & 0xffffff;
+			}
+		ok = true;
+	}
+	free(raw);
+	if (!ok) {
+		free(s->px);
+		s->px = NULL;
+	}
+out:
+	fclose(f);
+	return ok;
+}
+
+/* Differing pixels between want (w x h) and the shot's area at x0, y0. */
+static long mismatches_at(const struct xshot *s, const uint32_t *want, int w, int h, int x0,
+			  int y0, long stop)
+{
+	long bad = 0;
+
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			if ((s->px[(y0 + y) * s->w + x0 + x] ^ want[y * w + x]) & 0xffffff) {
+				if (++bad >= stop)
+					return bad;
+			}
+	return bad;
+}
+
+/*
+ * Where in the shot want appears with the fewest differing pixels (the
+ * viewer places its window where it likes).  Only positions whose first
+ * 8x8 block matches are scored in full, which keeps the scan fast.
+ */
+static long best_match(const struct xshot *s, const uint32_t *want, int w, int h, int *bx,
+		       int *by)
+{
+	long best = (long)w * h + 1;
+	int bw = w < 8 ? w : 8, bh = h < 8 ? h : 8;
+
+	for (int y0 = 0; y0 + h <= s->h; y0++)
+		for (int x0 = 0; x0 + w <= s->w; x0++) {
+			long bad = 0;
+
+			for (int y = 0; y < bh && !bad; y++)
+				for (int x = 0; x < bw && !bad; x++)
+					bad = (s->px[(y0 + y) * s->w + x0 + x] ^ want[y * w + x]) &
+					      0xffffff;
+			if (bad)
+				continue;
+			bad = mismatches_at(s, want, w, h, x0, y0, best);
+			if (bad < best) {
+				best = bad;
+				*bx = x0;
+				*by = y0;
+			}
+		}
+	return best;
+}
+
+/*
+ * Poll the Xvfb screen until rows x cols cells of bytes appear exactly;
+ * returns the differing pixels at the best place seen (0 on success).
+ */
+static long wait_for_xscreen(const char *xwd, int rows, int cols, const char *bytes, int ms,
+			     int *x, int *y)
+{
+	int w, h;
+	uint32_t *want = expected_screen(rows, cols, bytes, &w, &h);
+	int64_t deadline = now_ms() + ms;
+	long best = (long)w * h;
+
+	ck_assert_ptr_nonnull(want);
+	do {
+		struct xshot s;
+
+		if (read_xwd(xwd, &s)) {
+			long bad = best_match(&s, want, w, h, x, y);
+
+			free(s.px);
+			if (bad < best)
+				best = bad;
+			if (bad == 0)
+				break;
+		}
+		sleep_ms(100);
+	} while (now_ms() < deadline);
+	free(want);
+	return best;
+}
+
+/* Remove a test's scratch directory and what the helpers left in it. */
+static void remove_dir(const char *dir)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	(void)!system(cmd);
+}
+
+#define TIGER_FIRST "\033[2J\033[H" HIDE_BYTES "\033[1;32mTigerVNC\033[0m under Xvfb\r\n$ "
+#define TIGER_TYPED TIGER_FIRST "echo hi-$((6*7))\r\nhi-42\r\n$ "
+
+START_TEST(tigervnc_viewer)
+{
+	const char *const args[] = {
+		"-v", "127.0.0.1:170", "--geometry", "40x6", "-c", "/bin/sh", "-c",
+		"printf '\\033[2J\\033[H" HIDE "\\033[1;32mTigerVNC\\033[0m under Xvfb\\r\\n'; "
+		"PS1='$ ' exec /bin/sh", NULL,
+	};
+	char dir[] = "/tmp/vncterm-tiger-XXXXXX", cmd[512], err[96], xwd[96], line[32];
+	int out[2], x = -1, y = -1;
+	int64_t t0 = now_ms();
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(err, sizeof(err), "%s/log", dir);
+	snprintf(xwd, sizeof(xwd), "%s/Xvfb_screen0", dir);
+	struct vncterm *v = start_daemon(args, 170);
+
+	/* -displayfd: Xvfb picks a free display and prints its number. */
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "exec Xvfb -displayfd 1 -fbdir '%s' -screen 0 640x400x24 -nolisten tcp -wr "
+		 "-noreset", dir);
+	struct group xvfb = spawn_group(cmd, out[1], err);
+
+	close(out[1]);
+	ck_assert_msg(read_line(out[0], line, sizeof(line), 10000), "Xvfb gave no display (%s)",
+		      err);
+	close(out[0]);
+	int disp = atoi(line);
+
+	/*
+	 * Raw encoding so nothing lossy is involved; no menu key, no resizing
+	 * of the remote desktop, no dialogs on errors.  Without a window
+	 * manager the window is where -geometry puts it.
+	 */
+	snprintf(cmd, sizeof(cmd),
+		 "DISPLAY=:%d exec xtigervncviewer -geometry +0+0 -SecurityTypes None "
+		 "-PreferredEncoding Raw -NoJPEG -AutoSelect=0 -MenuKey= -RemoteResize=0 -Shared "
+		 "-AlertOnFatalError=0 -ReconnectOnError=0 127.0.0.1::%d",
+		 disp, v->port);
+	struct group viewer = spawn_group(cmd, -1, err);
+	long bad = wait_for_xscreen(xwd, 6, 40, TIGER_FIRST, 15000, &x, &y);
+	int64_t t1 = now_ms();
+
+	ck_assert_msg(bad == 0, "the viewer's window never showed the screen: %ld pixels differ "
+		      "at best (log %s)", bad, err);
+	fprintf(stderr, "real_viewers: TigerVNC showed the exact screen at +%d+%d after %lld ms\n",
+		x, y, (long long)(t1 - t0));
+
+	/* Typed through X: xdotool's XTEST keys reach the focused viewer. */
+	snprintf(cmd, sizeof(cmd),
+		 "export DISPLAY=:%d; xdotool search --sync --name TigerVNC windowfocus --sync "
+		 ">/dev/null && xdotool type --delay 5 'echo hi-$((6*7))' && xdotool key Return",
+		 disp);
+	struct group typer = spawn_group(cmd, -1, err);
+
+	ck_assert_msg(group_wait(&typer, 10000), "xdotool did not finish");
+	ck_assert_msg(WIFEXITED(typer.status) && WEXITSTATUS(typer.status) == 0,
+		      "xdotool failed (status %#x, log %s)", typer.status, err);
+	group_kill(&typer);
+	bad = wait_for_xscreen(xwd, 6, 40, TIGER_TYPED, 10000, &x, &y);
+	ck_assert_msg(bad == 0, "after typing, %ld pixels differ from the expected screen", bad);
+	fprintf(stderr, "real_viewers: typed command echoed and answered after %lld ms\n",
+		(long long)(now_ms() - t1));
+
+	group_kill(&viewer);
+	group_kill(&xvfb);
+	stop_daemon(v);
+	remove_dir(dir);
+}
+END_TEST
+
+/* Write pixels as little-endian 32-bit words, the form cdp.py reads and writes. */
+static void write_pixels(const char *path, const uint32_t *px, int n)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	for (int i = 0; i < n; i++) {
+		unsigned char b[4] = { px[i] & 255, px[i] >> 8 & 255, px[i] >> 16 & 255, 0 };
+
+		ck_assert_int_eq(fwrite(b, 1, 4, f), 4);
+	}
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Pixels of the file cdp.py wrote that differ from want; -1 if it is missing or short. */
+static long file_mismatches(const char *path, const uint32_t *want, int n)
+{
+	FILE *f = fopen(path, "rb");
+	long bad = 0;
+
+	if (!f)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		unsigned char b[4];
+
+		if (fread(b, 1, 4, f) != 4) {
+			bad = -1;
+			break;
+		}
+		uint32_t px = (uint32_t)b[2] << 16 | (uint32_t)b[1] << 8 | b[0];
+
+		bad += px != (want[i] & 0xffffff);
+	}
+	fclose(f);
+	return bad;
+}
+
+#define WEB_FIRST "\033[2J\033[H" HIDE_BYTES "\033[1;35mnoVNC\033[0m in Chromium\r\n$ "
+#define WEB_TYPED WEB_FIRST "echo web-$((6*7))\r\nweb-42\r\n$ "
+/*
+ * Latin-1 only: Debian's noVNC 1.3 sends the UTF-8 extended clipboard only
+ * to servers that announce its Notify action, which libvncserver 0.9.14
+ * does not, so it falls back to ClientCutText with each UTF-16 unit cut to
+ * a byte (U+2713 would arrive as 0x13, a control vncterm drops).  vncterm
+ * turns that Latin-1 into UTF-8 for the console.
+ */
+#define WEB_PASTE "echo \xc3\xbcn\xc3\xaf-\xc3\xa7\xc3\xb8\x64\xc3\xa9-\xc3\xbf"
+#define WEB_PASTED WEB_TYPED WEB_PASTE "\r\n\xc3\xbcn\xc3\xaf-\xc3\xa7\xc3\xb8\x64\xc3\xa9-\xc3\xbf" \
+	"\r\n$ "
+
+START_TEST(novnc_in_chromium)
+{
+	const char *const args[] = {
+		"-v", "127.0.0.1:171", "--geometry", "40x6", "-c", "/bin/sh", "-c",
+		"printf '\\033[2J\\033[H" HIDE "\\033[1;35mnoVNC\\033[0m in Chromium\\r\\n'; "
+		"PS1='$ ' exec /bin/sh", NULL,
+	};
+	char dir[] = "/tmp/vncterm-novnc-XXXXXX", path[96], err[96], cmd[512];
+	int w, h, w2, h2;
+	int64_t t0 = now_ms();
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	uint32_t *want1 = expected_screen(6, 40, WEB_TYPED, &w, &h);
+	uint32_t *want2 = expected_screen(6, 40, WEB_PASTED, &w2, &h2);
+
+	ck_assert_ptr_nonnull(want1);
+	ck_assert_ptr_nonnull(want2);
+	snprintf(path, sizeof(path), "%s/want1.rgb", dir);
+	write_pixels(path, want1, w * h);
+	snprintf(path, sizeof(path), "%s/want2.rgb", dir);
+	write_pixels(path, want2, w * h);
+	snprintf(path, sizeof(path), "%s/paste.txt", dir);
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(WEB_PASTE "\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+
+	struct vncterm *v = start_daemon(args, 171);
+
+	snprintf(err, sizeof(err), "%s/log", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "exec python3 real_viewers/cdp.py %d '%s' %d %d 'echo web-$((6*7))'",
+		 v->port, dir, w, h);
+	struct group driver = spawn_group(cmd, -1, err);
+
+	ck_assert_msg(group_wait(&driver, 40000), "cdp.py did not finish in 40 s (log %s)", err);
+	/* Whatever Chromium left in the group goes now. */
+	group_kill(&driver);
+	ck_assert_msg(WIFEXITED(driver.status) && WEXITSTATUS(driver.status) == 0,
+		      "cdp.py failed (status %#x, log %s)", driver.status, err);
+	/* Judge its screenshots here as well, against the renderer's pictures. */
+	snprintf(path, sizeof(path), "%s/got1.rgb", dir);
+	long bad1 = file_mismatches(path, want1, w * h);
+
+	snprintf(path, sizeof(path), "%s/got2.rgb", dir);
+	long bad2 = file_mismatches(path, want2, w * h);
+
+	ck_assert_msg(bad1 == 0, "noVNC's canvas after typing: %ld pixels differ", bad1);
+	ck_assert_msg(bad2 == 0, "noVNC's canvas after the paste: %ld pixels differ", bad2);
+	fprintf(stderr, "real_viewers: noVNC showed both exact screens, %lld ms in all\n",
+		(long long)(now_ms() - t0));
+	free(want1);
+	free(want2);
+	stop_daemon(v);
+	remove_dir(dir);
+}
+END_TEST
+
+Suite *real_viewers_suite(void)
+{
+	Suite *s = suite_create("real_viewers");
+	TCase *tc = tcase_create("graphical viewers");
+
+	tcase_set_timeout(tc, 45);
+	tcase_add_test(tc, tigervnc_viewer);
+	tcase_add_test(tc, novnc_in_chromium);
+	suite_add_tcase(s, tc);
+	return s;
+}
