@@ -298,11 +298,18 @@ START_TEST(ring_ref_change_remaps)
 	h.ring = xensim_page_map(DOM, "pfn-4321");
 	ck_assert_ptr_nonnull(h.ring);
 	guest_print(&h, " after");
-	/* Old page gets more text that must not show. */
-	old->out[MASK_XENCONS_IDX(old->out_prod, old->out)] = 'X';
-	old->out_prod++;
 	xs_put(&h, "/local/domain/5/console/ring-ref", "4321");
 	assert_screen(c, 5, 40, HIDE_BYTES "before after", 5000);
+	/*
+	 * Remapped, the old page gets more text, which must not show.  (Written
+	 * before the remap, an event for the new page could still read it from
+	 * the old one, rightly: the test raced.)
+	 */
+	old->out[MASK_XENCONS_IDX(old->out_prod, old->out)] = 'X';
+	__atomic_store_n(&old->out_prod, old->out_prod + 1, __ATOMIC_RELEASE);
+	xensim_notify(DOM, CONS_PORT);
+	ck_assert(vnc_pump(c, now_ms() + 500));
+	assert_screen(c, 5, 40, HIDE_BYTES "before after", 100);
 	xensim_page_unmap(old);
 	vnc_disconnect(c);
 	stop_daemon(v);
