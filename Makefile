@@ -64,7 +64,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubu
 # The daemon: its own files; render.c and png.c come from librender.
 VNCTERM_SRCS := vncterm/input.c vncterm/listen.c vncterm/main.c vncterm/options.c vncterm/password.c vncterm/paste.c \
 	vncterm/pty.c vncterm/select.c vncterm/statefile.c vncterm/textport.c vncterm/vnc.c \
-	vncterm/xen.c vncterm/sandbox.c vncterm/monitor.c
+	vncterm/xen.c vncterm/sandbox.c vncterm/monitor.c vncterm/log.c
 VNCTERM_OBJS := $(VNCTERM_SRCS:%.c=$(B)/%.o)
 
 PROGS := vt100/vtdump vncterm/vncterm xenconsole/xenconsole

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vncterm/log.h"
 #include "vncterm/monitor.h"
 #include "vncterm/options.h"
 #include "vncterm/password.h"
@@ -47,13 +48,13 @@
 
 void die(const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fputs("vncterm: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	log_msg(LOG_ERR, "%s", msg);
 	exit(1);
 }
 
@@ -88,10 +89,16 @@ static bool xen_source(const struct options *o)
 	       (o->xs_path && !o->command_given && !o->pty_path && !o->input_file);
 }
 
-static void on_xen_log(const char *msg, void *user)
+static void on_xen_log(int level, const char *msg, void *user)
 {
 	(void)user;
-	fprintf(stderr, "vncterm: %s\n", msg);
+	log_msg(level, "%s", msg);
+}
+
+/* xenstore's messages (xen.c): warnings. */
+static void on_xen_warn(const char *msg, void *user)
+{
+	on_xen_log(LOG_WARNING, msg, user);
 }
 
 static void start_source(struct vncterm *t)
@@ -106,6 +113,7 @@ static void start_source(struct vncterm *t)
 		if (t->src < 0)
 			die("open %s: %s", t->opt.input_file, strerror(errno));
 		t->src_is_pty = false;
+		log_msg(LOG_INFO, "console source: file %s opened", t->opt.input_file);
 		return;
 	}
 	if (t->opt.pty_path) {
@@ -113,6 +121,7 @@ static void start_source(struct vncterm *t)
 		if (err < 0)
 			die("open pty %s: %s", t->opt.pty_path, strerror(-err));
 		t->src_is_pty = true;
+		log_msg(LOG_INFO, "console source: pty %s opened", t->opt.pty_path);
 		return;
 	}
 	char sh[] = "/bin/sh";
@@ -124,6 +133,7 @@ static void start_source(struct vncterm *t)
 	if (err < 0)
 		die("run %s on a pty: %s", argv[0], strerror(-err));
 	t->src_is_pty = true;
+	log_msg(LOG_INFO, "console source: %s started on a pty (pid %d)", argv[0], (int)t->child);
 }
 
 static void close_source(struct vncterm *t)
@@ -187,6 +197,8 @@ static void read_source(struct vncterm *t)
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
 		/* EOF, or EIO once the last process on a pty's slave side left */
+		log_msg(LOG_INFO, "console source closed (%s)",
+			n == 0 ? "end of file" : strerror(errno));
 		close_source(t);
 	}
 }
@@ -213,13 +225,13 @@ static void record_statefile(struct vncterm *t)
 	int err;
 
 	if (!getcwd(cwd, sizeof(cwd))) {
-		fprintf(stderr, "vncterm: getcwd: %s\n", strerror(errno));
+		log_msg(LOG_WARNING, "getcwd: %s", strerror(errno));
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/%s", strcmp(cwd, "/") ? cwd : "", STATEFILE_NAME);
 	err = xen_record_statefile(t->xen, path);
 	if (err < 0)
-		fprintf(stderr, "vncterm: xenstore: recording statefile %s: %s\n", path,
+		log_msg(LOG_WARNING, "xenstore: recording statefile %s: %s", path,
 			strerror(-err));
 }
 
@@ -266,7 +278,7 @@ static void handle_signals(struct vncterm *t)
 					record_statefile(t);
 			}
 			if (err < 0)
-				fprintf(stderr, "vncterm: save %s: %s\n", STATEFILE_NAME, strerror(-err));
+				log_msg(LOG_WARNING, "save %s: %s", STATEFILE_NAME, strerror(-err));
 			break;
 		}
 		default:
@@ -288,7 +300,7 @@ static void source_ended(struct vncterm *t)
 {
 	if (t->xc) {
 		if (xencons_gone(t->xc) && !t->quit) {
-			fprintf(stderr, "vncterm: domain %d is gone; exiting\n",
+			log_msg(LOG_INFO, "domain %d is gone; exiting",
 				options_domid(&t->opt));
 			t->quit = true; /* status 0: the domain's end is a clean end */
 		}
@@ -414,10 +426,9 @@ static void start_sandbox_monitor(struct vncterm *t)
 	char err[256];
 
 	if (o->stay_root || o->command_given || (!o->pty_path && !o->input_file && !xen_source(o))) {
-		if (o->log_level >= 1)
-			fprintf(stderr, "vncterm: running as %s without a sandbox (%s)\n",
-				geteuid() == 0 ? "root" : "the invoking user",
-				o->stay_root ? "-S" : "command mode");
+		log_msg(LOG_WARNING, "running as %s without a sandbox (%s)",
+			geteuid() == 0 ? "root" : "the invoking user",
+			o->stay_root ? "-S" : "command mode");
 		return;
 	}
 	if (geteuid() != 0)
@@ -434,7 +445,7 @@ static void start_sandbox_monitor(struct vncterm *t)
 			.mode = o->domid >= 0 ? XENCONS_RING : XENCONS_PTY,
 			.claim_type = "vncterm",
 			.changed = monitor_console_changed,
-			.log = on_xen_log,
+			.log_at = on_xen_log,
 			.user = mp,
 		};
 
@@ -454,12 +465,14 @@ static void start_sandbox_monitor(struct vncterm *t)
 	snprintf(mp->dir, sizeof(mp->dir), "%s", t->sandbox.dir);
 	if (monitor_fork(mp, &t->monitor, err, sizeof(err)) < 0)
 		die("%s", err);
+	/* The worker: the fork closed syslog's socket; connect again while /dev/log is reachable. */
+	log_reopen();
 	if (xen_source(o)) {
 		struct xencons_params p = {
 			.domid = (unsigned int)mp->domid,
 			.mode = o->domid >= 0 ? XENCONS_RING : XENCONS_PTY,
 			.budget = o->event_budget,
-			.log = on_xen_log,
+			.log_at = on_xen_log,
 			.user = t,
 		};
 
@@ -476,7 +489,7 @@ static bool from_monitor(struct vncterm *t, uint32_t *type, int32_t *answer)
 	int e = monitor_recv(t->monitor, &msg);
 
 	if (e < 0) {
-		fprintf(stderr, "vncterm: the monitor is gone (%s); exiting\n", strerror(-e));
+		log_msg(LOG_WARNING, "the monitor is gone (%s); exiting", strerror(-e));
 		t->quit = true;
 		return false;
 	}
@@ -497,7 +510,7 @@ static bool from_monitor(struct vncterm *t, uint32_t *type, int32_t *answer)
 	} else if (msg.type == MONITOR_ANSWER && msg.len == 4) {
 		memcpy(answer, msg.data, sizeof(*answer));
 		if (*answer < 0)
-			fprintf(stderr, "vncterm: the monitor refused a request: %s\n",
+			log_msg(LOG_WARNING, "the monitor refused a request: %s",
 				strerror(-*answer));
 	}
 	if (msg.fd >= 0)
@@ -568,11 +581,12 @@ int main(int argc, char **argv)
 		free(t);
 		return r > 0 ? 0 : 2;
 	}
+	log_open(t->opt.log_syslog ? LOG_TO_SYSLOG : LOG_TO_STDERR, t->opt.log_level, "vncterm");
 	t->src = -1;
 	t->monitor = -1;
 	start_sandbox_monitor(t);
 	if ((t->opt.xs_path || t->opt.domid >= 0) && t->monitor < 0) {
-		t->xen = xen_open(&t->opt, xen_source(&t->opt), on_xen_log, t, err, sizeof(err));
+		t->xen = xen_open(&t->opt, xen_source(&t->opt), on_xen_warn, t, err, sizeof(err));
 		if (!t->xen)
 			die("%s", err);
 		t->xc = xen_console(t->xen);
@@ -588,7 +602,7 @@ int main(int argc, char **argv)
 		int e = statefile_load(t->vt, t->opt.statefile);
 
 		if (e < 0)
-			fprintf(stderr, "vncterm: statefile %s not restored: %s; starting blank\n",
+			log_msg(LOG_WARNING, "statefile %s not restored: %s; starting blank",
 				t->opt.statefile, e == -EINVAL ? "corrupt or not a statefile" : strerror(-e));
 	}
 	t->render = render_new(t->opt.rows, t->opt.cols);
@@ -619,6 +633,8 @@ int main(int argc, char **argv)
 			wait_monitor(t, 0, &answer, 2000);
 		if (sandbox_enter(&t->sandbox, err, sizeof(err)) < 0)
 			die("%s", err);
+		log_msg(LOG_INFO, "sandbox applied: uid %u, gid %u, chroot %s",
+			(unsigned)t->sandbox.uid, (unsigned)t->sandbox.gid, t->sandbox.dir);
 		if (t->xs_path[0]) {
 			uint32_t ports[2] = { (uint32_t)vnc_port(t->vnc),
 					      t->tp ? (uint32_t)textport_port(t->tp) : 0 };

@@ -26,6 +26,7 @@ enum {
 	OPT_SANDBOX_DEBUG,
 	OPT_VIEW_ONLY_PASSWORD,
 	OPT_LOG_LEVEL,
+	OPT_LOG,
 	OPT_ALLOW_REMOTE,
 	OPT_MAX_VIEWERS,
 	OPT_HELP,
@@ -42,6 +43,7 @@ static const struct option longopts[] = {
 	{ "sandbox-debug", no_argument, NULL, OPT_SANDBOX_DEBUG },
 	{ "view-only-password", required_argument, NULL, OPT_VIEW_ONLY_PASSWORD },
 	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+	{ "log", required_argument, NULL, OPT_LOG },
 	{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
 	{ "max-viewers", required_argument, NULL, OPT_MAX_VIEWERS },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -80,7 +82,9 @@ void options_usage(const char *prog)
 	       "  --view-only-password FILE\n"
 	       "                   a password for viewers that cannot type; given alone,\n"
 	       "                   every viewer needs it and none can type\n"
-	       "  --log-level N    0 errors .. 3 debug (default 1)\n"
+	       "  --log-level N    0 errors, 1 warnings, 2 events (viewers, the console\n"
+	       "                   source), 3 debug (default 1)\n"
+	       "  --log TARGET     stderr (default) or syslog (facility daemon)\n"
 	       "  --max-viewers N  VNC viewers served at once, 1-1000 (default %d); more\n"
 	       "                   are disconnected as they connect\n"
 	       "  --sandbox-debug  a call outside the seccomp allow-list traps (SIGSYS\n"
@@ -230,6 +234,11 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 			if (number(optarg, 0, 3, &n) < 0)
 				return fail(err, errlen, "--log-level %s: expected 0-3", optarg);
 			o->log_level = (int)n;
+			break;
+		case OPT_LOG:
+			if (strcmp(optarg, "stderr") && strcmp(optarg, "syslog"))
+				return fail(err, errlen, "--log %s: expected stderr or syslog", optarg);
+			o->log_syslog = !strcmp(optarg, "syslog");
 			break;
 		case OPT_ALLOW_REMOTE: o->allow_remote = true; break;
 		case OPT_MAX_VIEWERS:

@@ -38,6 +38,7 @@ struct options {
 	const char *password_file;           /* --password */
 	const char *view_only_password_file; /* --view-only-password */
 	int log_level;
+	bool log_syslog;         /* --log syslog (else stderr) */
 	int max_viewers;        /* --max-viewers: VNC viewers served at once */
 	bool sandbox_debug;     /* --sandbox-debug */
 };

@@ -195,7 +195,7 @@ static int load_filter(const struct sandbox *sb)
 	r |= ALLOW(select);          /* libvncserver's rfbCheckFds */
 	r |= ALLOW(pselect6);        /* select on newer libc */
 	r |= ALLOW(sendmsg);         /* monitor requests */
-	r |= ALLOW(sendto);          /* viewers */
+	r |= ALLOW(sendto);          /* viewers; syslog (--log) on the socket connected before */
 	r |= ALLOW(setsockopt);      /* libvncserver: TCP_NODELAY on viewers */
 	r |= ALLOW(shutdown);        /* viewers dropped */
 	r |= ALLOW(write);           /* console, viewers, stderr, monitor */

@@ -39,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vncterm/log.h"
 #include "vncterm/listen.h"
 #include "vncterm/password.h"
 #include "vncterm/vnc.h"
@@ -214,6 +215,7 @@ static void on_client_gone(rfbClientPtr cl)
 	struct client_state *c = cl->clientData;
 
 	if (c) {
+		log_msg(LOG_INFO, "viewer %s disconnected", cl->host && *cl->host ? cl->host : "?");
 		c->vnc->nclients--;
 		free(c);
 		cl->clientData = NULL;
@@ -294,7 +296,7 @@ static void log_refusal(struct vnc *v, const char *host)
 		v->refusals_unlogged++;
 		return;
 	}
-	fprintf(stderr, "vncterm: viewer %s refused: %d connected already (--max-viewers %d)\n",
+	log_msg(LOG_WARNING, "viewer %s refused: %d connected already (--max-viewers %d)",
 		host, v->nclients, v->max_clients);
 	v->refusal_logged_at = now;
 }
@@ -305,7 +307,7 @@ static void log_refusals_held(struct vnc *v)
 
 	if (!v->refusals_unlogged || now - v->refusal_logged_at < REFUSAL_LOG_MS)
 		return;
-	fprintf(stderr, "vncterm: %lu more viewers refused (--max-viewers %d)\n",
+	log_msg(LOG_WARNING, "%lu more viewers refused (--max-viewers %d)",
 		v->refusals_unlogged, v->max_clients);
 	v->refusals_unlogged = 0;
 	v->refusal_logged_at = now;
@@ -328,6 +330,8 @@ static enum rfbNewClientAction on_new_client(rfbClientPtr cl)
 	cl->clientData = c;
 	cl->clientGoneHook = on_client_gone;
 	v->nclients++;
+	log_msg(LOG_INFO, "viewer %s connected (%d of at most %d)",
+		cl->host && *cl->host ? cl->host : "?", v->nclients, v->max_clients);
 	return RFB_CLIENT_ACCEPT;
 }
 
@@ -578,7 +582,7 @@ static void throttle(struct vnc *v)
 			c->held_since = now;
 		cl->onHold = TRUE;
 		if (now - c->held_since >= STALL_MS) {
-			rfbErr("vncterm: viewer %s stopped reading for %d s: disconnected\n",
+			log_msg(LOG_WARNING, "viewer %s stopped reading for %d s: disconnected",
 			       cl->host ? cl->host : "?", STALL_MS / 1000);
 			rfbCloseClient(cl);
 		}

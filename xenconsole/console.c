@@ -48,6 +48,7 @@ struct xencons {
 	int events;            /* in this period */
 	long long period_start;
 	bool throttled;        /* over budget: channel left masked */
+	long long throttle_logged; /* ms of the last "held off" line; 0: none */
 	bool claimed;
 	char *old_type;        /* <path>/type before the claim; NULL if there was none */
 	bool refused_logged;
@@ -68,18 +69,38 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static void vsay_at(struct xencons *x, int level, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	if (!x->p.log_at && (!x->p.log || level > XENCONS_LOG_WARNING))
+		return; /* a plain log callback gets what it always got: warnings */
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (x->p.log_at)
+		x->p.log_at(level, msg, x->p.user);
+	else
+		x->p.log(msg, x->p.user);
+}
+
+static void say_at(struct xencons *x, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void say_at(struct xencons *x, int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay_at(x, level, fmt, ap);
+	va_end(ap);
+}
+
 static void say(struct xencons *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(struct xencons *x, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
-	if (!x->p.log)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsay_at(x, XENCONS_LOG_WARNING, fmt, ap);
 	va_end(ap);
-	x->p.log(msg, x->p.user);
 }
 
 /* <path>/<node>, or NULL if absent. The caller frees it. */
@@ -383,6 +404,7 @@ static void refresh_pty(struct xencons *x)
 	x->pty_fd = fd;
 	snprintf(x->tty, sizeof(x->tty), "%s", tty);
 	x->connected = true;
+	say_at(x, XENCONS_LOG_INFO, "console pty %s of domain %u opened", tty, x->p.domid);
 	free(tty);
 }
 
@@ -402,6 +424,7 @@ static void check_released(struct xencons *x)
 		return;
 	/* The caller says so: it knows when its last output is out. */
 	x->gone = true;
+	say_at(x, XENCONS_LOG_INFO, "domain %u was released: its console is gone", x->p.domid);
 	disconnect(x);
 }
 
@@ -451,20 +474,27 @@ struct xencons *xencons_open_direct(const struct xencons_params *p, char *err, i
 
 void xencons_set_ring(struct xencons *x, long ring_ref, long port)
 {
-	if (ring_ref < 0 || port < 0)
+	if (ring_ref < 0 || port < 0) {
+		if (x->connected)
+			say_at(x, XENCONS_LOG_INFO, "console ring of domain %u unmapped",
+			       x->p.domid);
 		disconnect(x);
-	else
+	} else
 		connect_ring(x, ring_ref, port);
 }
 
 void xencons_set_pty(struct xencons *x, int fd, const char *tty)
 {
+	if (x->connected)
+		say_at(x, XENCONS_LOG_INFO, "console pty %s of domain %u closed", x->tty,
+		       x->p.domid);
 	disconnect(x);
 	if (fd < 0)
 		return;
 	x->pty_fd = fd;
 	snprintf(x->tty, sizeof(x->tty), "%s", tty ? tty : "?");
 	x->connected = true;
+	say_at(x, XENCONS_LOG_INFO, "console pty %s of domain %u opened", x->tty, x->p.domid);
 }
 
 struct xencons *xencons_open(struct xs_handle *xs, const struct xencons_params *p, char *err,
@@ -597,6 +627,14 @@ static void take_events(struct xencons *x)
 		}
 		x->credit = READ_CREDIT;
 		if (++x->events > x->p.budget) {
+			/* Once a second at most: a flood must not become a flood of lines. */
+			if (!x->throttled && (!x->throttle_logged || now - x->throttle_logged >= 1000)) {
+				say_at(x, XENCONS_LOG_INFO,
+				       "domain %u is flooding its console: held off after %d events "
+				       "in %d ms (--event-budget)", x->p.domid, x->p.budget,
+				       x->p.period_ms);
+				x->throttle_logged = now;
+			}
 			x->throttled = true;
 			continue;
 		}

@@ -35,6 +35,10 @@ enum xencons_mode { XENCONS_RING, XENCONS_PTY };
 #define XENCONS_DEFAULT_BUDGET 30
 #define XENCONS_DEFAULT_PERIOD_MS 200
 
+/* syslog's levels, without making this code depend on <syslog.h>'s users. */
+#define XENCONS_LOG_WARNING 4
+#define XENCONS_LOG_INFO 6
+
 struct xencons_params {
 	unsigned int domid;
 	const char *path;       /* console path; NULL: /local/domain/<domid>/console */
@@ -50,6 +54,13 @@ struct xencons_params {
 	void (*changed)(long ring_ref, long port, const char *tty, void *user);
 	/* Messages worth an admin's attention (one line, no newline). */
 	void (*log)(const char *msg, void *user);
+	/*
+	 * Optional, taking precedence over log: the same messages with a
+	 * syslog level (XENCONS_LOG_*), plus events worth a line at
+	 * XENCONS_LOG_INFO (the console attached or detached, a flooding
+	 * guest held off: at most one line a second).
+	 */
+	void (*log_at)(int level, const char *msg, void *user);
 	void *user;
 };
 

@@ -119,6 +119,9 @@ static const struct bad bads[] = {
 	{ { "--geometry", "5000x10", NULL }, "COLSxROWS" },
 	{ { "--scrollback", "-1", NULL }, "--scrollback" },
 	{ { "--log-level", "9", NULL }, "--log-level" },
+	{ { "--log", "file", NULL }, "stderr or syslog" },
+	{ { "--log", "", NULL }, "stderr or syslog" },
+	{ { "--log", NULL }, "needs an argument" },
 	{ { "--max-viewers", "0", NULL }, "--max-viewers" },
 	{ { "--max-viewers", "1001", NULL }, "--max-viewers" },
 	{ { "--max-viewers", "32x", NULL }, "--max-viewers" },
@@ -165,6 +168,26 @@ START_TEST(test_max_viewers)
 }
 END_TEST
 
+/* --log: stderr unless syslog is asked for; --log-level stays its own option. */
+START_TEST(test_log_target)
+{
+	struct options o;
+	char err[256];
+	const char *none[] = { NULL };
+	const char *sys[] = { "--log", "syslog", "--log-level", "3", NULL };
+	const char *err_[] = { "--log", "stderr", NULL };
+
+	ck_assert_int_eq(parse(&o, err, none), 0);
+	ck_assert(!o.log_syslog);
+	ck_assert_int_eq(o.log_level, 1);
+	ck_assert_int_eq(parse(&o, err, sys), 0);
+	ck_assert(o.log_syslog);
+	ck_assert_int_eq(o.log_level, 3);
+	ck_assert_int_eq(parse(&o, err, err_), 0);
+	ck_assert(!o.log_syslog);
+}
+END_TEST
+
 START_TEST(test_remote_allowed)
 {
 	struct options o;
@@ -198,6 +221,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_ipv6);
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bads) / sizeof(bads[0]));
 	tcase_add_test(tc, test_max_viewers);
+	tcase_add_test(tc, test_log_target);
 	tcase_add_test(tc, test_remote_allowed);
 	tcase_add_test(tc, test_help);
 	suite_add_tcase(s, tc);

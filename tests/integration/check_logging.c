@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The daemon's own log (--log, --log-level): one line per event that
+ * matters, on stderr or through syslog.  Displays 127.0.0.1:160 to :169.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/integration/util_vncterm.h"
+
+/* Start the daemon with its stderr going to a file, so the lines can be read afterwards. */
+static struct vncterm *start_logged(const char *const *args, int display, const char *log)
+{
+	int saved = dup(2), fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	ck_assert(saved >= 0 && fd >= 0);
+	dup2(fd, 2);
+	struct vncterm *v = vncterm_start(args);
+
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	ck_assert_msg(v && v->port >= 5900 + display, "vncterm did not start");
+	return v;
+}
+
+static void read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+/* Wait up to ms for what to appear in the file at path. */
+static bool file_says(const char *path, const char *what, int ms, char *buf, size_t size)
+{
+	int64_t end = now_ms() + ms;
+
+	do {
+		read_file(path, buf, size);
+		if (strstr(buf, what))
+			return true;
+		sleep_ms(20);
+	} while (now_ms() < end);
+	return false;
+}
+
+START_TEST(viewer_connect_and_disconnect_logged)
+{
+	char log[] = "/tmp/vncterm-logging-XXXXXX", buf[8192];
+	int fd = mkstemp(log);
+
+	ck_assert(fd >= 0);
+	close(fd);
+	const char *const args[] = { "-v", "127.0.0.1:160", "--log-level", "2", "-c",
+				     "/bin/sleep", "30", NULL };
+	struct vncterm *v = start_logged(args, 160, log);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	ck_assert_msg(file_says(log, "vncterm: viewer 127.0.0.1 connected", 3000, buf, sizeof(buf)),
+		      "no connect line: \"%s\"", buf);
+	vnc_disconnect(c);
+	ck_assert_msg(file_says(log, "vncterm: viewer 127.0.0.1 disconnected", 3000, buf,
+				sizeof(buf)), "no disconnect line: \"%s\"", buf);
+	ck_assert_msg(strstr(buf, "console source: /bin/sleep started on a pty"),
+		      "no source line: \"%s\"", buf);
+	stop_daemon(v);
+	unlink(log);
+}
+END_TEST
+
+/* The default level (1) says nothing of viewers: one line per viewer is an event, not a warning. */
+START_TEST(viewers_quiet_at_default_level)
+{
+	char log[] = "/tmp/vncterm-logging-XXXXXX", buf[8192];
+	int fd = mkstemp(log);
+
+	ck_assert(fd >= 0);
+	close(fd);
+	const char *const args[] = { "-v", "127.0.0.1:161", "-c", "/bin/sleep", "30", NULL };
+	struct vncterm *v = start_logged(args, 161, log);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 25, 80, "", 3000);
+	vnc_disconnect(c);
+	sleep_ms(300);
+	stop_daemon(v);
+	read_file(log, buf, sizeof(buf));
+	ck_assert_msg(!strstr(buf, "viewer 127.0.0.1"), "viewer lines at level 1: \"%s\"", buf);
+	ck_assert_msg(strstr(buf, "without a sandbox"), "warning missing: \"%s\"", buf);
+	unlink(log);
+}
+END_TEST
+
+static const char *const bad_log_args[][3] = {
+	{ "--log", "file", "--log" },
+	{ "--log", "", "--log" },
+	{ "--log", "SYSLOG", "--log" },
+	{ "--log-level", "4", "--log-level" },
+};
+
+START_TEST(bad_log_values_exit_2)
+{
+	const char *const args[] = { "-v", "127.0.0.1:162", bad_log_args[_i][0],
+				     bad_log_args[_i][1], "-c", "/bin/true", NULL };
+	struct vncterm_run r;
+
+	ck_assert_int_eq(vncterm_run(args, 5000, &r), 0);
+	ck_assert_msg(r.exited && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 2,
+		      "status %#x", r.status);
+	char *nl = strchr(r.err, '\n');
+
+	ck_assert_msg(nl && nl[1] == '\0' && strstr(r.err, bad_log_args[_i][2]),
+		      "not one line naming the option: \"%s\"", r.err);
+	ck_assert_str_eq(r.out, "");
+}
+END_TEST
+
+/*
+ * Bind path (a tmpfs) over /dev in this process's own mount namespace,
+ * with the device nodes vncterm needs bound in from the real /dev, so
+ * that /dev/log can be a socket of the test's without touching the host.
+ */
+static int private_dev(const char *dir)
+{
+	static const char *const nodes[] = { "null", "zero", "ptmx", "urandom", "random" };
+	char src[64], dst[300];
+
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tmpfs", dir, "tmpfs", 0, "mode=0755") < 0)
+		return -errno;
+	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+		snprintf(src, sizeof(src), "/dev/%s", nodes[i]);
+		snprintf(dst, sizeof(dst), "%s/%s", dir, nodes[i]);
+		int fd = open(dst, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+
+		if (fd < 0)
+			return -errno;
+		close(fd);
+		if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
+			return -errno;
+	}
+	snprintf(dst, sizeof(dst), "%s/pts", dir);
+	if (mkdir(dst, 0755) < 0 || mount("/dev/pts", dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return -errno;
+	if (mount(dir, "/dev", NULL, MS_BIND | MS_REC, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+/* In a child with a private /dev: 0 if the daemon's lines came through /dev/log. */
+static int syslog_child(bool sandboxed)
+{
+	char dir[] = "/tmp/vncterm-logging-dev-XXXXXX", got[8192] = "";
+	size_t len = 0;
+	int e;
+
+	if (!mkdtemp(dir))
+		return 10;
+	e = private_dev(dir);
+	if (e < 0) {
+		fprintf(stderr, "private /dev: %s\n", strerror(-e));
+		return 11;
+	}
+	int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un a = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
+
+	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) < 0)
+		return 12;
+	/* A file, not a command: a pty would need the real /dev's devpts instance. */
+	const char *const plain[] = { "-v", "127.0.0.1:163", "--log", "syslog", "--log-level", "2",
+				      "-S", "--input", "/dev/null", NULL };
+	/* As root, --input runs sandboxed: the worker's lines after the chroot must come too. */
+	const char *const boxed[] = { "-v", "127.0.0.1:164", "--log", "syslog", "--log-level", "2",
+				      "--input", "/dev/null", NULL };
+	const char *const *args = sandboxed ? boxed : plain;
+	struct vncterm_run r;
+
+	if (vncterm_run(args, 5000, &r) < 0 || !r.exited || !WIFEXITED(r.status) ||
+	    WEXITSTATUS(r.status) != 0) {
+		fprintf(stderr, "vncterm --log syslog: status %#x, stderr \"%s\"\n", r.status, r.err);
+		return 13;
+	}
+	if (r.err[0]) {
+		fprintf(stderr, "a warning went to stderr, not syslog: \"%s\"\n", r.err);
+		return 14;
+	}
+	for (;;) {
+		struct pollfd p = { .fd = s, .events = POLLIN };
+
+		if (poll(&p, 1, 500) <= 0)
+			break;
+		ssize_t n = recv(s, got + len, sizeof(got) - 1 - len, 0);
+
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		got[len++] = '\n';
+		if (len >= sizeof(got) - 2)
+			break;
+	}
+	got[len] = '\0';
+	/* <facility*8+level>: daemon (3) warning (4) is <28>, daemon info is <30>. */
+	if (!strstr(got, "vncterm[") || !strstr(got, "<30>") ||
+	    !strstr(got, "console source: file /dev/null opened") ||
+	    !strstr(got, "console source closed (end of file)") ||
+	    (!sandboxed && (!strstr(got, "<28>") ||
+			    !strstr(got, "running as root without a sandbox (-S)"))) ||
+	    (sandboxed && !strstr(got, "sandbox applied: uid "))) {
+		fprintf(stderr, "syslog got: \"%s\"\n", got);
+		return 15;
+	}
+	return 0;
+}
+
+START_TEST(syslog_delivery)
+{
+	if (geteuid() != 0)
+		return; /* a private mount namespace (and the sandbox) need root */
+	pid_t pid = fork();
+
+	ck_assert(pid >= 0);
+	if (pid == 0)
+		_exit(syslog_child(_i == 1));
+	int st;
+
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "syslog child: status %#x", st);
+}
+END_TEST
+
+Suite *logging_suite(void)
+{
+	Suite *s = suite_create("logging");
+	TCase *tc = tcase_create("daemon log");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, viewer_connect_and_disconnect_logged);
+	tcase_add_test(tc, viewers_quiet_at_default_level);
+	tcase_add_loop_test(tc, bad_log_values_exit_2, 0,
+			    (int)(sizeof(bad_log_args) / sizeof(bad_log_args[0])));
+	tcase_add_loop_test(tc, syslog_delivery, 0, 2); /* -S, then sandboxed */
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "vncterm/log.h"
+
+/*
+ * The one piece of mutable state outside struct vncterm: where messages
+ * go is a property of the process, as syslog's own connection (openlog())
+ * is, and messages come from every layer (vnc.c, the monitor, callbacks
+ * of the Xen code) that should not each carry a handle to say one line.
+ */
+static struct {
+	enum log_target target;
+	int level;          /* the highest syslog level written */
+	char ident[32];     /* openlog() keeps the pointer: it must live on */
+} logger = { LOG_TO_STDERR, LOG_WARNING, "vncterm" };
+
+int log_level_of(int option_level)
+{
+	static const int map[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
+
+	if (option_level < 0)
+		option_level = 0;
+	if (option_level > 3)
+		option_level = 3;
+	return map[option_level];
+}
+
+int log_open(enum log_target target, int option_level, const char *ident)
+{
+	logger.target = target;
+	logger.level = log_level_of(option_level);
+	snprintf(logger.ident, sizeof(logger.ident), "%s", ident ? ident : "vncterm");
+	if (target == LOG_TO_SYSLOG)
+		openlog(logger.ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	return 0;
+}
+
+void log_reopen(void)
+{
+	if (logger.target != LOG_TO_SYSLOG)
+		return;
+	closelog();
+	openlog(logger.ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+bool log_enabled(int level)
+{
+	return level <= logger.level;
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	if (!log_enabled(level))
+		return;
+	va_start(ap, fmt);
+	if (logger.target == LOG_TO_SYSLOG) {
+		va_list copy;
+
+		va_copy(copy, ap);
+		vsyslog(level, fmt, copy);
+		va_end(copy);
+	}
+	/* Errors also reach stderr under syslog: whoever started vncterm sees why it ended. */
+	if (logger.target == LOG_TO_STDERR || level <= LOG_ERR) {
+		char line[1024];
+
+		vsnprintf(line, sizeof(line), fmt, ap);
+		/* One write a line: the monitor and the worker share stderr. */
+		fprintf(stderr, "%s: %s\n", logger.ident, line);
+	}
+	va_end(ap);
+	errno = saved;
+}
