@@ -21,22 +21,6 @@
 
 #include "tests/integration/util_vncterm.h"
 
-/* Start the daemon with its stderr going to a file, so the lines can be read afterwards. */
-static struct vncterm *start_logged(const char *const *args, int display, const char *log)
-{
-	int saved = dup(2), fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-
-	ck_assert(saved >= 0 && fd >= 0);
-	dup2(fd, 2);
-	struct vncterm *v = vncterm_start(args);
-
-	dup2(saved, 2);
-	close(saved);
-	close(fd);
-	ck_assert_msg(v && v->port >= 5900 + display, "vncterm did not start");
-	return v;
-}
-
 static void read_file(const char *path, char *buf, size_t size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

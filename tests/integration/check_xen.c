@@ -127,22 +127,6 @@ static struct vncterm *start_xen(const char *const *args, int display)
 	return start_daemon(args, display);
 }
 
-/* Run with stderr going to a file, so that messages can be counted. */
-static struct vncterm *start_logged(const char *const *args, int display, const char *log)
-{
-	int saved = dup(2), fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-
-	ck_assert(saved >= 0 && fd >= 0);
-	dup2(fd, 2);
-	struct vncterm *v = vncterm_start(args);
-
-	dup2(saved, 2);
-	close(saved);
-	close(fd);
-	ck_assert_msg(v && v->port >= 5900 + display, "vncterm did not start");
-	return v;
-}
-
 static int count_in_file(const char *path, const char *what)
 {
 	char buf[8192];

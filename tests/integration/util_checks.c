@@ -231,3 +231,18 @@ long status_kb(pid_t pid, const char *field)
 	return kb;
 }
 
+/* Start vncterm with its stderr going to the file log, to read its messages afterwards. */
+struct vncterm *start_logged(const char *const *args, int display, const char *log)
+{
+	int saved = dup(2), fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	ck_assert(saved >= 0 && fd >= 0);
+	dup2(fd, 2);
+	struct vncterm *v = vncterm_start(args);
+
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	ck_assert_msg(v && v->port >= 5900 + display, "vncterm did not start");
+	return v;
+}

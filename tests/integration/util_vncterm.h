@@ -104,6 +104,8 @@ uint32_t *expected_pixels(int rows, int cols, const char *bytes, size_t len, int
 
 /* Start vncterm with args and insist on a port line at or above 5900 + n. */
 struct vncterm *start_daemon(const char *const *args, int n);
+/* The same, with its stderr going to the file log (to read its messages afterwards). */
+struct vncterm *start_logged(const char *const *args, int display, const char *log);
 /* A viewer on host, or the test fails. */
 rfbClient *connect_to(const char *host, const struct vncterm *v);
 /* Wait up to ms for the viewer to show what rows x cols cells of bytes look like. */
