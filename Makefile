@@ -64,7 +64,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubu
 # The daemon: its own files; render.c and png.c come from librender.
 VNCTERM_SRCS := vncterm/input.c vncterm/listen.c vncterm/main.c vncterm/options.c vncterm/password.c vncterm/paste.c \
 	vncterm/pty.c vncterm/select.c vncterm/statefile.c vncterm/textport.c vncterm/vnc.c \
-	vncterm/xen.c vncterm/sandbox.c vncterm/monitor.c vncterm/log.c
+	vncterm/xen.c vncterm/sandbox.c vncterm/monitor.c vncterm/log.c vncterm/consolelog.c
 VNCTERM_OBJS := $(VNCTERM_SRCS:%.c=$(B)/%.o)
 
 PROGS := vt100/vtdump vncterm/vncterm xenconsole/xenconsole
@@ -140,7 +140,7 @@ $(B)/tests/runner.o: tests/runner.c $(B)/tests/suites.h $(FLAGS_STAMP)
 # The daemon's parts that the unit tests reach (not main.c).
 DAEMON_TEST_OBJS := $(B)/vncterm/monitor.o $(B)/vncterm/options.o $(B)/vncterm/password.o \
 	$(B)/vncterm/paste.o $(B)/vncterm/select.o \
-	$(B)/vncterm/statefile.o
+	$(B)/vncterm/statefile.o $(B)/vncterm/consolelog.o
 
 $(B)/tests/runner: $(B)/tests/runner.o $(TEST_OBJS) $(DAEMON_TEST_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT) \
 		$(LIBXENCONS)

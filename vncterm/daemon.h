@@ -70,6 +70,8 @@ struct vncterm {
 	long long frame_at;  /* ms of the last frame */
 	long long window_at; /* ms the current FLOOD_WINDOW_MS began */
 	size_t window_bytes; /* console bytes since window_at */
+	struct consolelog *clog; /* --log-file, else NULL */
+	char log_path[4096];  /* --log-file, absolute */
 	char *paste;         /* pasted text still to type, after outq */
 	size_t paste_len, paste_off;
 };

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vncterm/consolelog.h"
 #include "vncterm/log.h"
 #include "vncterm/monitor.h"
 #include "vncterm/options.h"
@@ -145,6 +146,63 @@ static void close_source(struct vncterm *t)
 	drop_paste(t);
 }
 
+/* ---- the console log (--log-file) ---- */
+
+static void log_console(struct vncterm *t, const char *buf, size_t n)
+{
+	int r = consolelog_write(t->clog, buf, n);
+
+	if (r == CONSOLELOG_FULL)
+		log_msg(LOG_WARNING,
+			"console log %s reached --log-file-max (%llu bytes); nothing more is logged "
+			"until it is rotated and vncterm gets SIGHUP",
+			t->log_path, (unsigned long long)t->opt.log_file_max);
+	else if (r < 0)
+		log_msg(LOG_ERR,
+			"console log %s: write failed: %s; nothing more is logged until vncterm "
+			"gets SIGHUP",
+			t->log_path, strerror(-r));
+}
+
+/* Open the console log ourselves (not sandboxed); false if it cannot be. */
+static bool open_console_log(struct vncterm *t)
+{
+	uint64_t size;
+	int fd, e = consolelog_open(t->log_path, &fd, &size);
+
+	if (e < 0) {
+		log_msg(LOG_ERR, "--log-file %s: %s", t->log_path,
+			e == -EINVAL || e == -ENXIO ? "not a regular file" : strerror(-e));
+		return false;
+	}
+	consolelog_set_fd(t->clog, fd, size);
+	log_msg(LOG_INFO, "console log: appending to %s (%llu bytes)", t->log_path,
+		(unsigned long long)size);
+	return true;
+}
+
+/* --log-file's path made absolute: the sandbox's monitor opens it again later. */
+static void setup_console_log(struct vncterm *t)
+{
+	const char *p = t->opt.log_file;
+	char cwd[4096];
+	int n;
+
+	if (!p)
+		return;
+	if (p[0] == '/')
+		n = snprintf(t->log_path, sizeof(t->log_path), "%s", p);
+	else if (getcwd(cwd, sizeof(cwd)))
+		n = snprintf(t->log_path, sizeof(t->log_path), "%s/%s", cwd, p);
+	else
+		die("--log-file %s: getcwd: %s", p, strerror(errno));
+	if (n < 0 || (size_t)n >= sizeof(t->log_path))
+		die("--log-file %s: the path is too long", p);
+	t->clog = consolelog_new(t->opt.log_file_max);
+	if (!t->clog)
+		die("--log-file: %s", strerror(errno));
+}
+
 static void consume(struct vncterm *t, const char *buf, size_t n)
 {
 	long long now = now_ms();
@@ -155,6 +213,9 @@ static void consume(struct vncterm *t, const char *buf, size_t n)
 	}
 	t->window_bytes += n;
 	t->since_frame += n;
+	/* The log first: it must hold every byte, whatever frames the renderer skips. */
+	if (t->clog)
+		log_console(t, buf, n);
 	vt_write(t->vt, buf, n);
 	if (t->tp)
 		textport_broadcast(t->tp, buf, n);
@@ -254,9 +315,20 @@ static void handle_signals(struct vncterm *t)
 		case SIGCHLD:
 			reap(t);
 			break;
+		case SIGHUP:
+			/*
+			 * With a console log, SIGHUP is logrotate's: reopen it (the
+			 * sandbox's monitor does that and sends the file).
+			 */
+			if (t->clog) {
+				if (t->monitor < 0 && open_console_log(t))
+					log_msg(LOG_INFO, "console log %s reopened", t->log_path);
+				break;
+			}
+			t->quit = true;
+			break;
 		case SIGTERM:
 		case SIGINT:
-		case SIGHUP:
 			t->quit = true;
 			break;
 		case SIGUSR1: {
@@ -290,6 +362,7 @@ static void handle_signals(struct vncterm *t)
 /* ---- the loop ---- */
 
 static bool from_monitor(struct vncterm *t, uint32_t *type, int32_t *answer);
+static bool wait_monitor(struct vncterm *t, uint32_t want, int32_t *answer, int ms);
 
 /*
  * The command has ended: restart it (-r; at most once a second, so a
@@ -462,11 +535,20 @@ static void start_sandbox_monitor(struct vncterm *t)
 			    sizeof(err)) < 0)
 		die("%s", err);
 	t->sandbox.domid = xen_source(o) ? mp->domid : -1;
+	t->sandbox.file_max = t->clog ? t->opt.log_file_max : 0;
 	snprintf(mp->dir, sizeof(mp->dir), "%s", t->sandbox.dir);
+	mp->log_path = t->clog ? t->log_path : NULL;
 	if (monitor_fork(mp, &t->monitor, err, sizeof(err)) < 0)
 		die("%s", err);
 	/* The worker: the fork closed syslog's socket; connect again while /dev/log is reachable. */
 	log_reopen();
+	if (t->clog) {
+		int32_t answer;
+
+		/* The monitor sends the log first; without it, it ends us (a bad --log-file). */
+		if (!wait_monitor(t, MONITOR_LOG_FILE, &answer, 10000))
+			die("--log-file %s: the monitor did not open it", t->log_path);
+	}
 	if (xen_source(o)) {
 		struct xencons_params p = {
 			.domid = (unsigned int)mp->domid,
@@ -507,6 +589,14 @@ static bool from_monitor(struct vncterm *t, uint32_t *type, int32_t *answer)
 		name[msg.len] = '\0';
 		xencons_set_pty(t->xc, msg.fd, name);
 		msg.fd = -1;
+	} else if (msg.type == MONITOR_LOG_FILE && msg.len == 8 && msg.fd >= 0 && t->clog) {
+		uint64_t size;
+
+		memcpy(&size, msg.data, sizeof(size));
+		consolelog_set_fd(t->clog, msg.fd, size);
+		msg.fd = -1;
+		log_msg(LOG_INFO, "console log: appending to %s (%llu bytes)", t->log_path,
+			(unsigned long long)size);
 	} else if (msg.type == MONITOR_ANSWER && msg.len == 4) {
 		memcpy(answer, msg.data, sizeof(*answer));
 		if (*answer < 0)
@@ -573,7 +663,7 @@ int main(int argc, char **argv)
 	r = options_parse(&t->opt, argc, argv, err, sizeof(err));
 	if (r != 0) {
 		if (r == 1)
-			options_usage(argv[0]);
+			options_usage(stdout, "vncterm");
 		else if (r == 2)
 			printf("vncterm %s\n", VNCTERM_VERSION);
 		else
@@ -584,7 +674,10 @@ int main(int argc, char **argv)
 	log_open(t->opt.log_syslog ? LOG_TO_SYSLOG : LOG_TO_STDERR, t->opt.log_level, "vncterm");
 	t->src = -1;
 	t->monitor = -1;
+	setup_console_log(t);
 	start_sandbox_monitor(t);
+	if (t->clog && t->monitor < 0 && !open_console_log(t))
+		exit(1);
 	if ((t->opt.xs_path || t->opt.domid >= 0) && t->monitor < 0) {
 		t->xen = xen_open(&t->opt, xen_source(&t->opt), on_xen_warn, t, err, sizeof(err));
 		if (!t->xen)
@@ -663,6 +756,7 @@ int main(int argc, char **argv)
 	vnc_free(t->vnc);
 	render_free(t->render);
 	vt_free(t->vt);
+	consolelog_free(t->clog);
 	free(t);
 	return r;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <xenstore.h>
 
+#include "vncterm/consolelog.h"
 #include "vncterm/monitor.h"
 #include "xenconsole/console.h"
 #include "vncterm/statefile.h"
@@ -143,21 +144,19 @@ static void unpublish(struct monitor *m)
 	xs_rm(m->xs, XBT_NULL, key);
 }
 
-/* A PTY message: the tty's name, and its fd attached (none: the pty is gone). */
-static void send_pty(struct monitor *m)
+/* One message from the monitor, with fd attached when fd >= 0. */
+static int send_with_fd(struct monitor *m, uint32_t type, const void *buf, uint32_t len, int fd)
 {
-	uint32_t hdr[2] = { MONITOR_PTY, (uint32_t)strlen(m->tty) };
-	char data[sizeof(hdr) + sizeof(m->tty)];
+	uint32_t hdr[2] = { type, len };
+	char data[sizeof(hdr) + MONITOR_MSG_MAX];
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { data, sizeof(hdr) + hdr[1] };
+	struct iovec iov = { data, sizeof(hdr) + len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	int fd = m->tty[0] ? xencons_open_tty(m->tty) : -1;
 
-	if (m->tty[0] && fd < 0)
-		fprintf(stderr, "vncterm monitor: cannot open console pty %s: %s\n", m->tty,
-			strerror(-fd));
+	if (len > MONITOR_MSG_MAX)
+		return -EINVAL;
 	memcpy(data, hdr, sizeof(hdr));
-	memcpy(data + sizeof(hdr), m->tty, hdr[1]);
+	memcpy(data + sizeof(hdr), buf, len);
 	if (fd >= 0) {
 		mh.msg_control = cbuf;
 		mh.msg_controllen = sizeof(cbuf);
@@ -168,10 +167,48 @@ static void send_pty(struct monitor *m)
 		c->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(c), &fd, sizeof(int));
 	}
-	if (sendmsg(m->fd, &mh, MSG_NOSIGNAL) < 0)
-		fprintf(stderr, "vncterm monitor: sending the pty: %s\n", strerror(errno));
+	return sendmsg(m->fd, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+/* A PTY message: the tty's name, and its fd attached (none: the pty is gone). */
+static void send_pty(struct monitor *m)
+{
+	int fd = m->tty[0] ? xencons_open_tty(m->tty) : -1;
+	int e;
+
+	if (m->tty[0] && fd < 0)
+		fprintf(stderr, "vncterm monitor: cannot open console pty %s: %s\n", m->tty,
+			strerror(-fd));
+	e = send_with_fd(m, MONITOR_PTY, m->tty, (uint32_t)strlen(m->tty), fd);
+	if (e < 0)
+		fprintf(stderr, "vncterm monitor: sending the pty: %s\n", strerror(-e));
 	if (fd >= 0)
 		close(fd);
+}
+
+/*
+ * Open the console log (--log-file) and hand it to the worker, which
+ * cannot open files.  At start a failure is fatal, as any bad command
+ * line is; on SIGHUP the worker keeps the file it has.
+ */
+static int send_log(struct monitor *m)
+{
+	uint64_t size;
+	int fd, e = consolelog_open(m->log_path, &fd, &size);
+
+	if (e < 0) {
+		fprintf(stderr, "vncterm: --log-file %s: %s\n", m->log_path,
+			e == -EINVAL || e == -ENXIO ? "not a regular file" : strerror(-e));
+		return e;
+	}
+	if (m->fd >= 0) {
+		e = send_with_fd(m, MONITOR_LOG_FILE, &size, sizeof(size), fd);
+		if (e < 0)
+			fprintf(stderr, "vncterm monitor: sending the console log: %s\n",
+				strerror(-e));
+	}
+	close(fd);
+	return e;
 }
 
 /* Tell the worker what the console is now. */
@@ -383,6 +420,10 @@ static void serve(struct monitor *m, int sigfd)
 					finish(m, st);
 				continue;
 			}
+			if (si.ssi_signo == SIGHUP && m->log_path) {
+				send_log(m); /* rotation: the worker cannot open the new file */
+				continue;
+			}
 			kill(m->worker, (int)si.ssi_signo); /* TERM, INT, HUP, USR1 are the worker's */
 		}
 		if (m->fd >= 0 && fds[1].revents && monitor_serve_one(m) == -EPIPE) {
@@ -454,6 +495,13 @@ int monitor_fork(struct monitor *m, int *fd, char *err, int errlen)
 		kill(m->worker, SIGKILL);
 		waitpid(m->worker, &st, 0);
 		finish(m, st);
+	}
+	if (m->log_path && send_log(m) < 0) {
+		int st;
+
+		kill(m->worker, SIGKILL);
+		waitpid(m->worker, &st, 0);
+		finish(m, 1 << 8); /* exit status 1 */
 	}
 	if (m->want_watch) {
 		char why[256];

@@ -17,8 +17,11 @@
  * send SAVE_STATE (a state that must load; it is written as sent), PUBLISH
  * (u32 vnc port, u32 text port or 0) and REOPEN (no bytes: the pty closed);
  * each is answered with ANSWER (i32: 0 or -errno).  The monitor sends RING
- * (u32 ring-ref, u32 port; all ones: gone) and PTY (the tty's name, its fd
- * attached; no fd: gone).  Anything else is refused and ends the channel.
+ * (u32 ring-ref, u32 port; all ones: gone), PTY (the tty's name, its fd
+ * attached; no fd: gone) and LOG_FILE (u64 the file's length, the console
+ * log's fd attached: first of all, and again on SIGHUP, which then rotates
+ * the log instead of ending vncterm).  Anything else is refused and ends
+ * the channel.
  */
 #ifndef VNCTERM_MONITOR_H
 #define VNCTERM_MONITOR_H
@@ -38,6 +41,7 @@ enum {
 	MONITOR_ANSWER = 16,
 	MONITOR_RING = 17,
 	MONITOR_PTY = 18,
+	MONITOR_LOG_FILE = 19,
 };
 #define MONITOR_STATE_MAX (64u << 20)
 #define MONITOR_MSG_MAX 256 /* what the monitor sends: small */
@@ -47,6 +51,7 @@ struct xs_handle;
 struct monitor {
 	char dir[64];           /* the per-instance directory */
 	const char *xs_path;    /* -x: where the keys go; NULL for none */
+	const char *log_path;   /* --log-file (absolute), or NULL */
 	int domid;              /* the domain of xs_path, or -1 */
 	struct xs_handle *xs;   /* the privileged connection (Xen consoles), or NULL */
 	struct xencons *watch;  /* watch-only console (Xen consoles), or NULL */
@@ -65,7 +70,7 @@ struct monitor_msg {
 	uint32_t type;
 	uint32_t len;
 	uint8_t data[MONITOR_MSG_MAX];
-	int fd;                 /* PTY: the attached fd, or -1 */
+	int fd;                 /* PTY, LOG_FILE: the attached fd, or -1 */
 };
 
 /*

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vncterm/consolelog.h"
 #include "vncterm/options.h"
 #include "vt100/vt100.h"
 
@@ -29,6 +30,8 @@ enum {
 	OPT_LOG,
 	OPT_ALLOW_REMOTE,
 	OPT_MAX_VIEWERS,
+	OPT_LOG_FILE,
+	OPT_LOG_FILE_MAX,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -46,54 +49,103 @@ static const struct option longopts[] = {
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
 	{ "max-viewers", required_argument, NULL, OPT_MAX_VIEWERS },
+	{ "log-file", required_argument, NULL, OPT_LOG_FILE },
+	{ "log-file-max", required_argument, NULL, OPT_LOG_FILE_MAX },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
-void options_usage(const char *prog)
+const char *options_long_name(int i)
 {
-	printf("usage: %s [options] [-c [CMD [ARGS...]]]\n"
-	       "Serve a text console over VNC, on localhost.\n\n"
-	       "  -c               run CMD (default /bin/sh) on a pty; the rest of the\n"
-	       "                   command line is the command and its arguments\n"
-	       "  -p PTY           attach to an existing pty\n"
-	       "  -r               restart the command when it exits\n"
-	       "  -s               stay up after the command exits\n"
-	       "  -S               stay root (no privilege drop); -c always does\n"
-	       "  -t TITLE         VNC desktop name (default: the program's title)\n"
-	       "  -T               also serve a text port\n"
-	       "  -v ADDR:N        listen on ADDR, port 5900+N or the next free one\n"
-	       "                   (default 127.0.0.1:0; [::1]:N for IPv6)\n"
-	       "  -l STATEFILE     restore a saved console state at start\n"
-	       "  -x PATH          xenstore console path of the domain: the console is\n"
-	       "                   xenconsoled's pty named in PATH/tty (unless -c, -p or\n"
-	       "                   --domid say otherwise), and vnc-port, tc-port and\n"
-	       "                   statefile are written under PATH\n"
-	       "  --domid N        read domain N's console ring directly (its console\n"
-	       "                   path is /local/domain/N/console unless -x gives one)\n"
-	       "  --event-budget N ring events taken per 200 ms before a flooding guest\n"
-	       "                   is held off (default 30)\n"
-	       "  --geometry CxR   columns x rows (default 80x25)\n"
-	       "  --scrollback N   lines of scrollback (default %d)\n"
-	       "  --input FILE     read console output from FILE (debugging)\n"
-	       "  --allow-remote   permit a non-loopback -v address\n"
-	       "  --password FILE  viewers must give the password on FILE's first line\n"
-	       "  --view-only-password FILE\n"
-	       "                   a password for viewers that cannot type; given alone,\n"
-	       "                   every viewer needs it and none can type\n"
-	       "  --log-level N    0 errors, 1 warnings, 2 events (viewers, the console\n"
-	       "                   source), 3 debug (default 1)\n"
-	       "  --log TARGET     stderr (default) or syslog (facility daemon)\n"
-	       "  --max-viewers N  VNC viewers served at once, 1-1000 (default %d); more\n"
-	       "                   are disconnected as they connect\n"
-	       "  --sandbox-debug  a call outside the seccomp allow-list traps (SIGSYS\n"
-	       "                   with the call's number) instead of killing outright\n"
-	       "  -h, --help       this text\n"
-	       "  --version        the version, then exit\n"
-	       "\nThe chosen TCP port is printed on standard output. Exit status: 0 on a\n"
-	       "clean end, 1 on a runtime error, 2 on a bad command line.\n",
-	       prog, VT_DEFAULT_SCROLLBACK, OPTIONS_MAX_VIEWERS);
+	return i >= 0 && i < (int)(sizeof(longopts) / sizeof(longopts[0])) ? longopts[i].name : NULL;
+}
+
+void options_usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+		"NAME\n"
+		"  %s - serve a text console (a Xen guest's, a pty's or a command's)\n"
+		"  over VNC, on localhost\n"
+		"\n"
+		"SYNOPSIS\n"
+		"  %s [OPTIONS] [-c [CMD [ARGS...]]]       (a command; default /bin/sh)\n"
+		"  %s -x /local/domain/N/console -T -v 127.0.0.1:1   (as a host agent)\n"
+		"  %s --domid N [-T] [-v ADDR:N]           (the domain's ring, directly)\n"
+		"\n"
+		"  The screen goes to VNC viewers, and to WebSocket clients such as noVNC on\n"
+		"  the same port.  The TCP port chosen is printed on standard output (then,\n"
+		"  with -T, the text port).  A pty, file or Xen console runs sandboxed when\n"
+		"  started as root; -c and -S stay root.  See vncterm(1).\n"
+		"\n"
+		"CONSOLE SOURCE (one)\n"
+		"  -c [CMD [ARGS...]]  run CMD on a pty; the rest of the line is the command\n"
+		"  -p PTY              attach to an existing pty\n"
+		"  -x PATH             the domain's xenstore console path: the console is the\n"
+		"                      pty xenconsoled names in PATH/tty, and vnc-port,\n"
+		"                      tc-port and statefile are written under PATH\n"
+		"  --domid N           read domain N's console ring directly (PATH defaults to\n"
+		"                      /local/domain/N/console), claiming it from xenconsoled\n"
+		"  --input FILE        read the console's output from FILE (debugging)\n"
+		"  -r                  restart the command when it exits (at most once a second)\n"
+		"  -s                  stay up after the command exits\n"
+		"\n"
+		"SCREEN\n"
+		"  --geometry CxR      columns x rows (default 80x25)\n"
+		"  --scrollback N      lines of scrollback, 0-1000000 (default %d)\n"
+		"  -l STATEFILE        restore a saved console state at start\n"
+		"  -t TITLE            the VNC desktop name (default: the program's title)\n"
+		"\n"
+		"VIEWERS\n"
+		"  -v ADDR:N           listen on ADDR, port 5900+N or the next free one\n"
+		"                      (default 127.0.0.1:0; [::1]:N for IPv6)\n"
+		"  --allow-remote      permit a non-loopback -v address\n"
+		"  -T                  also serve a text port (the next port): the screen, then\n"
+		"                      the console's bytes; what a client sends is typed\n"
+		"  --password FILE     viewers must give the password on FILE's first line\n"
+		"  --view-only-password FILE\n"
+		"                      a password for viewers that watch but cannot type;\n"
+		"                      given alone, every viewer needs it and none can type\n"
+		"  --max-viewers N     viewers served at once, 1-1000 (default %d); more are\n"
+		"                      disconnected as they connect\n"
+		"\n"
+		"XEN\n"
+		"  --event-budget N    ring events taken per 200 ms before a flooding guest is\n"
+		"                      held off (default 30)\n"
+		"\n"
+		"CONSOLE LOG\n"
+		"  --log-file FILE     append the console's output to FILE (ESC written as ^[),\n"
+		"                      every byte, before it is drawn; SIGHUP reopens FILE\n"
+		"  --log-file-max SIZE stop logging at SIZE bytes until reopened; K, M or G\n"
+		"                      suffix, 4K-64G (default 64M)\n"
+		"\n"
+		"MESSAGES\n"
+		"  --log TARGET        stderr (default) or syslog (facility daemon)\n"
+		"  --log-level N       0 errors, 1 warnings (default), 2 events (viewers, the\n"
+		"                      console source, the sandbox, floods), 3 debug\n"
+		"\n"
+		"SANDBOX\n"
+		"  -S                  stay root: no sandbox (command mode always does)\n"
+		"  --sandbox-debug     a call outside the seccomp allow-list traps (SIGSYS,\n"
+		"                      visible under strace -f) instead of killing\n"
+		"\n"
+		"  -h, --help          this text\n"
+		"  --version           the version, then exit\n"
+		"\n"
+		"SIGNALS\n"
+		"  SIGUSR1             save the console state (vncterm.statefile)\n"
+		"  SIGHUP              reopen the --log-file; without one, end as SIGTERM does\n"
+		"  SIGTERM, SIGINT     end cleanly (xenstore keys and sandbox directory removed)\n"
+		"\n"
+		"EXIT STATUS\n"
+		"  0  a clean end: the command or the domain ended, or a signal\n"
+		"  1  a runtime error, with a message that says what failed\n"
+		"  2  a bad command line\n"
+		"\n"
+		"EXAMPLES\n"
+		"  vncterm -v 127.0.0.1:0 -c /bin/bash    a shell for any VNC viewer on :5900\n"
+		"  systemctl start vncterm@7              domain 7's console, as a host agent\n",
+		prog, prog, prog, prog, VT_DEFAULT_SCROLLBACK, OPTIONS_MAX_VIEWERS);
 }
 
 static int fail(char *err, int errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -114,6 +166,32 @@ static int number(const char *s, long lo, long hi, long *out)
 	errno = 0;
 	*out = strtol(s, &end, 10);
 	return errno || end == s || *end || *out < lo || *out > hi ? -EINVAL : 0;
+}
+
+/* N, NK, NM or NG (powers of 1024), within [lo, hi]. */
+static int size_arg(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	switch (*end) {
+	case '\0': break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	default: return -EINVAL;
+	}
+	if (*end || v > (hi >> shift) || (v << shift) < lo)
+		return -EINVAL;
+	*out = (uint64_t)v << shift;
+	return 0;
 }
 
 static bool is_loopback(const char *addr)
@@ -189,6 +267,7 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 	o->log_level = 1;
 	o->max_viewers = OPTIONS_MAX_VIEWERS;
 	o->domid = -1;
+	o->log_file_max = CONSOLELOG_DEFAULT_MAX;
 	optind = 0; /* a fresh scan (GNU) */
 	opterr = 0;
 	/* '+': stop at the first non-option, which starts the command. */
@@ -245,6 +324,17 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 			if (number(optarg, 1, 1000, &n) < 0)
 				return fail(err, errlen, "--max-viewers %s: expected 1-1000", optarg);
 			o->max_viewers = (int)n;
+			break;
+		case OPT_LOG_FILE:
+			if (!*optarg)
+				return fail(err, errlen, "--log-file: expected a file name");
+			o->log_file = optarg;
+			break;
+		case OPT_LOG_FILE_MAX:
+			if (size_arg(optarg, CONSOLELOG_MIN_MAX, CONSOLELOG_MAX_MAX, &o->log_file_max) < 0)
+				return fail(err, errlen,
+					    "--log-file-max %s: expected a size from 4K to 64G (suffix K, M or G)",
+					    optarg);
 			break;
 		case OPT_SANDBOX_DEBUG: o->sandbox_debug = true; break;
 		case 'h':

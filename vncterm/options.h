@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 /*
  * Viewers served at once by default.  Each holds a socket: the sandbox
@@ -39,6 +41,8 @@ struct options {
 	const char *view_only_password_file; /* --view-only-password */
 	int log_level;
 	bool log_syslog;         /* --log syslog (else stderr) */
+	const char *log_file;   /* --log-file: the console's output is appended there */
+	uint64_t log_file_max;  /* --log-file-max, bytes */
 	int max_viewers;        /* --max-viewers: VNC viewers served at once */
 	bool sandbox_debug;     /* --sandbox-debug */
 };
@@ -54,7 +58,10 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 #ifndef VNCTERM_VERSION
 #define VNCTERM_VERSION "unknown"
 #endif
-void options_usage(const char *prog);
+/* The --help text, a summary of vncterm(1). */
+void options_usage(FILE *f, const char *prog);
+/* The i-th long option's name (without "--"), or NULL past the last. */
+const char *options_long_name(int i);
 /* The domain id in -x /local/domain/N/..., or -1. */
 int options_xs_domid(const struct options *o);
 /* The domain: --domid, else the one in -x's path; -1 if neither. */

@@ -239,13 +239,16 @@ int sandbox_enter(const struct sandbox *sb, char *err, int errlen)
 	/*
 	 * No files (the monitor writes the statefile), no processes, no core.
 	 * stderr may be the host agent's log file: it may grow by LOG_GROWTH
-	 * more, and past that writes fail (EFBIG) rather than kill.
+	 * more, and past that writes fail (EFBIG) rather than kill.  The
+	 * console log, which the monitor opens, stops itself at its cap.
 	 */
 	struct stat st;
 	rlim_t fsize = 0;
 
 	if (fstat(2, &st) == 0 && S_ISREG(st.st_mode))
 		fsize = (rlim_t)st.st_size + LOG_GROWTH;
+	if (fsize < (rlim_t)sb->file_max)
+		fsize = (rlim_t)sb->file_max;
 	signal(SIGXFSZ, SIG_IGN);
 	const struct { int res; rlim_t max; const char *name; } lim[] = {
 		{ RLIMIT_CORE, 0, "CORE" },

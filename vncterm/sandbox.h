@@ -20,6 +20,7 @@ struct sandbox {
 	char dir[64];   /* SANDBOX_ROOT/<pid>: empty, root-owned, 0755 */
 	bool debug;     /* --sandbox-debug: forbidden calls trap (SIGSYS) instead of killing */
 	int domid;      /* Xen handles are restricted to this domain; -1: none */
+	unsigned long long file_max; /* --log-file-max: the console log may grow to this; 0: no log */
 };
 
 /*

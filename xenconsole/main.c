@@ -141,9 +141,19 @@ static void log_cb(const char *msg, void *user)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: xenconsole [OPTIONS] DOMID\n"
-		"Attach this terminal to the console of Xen domain DOMID.\n"
+		"NAME\n"
+		"  xenconsole - attach this terminal to a Xen domain's console\n"
 		"\n"
+		"SYNOPSIS\n"
+		"  xenconsole [--type pv|serial] [--num N] [--escape ^X] [--ring|--pty] DOMID\n"
+		"\n"
+		"  Shows the domain's console output here and types what is typed here into\n"
+		"  it: for an administrator when the domain has no VNC console\n"
+		"  (disable_pv_vnc=1).  The terminal is put in raw mode and restored on every\n"
+		"  exit.  Only one reader may hold a console; a lock names its holder.\n"
+		"  See xenconsole(1).\n"
+		"\n"
+		"OPTIONS\n"
 		"  --type pv|serial     console kind (default pv)\n"
 		"  --num N              console number (default 0): pv 0 is\n"
 		"                       /local/domain/DOMID/console, pv N>0 is\n"
@@ -155,14 +165,16 @@ static void usage(FILE *f)
 		"                       default they are shown as '.')\n"
 		"  --pty                use xenconsoled's pty (default)\n"
 		"  --ring               read the console ring directly (xenconsoled must not\n"
-		"                       be serving it)\n"
+		"                       be serving it; its type is set to xenconsole meanwhile)\n"
 		"  -h, --help           this text\n"
 		"  --version            the version, then exit\n"
 		"\n"
-		"Exit status: 0 after the escape key or when the domain is gone, 1 on an\n"
-		"error (the console is taken by another client, no such domain...), 2 for\n"
-		"bad options; killed by SIGTERM, SIGINT or SIGHUP after restoring the\n"
-		"terminal.\n");
+		"EXIT STATUS\n"
+		"  0  the escape key was typed, or the domain is gone\n"
+		"  1  an error (the console is held by another reader, no such domain...),\n"
+		"     with a message that says what failed\n"
+		"  2  bad options\n"
+		"  SIGTERM, SIGINT and SIGHUP end it after the terminal is restored.\n");
 }
 
 static void bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));

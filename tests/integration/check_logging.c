@@ -21,30 +21,6 @@
 
 #include "tests/integration/util_vncterm.h"
 
-static void read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
-
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-}
-
-/* Wait up to ms for what to appear in the file at path. */
-static bool file_says(const char *path, const char *what, int ms, char *buf, size_t size)
-{
-	int64_t end = now_ms() + ms;
-
-	do {
-		read_file(path, buf, size);
-		if (strstr(buf, what))
-			return true;
-		sleep_ms(20);
-	} while (now_ms() < end);
-	return false;
-}
-
 START_TEST(viewer_connect_and_disconnect_logged)
 {
 	char log[] = "/tmp/vncterm-logging-XXXXXX", buf[8192];

@@ -881,7 +881,8 @@ START_TEST(help)
 
 	ck_assert(client_wait_exit(c, WAIT_MS));
 	ck_assert(exited_with(c, 0));
-	ck_assert_ptr_nonnull(strstr(c->obuf, "Usage: xenconsole"));
+	ck_assert_ptr_nonnull(strstr(c->obuf, "SYNOPSIS\n  xenconsole [--type"));
+	ck_assert_ptr_nonnull(strstr(c->obuf, "EXIT STATUS"));
 	ck_assert_ptr_nonnull(strstr(c->obuf, "--no-replace-escape"));
 	client_free(c);
 }

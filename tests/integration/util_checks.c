@@ -246,3 +246,27 @@ struct vncterm *start_logged(const char *const *args, int display, const char *l
 	ck_assert_msg(v && v->port >= 5900 + display, "vncterm did not start");
 	return v;
 }
+
+void read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+/* Wait up to ms for what to appear in the file at path. */
+bool file_says(const char *path, const char *what, int ms, char *buf, size_t size)
+{
+	int64_t end = now_ms() + ms;
+
+	do {
+		read_file(path, buf, size);
+		if (strstr(buf, what))
+			return true;
+		sleep_ms(20);
+	} while (now_ms() < end);
+	return false;
+}

@@ -102,6 +102,10 @@ uint32_t *expected_screen(int rows, int cols, const char *bytes, int *width, int
 uint32_t *expected_pixels(int rows, int cols, const char *bytes, size_t len, int view,
 			  int *width, int *height);
 
+/* The start of the file at path, NUL-terminated ("" if unreadable). */
+void read_file(const char *path, char *buf, size_t size);
+/* Wait up to ms for what to appear in the file at path (read into buf). */
+bool file_says(const char *path, const char *what, int ms, char *buf, size_t size);
 /* Start vncterm with args and insist on a port line at or above 5900 + n. */
 struct vncterm *start_daemon(const char *const *args, int n);
 /* The same, with its stderr going to the file log (to read its messages afterwards). */

@@ -2,6 +2,8 @@
 /* The command line: the original vncterm's options, -c as a flag, bounds. */
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vncterm/options.h"
@@ -126,6 +128,14 @@ static const struct bad bads[] = {
 	{ { "--max-viewers", "1001", NULL }, "--max-viewers" },
 	{ { "--max-viewers", "32x", NULL }, "--max-viewers" },
 	{ { "--max-viewers", NULL }, "needs an argument" },
+	{ { "--log-file", "", NULL }, "--log-file" },
+	{ { "--log-file", NULL }, "needs an argument" },
+	{ { "--log-file-max", "4095", NULL }, "--log-file-max" },
+	{ { "--log-file-max", "65G", NULL }, "--log-file-max" },
+	{ { "--log-file-max", "1T", NULL }, "--log-file-max" },
+	{ { "--log-file-max", "-1M", NULL }, "--log-file-max" },
+	{ { "--log-file-max", "M", NULL }, "--log-file-max" },
+	{ { "--log-file-max", "18446744073709551615G", NULL }, "--log-file-max" },
 	{ { "stray", NULL }, "unexpected argument" },
 	{ { "-c", "sh", "-p", "/dev/pts/0", NULL }, NULL }, /* -p belongs to the command */
 	{ { "-p", "/dev/pts/0", "--input", "f", NULL }, "one console source" },
@@ -188,6 +198,34 @@ START_TEST(test_log_target)
 }
 END_TEST
 
+/* --log-file: none unless given; --log-file-max in bytes, K, M or G (powers of 1024). */
+START_TEST(test_log_file)
+{
+	struct options o;
+	char err[256];
+	const char *none[] = { NULL };
+	const char *plain[] = { "--log-file", "console.log", NULL };
+	const char *small[] = { "--log-file-max", "4096", NULL };
+	const char *k[] = { "--log-file-max", "8k", NULL };
+	const char *m[] = { "--log-file-max", "3M", NULL };
+	const char *g[] = { "--log-file-max", "64G", NULL };
+
+	ck_assert_int_eq(parse(&o, err, none), 0);
+	ck_assert_ptr_null(o.log_file);
+	ck_assert_uint_eq(o.log_file_max, 64u << 20);
+	ck_assert_int_eq(parse(&o, err, plain), 0);
+	ck_assert_str_eq(o.log_file, "console.log");
+	ck_assert_int_eq(parse(&o, err, small), 0);
+	ck_assert_uint_eq(o.log_file_max, 4096);
+	ck_assert_int_eq(parse(&o, err, k), 0);
+	ck_assert_uint_eq(o.log_file_max, 8192);
+	ck_assert_int_eq(parse(&o, err, m), 0);
+	ck_assert_uint_eq(o.log_file_max, 3u << 20);
+	ck_assert_int_eq(parse(&o, err, g), 0);
+	ck_assert_uint_eq(o.log_file_max, (uint64_t)64 << 30);
+}
+END_TEST
+
 START_TEST(test_remote_allowed)
 {
 	struct options o;
@@ -209,6 +247,33 @@ START_TEST(test_help)
 }
 END_TEST
 
+/* --help names every long option the parser takes, in lines of at most 79 columns. */
+START_TEST(test_help_lists_every_option)
+{
+	char *text = NULL, want[64];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	const char *name;
+	int i;
+
+	ck_assert_ptr_nonnull(f);
+	options_usage(f, "vncterm");
+	fclose(f);
+	for (i = 0; (name = options_long_name(i)); i++) {
+		snprintf(want, sizeof(want), "--%s ", name);
+		ck_assert_msg(strstr(text, want) || (snprintf(want, sizeof(want), "--%s\n", name),
+						     strstr(text, want)),
+			      "--help does not describe --%s", name);
+	}
+	ck_assert_int_ge(i, 16);
+	for (char *line = text, *nl; (nl = strchr(line, '\n')); line = nl + 1)
+		ck_assert_msg(nl - line <= 79, "--help line too long: %.*s", (int)(nl - line), line);
+	ck_assert_ptr_nonnull(strstr(text, "EXIT STATUS"));
+	ck_assert_ptr_nonnull(strstr(text, "SIGHUP"));
+	free(text);
+}
+END_TEST
+
 Suite *options_suite(void)
 {
 	Suite *s = suite_create("options");
@@ -222,8 +287,10 @@ Suite *options_suite(void)
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bads) / sizeof(bads[0]));
 	tcase_add_test(tc, test_max_viewers);
 	tcase_add_test(tc, test_log_target);
+	tcase_add_test(tc, test_log_file);
 	tcase_add_test(tc, test_remote_allowed);
 	tcase_add_test(tc, test_help);
+	tcase_add_test(tc, test_help_lists_every_option);
 	suite_add_tcase(s, tc);
 	return s;
 }
