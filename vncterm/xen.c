@@ -26,7 +26,8 @@ static int put(struct xen *x, const char *path, const char *value)
 }
 
 struct xen *xen_open(const struct options *o, bool console,
-		     void (*log)(const char *msg, void *user), void *user, char *err, int errlen)
+		     void (*log_at)(int level, const char *msg, void *user), void *user, char *err,
+		     int errlen)
 {
 	struct xen *x = calloc(1, sizeof(*x));
 	int domid = options_domid(o);
@@ -53,7 +54,7 @@ struct xen *xen_open(const struct options *o, bool console,
 			.mode = o->domid >= 0 ? XENCONS_RING : XENCONS_PTY,
 			.budget = o->event_budget,
 			.claim_type = "vncterm",
-			.log = log,
+			.log_at = log_at,
 			.user = user,
 		};
 

@@ -20,7 +20,8 @@ struct xen;
  * NULL with a message in err.
  */
 struct xen *xen_open(const struct options *o, bool console,
-		     void (*log)(const char *msg, void *user), void *user, char *err, int errlen);
+		     void (*log_at)(int level, const char *msg, void *user), void *user, char *err,
+		     int errlen);
 /* Remove the keys this process wrote (if the domain is still there) and disconnect. */
 void xen_free(struct xen *x);
 

@@ -293,6 +293,8 @@ static void unclaim(struct xencons *x)
 
 static void connect_ring(struct xencons *x, long ref, long port)
 {
+	bool was = x->connected, changed = ref != x->ring_ref || port != x->remote_port;
+
 	if (ref != x->ring_ref) {
 		unmap_ring(x);
 		if (map_ring(x, ref) < 0) {
@@ -312,6 +314,16 @@ static void connect_ring(struct xencons *x, long ref, long port)
 		x->credit = READ_CREDIT; /* what the guest wrote before we came */
 		/* The guest may be waiting for room in out[] or for input. */
 		xenevtchn_notify(x->evt, x->local_port);
+	}
+	if (changed || !was) {
+		char how[48];
+
+		if (x->intf_granted)
+			snprintf(how, sizeof(how), "grant %d", GNTTAB_RESERVED_CONSOLE);
+		else
+			snprintf(how, sizeof(how), "frame %ld", ref);
+		say_at(x, XENCONS_LOG_INFO, "console ring of domain %u %s (%s, event channel %ld)",
+		       x->p.domid, was ? "remapped" : "mapped", how, port);
 	}
 }
 

@@ -272,11 +272,15 @@ START_TEST(ring_ref_change_remaps)
 	 * hides; real Xen remaps through the device fds opened before the drop.
 	 */
 	const char *const args[] = { "--domid", "5", "-v", "127.0.0.1:81", "--geometry", "40x5", "-S",
-				     NULL };
-	struct vncterm *v = start_xen(args, 81);
+				     "--log-level", "2", NULL };
+	char log[PATH_MAX], buf[8192];
+
+	snprintf(log, sizeof(log), "%s/stderr", h.xsd.dir);
+	struct vncterm *v = start_logged(args, 81, log);
 	rfbClient *c = connect_to("127.0.0.1", v);
 
 	assert_screen(c, 5, 40, HIDE_BYTES "before", 5000);
+	ck_assert(file_says(log, "console ring of domain 5 mapped (frame ", 1000, buf, sizeof(buf)));
 	struct xencons_interface *old = h.ring;
 
 	h.ring = xensim_page_map(DOM, "pfn-4321");
@@ -284,6 +288,8 @@ START_TEST(ring_ref_change_remaps)
 	guest_print(&h, " after");
 	xs_put(&h, "/local/domain/5/console/ring-ref", "4321");
 	assert_screen(c, 5, 40, HIDE_BYTES "before after", 5000);
+	ck_assert(file_says(log, "console ring of domain 5 remapped (frame 4321, event channel ", 1000,
+			    buf, sizeof(buf)));
 	/*
 	 * Remapped, the old page gets more text, which must not show.  (Written
 	 * before the remap, an event for the new page could still read it from
