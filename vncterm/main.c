@@ -96,12 +96,6 @@ static void on_xen_log(int level, const char *msg, void *user)
 	log_msg(level, "%s", msg);
 }
 
-/* xenstore's messages (xen.c): warnings. */
-static void on_xen_warn(const char *msg, void *user)
-{
-	on_xen_log(LOG_WARNING, msg, user);
-}
-
 static void start_source(struct vncterm *t)
 {
 	int err;
@@ -485,12 +479,12 @@ static void loop(struct vncterm *t)
 }
 
 /*
- * A pty or file console runs sandboxed: the process forks here, before it
- * opens anything; the parent becomes the privileged monitor and never
- * returns, the child goes on and drops into the sandbox once its sockets
- * and source are open.  Command mode (-c) and -S stay root, as the
- * original did: a login needs it.  A Xen console stays root until its
- * xenstore watches move to the monitor (the next step of the sandbox).
+ * A pty, file or Xen console runs sandboxed: the process forks here,
+ * before it opens anything; the parent becomes the privileged monitor
+ * (xenstore, the console's lock and watch, the statefile, the console log)
+ * and never returns, the child goes on and drops into the sandbox once its
+ * sockets and source are open.  Command mode (-c) and -S keep the user
+ * that started them, as the original did: a login needs root.
  */
 static void start_sandbox_monitor(struct vncterm *t)
 {
@@ -679,7 +673,7 @@ int main(int argc, char **argv)
 	if (t->clog && t->monitor < 0 && !open_console_log(t))
 		exit(1);
 	if ((t->opt.xs_path || t->opt.domid >= 0) && t->monitor < 0) {
-		t->xen = xen_open(&t->opt, xen_source(&t->opt), on_xen_warn, t, err, sizeof(err));
+		t->xen = xen_open(&t->opt, xen_source(&t->opt), on_xen_log, t, err, sizeof(err));
 		if (!t->xen)
 			die("%s", err);
 		t->xc = xen_console(t->xen);

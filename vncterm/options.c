@@ -101,7 +101,8 @@ void options_usage(FILE *f, const char *prog)
 		"                      (default 127.0.0.1:0; [::1]:N for IPv6)\n"
 		"  --allow-remote      permit a non-loopback -v address\n"
 		"  -T                  also serve a text port (the next port): the screen, then\n"
-		"                      the console's bytes; what a client sends is typed\n"
+		"                      the console's bytes; what a client sends is typed (no\n"
+		"                      password: not with --password)\n"
 		"  --password FILE     viewers must give the password on FILE's first line\n"
 		"  --view-only-password FILE\n"
 		"                      a password for viewers that watch but cannot type;\n"
@@ -360,6 +361,11 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 
 	if (sources > 1)
 		return fail(err, errlen, "choose one console source: -c, -p, --input or --domid");
+	/* The text port has no authentication: it would be a way round the password. */
+	if (o->text_port && (o->password_file || o->view_only_password_file))
+		return fail(err, errlen,
+			    "-T: the text port has no password; it cannot be used with --password "
+			    "or --view-only-password");
 	if (o->xs_path && (strncmp(o->xs_path, "/local/domain/", 14) || options_xs_domid(o) < 0))
 		return fail(err, errlen, "-x %s: expected a console path /local/domain/N/...",
 			    o->xs_path);

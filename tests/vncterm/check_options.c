@@ -136,6 +136,8 @@ static const struct bad bads[] = {
 	{ { "--log-file-max", "-1M", NULL }, "--log-file-max" },
 	{ { "--log-file-max", "M", NULL }, "--log-file-max" },
 	{ { "--log-file-max", "18446744073709551615G", NULL }, "--log-file-max" },
+	{ { "-T", "--password", "pw", NULL }, "text port has no password" },
+	{ { "--view-only-password", "pw", "-T", NULL }, "text port has no password" },
 	{ { "stray", NULL }, "unexpected argument" },
 	{ { "-c", "sh", "-p", "/dev/pts/0", NULL }, NULL }, /* -p belongs to the command */
 	{ { "-p", "/dev/pts/0", "--input", "f", NULL }, "one console source" },
