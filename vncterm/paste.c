@@ -13,9 +13,30 @@ size_t paste_encode(const char *text, size_t len, bool bracketed, char *out)
 		n = sizeof(start) - 1;
 	}
 	body = n;
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = 0, cont = 0; i < len; i++) {
 		unsigned char c = (unsigned char)text[i];
 
+		/*
+		 * C1 controls: U+0080-U+009F in UTF-8 (C2 80-9F), and a byte
+		 * 80-9F that continues no UTF-8 sequence, which a program
+		 * reading 8-bit controls would take as CSI, OSC...
+		 */
+		if (c == 0xc2 && i + 1 < len && (unsigned char)text[i + 1] >= 0x80 &&
+		    (unsigned char)text[i + 1] <= 0x9f) {
+			i++;
+			cont = 0;
+			continue;
+		}
+		if (c >= 0x80 && c <= 0xbf) {
+			if (cont) {
+				cont--;
+			} else if (c <= 0x9f) {
+				continue;
+			}
+		} else {
+			cont = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 :
+			       c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+		}
 		if (c == '\r' && i + 1 < len && text[i + 1] == '\n')
 			continue;
 		if (c == '\n')

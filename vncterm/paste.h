@@ -10,9 +10,11 @@
 
 /*
  * Write the typing for text into out (room for len + PASTE_MARKERS bytes):
- * CR LF and LF become CR, other C0 controls and DEL are dropped (so a
- * paste cannot end bracketed paste early or send escape sequences), and
- * with bracketed the result is wrapped in ESC[200~ ... ESC[201~.
+ * CR LF and LF become CR, other C0 controls and DEL are dropped, and so
+ * are C1 controls: U+0080-U+009F (C2 80-9F) and any byte 80-9F that does
+ * not continue a UTF-8 sequence (so a paste cannot end bracketed paste
+ * early or send escape sequences, in 7 bits or 8).  With bracketed the
+ * result is wrapped in ESC[200~ ... ESC[201~.
  * Returns the length written (0 if nothing is left to type).
  */
 size_t paste_encode(const char *text, size_t len, bool bracketed, char *out);

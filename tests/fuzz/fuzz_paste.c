@@ -7,7 +7,9 @@
  * against what paste.h promises:
  *  - CR LF and LF become CR; other C0 controls and DEL are dropped, so the
  *    body holds no ESC and cannot contain ESC[201~ (a viewer must not be
- *    able to end bracketed paste and type commands to the program);
+ *    able to end bracketed paste and type commands to the program); C1
+ *    controls too: no C2 80-9F, and no byte 80-9F but one continuing a
+ *    UTF-8 sequence (checked in the body below);
  *  - bracketed, the body is wrapped in ESC[200~ ... ESC[201~ and is the
  *    same as the plain encoding;
  *  - 0 when nothing is left to type.
@@ -32,9 +34,30 @@ static size_t expected_body(const uint8_t *t, size_t len, char *out)
 {
 	size_t n = 0;
 
+	int need = 0; /* continuation bytes the last lead byte asked for */
+
 	for (size_t i = 0; i < len; i++) {
 		uint8_t c = t[i];
 
+		if (c == 0xc2 && i + 1 < len && t[i + 1] >= 0x80 && t[i + 1] < 0xa0) {
+			i++; /* U+0080-U+009F: C1 */
+			need = 0;
+			continue;
+		}
+		if (c >= 0x80 && c < 0xc0) {
+			if (need == 0 && c < 0xa0)
+				continue; /* a lone 80-9F: an 8-bit C1 control */
+			if (need > 0)
+				need--;
+		} else if (c >= 0xc2 && c < 0xe0) {
+			need = 1;
+		} else if (c >= 0xe0 && c < 0xf0) {
+			need = 2;
+		} else if (c >= 0xf0 && c < 0xf5) {
+			need = 3;
+		} else {
+			need = 0;
+		}
 		if (c == '\r' && i + 1 < len && t[i + 1] == '\n') {
 			out[n++] = '\r';
 			i++; /* the pair is one CR */
@@ -57,6 +80,11 @@ static void check_body(const char *b, size_t n)
 
 		FUZZ_CHECK(c != '\n' && c != 0x7f);
 		FUZZ_CHECK(c >= 0x20 || c == '\r' || c == '\t');
+		FUZZ_CHECK(!(c == 0xc2 && i + 1 < n && (uint8_t)b[i + 1] >= 0x80 &&
+			     (uint8_t)b[i + 1] < 0xa0));
+		/* A byte 80-9F follows a lead byte or another continuation byte. */
+		FUZZ_CHECK(!(c >= 0x80 && c < 0xa0) ||
+			   (i > 0 && (uint8_t)b[i - 1] >= 0x80 && (uint8_t)b[i - 1] != 0xc2));
 	}
 	FUZZ_CHECK(memmem(b, n, END, MARK_LEN) == NULL);
 	FUZZ_CHECK(memmem(b, n, START, MARK_LEN) == NULL);

@@ -20,6 +20,10 @@ static const struct pcase cases[] = {
 	{ "del\x7f bs\b nul", false, "del bs nul" },
 	{ "caf\xc3\xa9 \xe4\xb8\xad", true, "\033[200~caf\xc3\xa9 \xe4\xb8\xad\033[201~" },
 	{ "\033\a\x01", true, "" }, /* nothing typeable: no markers either */
+	/* C1: CSI as U+009B and as a stray byte; U+00A0 and continuation bytes 80-9F stay. */
+	{ "x\xc2\x9b" "201~y\x9b" "201~z", true, "\033[200~x201~y201~z\033[201~" },
+	{ "\xc2\xa0\xe2\x9c\x93\xf0\x9f\x98\x80\xc2", false, "\xc2\xa0\xe2\x9c\x93\xf0\x9f\x98\x80\xc2" },
+	{ "\xc2\x85\xc2\x9d" "0;t\x9c", false, "0;t" },
 };
 
 START_TEST(test_paste)
