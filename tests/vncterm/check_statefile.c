@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vncterm/statefile.h"
@@ -100,6 +101,10 @@ START_TEST(test_bad_files)
 	vt_write(a, "text", 4);
 	ck_assert_int_eq(statefile_save(a, path), 0);
 	ck_assert_int_eq(truncate(path, 40), 0);
+	ck_assert_int_eq(statefile_load(b, path), -EINVAL);
+	/* A FIFO with no writer: refused at once, not waited on (the test would time out). */
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
 	ck_assert_int_eq(statefile_load(b, path), -EINVAL);
 	vt_free(a);
 	vt_free(b);
