@@ -21,6 +21,8 @@
  * as they connect (refuse_excess(), and on_new_client() for those that
  * get past it), so that a flood of connections exhausts neither the fds
  * nor the loop.
+ *
+ * The extended clipboard (UTF-8) needs help from us: see clip_round().
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -52,6 +54,10 @@
 #define REFUSAL_LOG_MS 1000
 /* RFB's DesktopName pseudo-encoding, which libvncserver 0.9.14 lacks. */
 #define ENCODING_DESKTOP_NAME (-307)
+/* The most text libvncserver takes in one extended clipboard message. */
+#define CLIP_TEXT_MAX (1u << 20)
+/* An extended ClientCutText of flags alone (Notify, Request, Peek): header and flags. */
+#define CLIP_FLAGS_MSG 12u
 
 struct vnc {
 	rfbScreenInfoPtr screen;
@@ -80,6 +86,14 @@ struct client_state {
 	bool wants_name;      /* announced the DesktopName pseudo-encoding */
 	unsigned name_serial; /* the title_serial it last got */
 	int x, y;
+	/* The extended clipboard, as clip_round() follows it from libvncserver's counts. */
+	uint32_t encodings_seen; /* SetEncodings messages received */
+	uint32_t cuts_seen;      /* ClientCutText messages received ... */
+	uint32_t cut_bytes_seen; /* ... and their bytes */
+	uint32_t answers_before; /* ServerCutText messages sent before this round */
+	unsigned latin1_cuts;    /* Latin-1 pastes this round */
+	bool caps_due;           /* our Caps, once the viewer is not on hold */
+	bool request_due;        /* a Request for its text, likewise */
 };
 
 static long long now_ms(void)
@@ -187,8 +201,12 @@ static void on_cut_utf8(char *str, int len, rfbClientPtr cl)
 /* Viewers without the UTF-8 extension send Latin-1: convert it. */
 static void on_cut_latin1(char *str, int len, rfbClientPtr cl)
 {
+	struct client_state *c = cl->clientData;
 	char *u;
 
+	/* A 4-byte Latin-1 paste is as long as a Notify: clip_round() must tell them apart. */
+	if (c)
+		c->latin1_cuts++;
 	if (len <= 0 || len > (1 << 24))
 		return;
 	u = malloc(2 * (size_t)len);
@@ -277,6 +295,131 @@ static void send_names(struct vnc *v)
 			continue;
 		c->name_serial = v->title_serial;
 		send_name(cl, v->title);
+	}
+	rfbReleaseClientIterator(it);
+}
+
+/*
+ * The extended clipboard (pseudo-encoding 0xC0A1E5CE) carries UTF-8 text.
+ * libvncserver 0.9.14 does part of it: it answers the pseudo-encoding with
+ * a Caps message (Caps, Request, Peek, Provide; text), inflates a viewer's
+ * Provide for on_cut_utf8(), and answers Request and Peek.  It neither
+ * announces Notify nor does anything with a viewer's Notify.  noVNC (1.3,
+ * Debian 12's) pastes through the extension only to a server that
+ * announces Notify: it sends Notify and provides the text once asked
+ * with a Request.  To any other server it sends ClientCutText with each
+ * UTF-16 unit cut to a byte, and all beyond Latin-1 is lost.
+ *
+ * So after each round of rfbProcessEvents(), clip_round():
+ * - sends a viewer whose SetEncodings libvncserver answered with its Caps
+ *   our own Caps after it, the same plus Notify (a viewer goes by the last
+ *   Caps it got);
+ * - asks a viewer that sent a Notify for its text with a Request.
+ * libvncserver shows nothing of a message it ignores, only its per-viewer
+ * counts (rfbStat*).  ClientCutTexts of exactly 12 bytes (header and
+ * flags) that were not Latin-1 and that libvncserver sent nothing in
+ * answer to are a Notify, or a Request or Peek it had no text for; a
+ * viewer sends those only after libvncserver's own Notify, which comes
+ * with text.  A Notify that offers no text gets a Request too, which the
+ * viewer has nothing to answer with.  Viewers whose Caps do not list
+ * Request, and view-only ones, get no Request.
+ *
+ * At most one Request a round, each for at least 12 bytes the viewer
+ * sent, and none while it is on hold (the flag waits): a viewer makes us
+ * send no more than it sends, and nothing queues up here.
+ */
+static void put32(unsigned char *p, uint32_t x)
+{
+	p[0] = (unsigned char)(x >> 24);
+	p[1] = (unsigned char)(x >> 16);
+	p[2] = (unsigned char)(x >> 8);
+	p[3] = (unsigned char)x;
+}
+
+/* An extended ServerCutText of flags alone, or a Caps with the text size limit. */
+static int clip_send(rfbClientPtr cl, uint32_t flags)
+{
+	unsigned char msg[16] = { rfbServerCutText };
+	uint32_t body = flags & rfbExtendedClipboard_Caps ? 8 : 4;
+	int r;
+
+	put32(msg + 4, -body); /* a negative length marks the extended form */
+	put32(msg + 8, flags);
+	put32(msg + 12, CLIP_TEXT_MAX);
+	/* libvncserver's own clipboard messages go out under this lock. */
+	LOCK(cl->sendMutex);
+	r = rfbWriteExact(cl, (char *)msg, (int)(8 + body));
+	UNLOCK(cl->sendMutex);
+	if (r < 0) {
+		rfbCloseClient(cl);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* What libvncserver has sent each viewer so far, to see what it answers this round. */
+static void clip_before_round(struct vnc *v)
+{
+	rfbClientIteratorPtr it = rfbGetClientIterator(v->screen);
+	rfbClientPtr cl;
+
+	while ((cl = rfbClientIteratorNext(it))) {
+		struct client_state *c = cl->clientData;
+
+		if (!c)
+			continue;
+		c->answers_before = (uint32_t)rfbStatGetMessageCountSent(cl, rfbServerCutText);
+		c->latin1_cuts = 0;
+	}
+	rfbReleaseClientIterator(it);
+}
+
+/* Between rounds, when no other message to a viewer is half written. */
+static void clip_round(struct vnc *v)
+{
+	rfbClientIteratorPtr it = rfbGetClientIterator(v->screen);
+	rfbClientPtr cl;
+
+	while ((cl = rfbClientIteratorNext(it))) {
+		struct client_state *c = cl->clientData;
+
+		if (!c || cl->sock < 0 || cl->state != RFB_NORMAL)
+			continue;
+		uint32_t encs = (uint32_t)rfbStatGetMessageCountRcvd(cl, rfbSetEncodings);
+
+		if (encs != c->encodings_seen && cl->enableExtendedClipboard)
+			c->caps_due = true;
+		c->encodings_seen = encs;
+
+		rfbStatList *cuts = rfbStatLookupMessage(cl, rfbClientCutText);
+
+		if (cuts) {
+			uint32_t n = cuts->rcvdCount - c->cuts_seen;
+			uint32_t bytes = cuts->bytesRcvd - c->cut_bytes_seen;
+			uint32_t answers = (uint32_t)rfbStatGetMessageCountSent(cl, rfbServerCutText) -
+					   c->answers_before;
+
+			c->cuts_seen = cuts->rcvdCount;
+			c->cut_bytes_seen = cuts->bytesRcvd;
+			/* Each is at least 12 bytes unless Latin-1: all were 12. */
+			if (n && bytes / n == CLIP_FLAGS_MSG && bytes % n == 0 && !c->latin1_cuts &&
+			    answers < n && cl->enableExtendedClipboard && !cl->viewOnly &&
+			    (cl->extClipboardUserCap & rfbExtendedClipboard_Request))
+				c->request_due = true;
+		}
+		if (cl->onHold)
+			continue;
+		if (c->caps_due) {
+			c->caps_due = false;
+			if (clip_send(cl, rfbExtendedClipboard_Caps | rfbExtendedClipboard_Request |
+				      rfbExtendedClipboard_Peek | rfbExtendedClipboard_Notify |
+				      rfbExtendedClipboard_Provide | rfbExtendedClipboard_Text) < 0)
+				continue;
+		}
+		if (c->request_due) {
+			c->request_due = false;
+			clip_send(cl, rfbExtendedClipboard_Request | rfbExtendedClipboard_Text);
+		}
 	}
 	rfbReleaseClientIterator(it);
 }
@@ -595,7 +738,9 @@ void vnc_process(struct vnc *v)
 	refuse_excess(v);
 	throttle(v);
 	send_names(v);
+	clip_before_round(v);
 	rfbProcessEvents(v->screen, 0);
+	clip_round(v);
 }
 
 /* UTF-8 to Latin-1 for viewers without the UTF-8 extension: others become '?'. */

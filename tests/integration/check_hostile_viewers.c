@@ -8,7 +8,7 @@
  * memory stay bounded, and a viewer that behaves still sees the right
  * screen and still types.
  *
- * Displays 127.0.0.1:100 to :119 are this file's.
+ * Displays 127.0.0.1:100 to :119, :180 and :181 are this file's.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -678,6 +678,240 @@ START_TEST(extended_clipboard_no_stale_memory)
 }
 END_TEST
 
+#define EXT_CAPS (1u << 24)
+#define EXT_REQUEST (1u << 25)
+#define EXT_PEEK (1u << 26)
+#define EXT_NOTIFY (1u << 27)
+/* What noVNC 1.3 answers a server's Caps with: every action, for text. */
+#define NOVNC_CAPS (EXT_CAPS | EXT_REQUEST | EXT_PEEK | EXT_NOTIFY | EXT_PROVIDE | EXT_TEXT)
+
+/*
+ * An extended ServerCutText arriving within ms: true with its flags (and,
+ * for a Caps, the text size it allows in *size); false if nothing came.
+ */
+static bool read_ext_cut(int fd, int ms, uint32_t *flags, uint32_t *size)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	unsigned char h[8], body[64];
+
+	if (poll(&p, 1, ms) != 1)
+		return false;
+	read_exact(fd, h, sizeof(h));
+	ck_assert_msg(h[0] == 3, "message type %d, not ServerCutText", h[0]);
+	uint32_t len = -be_uint(h + 4, 4);
+
+	ck_assert_msg(len >= 4 && len <= sizeof(body), "an extended ServerCutText of %u bytes", len);
+	read_exact(fd, body, len);
+	*flags = be_uint(body, 4);
+	if (size)
+		*size = len >= 8 ? be_uint(body + 4, 4) : 0;
+	return true;
+}
+
+/* An extended ClientCutText of flags alone, or (EXT_CAPS) a Caps with one size, 0. */
+static void send_ext_flags(int fd, uint32_t flags)
+{
+	unsigned char m[16] = { 0 };
+	uint32_t len = flags & EXT_CAPS ? 8 : 4;
+
+	cut_header(m, -len);
+	put32(m + 8, flags);
+	send_all(fd, m, 8 + len);
+}
+
+/*
+ * A raw viewer that announces the extended clipboard, reads the Caps it
+ * gets, and answers with its own (caps, unless 0).  libvncserver's Caps
+ * comes first and lacks Notify; vncterm's follows with Notify, which
+ * noVNC needs to paste UTF-8 (a viewer goes by the last Caps).
+ */
+static int ext_clipboard_session(int port, uint32_t caps)
+{
+	int fd = ext_clipboard_viewer(port);
+	uint32_t flags, size;
+
+	ck_assert_msg(read_ext_cut(fd, 2000, &flags, &size), "no Caps from libvncserver");
+	ck_assert_uint_eq(flags, EXT_CAPS | EXT_REQUEST | EXT_PEEK | EXT_PROVIDE | EXT_TEXT);
+	ck_assert_msg(read_ext_cut(fd, 2000, &flags, &size), "no Caps from vncterm after it");
+	ck_assert_uint_eq(flags, NOVNC_CAPS);
+	ck_assert_uint_eq(size, CUT_MAX);
+	if (caps)
+		send_ext_flags(fd, caps);
+	return fd;
+}
+
+/* Wait up to ms for the file at path to hold want from offset on (exactly). */
+static void assert_file_tail(const char *path, size_t offset, const char *want, int ms)
+{
+	size_t len = strlen(want), n = 0;
+	char tail[256];
+
+	for (int64_t end = now_ms() + ms; now_ms() < end; sleep_ms(20)) {
+		n = file_tail(path, offset, tail, sizeof(tail));
+		if (n >= len)
+			break;
+	}
+	ck_assert_msg(n == len && !memcmp(tail, want, len), "typed \"%s\", not \"%s\"", tail, want);
+}
+
+/*
+ * noVNC's way to paste UTF-8: Notify, vncterm's Request, Provide.  The
+ * text reaches the console byte for byte; a Provide whose text claims
+ * more than it holds types only what it holds; a 4-byte Latin-1 paste
+ * (as long as a Notify) is taken as Latin-1 and asked nothing; a viewer
+ * whose Caps lack Request is sent none.
+ */
+START_TEST(extended_clipboard_notify)
+{
+	char out[] = "/tmp/vncterm-notify.XXXXXX", cmd[128];
+	int ofd = mkstemp(out);
+	uint32_t flags;
+
+	ck_assert_int_ge(ofd, 0);
+	close(ofd);
+	snprintf(cmd, sizeof(cmd), "stty raw -echo; printf ready; exec cat > %s", out);
+	const char *const args[] = { "-v", "127.0.0.1:180", "--geometry", "20x4", "-c", "/bin/sh",
+				     "-c", cmd, NULL };
+	struct vncterm *v = start_daemon(args, 180);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 4, 20, "ready", 5000);
+	int fd = ext_clipboard_session(v->port, NOVNC_CAPS);
+
+	/* U+2713, CJK, u-umlaut; noVNC sends CRLF and a NUL, vncterm types CR. */
+	static const char text[] = "\xe2\x9c\x93 \xe6\x97\xa5\xe6\x9c\xac \xc3\xbc\r\n";
+
+	send_ext_flags(fd, EXT_NOTIFY | EXT_TEXT);
+	ck_assert_msg(read_ext_cut(fd, 2000, &flags, NULL), "no Request after a Notify");
+	ck_assert_uint_eq(flags, EXT_REQUEST | EXT_TEXT);
+	send_ext_provide(fd, sizeof(text), text, sizeof(text));
+	assert_file_tail(out, 0, "\xe2\x9c\x93 \xe6\x97\xa5\xe6\x9c\xac \xc3\xbc\r", 5000);
+	size_t at = file_size(out);
+
+	/* Latin-1 of 4 bytes, 12 in all like a Notify: typed as UTF-8, no Request. */
+	unsigned char latin1[12];
+
+	cut_header(latin1, 4);
+	memcpy(latin1 + 8, "ab\xe9!", 4);
+	send_all(fd, latin1, sizeof(latin1));
+	assert_file_tail(out, at, "ab\xc3\xa9!", 5000);
+	at = file_size(out);
+	ck_assert_msg(!read_ext_cut(fd, 300, &flags, NULL), "a Latin-1 paste got %#x", flags);
+
+	/* Asked again, the text claims 200 kB and holds "ok": "ok" is typed. */
+	send_ext_flags(fd, EXT_NOTIFY | EXT_TEXT);
+	ck_assert_msg(read_ext_cut(fd, 2000, &flags, NULL), "no Request after a second Notify");
+	ck_assert_uint_eq(flags, EXT_REQUEST | EXT_TEXT);
+	send_ext_provide(fd, 200 * 1000, "ok", 2);
+	assert_file_tail(out, at, "ok", 5000);
+	at = file_size(out);
+
+	/* A viewer that does not take Requests is sent none. */
+	int fd2 = ext_clipboard_session(v->port, EXT_CAPS | EXT_NOTIFY | EXT_PROVIDE | EXT_TEXT);
+
+	send_ext_flags(fd2, EXT_NOTIFY | EXT_TEXT);
+	ck_assert_msg(!read_ext_cut(fd2, 300, &flags, NULL), "a viewer without Request got %#x",
+		      flags);
+	close(fd2);
+	close(fd);
+	ck_assert_uint_eq(file_size(out), at);
+	vnc_disconnect(c);
+	stop_daemon(v);
+	unlink(out);
+}
+END_TEST
+
+#define NOTIFY_STORM 10000
+/* ASan keeps freed memory in quarantine: a storm of small messages raises its peak. */
+#ifdef __SANITIZE_ADDRESS__
+#define STORM_HWM_KB (32 * 1024)
+#else
+#define STORM_HWM_KB (2 * 1024)
+#endif
+
+/*
+ * A viewer sends Notifies as fast as it can and reads what comes: it gets
+ * no more Requests than it sent Notifies, each a well-formed one, and
+ * still exactly one for a Notify once it stops; vncterm's memory stays
+ * put and another viewer still types.
+ */
+START_TEST(extended_clipboard_notify_storm)
+{
+	const char *const args[] = { "-v", "127.0.0.1:181", "--geometry", "20x4", "-c", "/bin/sh",
+				     "-c", ECHO_CMD, NULL };
+	struct vncterm *v = start_daemon(args, 181);
+	rfbClient *c = connect_to("127.0.0.1", v);
+	static unsigned char notifies[NOTIFY_STORM * 12], in[64 * 1024];
+	size_t sent = 0, got = 0, requests = 0;
+	uint32_t flags;
+
+	assert_screen(c, 4, 20, "ready", 5000);
+	long hwm0 = status_kb(v->pid, "VmHWM");
+	int fd = ext_clipboard_session(v->port, NOVNC_CAPS);
+
+	for (int i = 0; i < NOTIFY_STORM; i++) {
+		cut_header(notifies + 12 * i, -4u);
+		put32(notifies + 12 * i + 8, EXT_NOTIFY | EXT_TEXT);
+	}
+	int64_t start = now_ms(), deadline = start + 20000;
+
+	while (sent < sizeof(notifies) && now_ms() < deadline) {
+		struct pollfd p = { .fd = fd, .events = POLLIN | POLLOUT };
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		ck_assert_msg(!(p.revents & (POLLERR | POLLHUP)), "the storming viewer was dropped");
+		if (p.revents & POLLOUT) {
+			ssize_t k = send(fd, notifies + sent, sizeof(notifies) - sent,
+					 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+			ck_assert_msg(k > 0 || errno == EAGAIN, "send: %s", strerror(errno));
+			sent += k > 0 ? (size_t)k : 0;
+		}
+		/* Requests are 12 bytes each; check them whole. */
+		ssize_t k = recv(fd, in + got, sizeof(in) - got, MSG_DONTWAIT);
+
+		ck_assert_msg(k != 0, "the storming viewer was closed");
+		if (k < 0)
+			continue;
+		got += (size_t)k;
+		size_t whole = got - got % 12;
+
+		for (size_t i = 0; i < whole; i += 12, requests++)
+			ck_assert_msg(!memcmp(in + i, "\x03\0\0\0\xff\xff\xff\xfc\x02\0\0\x01", 12),
+				      "message %zu is not a Request", requests);
+		memmove(in, in + whole, got - whole);
+		got -= whole;
+	}
+	ck_assert_uint_eq(sent, sizeof(notifies));
+	/* What is still on its way, until quiet */
+	while (read_ext_cut(fd, 500, &flags, NULL)) {
+		ck_assert_uint_eq(flags, EXT_REQUEST | EXT_TEXT);
+		requests++;
+	}
+	ck_assert_uint_eq(got, 0);
+	long hwm = status_kb(v->pid, "VmHWM");
+
+	if (getenv("VNCTERM_TEST_FIGURES"))
+		fprintf(stderr, "notify storm: %d Notifies in %lld ms, %zu Requests back, "
+			"VmHWM %ld KiB before, %ld KiB after\n", NOTIFY_STORM,
+			(long long)(now_ms() - start), requests, hwm0, hwm);
+	ck_assert_msg(requests >= 1 && requests <= NOTIFY_STORM, "%zu Requests for %d Notifies",
+		      requests, NOTIFY_STORM);
+	send_ext_flags(fd, EXT_NOTIFY | EXT_TEXT);
+	ck_assert_msg(read_ext_cut(fd, 2000, &flags, NULL), "no Request after the storm");
+	ck_assert_uint_eq(flags, EXT_REQUEST | EXT_TEXT);
+	ck_assert_msg(!read_ext_cut(fd, 300, &flags, NULL), "two answers to one Notify");
+	/* nothing is kept per Notify: 10,000 of them would show */
+	ck_assert_msg(hwm - hwm0 < STORM_HWM_KB, "vncterm's peak memory grew by %ld KiB",
+		      hwm - hwm0);
+	close(fd);
+	assert_still_serving(v, c, XK_k, "readyk", "after the Notify storm");
+	vnc_disconnect(c);
+	stop_daemon(v);
+}
+END_TEST
+
 /* ---- 3: malformed RFB ---- */
 
 enum stage {
@@ -1240,6 +1474,8 @@ Suite *hostile_viewers_suite(void)
 	tcase_add_test(clip, huge_clipboard);
 	tcase_add_test(clip, extended_clipboard);
 	tcase_add_test(clip, extended_clipboard_no_stale_memory);
+	tcase_add_test(clip, extended_clipboard_notify);
+	tcase_add_test(clip, extended_clipboard_notify_storm);
 	suite_add_tcase(s, clip);
 	tcase_set_timeout(rfb, 20);
 	tcase_add_loop_test(rfb, malformed_rfb, 0, (int)(sizeof(malformed) / sizeof(malformed[0])));

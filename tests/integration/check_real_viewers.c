@@ -415,15 +415,17 @@ static long file_mismatches(const char *path, const uint32_t *want, int n)
 #define WEB_FIRST "\033[2J\033[H" HIDE_BYTES "\033[1;35mnoVNC\033[0m in Chromium\r\n$ "
 #define WEB_TYPED WEB_FIRST "echo web-$((6*7))\r\nweb-42\r\n$ "
 /*
- * Latin-1 only: Debian's noVNC 1.3 sends the UTF-8 extended clipboard only
- * to servers that announce its Notify action, which libvncserver 0.9.14
- * does not, so it falls back to ClientCutText with each UTF-16 unit cut to
- * a byte (U+2713 would arrive as 0x13, a control vncterm drops).  vncterm
- * turns that Latin-1 into UTF-8 for the console.
+ * Beyond Latin-1: a check mark, CJK and a Latin-1 letter.  Debian's noVNC
+ * 1.3 sends UTF-8 (the extended clipboard's Notify, then Provide once
+ * asked) only to a server whose Caps announce Notify, which libvncserver
+ * 0.9.14's do not; vncterm announces it and asks for the text (vnc.c,
+ * clip_round()).  Without that noVNC falls back to ClientCutText with each
+ * UTF-16 unit cut to a byte: U+2713 would arrive as 0x13, a control
+ * vncterm drops, and the screen would differ.
  */
-#define WEB_PASTE "echo \xc3\xbcn\xc3\xaf-\xc3\xa7\xc3\xb8\x64\xc3\xa9-\xc3\xbf"
-#define WEB_PASTED WEB_TYPED WEB_PASTE "\r\n\xc3\xbcn\xc3\xaf-\xc3\xa7\xc3\xb8\x64\xc3\xa9-\xc3\xbf" \
-	"\r\n$ "
+#define WEB_TEXT "\xe2\x9c\x93 \xe6\x97\xa5\xe6\x9c\xac \xc3\xbc"
+#define WEB_PASTE "echo " WEB_TEXT
+#define WEB_PASTED WEB_TYPED WEB_PASTE "\r\n" WEB_TEXT "\r\n$ "
 
 START_TEST(novnc_in_chromium)
 {

@@ -8,9 +8,9 @@ WORKDIR holds want1.rgb and want2.rgb (WIDTH x HEIGHT, 0x00RRGGBB as
 little-endian 32-bit words): the screens expected after typing COMMAND
 then Enter, and after pasting the text of WORKDIR/paste.txt (UTF-8) through
 noVNC's clipboard API, RFB.clipboardPasteFrom() (vncterm types its newline
-as Enter).  Debian's noVNC 1.3 sends it as Latin-1 to vncterm, whose
-libvncserver does not announce the extended clipboard's Notify action, so
-the text must stay within Latin-1.  The canvas is written to got1.rgb and got2.rgb in the same format
+as Enter).  noVNC 1.3 sends it as UTF-8 through the extended clipboard
+(Notify, Request, Provide), since vncterm announces Notify; it would fall
+back to Latin-1 otherwise.  The canvas is written to got1.rgb and got2.rgb in the same format
 so that the caller judges the pixels itself.  Exit status 0 when both
 screens matched; progress and figures go to standard error.
 
