@@ -666,10 +666,24 @@ int vnc_pollfds(const struct vnc *v, struct pollfd *fds, int max, int *timeout)
 	rfbClientIteratorPtr it = rfbGetClientIterator(v->screen);
 	long long now = now_ms();
 	rfbClientPtr cl;
+	fd_set held;
 	int n = 0;
 
+	/*
+	 * libvncserver does not read a held viewer: what it sent waits, and
+	 * polling its socket for input would return at once, every time.
+	 */
+	FD_ZERO(&held);
+	while ((cl = rfbClientIteratorNext(it))) {
+		struct client_state *c = cl->clientData;
+
+		if (c && c->held_since && cl->sock >= 0 && cl->sock < FD_SETSIZE)
+			FD_SET(cl->sock, &held);
+	}
+	rfbReleaseClientIterator(it);
+	it = rfbGetClientIterator(v->screen);
 	for (int fd = 0; fd <= v->screen->maxFd && n < max; fd++) {
-		if (FD_ISSET(fd, &v->screen->allFds)) {
+		if (FD_ISSET(fd, &v->screen->allFds) && !FD_ISSET(fd, &held)) {
 			fds[n].fd = fd;
 			fds[n].events = POLLIN;
 			fds[n].revents = 0;

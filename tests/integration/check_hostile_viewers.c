@@ -1451,6 +1451,46 @@ START_TEST(three_stalled_viewers)
 }
 END_TEST
 
+/*
+ * A held viewer (its socket full) that goes on sending: libvncserver does
+ * not read a held viewer, so its input waits, and the loop must not poll
+ * for it meanwhile, or poll() returns at once and vncterm spins until the
+ * hold limit drops the viewer.
+ */
+START_TEST(held_viewer_sending_does_not_spin)
+{
+	static const unsigned char req[10] = { 3, 0, 0, 0, 0, 0, 640 >> 8, 640 & 0xff, 400 >> 8,
+					       400 & 0xff };
+	const char *const args[] = { "-v", "127.0.0.1:182", "-c", "/bin/sleep", "60", NULL };
+	struct vncterm *v = start_daemon(args, 182);
+	int stalled = stalled_viewer(v->port);
+
+	sleep_ms(1000); /* 200 full updates of 1 MB each: held long since */
+	double idle0 = cpu_seconds(v->pid);
+
+	sleep_ms(1000);
+	double idle = cpu_seconds(v->pid) - idle0;
+
+	for (int i = 0; i < 10; i++)
+		send_all(stalled, req, sizeof(req));
+	double busy0 = cpu_seconds(v->pid);
+
+	sleep_ms(1500);
+	double busy = cpu_seconds(v->pid) - busy0;
+
+	if (getenv("VNCTERM_TEST_FIGURES"))
+		fprintf(stderr, "held viewer: %.2f s CPU idle, %.2f s after it sent\n", idle, busy);
+	ck_assert_msg(idle < 0.2, "%.2f s of CPU in 1 s with a held viewer", idle);
+	ck_assert_msg(busy < 0.3, "%.2f s of CPU in 1.5 s once the held viewer sent requests", busy);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 25, 80, "", 5000);
+	close(stalled);
+	vnc_disconnect(c);
+	stop_daemon(v);
+}
+END_TEST
+
 Suite *hostile_viewers_suite(void)
 {
 	Suite *s = suite_create("hostile_viewers");
@@ -1486,6 +1526,7 @@ Suite *hostile_viewers_suite(void)
 	suite_add_tcase(s, ws);
 	tcase_set_timeout(stall, 30);
 	tcase_add_test(stall, three_stalled_viewers);
+	tcase_add_test(stall, held_viewer_sending_does_not_spin);
 	suite_add_tcase(s, stall);
 	return s;
 }
