@@ -380,8 +380,7 @@ void vnc_disconnect(rfbClient *c)
 	rfbClientCleanup(c);
 }
 
-/* Handle at most one message, waiting up to ms for it; false on a break. */
-static bool handle_one(rfbClient *c, int ms)
+bool vnc_handle_one(rfbClient *c, int ms)
 {
 	/* Bytes already buffered by the library are invisible to select(). */
 	int r = c->buffered > 0 ? 1 : WaitForMessage(c, (unsigned)ms * 1000);
@@ -402,7 +401,7 @@ static bool handle_one(rfbClient *c, int ms)
 bool vnc_pump(rfbClient *c, int64_t deadline)
 {
 	for (int64_t left; (left = deadline - now_ms()) > 0;)
-		if (!handle_one(c, left < SLICE_MS ? (int)left : SLICE_MS))
+		if (!vnc_handle_one(c, left < SLICE_MS ? (int)left : SLICE_MS))
 			return false;
 	return true;
 }
@@ -465,7 +464,7 @@ bool wait_for_screen(rfbClient *c, const uint32_t *expected, int width, int heig
 			return true;
 		int64_t left = deadline - now_ms();
 
-		if (left <= 0 || !handle_one(c, left < SLICE_MS ? (int)left : SLICE_MS))
+		if (left <= 0 || !vnc_handle_one(c, left < SLICE_MS ? (int)left : SLICE_MS))
 			break;
 	}
 	if (first == -2) {

@@ -77,6 +77,8 @@ rfbClient *vnc_connect_password(const char *host, int port, bool cursor_shapes,
 				const char *password);
 /* Close the connection and free everything, the framebuffer too. */
 void vnc_disconnect(rfbClient *c);
+/* Handle at most one server message, waiting up to ms for it; false on a break. */
+bool vnc_handle_one(rfbClient *c, int ms);
 /* Handle server messages until deadline; false if the connection broke. */
 bool vnc_pump(rfbClient *c, int64_t deadline);
 /* Press and release keysym. */
