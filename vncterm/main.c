@@ -390,6 +390,12 @@ static void source_ended(struct vncterm *t)
 		t->quit = true;
 }
 
+/* The least time between frames: longer while the console floods (daemon.h). */
+static int frame_interval(const struct vncterm *t)
+{
+	return t->window_bytes >= FLOOD_RATE_BYTES ? FLOOD_FRAME_MS : FRAME_MS;
+}
+
 static void loop(struct vncterm *t)
 {
 	struct pollfd fds[MAX_POLL];
@@ -407,7 +413,7 @@ static void loop(struct vncterm *t)
 			timeout = left < 0 ? 0 : left > BLINK_MS ? BLINK_MS : (int)left;
 		}
 		if (t->since_frame) {
-			long long left = t->frame_at + FRAME_MS - now_ms();
+			long long left = t->frame_at + frame_interval(t) - now_ms();
 			int ms = left < 0 ? 0 : (int)left;
 
 			if (timeout < 0 || ms < timeout)
@@ -468,7 +474,7 @@ static void loop(struct vncterm *t)
 
 		bool trickle = t->since_frame < TRICKLE_BYTES && t->window_bytes < FLOOD_RATE_BYTES;
 
-		if (trickle || now - t->frame_at >= FRAME_MS) {
+		if (trickle || now - t->frame_at >= frame_interval(t)) {
 			render_update(t->render, t->vt, &render_cb, t);
 			t->since_frame = 0;
 			t->frame_at = now;

@@ -37,6 +37,9 @@ int width_of(uint32_t cp)
 		return 1;
 	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
 		return -1;
+	/* Combining Diacritical Marks: the commonest zero width, in a block the table calls mixed. */
+	if (cp >= 0x300 && cp < 0x370)
+		return 0;
 	if (cp < WIDTH_BLOCK_END) {
 		int w = width_block[cp >> WIDTH_BLOCK_SHIFT];
 

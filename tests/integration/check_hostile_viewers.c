@@ -1424,7 +1424,7 @@ START_TEST(three_stalled_viewers)
 			(long long)(done_at - start), frames, len);
 	/*
 	 * Updates came all along, not only at the end: at least one per
-	 * 100 ms of flood (frames are paced at 15 ms; a loop stuck on the
+	 * 100 ms of flood (frames are paced at 40 ms; a loop stuck on the
 	 * stalled viewers would manage a few at most).
 	 */
 	ck_assert_msg(frames >= 2 && frames * 100 >= done_at - start,
