@@ -707,6 +707,7 @@ int main(int argc, char **argv)
 			 t->opt.log_level, t->opt.max_viewers, &vnc_cb, t, err, sizeof(err));
 	if (!t->vnc)
 		die("%s", err);
+	vnc_set_handshake_timeout(t->vnc, t->opt.handshake_timeout * 1000);
 	set_passwords(t);
 	if (t->opt.text_port) {
 		static const struct textport_callbacks tp_cb = { .snapshot = on_tp_snapshot,

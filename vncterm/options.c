@@ -32,6 +32,7 @@ enum {
 	OPT_MAX_VIEWERS,
 	OPT_LOG_FILE,
 	OPT_LOG_FILE_MAX,
+	OPT_HANDSHAKE_TIMEOUT,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -51,6 +52,7 @@ static const struct option longopts[] = {
 	{ "max-viewers", required_argument, NULL, OPT_MAX_VIEWERS },
 	{ "log-file", required_argument, NULL, OPT_LOG_FILE },
 	{ "log-file-max", required_argument, NULL, OPT_LOG_FILE_MAX },
+	{ "handshake-timeout", required_argument, NULL, OPT_HANDSHAKE_TIMEOUT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -109,6 +111,10 @@ void options_usage(FILE *f, const char *prog)
 		"                      given alone, every viewer needs it and none can type\n"
 		"  --max-viewers N     viewers served at once, 1-1000 (default %d); more are\n"
 		"                      disconnected as they connect\n"
+		"  --handshake-timeout SEC\n"
+		"                      disconnect a viewer that has not finished the RFB\n"
+		"                      handshake (password included) after SEC, 1-3600\n"
+		"                      (default %d)\n"
 		"\n"
 		"XEN\n"
 		"  --event-budget N    ring events taken per 200 ms before a flooding guest is\n"
@@ -146,7 +152,8 @@ void options_usage(FILE *f, const char *prog)
 		"EXAMPLES\n"
 		"  vncterm -v 127.0.0.1:0 -c /bin/bash    a shell for any VNC viewer on :5900\n"
 		"  systemctl start vncterm@7              domain 7's console, as a host agent\n",
-		prog, prog, prog, prog, VT_DEFAULT_SCROLLBACK, OPTIONS_MAX_VIEWERS);
+		prog, prog, prog, prog, VT_DEFAULT_SCROLLBACK, OPTIONS_MAX_VIEWERS,
+		OPTIONS_HANDSHAKE_TIMEOUT);
 }
 
 static int fail(char *err, int errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -267,6 +274,7 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 	o->scrollback = VT_DEFAULT_SCROLLBACK;
 	o->log_level = 1;
 	o->max_viewers = OPTIONS_MAX_VIEWERS;
+	o->handshake_timeout = OPTIONS_HANDSHAKE_TIMEOUT;
 	o->domid = -1;
 	o->log_file_max = CONSOLELOG_DEFAULT_MAX;
 	optind = 0; /* a fresh scan (GNU) */
@@ -336,6 +344,12 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 				return fail(err, errlen,
 					    "--log-file-max %s: expected a size from 4K to 64G (suffix K, M or G)",
 					    optarg);
+			break;
+		case OPT_HANDSHAKE_TIMEOUT:
+			if (number(optarg, 1, 3600, &n) < 0)
+				return fail(err, errlen, "--handshake-timeout %s: expected 1-3600 seconds",
+					    optarg);
+			o->handshake_timeout = (int)n;
 			break;
 		case OPT_SANDBOX_DEBUG: o->sandbox_debug = true; break;
 		case 'h':

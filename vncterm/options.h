@@ -17,6 +17,11 @@
  * once half of them are open, so the limit must sit well below 128.
  */
 #define OPTIONS_MAX_VIEWERS 32
+/*
+ * Seconds a viewer may take over the RFB handshake, typing its password
+ * included: a connection that stops there holds one of those slots.
+ */
+#define OPTIONS_HANDSHAKE_TIMEOUT 60
 
 struct options {
 	char listen_addr[64];   /* "127.0.0.1", "::1", or another with --allow-remote */
@@ -44,6 +49,7 @@ struct options {
 	const char *log_file;   /* --log-file: the console's output is appended there */
 	uint64_t log_file_max;  /* --log-file-max, bytes */
 	int max_viewers;        /* --max-viewers: VNC viewers served at once */
+	int handshake_timeout;  /* --handshake-timeout, seconds */
 	bool sandbox_debug;     /* --sandbox-debug */
 };
 

@@ -64,6 +64,7 @@ struct vnc {
 	int port;
 	int nclients;
 	int max_clients;            /* --max-viewers */
+	int handshake_ms;           /* --handshake-timeout; 0: none */
 	int log_level;
 	long long refusal_logged_at; /* ms */
 	unsigned long refusals_unlogged;
@@ -83,6 +84,7 @@ struct client_state {
 	bool shift_l, shift_r, ctrl_l, ctrl_r, alt_l, alt_r;
 	long long held_since; /* ms, 0 if not held */
 	int buttons;          /* RFB button mask last seen */
+	long long connected_at; /* ms */
 	bool wants_name;      /* announced the DesktopName pseudo-encoding */
 	unsigned name_serial; /* the title_serial it last got */
 	int x, y;
@@ -470,6 +472,7 @@ static enum rfbNewClientAction on_new_client(rfbClientPtr cl)
 	if (!c)
 		return RFB_CLIENT_REFUSE;
 	c->vnc = v;
+	c->connected_at = now_ms();
 	cl->clientData = c;
 	cl->clientGoneHook = on_client_gone;
 	v->nclients++;
@@ -643,6 +646,11 @@ int vnc_set_passwords(struct vnc *v, const char *full, const char *view_only)
 	return 0;
 }
 
+void vnc_set_handshake_timeout(struct vnc *v, int ms)
+{
+	v->handshake_ms = ms > 0 ? ms : 0;
+}
+
 int vnc_port(const struct vnc *v)
 {
 	return v->port;
@@ -679,6 +687,13 @@ int vnc_pollfds(const struct vnc *v, struct pollfd *fds, int max, int *timeout)
 
 		if (c && c->held_since && cl->sock >= 0 && cl->sock < FD_SETSIZE)
 			FD_SET(cl->sock, &held);
+		if (c && cl->state != RFB_NORMAL && v->handshake_ms > 0) {
+			long long left = c->connected_at + v->handshake_ms - now;
+			int ms = left < 0 ? 0 : (int)left;
+
+			if (*timeout < 0 || ms < *timeout)
+				*timeout = ms;
+		}
 	}
 	rfbReleaseClientIterator(it);
 	it = rfbGetClientIterator(v->screen);
@@ -730,6 +745,15 @@ static void throttle(struct vnc *v)
 
 		if (!c || cl->sock < 0)
 			continue;
+		/* A slot held by a connection that never gets to the console is a slot lost. */
+		if (cl->state != RFB_NORMAL && v->handshake_ms > 0 &&
+		    now - c->connected_at >= v->handshake_ms) {
+			log_msg(LOG_WARNING, "viewer %s did not finish the RFB handshake in %d s: "
+					     "disconnected (--handshake-timeout)",
+				cl->host && *cl->host ? cl->host : "?", v->handshake_ms / 1000);
+			rfbCloseClient(cl);
+			continue;
+		}
 		if (ioctl(cl->sock, SIOCOUTQ, &queued) < 0 || queued < HOLD_BYTES) {
 			c->held_since = 0;
 			cl->onHold = FALSE;

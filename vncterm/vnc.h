@@ -54,6 +54,12 @@ void vnc_free(struct vnc *v);
  */
 int vnc_set_passwords(struct vnc *v, const char *full, const char *view_only);
 
+/*
+ * Disconnect a viewer that has not finished the RFB handshake (version,
+ * security, authentication, ClientInit) ms after it connected; 0: never.
+ */
+void vnc_set_handshake_timeout(struct vnc *v, int ms);
+
 int vnc_port(const struct vnc *v);
 int vnc_clients(const struct vnc *v);
 void vnc_set_title(struct vnc *v, const char *title);

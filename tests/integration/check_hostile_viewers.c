@@ -318,6 +318,49 @@ START_TEST(max_viewers_option)
 END_TEST
 
 /*
+ * Connections that never finish the handshake (silent, or stopped after
+ * the version) hold the only two slots; --handshake-timeout 1 frees them,
+ * while a viewer that finished its handshake long before stays.
+ */
+START_TEST(unfinished_handshakes_are_dropped)
+{
+	static const char version[] = "RFB 003.008\n";
+	const char *const args[] = { "-v", "127.0.0.1:183", "--max-viewers", "3",
+				     "--handshake-timeout", "1", "--geometry", "20x4", "-c",
+				     "/bin/sh", "-c", ECHO_CMD, NULL };
+	struct vncterm *v = start_daemon(args, 183);
+	int done = raw_connect(v->port, 0);
+
+	sleep_ms(1500); /* past the timeout: a finished handshake is never timed out */
+	int silent = tcp_open(AF_INET, v->port, false), halfway = tcp_open(AF_INET, v->port, false);
+
+	send_all(halfway, version, sizeof(version) - 1);
+	int64_t t0 = now_ms();
+	int extra = tcp_open(AF_INET, v->port, false);
+
+	ck_assert_msg(closed_within(extra, 500, NULL), "a fourth connection was not refused");
+	close(extra);
+	ck_assert_msg(closed_within(silent, 3000, NULL), "a silent connection was kept");
+	ck_assert_msg(closed_within(halfway, 3000, NULL), "a connection stopped after its version "
+							   "was kept");
+	int64_t took = now_ms() - t0;
+
+	ck_assert_msg(took >= 700, "dropped after %lld ms, before the timeout", (long long)took);
+	struct pollfd p = { .fd = done, .events = POLLRDHUP };
+
+	ck_assert_msg(poll(&p, 1, 0) == 0, "the viewer that finished its handshake was dropped");
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 4, 20, "ready", 5000);
+	close(silent);
+	close(halfway);
+	close(done);
+	vnc_disconnect(c);
+	stop_daemon(v);
+}
+END_TEST
+
+/*
  * --max-viewers 1 with one connection on each family at the same moment:
  * libvncserver may take both in one round, so the limit must hold there
  * too (newClientHook), not only where vncterm refuses before accepting.
@@ -1507,6 +1550,7 @@ Suite *hostile_viewers_suite(void)
 	tcase_add_test(flood, connection_flood_sandboxed);
 	tcase_add_test(flood, max_viewers_option);
 	tcase_add_test(flood, max_viewers_both_families);
+	tcase_add_test(flood, unfinished_handshakes_are_dropped);
 	tcase_add_loop_test(flood, max_viewers_bad_values, 0,
 			    (int)(sizeof(bad_max_viewers) / sizeof(bad_max_viewers[0])));
 	suite_add_tcase(s, flood);

@@ -138,6 +138,9 @@ static const struct bad bads[] = {
 	{ { "--log-file-max", "18446744073709551615G", NULL }, "--log-file-max" },
 	{ { "-T", "--password", "pw", NULL }, "text port has no password" },
 	{ { "--view-only-password", "pw", "-T", NULL }, "text port has no password" },
+	{ { "--handshake-timeout", "0", NULL }, "--handshake-timeout" },
+	{ { "--handshake-timeout", "3601", NULL }, "--handshake-timeout" },
+	{ { "--handshake-timeout", "5s", NULL }, "--handshake-timeout" },
 	{ { "stray", NULL }, "unexpected argument" },
 	{ { "-c", "sh", "-p", "/dev/pts/0", NULL }, NULL }, /* -p belongs to the command */
 	{ { "-p", "/dev/pts/0", "--input", "f", NULL }, "one console source" },
@@ -170,8 +173,13 @@ START_TEST(test_max_viewers)
 	const char *one[] = { "--max-viewers", "1", NULL };
 	const char *most[] = { "--max-viewers", "1000", "-c", "sh", NULL };
 
+	const char *hs[] = { "--handshake-timeout", "5", NULL };
+
 	ck_assert_int_eq(parse(&o, err, none), 0);
 	ck_assert_int_eq(o.max_viewers, 32);
+	ck_assert_int_eq(o.handshake_timeout, 60);
+	ck_assert_int_eq(parse(&o, err, hs), 0);
+	ck_assert_int_eq(o.handshake_timeout, 5);
 	ck_assert_int_eq(parse(&o, err, one), 0);
 	ck_assert_int_eq(o.max_viewers, 1);
 	ck_assert_int_eq(parse(&o, err, most), 0);
