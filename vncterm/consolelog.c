@@ -19,6 +19,8 @@ struct consolelog {
 	unsigned state;  /* consolelog_filter's */
 	bool full;       /* the cap was reached: quiet until reopened */
 	bool failed;     /* a write failed: quiet until reopened */
+	char mark[160];  /* the last line, at the cap: it depends on max alone */
+	size_t mark_len;
 };
 
 struct consolelog *consolelog_new(uint64_t max)
@@ -34,6 +36,10 @@ struct consolelog *consolelog_new(uint64_t max)
 		return NULL;
 	l->fd = -1;
 	l->max = max;
+	l->mark_len = (size_t)snprintf(l->mark, sizeof(l->mark),
+				       "\n[vncterm: console log full at %llu bytes; nothing more is "
+				       "logged until it is reopened]\n",
+				       (unsigned long long)max);
 	return l;
 }
 
@@ -58,6 +64,12 @@ int consolelog_open(const char *path, int *fd, uint64_t *size)
 	*fd = f;
 	*size = (uint64_t)st.st_size;
 	return 0;
+}
+
+const char *consolelog_error(int e)
+{
+	/* ENXIO: a FIFO with no reader, refused by the non-blocking open. */
+	return e == -EINVAL || e == -ENXIO ? "not a regular file" : strerror(-e);
 }
 
 static int write_all(int fd, const char *buf, size_t n)
@@ -149,20 +161,16 @@ static int fail(struct consolelog *l, int e)
 int consolelog_write(struct consolelog *l, const char *buf, size_t n)
 {
 	char out[CONSOLELOG_FILTER_OUT(SLICE)];
-	char mark[160];
+	uint64_t mlen = l->mark_len;
 	int e;
 
 	if (l->fd < 0 || l->full || l->failed)
 		return CONSOLELOG_OK;
-	int mlen = snprintf(mark, sizeof(mark),
-			    "\n[vncterm: console log full at %llu bytes; nothing more is logged "
-			    "until it is reopened]\n",
-			    (unsigned long long)l->max);
 
 	for (size_t done = 0; done < n;) {
 		size_t take = n - done < SLICE ? n - done : SLICE;
 		size_t len = consolelog_filter(&l->state, buf + done, take, out);
-		uint64_t room = l->max > l->size + (uint64_t)mlen ? l->max - l->size - (uint64_t)mlen : 0;
+		uint64_t room = l->max > l->size + mlen ? l->max - l->size - mlen : 0;
 
 		done += take;
 		if (len > room) {
@@ -170,10 +178,10 @@ int consolelog_write(struct consolelog *l, const char *buf, size_t n)
 			if (room && (e = write_all(l->fd, out, (size_t)room)) < 0)
 				return fail(l, e);
 			l->size += room;
-			if (l->size + (uint64_t)mlen <= l->max) {
-				if ((e = write_all(l->fd, mark, (size_t)mlen)) < 0)
+			if (l->size + mlen <= l->max) {
+				if ((e = write_all(l->fd, l->mark, l->mark_len)) < 0)
 					return fail(l, e);
-				l->size += (uint64_t)mlen;
+				l->size += mlen;
 			}
 			l->full = true;
 			return CONSOLELOG_FULL;

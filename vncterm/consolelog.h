@@ -46,6 +46,8 @@ void consolelog_free(struct consolelog *l);
  * 0 or -errno (-EINVAL: not a regular file).
  */
 int consolelog_open(const char *path, int *fd, uint64_t *size);
+/* What consolelog_open()'s error e means, for a message. */
+const char *consolelog_error(int e);
 
 /*
  * Use fd (now owned by the log), a file already size bytes long, from

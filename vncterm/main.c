@@ -158,6 +158,14 @@ static void log_console(struct vncterm *t, const char *buf, size_t n)
 			t->log_path, strerror(-r));
 }
 
+/* Log to fd, a file size bytes long, from now on: ours opened, or the monitor's. */
+static void adopt_console_log(struct vncterm *t, int fd, uint64_t size)
+{
+	consolelog_set_fd(t->clog, fd, size);
+	log_msg(LOG_INFO, "console log: appending to %s (%llu bytes)", t->log_path,
+		(unsigned long long)size);
+}
+
 /* Open the console log ourselves (not sandboxed); false if it cannot be. */
 static bool open_console_log(struct vncterm *t)
 {
@@ -165,13 +173,10 @@ static bool open_console_log(struct vncterm *t)
 	int fd, e = consolelog_open(t->log_path, &fd, &size);
 
 	if (e < 0) {
-		log_msg(LOG_ERR, "--log-file %s: %s", t->log_path,
-			e == -EINVAL || e == -ENXIO ? "not a regular file" : strerror(-e));
+		log_msg(LOG_ERR, "--log-file %s: %s", t->log_path, consolelog_error(e));
 		return false;
 	}
-	consolelog_set_fd(t->clog, fd, size);
-	log_msg(LOG_INFO, "console log: appending to %s (%llu bytes)", t->log_path,
-		(unsigned long long)size);
+	adopt_console_log(t, fd, size);
 	return true;
 }
 
@@ -593,10 +598,8 @@ static bool from_monitor(struct vncterm *t, uint32_t *type, int32_t *answer)
 		uint64_t size;
 
 		memcpy(&size, msg.data, sizeof(size));
-		consolelog_set_fd(t->clog, msg.fd, size);
+		adopt_console_log(t, msg.fd, size);
 		msg.fd = -1;
-		log_msg(LOG_INFO, "console log: appending to %s (%llu bytes)", t->log_path,
-			(unsigned long long)size);
 	} else if (msg.type == MONITOR_ANSWER && msg.len == 4) {
 		memcpy(answer, msg.data, sizeof(*answer));
 		if (*answer < 0)

@@ -197,8 +197,7 @@ static int send_log(struct monitor *m)
 	int fd, e = consolelog_open(m->log_path, &fd, &size);
 
 	if (e < 0) {
-		fprintf(stderr, "vncterm: --log-file %s: %s\n", m->log_path,
-			e == -EINVAL || e == -ENXIO ? "not a regular file" : strerror(-e));
+		fprintf(stderr, "vncterm: --log-file %s: %s\n", m->log_path, consolelog_error(e));
 		return e;
 	}
 	if (m->fd >= 0) {
