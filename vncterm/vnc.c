@@ -26,6 +26,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <rfb/keysym.h>
@@ -669,6 +670,15 @@ void vnc_set_title(struct vnc *v, const char *title)
 	v->title_serial++;
 }
 
+/* Shorten *timeout (ms, -1: none) to left ms, no less than 0. */
+static void wake_within(int *timeout, long long left)
+{
+	int ms = left < 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
+
+	if (*timeout < 0 || ms < *timeout)
+		*timeout = ms;
+}
+
 int vnc_pollfds(const struct vnc *v, struct pollfd *fds, int max, int *timeout)
 {
 	rfbClientIteratorPtr it = rfbGetClientIterator(v->screen);
@@ -677,26 +687,30 @@ int vnc_pollfds(const struct vnc *v, struct pollfd *fds, int max, int *timeout)
 	fd_set held;
 	int n = 0;
 
-	/*
-	 * libvncserver does not read a held viewer: what it sent waits, and
-	 * polling its socket for input would return at once, every time.
-	 */
 	FD_ZERO(&held);
 	while ((cl = rfbClientIteratorNext(it))) {
 		struct client_state *c = cl->clientData;
 
-		if (c && c->held_since && cl->sock >= 0 && cl->sock < FD_SETSIZE)
+		if (!c)
+			continue;
+		if (cl->state != RFB_NORMAL && v->handshake_ms > 0)
+			wake_within(timeout, c->connected_at + v->handshake_ms - now);
+		if (!c->held_since)
+			continue;
+		/*
+		 * libvncserver does not read a held viewer: what it sent waits,
+		 * and polling its socket for input would return at once, every
+		 * time.  It is looked at again every RECHECK_MS instead (its
+		 * socket stays writable while its buffer is only partly full, so
+		 * POLLOUT would spin); no timer runs while no viewer is held.
+		 */
+		if (cl->sock >= 0 && cl->sock < FD_SETSIZE)
 			FD_SET(cl->sock, &held);
-		if (c && cl->state != RFB_NORMAL && v->handshake_ms > 0) {
-			long long left = c->connected_at + v->handshake_ms - now;
-			int ms = left < 0 ? 0 : (int)left;
+		long long left = c->held_since + STALL_MS - now;
 
-			if (*timeout < 0 || ms < *timeout)
-				*timeout = ms;
-		}
+		wake_within(timeout, left < RECHECK_MS ? left : RECHECK_MS);
 	}
 	rfbReleaseClientIterator(it);
-	it = rfbGetClientIterator(v->screen);
 	for (int fd = 0; fd <= v->screen->maxFd && n < max; fd++) {
 		if (FD_ISSET(fd, &v->screen->allFds) && !FD_ISSET(fd, &held)) {
 			fds[n].fd = fd;
@@ -705,30 +719,8 @@ int vnc_pollfds(const struct vnc *v, struct pollfd *fds, int max, int *timeout)
 			n++;
 		}
 	}
-	/*
-	 * A held viewer is looked at again every RECHECK_MS (its socket stays
-	 * writable while its buffer is only partly full, so POLLOUT would
-	 * spin); no timer runs while no viewer is held.
-	 */
-	while ((cl = rfbClientIteratorNext(it))) {
-		struct client_state *c = cl->clientData;
-
-		if (!c || !c->held_since)
-			continue;
-		long long left = c->held_since + STALL_MS - now;
-		int ms = left < 0 ? 0 : left < RECHECK_MS ? (int)left : RECHECK_MS;
-
-		if (*timeout < 0 || ms < *timeout)
-			*timeout = ms;
-	}
-	rfbReleaseClientIterator(it);
-	if (v->refusals_unlogged) {
-		long long left = v->refusal_logged_at + REFUSAL_LOG_MS - now;
-		int ms = left < 0 ? 0 : (int)left;
-
-		if (*timeout < 0 || ms < *timeout)
-			*timeout = ms;
-	}
+	if (v->refusals_unlogged)
+		wake_within(timeout, v->refusal_logged_at + REFUSAL_LOG_MS - now);
 	return n;
 }
 
