@@ -263,11 +263,8 @@ END_TEST
 START_TEST(connection_flood_sandboxed)
 {
 	char path[] = "/tmp/vncterm-hostile-XXXXXX";
-	int fd = mkstemp(path);
 
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, "sandboxed", 9), 9);
-	close(fd);
+	temp_file(path, "sandboxed", 9);
 	const char *const args[] = { "-v", "127.0.0.1:110", "--geometry", "20x4", "-s", "--input",
 				     path, NULL };
 	struct vncterm *v = start_daemon(args, 110);

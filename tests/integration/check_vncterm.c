@@ -573,12 +573,9 @@ END_TEST
 START_TEST(input_file_source)
 {
 	char path[] = "/tmp/vncterm-input-XXXXXX";
-	int fd = mkstemp(path);
 	const char *bytes = HIDE_BYTES "\033[1;33mfrom a file\r\nline two";
 
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, bytes, strlen(bytes)), (ssize_t)strlen(bytes));
-	close(fd);
+	temp_file(path, bytes, strlen(bytes));
 	const char *const args[] = { "-v", "127.0.0.1:50", "--geometry", "20x4", "-s",
 				     "--input", path, NULL };
 	struct vncterm *v = start_daemon(args, 50);
@@ -839,11 +836,9 @@ END_TEST
 START_TEST(resize_refused_for_files)
 {
 	char path[] = "/tmp/vncterm-input-XXXXXX";
-	int fd = mkstemp(path), w = 0, h = 0;
+	int w = 0, h = 0;
 
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, "file", 4), 4);
-	close(fd);
+	temp_file(path, "file", 4);
 	const char *const args[] = { "-v", "127.0.0.1:50", "--geometry", "20x4", "-s", "--input",
 				     path, NULL };
 	struct vncterm *v = start_daemon(args, 50);

@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -269,4 +270,13 @@ bool file_says(const char *path, const char *what, int ms, char *buf, size_t siz
 		sleep_ms(20);
 	} while (now_ms() < end);
 	return false;
+}
+
+void temp_file(char *path, const void *bytes, size_t n)
+{
+	int fd = mkstemp(path);
+
+	ck_assert_msg(fd >= 0, "mkstemp %s: %s", path, strerror(errno));
+	ck_assert_int_eq(write(fd, bytes, n), (ssize_t)n);
+	close(fd);
 }

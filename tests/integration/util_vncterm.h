@@ -104,6 +104,8 @@ uint32_t *expected_screen(int rows, int cols, const char *bytes, int *width, int
 uint32_t *expected_pixels(int rows, int cols, const char *bytes, size_t len, int view,
 			  int *width, int *height);
 
+/* Create a file from the mkstemp() template path (updated) holding n bytes, or fail. */
+void temp_file(char *path, const void *bytes, size_t n);
 /* The start of the file at path, NUL-terminated ("" if unreadable). */
 void read_file(const char *path, char *buf, size_t size);
 /* Wait up to ms for what to appear in the file at path (read into buf). */
