@@ -24,6 +24,8 @@
 #define BLINK_MS 500
 #define RESTART_MS 1000 /* -r starts the command at most once a second */
 #define MAX_POLL 256
+#define VNC_PORT_BASE 5900  /* -v ADDR:N tries 5900+N first */
+#define TEXT_PORT_BASE 9500 /* -T: 9500+N for the display N bound, as the original */
 /*
  * Frames are paced: one is drawn at once when the last is FRAME_MS old,
  * or when what came since is a trickle (under TRICKLE_BYTES, an echo) and

@@ -16,8 +16,9 @@
 static struct {
 	enum log_target target;
 	int level;          /* the highest syslog level written */
+	int opened_level;   /* log_open()'s, for SIGUSR2 to go back to */
 	char ident[32];     /* openlog() keeps the pointer: it must live on */
-} logger = { LOG_TO_STDERR, LOG_WARNING, "vncterm" };
+} logger = { LOG_TO_STDERR, LOG_WARNING, LOG_WARNING, "vncterm" };
 
 int log_level_of(int option_level)
 {
@@ -33,7 +34,7 @@ int log_level_of(int option_level)
 int log_open(enum log_target target, int option_level, const char *ident)
 {
 	logger.target = target;
-	logger.level = log_level_of(option_level);
+	logger.level = logger.opened_level = log_level_of(option_level);
 	snprintf(logger.ident, sizeof(logger.ident), "%s", ident ? ident : "vncterm");
 	if (target == LOG_TO_SYSLOG)
 		openlog(logger.ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
@@ -46,6 +47,17 @@ void log_reopen(void)
 		return;
 	closelog();
 	openlog(logger.ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+bool log_toggle_debug(void)
+{
+	if (logger.level == LOG_DEBUG) {
+		/* Started at debug: off means warnings, the default. */
+		logger.level = logger.opened_level == LOG_DEBUG ? LOG_WARNING : logger.opened_level;
+		return false;
+	}
+	logger.level = LOG_DEBUG;
+	return true;
 }
 
 bool log_enabled(int level)

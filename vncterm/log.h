@@ -30,6 +30,11 @@ int log_open(enum log_target target, int option_level, const char *ident);
  * connect again, before anything else can be given the old fd's number.
  */
 void log_reopen(void);
+/*
+ * SIGUSR2: debug messages on, or (when on) back to the level log_open()
+ * set.  Returns whether they are on now.
+ */
+bool log_toggle_debug(void);
 /* Whether a message at level would be written. */
 bool log_enabled(int level);
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

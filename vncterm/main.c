@@ -330,6 +330,17 @@ static void handle_signals(struct vncterm *t)
 		case SIGINT:
 			t->quit = true;
 			break;
+		case SIGUSR2:
+			/* The original's debug toggle: on, then back to --log-level. */
+			if (log_toggle_debug()) {
+				log_msg(LOG_DEBUG, "debug messages on (SIGUSR2; again for --log-level %d)",
+					t->opt.log_level);
+			} else {
+				log_msg(LOG_WARNING, "debug messages off (SIGUSR2): back to --log-level %d",
+					t->opt.log_level);
+			}
+			vnc_set_debug(t->vnc, log_enabled(LOG_DEBUG));
+			break;
 		case SIGUSR1: {
 			int err;
 
@@ -536,8 +547,7 @@ static void start_sandbox_monitor(struct vncterm *t)
 		mp->watch_params = p;
 		mp->want_watch = true;
 	}
-	if (sandbox_prepare(&t->sandbox, o->display, getpid(), o->sandbox_debug, err,
-			    sizeof(err)) < 0)
+	if (sandbox_prepare(&t->sandbox, getpid(), o->sandbox_debug, err, sizeof(err)) < 0)
 		die("%s", err);
 	t->sandbox.domid = xen_source(o) ? mp->domid : -1;
 	t->sandbox.file_max = t->clog ? t->opt.log_file_max : 0;
@@ -557,6 +567,7 @@ static void start_sandbox_monitor(struct vncterm *t)
 	if (xen_source(o)) {
 		struct xencons_params p = {
 			.domid = (unsigned int)mp->domid,
+			.path = mp->xs_path, /* a secondary console maps its own grant */
 			.mode = o->domid >= 0 ? XENCONS_RING : XENCONS_PTY,
 			.budget = o->event_budget,
 			.log_at = on_xen_log,
@@ -632,6 +643,30 @@ static bool wait_monitor(struct vncterm *t, uint32_t want, int32_t *answer, int 
 			return true;
 	}
 	return true;
+}
+
+/*
+ * The text port has no password, so it is on loopback whatever -v says;
+ * it is 9500+N for the display N bound (VNC port 5900+N), or the next
+ * free port, as the original's was, so that firewall rules keep working.
+ */
+static void start_text_port(struct vncterm *t)
+{
+	static const struct textport_callbacks tp_cb = { .snapshot = on_tp_snapshot,
+							  .input = on_tp_input };
+	const char *addr = t->opt.listen_addr;
+	int first = TEXT_PORT_BASE + (vnc_port(t->vnc) - VNC_PORT_BASE);
+	char err[256];
+
+	if (t->opt.remote)
+		addr = strchr(addr, ':') ? "::1" : "127.0.0.1";
+	if (first > 65535)
+		die("-T: the text port for display %d would be %d, past 65535; choose a lower "
+		    "-v display",
+		    vnc_port(t->vnc) - VNC_PORT_BASE, first);
+	t->tp = textport_new(addr, first, &tp_cb, t, err, sizeof(err));
+	if (!t->tp)
+		die("text port: %s", err);
 }
 
 /* A password file that cannot be used is a bad command line: exit 2. */
@@ -710,17 +745,21 @@ int main(int argc, char **argv)
 			 t->opt.log_level, t->opt.max_viewers, &vnc_cb, t, err, sizeof(err));
 	if (!t->vnc)
 		die("%s", err);
+	if (t->opt.remote)
+		log_msg(t->opt.allow_remote ? LOG_INFO : LOG_WARNING,
+			"VNC listens on %s port %d, not a loopback address: anyone who can reach "
+			"it can see%s the console%s",
+			t->opt.listen_addr, vnc_port(t->vnc),
+			t->opt.password_file ? " (with the password) and type into" :
+			t->opt.view_only_password_file ? " (with the password)" : " and type into",
+			t->opt.text_port ? " (the text port stays on loopback)" : "");
+	/* The worker's ids follow the port it bound, so that every instance has its own. */
+	if (t->monitor >= 0 && sandbox_set_ids(&t->sandbox, vnc_port(t->vnc), err, sizeof(err)) < 0)
+		die("%s", err);
 	vnc_set_handshake_timeout(t->vnc, t->opt.handshake_timeout * 1000);
 	set_passwords(t);
-	if (t->opt.text_port) {
-		static const struct textport_callbacks tp_cb = { .snapshot = on_tp_snapshot,
-								  .input = on_tp_input };
-
-		t->tp = textport_new(t->opt.listen_addr, vnc_port(t->vnc) + 1, &tp_cb, t, err,
-				     sizeof(err));
-		if (!t->tp)
-			die("text port: %s", err);
-	}
+	if (t->opt.text_port)
+		start_text_port(t);
 	start_source(t);
 	if (t->monitor >= 0) {
 		int32_t answer = 0;

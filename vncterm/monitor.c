@@ -14,6 +14,7 @@
 #include "vncterm/consolelog.h"
 #include "vncterm/monitor.h"
 #include "xenconsole/console.h"
+#include "xenconsole/keys.h"
 #include "vncterm/statefile.h"
 #include "vt100/vt100.h"
 
@@ -122,26 +123,34 @@ static int publish(struct monitor *m, const uint32_t ports[2])
 			return e;
 	}
 	/* The host agent signals and watches this process, which outlives the worker's drop. */
-	snprintf(key, sizeof(key), "/local/domain/%d/vncterm-pid", m->domid);
+	xencons_pid_key(m->xs_path, (unsigned)m->domid, key, sizeof(key));
 	snprintf(val, sizeof(val), "%ld", (long)getpid());
 	if ((e = put(m, key, val)) < 0)
 		return e;
+	m->ports[0] = ports[0];
+	m->ports[1] = ports[1];
 	m->published = true;
 	return 0;
 }
 
+/* Only what we wrote: a vncterm that replaced us may have written its own since. */
 static void unpublish(struct monitor *m)
 {
-	char key[300];
+	char key[300], val[32];
 
 	if (!m->published || !m->xs || (m->watch && xencons_gone(m->watch)))
 		return;
 	snprintf(key, sizeof(key), "%s/vnc-port", m->xs_path);
-	xs_rm(m->xs, XBT_NULL, key);
-	snprintf(key, sizeof(key), "%s/tc-port", m->xs_path);
-	xs_rm(m->xs, XBT_NULL, key);
-	snprintf(key, sizeof(key), "/local/domain/%d/vncterm-pid", m->domid);
-	xs_rm(m->xs, XBT_NULL, key);
+	snprintf(val, sizeof(val), "%u", m->ports[0]);
+	xencons_rm_if(m->xs, key, val);
+	if (m->ports[1]) {
+		snprintf(key, sizeof(key), "%s/tc-port", m->xs_path);
+		snprintf(val, sizeof(val), "%u", m->ports[1]);
+		xencons_rm_if(m->xs, key, val);
+	}
+	xencons_pid_key(m->xs_path, (unsigned)m->domid, key, sizeof(key));
+	snprintf(val, sizeof(val), "%ld", (long)getpid());
+	xencons_rm_if(m->xs, key, val);
 }
 
 /* One message from the monitor, with fd attached when fd >= 0. */
@@ -423,7 +432,7 @@ static void serve(struct monitor *m, int sigfd)
 				send_log(m); /* rotation: the worker cannot open the new file */
 				continue;
 			}
-			kill(m->worker, (int)si.ssi_signo); /* TERM, INT, HUP, USR1 are the worker's */
+			kill(m->worker, (int)si.ssi_signo); /* TERM, INT, HUP, USR1, USR2: the worker's */
 		}
 		if (m->fd >= 0 && fds[1].revents && monitor_serve_one(m) == -EPIPE) {
 			close(m->fd);
@@ -445,6 +454,7 @@ void monitor_signals(sigset_t *set)
 	sigaddset(set, SIGINT);
 	sigaddset(set, SIGHUP);
 	sigaddset(set, SIGUSR1);
+	sigaddset(set, SIGUSR2);
 }
 
 int monitor_fork(struct monitor *m, int *fd, char *err, int errlen)

@@ -58,6 +58,7 @@ struct monitor {
 	bool want_watch;        /* open xenstore and the watch (after the fork) */
 	struct xencons_params watch_params;
 	bool published;
+	uint32_t ports[2];      /* what publish() wrote: vnc-port, tc-port (0: none) */
 	pid_t worker;
 	int fd;                 /* the monitor's end of the socketpair */
 	/* what the watch last reported, to send once the worker exists */

@@ -55,6 +55,17 @@ static const struct option longopts[] = {
 	{ "handshake-timeout", required_argument, NULL, OPT_HANDSHAKE_TIMEOUT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	/* The original vncterm's long forms of its short options. */
+	{ "cmd", no_argument, NULL, 'c' },
+	{ "pty", required_argument, NULL, 'p' },
+	{ "restart", no_argument, NULL, 'r' },
+	{ "stay", no_argument, NULL, 's' },
+	{ "title", required_argument, NULL, 't' },
+	{ "xenstore", required_argument, NULL, 'x' },
+	{ "vnclisten", required_argument, NULL, 'v' },
+	{ "stay-root", no_argument, NULL, 'S' },
+	{ "loadstate", required_argument, NULL, 'l' },
+	{ "text", no_argument, NULL, 'T' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -81,30 +92,36 @@ void options_usage(FILE *f, const char *prog)
 		"  started as root; -c and -S stay root.  See vncterm(1).\n"
 		"\n"
 		"CONSOLE SOURCE (one)\n"
-		"  -c [CMD [ARGS...]]  run CMD on a pty; the rest of the line is the command\n"
-		"  -p PTY              attach to an existing pty\n"
-		"  -x PATH             the domain's xenstore console path: the console is the\n"
+		"  -c, --cmd [CMD [ARGS...]]\n"
+		"                      run CMD on a pty; the rest of the line is the command\n"
+		"  -p, --pty PTY       attach to an existing pty\n"
+		"  -x, --xenstore PATH the domain's xenstore console path: the console is the\n"
 		"                      pty xenconsoled names in PATH/tty, and vnc-port,\n"
-		"                      tc-port and statefile are written under PATH\n"
+		"                      tc-port and statefile are written under PATH (with\n"
+		"                      -c too, as the host console's unit does)\n"
 		"  --domid N           read domain N's console ring directly (PATH defaults to\n"
 		"                      /local/domain/N/console), claiming it from xenconsoled\n"
 		"  --input FILE        read the console's output from FILE (debugging)\n"
-		"  -r                  restart the command when it exits (at most once a second)\n"
-		"  -s                  stay up after the command exits\n"
+		"  -r, --restart       restart the command when it exits (at most once a second)\n"
+		"  -s, --stay          stay up after the command exits\n"
 		"\n"
 		"SCREEN\n"
 		"  --geometry CxR      columns x rows (default 80x25)\n"
 		"  --scrollback N      lines of scrollback, 0-1000000 (default %d)\n"
-		"  -l STATEFILE        restore a saved console state at start\n"
-		"  -t TITLE            the VNC desktop name (default: the program's title)\n"
+		"  -l, --loadstate STATEFILE\n"
+		"                      restore a saved console state at start\n"
+		"  -t, --title TITLE   the VNC desktop name (default: the program's title)\n"
 		"\n"
 		"VIEWERS\n"
-		"  -v ADDR:N           listen on ADDR, port 5900+N or the next free one\n"
-		"                      (default 127.0.0.1:0; [::1]:N for IPv6)\n"
-		"  --allow-remote      permit a non-loopback -v address\n"
-		"  -T                  also serve a text port (the next port): the screen, then\n"
-		"                      the console's bytes; what a client sends is typed (no\n"
-		"                      password: not with --password)\n"
+		"  -v, --vnclisten ADDR:N\n"
+		"                      listen on ADDR, port 5900+N or the next free one\n"
+		"                      (default 127.0.0.1:0; [::1]:N for IPv6); a\n"
+		"                      non-loopback ADDR is served, with a warning\n"
+		"  --allow-remote      a non-loopback -v address is meant: no warning\n"
+		"  -T, --text          also serve a text port, on loopback always, at 9500+N\n"
+		"                      for the display N bound (port 5900+N) or the next free\n"
+		"                      one: the screen, then the console's bytes; what a\n"
+		"                      client sends is typed (no password: not with --password)\n"
 		"  --password FILE     viewers must give the password on FILE's first line\n"
 		"  --view-only-password FILE\n"
 		"                      a password for viewers that watch but cannot type;\n"
@@ -132,7 +149,7 @@ void options_usage(FILE *f, const char *prog)
 		"                      console source, the sandbox, floods), 3 debug\n"
 		"\n"
 		"SANDBOX\n"
-		"  -S                  stay root: no sandbox (command mode always does)\n"
+		"  -S, --stay-root     stay root: no sandbox (command mode always does)\n"
 		"  --sandbox-debug     a call outside the seccomp allow-list traps (SIGSYS,\n"
 		"                      visible under strace -f) instead of killing\n"
 		"\n"
@@ -141,6 +158,7 @@ void options_usage(FILE *f, const char *prog)
 		"\n"
 		"SIGNALS\n"
 		"  SIGUSR1             save the console state (vncterm.statefile)\n"
+		"  SIGUSR2             debug messages on, or back to --log-level (a toggle)\n"
 		"  SIGHUP              reopen the --log-file; without one, end as SIGTERM does\n"
 		"  SIGTERM, SIGINT     end cleanly (xenstore keys and sandbox directory removed)\n"
 		"\n"
@@ -368,9 +386,12 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 	if (command)
 		o->command = optind < argc ? argv + optind : NULL;
 	o->command_given = command;
-	if (!is_loopback(o->listen_addr) && !o->allow_remote)
-		return fail(err, errlen, "-v %s: not a loopback address; add --allow-remote to listen there",
-			    o->listen_addr);
+	/*
+	 * The host agent gives its vncterm_ip explicitly: that works, as it
+	 * did in the original, and main() warns about it unless
+	 * --allow-remote says it is meant.
+	 */
+	o->remote = !is_loopback(o->listen_addr);
 	int sources = command + (o->pty_path != NULL) + (o->input_file != NULL) + (o->domid >= 0);
 
 	if (sources > 1)

@@ -24,9 +24,10 @@
 #define OPTIONS_HANDSHAKE_TIMEOUT 60
 
 struct options {
-	char listen_addr[64];   /* "127.0.0.1", "::1", or another with --allow-remote */
+	char listen_addr[64];   /* "127.0.0.1" (default), "::1", or any address given */
 	int display;            /* N of -v ADDR:N: first port tried is 5900 + N */
-	bool allow_remote;
+	bool remote;            /* listen_addr is not a loopback address */
+	bool allow_remote;      /* --allow-remote: that is meant (no warning) */
 	int rows, cols;
 	int scrollback;
 	const char *title;      /* -t; NULL: from OSC titles */

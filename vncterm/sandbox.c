@@ -83,7 +83,7 @@ static void remove_stale(const char *dir)
 	rmdir(dir);
 }
 
-int sandbox_prepare(struct sandbox *sb, int display, pid_t pid, bool debug, char *err, int errlen)
+int sandbox_prepare(struct sandbox *sb, pid_t pid, bool debug, char *err, int errlen)
 {
 	struct passwd *base = getpwnam(SANDBOX_USER);
 
@@ -94,18 +94,11 @@ int sandbox_prepare(struct sandbox *sb, int display, pid_t pid, bool debug, char
 		return failed(err, errlen, 0,
 			      "user %s does not exist: run `make install-user` (or use -S to stay root)",
 			      SANDBOX_USER);
-	sb->uid = base->pw_uid + (uid_t)display;
-	sb->gid = base->pw_gid + (gid_t)display;
-	if (sb->uid < base->pw_uid || sb->gid < base->pw_gid || base->pw_uid == 0 ||
-	    base->pw_gid == 0)
-		return failed(err, errlen, 0, "per-instance id %u:%u for display %d is not usable",
-			      (unsigned)sb->uid, (unsigned)sb->gid, display);
-	/* An id with an account of its own may own files the worker could then reach. */
-	struct passwd *owner = getpwuid(sb->uid);
-
-	if (display != 0 && owner)
-		return failed(err, errlen, 0, "uid %u (%s + %d) belongs to account %s: refusing it",
-			      (unsigned)sb->uid, SANDBOX_USER, display, owner->pw_name);
+	if (base->pw_uid == 0 || base->pw_gid == 0)
+		return failed(err, errlen, 0, "user %s has uid or gid 0: it must not be root",
+			      SANDBOX_USER);
+	sb->base_uid = base->pw_uid;
+	sb->base_gid = base->pw_gid;
 	if (mkdir("/var/xen", 0755) < 0 && errno != EEXIST)
 		return failed(err, errlen, errno, "mkdir /var/xen");
 	if (mkdir(SANDBOX_ROOT, 0755) < 0 && errno != EEXIST)
@@ -121,6 +114,41 @@ int sandbox_prepare(struct sandbox *sb, int display, pid_t pid, bool debug, char
 		return failed(err, errlen, errno, "mkdir %s (a fresh, empty directory)", sb->dir);
 	if (chown(sb->dir, 0, 0) < 0 || chmod(sb->dir, 0755) < 0)
 		return failed(err, errlen, errno, "chown/chmod %s to root 0755", sb->dir);
+	return 0;
+}
+
+int sandbox_set_ids(struct sandbox *sb, int port, char *err, int errlen)
+{
+	if (port < 1 || port > SANDBOX_ID_RANGE - 1)
+		return failed(err, errlen, 0, "per-instance id for port %d: expected a port 1-%d",
+			      port, SANDBOX_ID_RANGE - 1);
+	sb->uid = sb->base_uid + (uid_t)port;
+	sb->gid = sb->base_gid + (gid_t)port;
+	if (sb->uid < sb->base_uid || sb->gid < sb->base_gid || sb->uid == (uid_t)-1 ||
+	    sb->gid == (gid_t)-1)
+		return failed(err, errlen, 0, "per-instance id %u:%u for port %d overflows",
+			      (unsigned)sb->uid, (unsigned)sb->gid, port);
+	/*
+	 * An id with an account of its own may own files the worker could
+	 * then reach: install-user.sh keeps the whole range free, and this
+	 * catches an account added there since.
+	 */
+	struct passwd *owner = getpwuid(sb->uid);
+
+	if (owner)
+		return failed(err, errlen, 0,
+			      "uid %u (%s + port %d) belongs to account %s: refusing it; "
+			      "move %s to a free range of %d ids (install-user.sh)",
+			      (unsigned)sb->uid, SANDBOX_USER, port, owner->pw_name, SANDBOX_USER,
+			      SANDBOX_ID_RANGE);
+	struct group *grp = getgrgid(sb->gid);
+
+	if (grp)
+		return failed(err, errlen, 0,
+			      "gid %u (%s + port %d) belongs to group %s: refusing it; "
+			      "move %s to a free range of %d ids (install-user.sh)",
+			      (unsigned)sb->gid, SANDBOX_USER, port, grp->gr_name, SANDBOX_USER,
+			      SANDBOX_ID_RANGE);
 	return 0;
 }
 
@@ -211,6 +239,8 @@ int sandbox_enter(const struct sandbox *sb, char *err, int errlen)
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
 
+	if (sb->uid == 0 || sb->gid == 0)
+		return failed(err, errlen, 0, "sandbox: no per-instance ids set (sandbox_set_ids)");
 	LEAK_CHECK_BEFORE_DROP();
 	/* Every Xen handle opened so far may reach this one domain only. */
 	if (sb->domid >= 0 && xentoolcore_restrict_all((domid_t)sb->domid) < 0)

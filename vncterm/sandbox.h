@@ -13,9 +13,16 @@
 
 #define SANDBOX_USER "vncterm_base"
 #define SANDBOX_ROOT "/var/xen/vncterm"
+/*
+ * The per-instance ids are vncterm_base's plus the bound TCP port, as in
+ * the original: every id from the base to base + 65535 must be free of
+ * accounts (install-user.sh reserves and checks the range).
+ */
+#define SANDBOX_ID_RANGE 65536
 
 struct sandbox {
-	uid_t uid;      /* vncterm_base's uid + the display number */
+	uid_t base_uid, base_gid; /* vncterm_base's */
+	uid_t uid;      /* base_uid + the bound port (sandbox_set_ids) */
 	gid_t gid;
 	char dir[64];   /* SANDBOX_ROOT/<pid>: empty, root-owned, 0755 */
 	bool debug;     /* --sandbox-debug: forbidden calls trap (SIGSYS) instead of killing */
@@ -24,11 +31,16 @@ struct sandbox {
 };
 
 /*
- * Find the per-instance ids for display and make the empty directory for
- * pid.  Refuses uid/gid 0 and ids that belong to another account.  0, or
- * -errno with a message in err.
+ * Find vncterm_base and make the empty directory for pid.  0, or -errno
+ * with a message in err.
  */
-int sandbox_prepare(struct sandbox *sb, int display, pid_t pid, bool debug, char *err, int errlen);
+int sandbox_prepare(struct sandbox *sb, pid_t pid, bool debug, char *err, int errlen);
+/*
+ * The per-instance ids for the bound TCP port (1-65535): base + port.
+ * Refuses ids that belong to an account or group.  0, or -errno with a
+ * message in err.  Before sandbox_enter(), while /etc can still be read.
+ */
+int sandbox_set_ids(struct sandbox *sb, int port, char *err, int errlen);
 
 /*
  * In order: Xen handles restricted to sb->domid, own network namespace, chroot into sb->dir, no supplementary

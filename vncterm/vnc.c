@@ -662,6 +662,12 @@ int vnc_clients(const struct vnc *v)
 	return v->nclients;
 }
 
+void vnc_set_debug(struct vnc *v, bool on)
+{
+	(void)v;
+	rfbLogEnable(on);
+}
+
 void vnc_set_title(struct vnc *v, const char *title)
 {
 	if (!strncmp(v->title, title, sizeof(v->title) - 1))

@@ -62,6 +62,8 @@ void vnc_set_handshake_timeout(struct vnc *v, int ms);
 
 int vnc_port(const struct vnc *v);
 int vnc_clients(const struct vnc *v);
+/* libvncserver's own messages (dozens a viewer): on for debugging (SIGUSR2) only. */
+void vnc_set_debug(struct vnc *v, bool on);
 void vnc_set_title(struct vnc *v, const char *title);
 
 /*

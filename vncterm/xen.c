@@ -9,12 +9,14 @@
 #include "vncterm/options.h"
 #include "vncterm/xen.h"
 #include "xenconsole/console.h"
+#include "xenconsole/keys.h"
 
 struct xen {
 	struct xs_handle *xs;
 	struct xencons *cons;
 	char path[256];     /* the console path */
-	char pid_path[64];  /* /local/domain/<d>/vncterm-pid */
+	char pid_path[300]; /* xencons_pid_key() */
+	char published_vnc[16], published_tc[16], published_pid[24]; /* what we wrote */
 	bool published;
 };
 
@@ -37,7 +39,7 @@ struct xen *xen_open(const struct options *o, bool console,
 		return NULL;
 	}
 	options_console_path(o, x->path, sizeof(x->path));
-	snprintf(x->pid_path, sizeof(x->pid_path), "/local/domain/%d/vncterm-pid", domid);
+	xencons_pid_key(x->path, (unsigned)domid, x->pid_path, sizeof(x->pid_path));
 	x->xs = xs_open(0);
 	if (!x->xs) {
 		snprintf(err, (size_t)errlen,
@@ -75,15 +77,21 @@ void xen_free(struct xen *x)
 	bool gone = x->cons && xencons_gone(x->cons);
 
 	xencons_free(x->cons);
-	/* Stale ports would send the host agent's viewers to whoever binds them next. */
+	/*
+	 * Stale ports would send the host agent's viewers to whoever binds
+	 * them next; but only what we wrote goes: a vncterm that replaced us
+	 * may have written its own since.
+	 */
 	if (x->published && !gone) {
 		char key[300];
 
 		snprintf(key, sizeof(key), "%s/vnc-port", x->path);
-		xs_rm(x->xs, XBT_NULL, key);
-		snprintf(key, sizeof(key), "%s/tc-port", x->path);
-		xs_rm(x->xs, XBT_NULL, key);
-		xs_rm(x->xs, XBT_NULL, x->pid_path);
+		xencons_rm_if(x->xs, key, x->published_vnc);
+		if (x->published_tc[0]) {
+			snprintf(key, sizeof(key), "%s/tc-port", x->path);
+			xencons_rm_if(x->xs, key, x->published_tc);
+		}
+		xencons_rm_if(x->xs, x->pid_path, x->published_pid);
 	}
 	xs_close(x->xs);
 	free(x);
@@ -96,22 +104,22 @@ struct xencons *xen_console(struct xen *x)
 
 int xen_publish(struct xen *x, int vnc_port, int tc_port, char *err, int errlen)
 {
-	char key[300], val[32];
+	char key[300];
 	int e;
 
 	snprintf(key, sizeof(key), "%s/vnc-port", x->path);
-	snprintf(val, sizeof(val), "%d", vnc_port);
-	if ((e = put(x, key, val)) < 0)
+	snprintf(x->published_vnc, sizeof(x->published_vnc), "%d", vnc_port);
+	if ((e = put(x, key, x->published_vnc)) < 0)
 		goto fail;
 	if (tc_port > 0) {
 		snprintf(key, sizeof(key), "%s/tc-port", x->path);
-		snprintf(val, sizeof(val), "%d", tc_port);
-		if ((e = put(x, key, val)) < 0)
+		snprintf(x->published_tc, sizeof(x->published_tc), "%d", tc_port);
+		if ((e = put(x, key, x->published_tc)) < 0)
 			goto fail;
 	}
 	snprintf(key, sizeof(key), "%s", x->pid_path);
-	snprintf(val, sizeof(val), "%ld", (long)getpid());
-	if ((e = put(x, key, val)) < 0)
+	snprintf(x->published_pid, sizeof(x->published_pid), "%ld", (long)getpid());
+	if ((e = put(x, key, x->published_pid)) < 0)
 		goto fail;
 	x->published = true;
 	return 0;

@@ -40,6 +40,7 @@ struct xencons {
 	xenevtchn_handle *evt;
 	struct xencons_interface *intf;
 	bool intf_granted;     /* mapped by grant, else foreign */
+	bool secondary;        /* device/console/N: ring-ref is a grant ref of its own */
 	long ring_ref;         /* -1: not mapped */
 	long remote_port;      /* -1: not bound */
 	evtchn_port_t local_port;
@@ -212,9 +213,28 @@ static void disconnect(struct xencons *x)
 	x->connected = false;
 }
 
-/* Grant first (needs no guest frame number), then the foreign mapping. */
+/*
+ * The primary console: its reserved grant first (needs no guest frame
+ * number), then the foreign mapping of ring-ref, a frame.  A secondary
+ * console (device/console/N) has no reserved grant: GNTTAB_RESERVED_CONSOLE
+ * is the primary's page, and its ring-ref is a grant ref of its own.
+ */
 static int map_ring(struct xencons *x, long ring_ref)
 {
+	if (x->secondary) {
+		x->intf = xengnttab_map_grant_ref(x->gnt, x->p.domid, (uint32_t)ring_ref,
+						  PROT_READ | PROT_WRITE);
+		x->intf_granted = true;
+		if (!x->intf) {
+			int e = errno;
+
+			say(x, "cannot map console ring %s of domain %u (grant %ld): %s", x->path,
+			    x->p.domid, ring_ref, strerror(e));
+			return -e;
+		}
+		x->ring_ref = ring_ref;
+		return 0;
+	}
 	x->intf = xengnttab_map_grant_ref(x->gnt, x->p.domid, GNTTAB_RESERVED_CONSOLE,
 					  PROT_READ | PROT_WRITE);
 	x->intf_granted = x->intf != NULL;
@@ -319,7 +339,8 @@ static void connect_ring(struct xencons *x, long ref, long port)
 		char how[48];
 
 		if (x->intf_granted)
-			snprintf(how, sizeof(how), "grant %d", GNTTAB_RESERVED_CONSOLE);
+			snprintf(how, sizeof(how), "grant %ld",
+				 x->secondary ? ref : (long)GNTTAB_RESERVED_CONSOLE);
 		else
 			snprintf(how, sizeof(how), "frame %ld", ref);
 		say_at(x, XENCONS_LOG_INFO, "console ring of domain %u %s (%s, event channel %ld)",
@@ -442,6 +463,25 @@ static void check_released(struct xencons *x)
 
 /* ---- the public side ---- */
 
+bool xencons_is_primary(const char *path, unsigned int domid)
+{
+	char primary[64];
+
+	if (!path)
+		return true;
+	snprintf(primary, sizeof(primary), "/local/domain/%u/console", domid);
+	return !strcmp(path, primary);
+}
+
+static void set_path(struct xencons *x, const struct xencons_params *p)
+{
+	if (p->path)
+		snprintf(x->path, sizeof(x->path), "%s", p->path);
+	else
+		snprintf(x->path, sizeof(x->path), "/local/domain/%u/console", p->domid);
+	x->secondary = !xencons_is_primary(x->path, p->domid);
+}
+
 static int open_handles(struct xencons *x, char *err, int errlen)
 {
 	x->gnt = xengnttab_open(NULL, 0);
@@ -477,6 +517,7 @@ struct xencons *xencons_open_direct(const struct xencons_params *p, char *err, i
 	x->lock_fd = x->pty_fd = -1;
 	x->ring_ref = x->remote_port = -1;
 	x->period_start = now_ms();
+	set_path(x, p);
 	if (p->mode == XENCONS_RING && open_handles(x, err, errlen) < 0) {
 		xencons_free(x);
 		return NULL;
@@ -526,10 +567,7 @@ struct xencons *xencons_open(struct xs_handle *xs, const struct xencons_params *
 		x->p.period_ms = XENCONS_DEFAULT_PERIOD_MS;
 	x->lock_fd = x->pty_fd = -1;
 	x->ring_ref = x->remote_port = -1;
-	if (p->path)
-		snprintf(x->path, sizeof(x->path), "%s", p->path);
-	else
-		snprintf(x->path, sizeof(x->path), "/local/domain/%u/console", p->domid);
+	set_path(x, p);
 	if (!xs_is_domain_introduced(xs, p->domid)) {
 		snprintf(err, (size_t)errlen, "domain %u does not exist (xenstore: not introduced)",
 			 p->domid);

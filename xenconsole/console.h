@@ -41,7 +41,8 @@ enum xencons_mode { XENCONS_RING, XENCONS_PTY };
 
 struct xencons_params {
 	unsigned int domid;
-	const char *path;       /* console path; NULL: /local/domain/<domid>/console */
+	const char *path;       /* console path; NULL: /local/domain/<domid>/console (the
+				 * primary; another path's ring-ref is a grant ref) */
 	enum xencons_mode mode;
 	int budget;             /* ring events per period; 0: the default */
 	int period_ms;          /* 0: the default */
@@ -87,6 +88,12 @@ void xencons_set_ring(struct xencons *x, long ring_ref, long port);
 void xencons_set_pty(struct xencons *x, int fd, const char *tty);
 /* Watch-only mode: report the console again, changed or not. */
 void xencons_retell(struct xencons *x);
+/*
+ * Whether path (NULL: the default) is domain's primary console,
+ * /local/domain/<domid>/console, rather than a secondary one such as
+ * .../device/console/1, whose ring is its own grant.
+ */
+bool xencons_is_primary(const char *path, unsigned int domid);
 /* Open a console pty raw and non-blocking: an fd or -errno. */
 int xencons_open_tty(const char *tty);
 

@@ -86,7 +86,8 @@ START_TEST(install_into_destdir)
 		      "vncterm@.service: %s", buf);
 	ck_assert_msg(!strstr(buf, "@BINDIR@"), "a placeholder was left in the unit");
 	slurp("/lib/systemd/system/vncterm-host-console.service", buf, sizeof(buf));
-	ck_assert_msg(strstr(buf, "ExecStart=/usr/bin/vncterm -r ") && strstr(buf, "-c /bin/login"),
+	ck_assert_msg(strstr(buf, "ExecStart=/usr/bin/vncterm -x /local/domain/0/console -T -r ") &&
+			      strstr(buf, "-c /bin/login"),
 		      "vncterm-host-console.service: %s", buf);
 
 	/* Man pages: roff with their name and every option --help lists. */
@@ -135,6 +136,64 @@ START_TEST(version_is_printed)
 }
 END_TEST
 
+/*
+ * install-user.sh, for an existing vncterm_base at 200000: every id from
+ * there to 200000 + 65535 (base + any TCP port) must be free of accounts,
+ * groups and subordinate ranges, and one past the end need not be.
+ */
+static const struct {
+	const char *passwd, *group, *subuid;
+	int status;
+	const char *says;
+} ranges[] = {
+	{ "", "", "", 0, NULL },
+	{ "last:x:265535:1::/:/bin/false\n", "", "", 1, "last(265535)" },
+	{ "past:x:265536:1::/:/bin/false\n", "", "", 0, NULL },
+	{ "", "grp:x:205901:\n", "", 1, "grp(205901)" },
+	{ "", "", "ann:100000:65536\nbob:165536:65536\n", 1, "bob(165536-231071)" },
+	{ "", "", "ann:134464:65536\n", 0, NULL }, /* ends at 199999 */
+	{ "", "", "cid:265535:1\n", 1, "cid(265535-265535)" },
+};
+
+START_TEST(install_user_reserves_range)
+{
+	char dir[] = "/tmp/vncterm-ids.XXXXXX", path[4][128], cmd[1024], out[1024];
+	const char *const names[4] = { "passwd", "group", "subuid", "err" };
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	for (int i = 0; i < 4; i++)
+		snprintf(path[i], sizeof(path[i]), "%s/%s", dir, names[i]);
+	FILE *f = fopen(path[0], "w");
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "root:x:0:0::/root:/bin/sh\nvncterm_base:x:200000:200000::/:/bin/false\n%s",
+		ranges[_i].passwd);
+	fclose(f);
+	f = fopen(path[1], "w");
+	fprintf(f, "root:x:0:\nvncterm_base:x:200000:\n%s", ranges[_i].group);
+	fclose(f);
+	f = fopen(path[2], "w");
+	fprintf(f, "%s", ranges[_i].subuid);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd),
+		 "VNCTERM_PASSWD_FILE=%s VNCTERM_GROUP_FILE=%s VNCTERM_SUBUID_FILE=%s "
+		 "VNCTERM_SUBGID_FILE=/dev/null sh ../vncterm/install-user.sh 2>%s",
+		 path[0], path[1], path[2], path[3]);
+	int st = system(cmd);
+
+	ck_assert(WIFEXITED(st));
+	read_file(path[3], out, sizeof(out));
+	ck_assert_msg(WEXITSTATUS(st) == ranges[_i].status, "exit %d, want %d: %s",
+		      WEXITSTATUS(st), ranges[_i].status, out);
+	if (ranges[_i].says)
+		ck_assert_msg(strstr(out, ranges[_i].says) && strstr(out, "200000-265535"),
+			      "the message does not name %s and the range: %s", ranges[_i].says, out);
+	for (int i = 0; i < 4; i++)
+		unlink(path[i]);
+	rmdir(dir);
+}
+END_TEST
+
 Suite *install_suite(void)
 {
 	Suite *s = suite_create("install");
@@ -143,6 +202,7 @@ Suite *install_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, install_into_destdir);
 	tcase_add_test(tc, version_is_printed);
+	tcase_add_loop_test(tc, install_user_reserves_range, 0, sizeof(ranges) / sizeof(ranges[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The daemon's own log (--log, --log-level): one line per event that
- * matters, on stderr or through syslog.  Displays 127.0.0.1:160 to :169.
+ * matters, on stderr or through syslog; SIGUSR2's debug toggle.  Displays
+ * 127.0.0.1:160 to :169.
  */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pty.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -64,6 +66,67 @@ START_TEST(viewers_quiet_at_default_level)
 	read_file(log, buf, sizeof(buf));
 	ck_assert_msg(!strstr(buf, "viewer 127.0.0.1"), "viewer lines at level 1: \"%s\"", buf);
 	ck_assert_msg(strstr(buf, "without a sandbox"), "warning missing: \"%s\"", buf);
+	unlink(log);
+}
+END_TEST
+
+static int count_of(const char *path, const char *what)
+{
+	char buf[16384];
+	int n = 0;
+
+	read_file(path, buf, sizeof(buf));
+	for (const char *p = buf; (p = strstr(p, what)); p++)
+		n++;
+	return n;
+}
+
+/*
+ * SIGUSR2 turns debug messages on, and again back to --log-level, as the
+ * original's did: it must not end vncterm.  Unsandboxed (-c), then
+ * sandboxed (a pty), where the monitor passes it on to the worker.
+ */
+START_TEST(sigusr2_toggles_debug)
+{
+	char log[] = "/tmp/vncterm-logging-XXXXXX", buf[16384], tty[64];
+	int fd = mkstemp(log), master = -1, slave = -1;
+
+	ck_assert(fd >= 0);
+	close(fd);
+	const char *const cmd_args[] = { "-v", "127.0.0.1:163", "-c", "/bin/sleep", "30", NULL };
+	const char *pty_args[] = { "-v", "127.0.0.1:163", "-p", tty, NULL };
+
+	if (_i == 1)
+		ck_assert_int_eq(openpty(&master, &slave, tty, NULL, NULL), 0);
+	struct vncterm *v = start_logged(_i == 0 ? cmd_args : pty_args, 163, log);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 25, 80, "", 3000);
+	vnc_disconnect(c);
+	ck_assert_int_eq(count_of(log, "viewer 127.0.0.1 connected"), 0);
+	ck_assert_int_eq(kill(v->pid, SIGUSR2), 0);
+	ck_assert_msg(file_says(log, "debug messages on (SIGUSR2", 3000, buf, sizeof(buf)),
+		      "no 'debug messages on' line: \"%s\"", buf);
+	c = connect_to("127.0.0.1", v);
+	ck_assert_msg(file_says(log, "viewer 127.0.0.1 connected", 3000, buf, sizeof(buf)),
+		      "no viewer line with debug on: \"%s\"", buf);
+	vnc_disconnect(c);
+	ck_assert_msg(file_says(log, "viewer 127.0.0.1 disconnected", 3000, buf, sizeof(buf)),
+		      "no disconnect line with debug on: \"%s\"", buf);
+	ck_assert_int_eq(kill(v->pid, SIGUSR2), 0);
+	ck_assert_msg(file_says(log, "debug messages off (SIGUSR2): back to --log-level 1", 3000, buf,
+				sizeof(buf)), "no 'debug messages off' line: \"%s\"", buf);
+	c = connect_to("127.0.0.1", v);
+	assert_screen(c, 25, 80, "", 3000);
+	vnc_disconnect(c);
+	sleep_ms(300);
+	ck_assert_msg(vncterm_alive(v), "SIGUSR2 ended vncterm");
+	ck_assert_int_eq(count_of(log, "viewer 127.0.0.1 connected"), 1);
+	stop_daemon(v);
+	if (master >= 0) {
+		close(master);
+		close(slave);
+	}
 	unlink(log);
 }
 END_TEST
@@ -213,6 +276,7 @@ Suite *logging_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, viewer_connect_and_disconnect_logged);
 	tcase_add_test(tc, viewers_quiet_at_default_level);
+	tcase_add_loop_test(tc, sigusr2_toggles_debug, 0, 2); /* -c, then sandboxed */
 	tcase_add_loop_test(tc, bad_log_values_exit_2, 0,
 			    (int)(sizeof(bad_log_args) / sizeof(bad_log_args[0])));
 	tcase_add_loop_test(tc, syslog_delivery, 0, 2); /* -S, then sandboxed */

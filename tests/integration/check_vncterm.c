@@ -357,9 +357,53 @@ START_TEST(listens_on_loopback_only)
 	const char *const args[] = { "-v", "127.0.0.1:56", "-T", "-c", "/bin/sh", "-c", IDLE, NULL };
 	struct vncterm *v = start_daemon(args, 56);
 
-	ck_assert_int_gt(read_port_line(v), v->port);
+	/* 9500+N for the display N bound, as the original's, so firewall rules keep working. */
+	ck_assert_int_eq(read_port_line(v), 9500 + v->port - 5900);
 	assert_loopback_only(v);
 	stop_daemon(v);
+}
+END_TEST
+
+/*
+ * The host agent's vncterm_ip: a non-loopback -v address is served
+ * without --allow-remote, with a warning, and the text port (which has
+ * no password) stays on loopback.  0.0.0.0 stands for the host's address.
+ */
+START_TEST(remote_address_served_with_warning)
+{
+	char log[] = "/tmp/vncterm-remote-XXXXXX", buf[8192];
+	int fd = mkstemp(log);
+
+	ck_assert(fd >= 0);
+	close(fd);
+	const char *const args[] = { "-v", "0.0.0.0:58", "-T", "--geometry", "40x5", "-c", "/bin/sh",
+				     "-c", "printf '" HIDE "remote'; " IDLE, NULL };
+	struct vncterm *v = start_logged(args, 58, log);
+	int tport = read_port_line(v);
+	struct listener ls[32];
+	int n = listeners(v->pid, ls, 32);
+	bool vnc_wild = false, text_seen = false;
+
+	ck_assert_int_eq(tport, 9500 + v->port - 5900);
+	for (int i = 0; i < n; i++) {
+		if (ls[i].port == v->port)
+			vnc_wild |= !strcmp(ls[i].addr, "0.0.0.0");
+		if (ls[i].port == tport) {
+			text_seen = true;
+			ck_assert_msg(ls[i].loopback, "the text port listens on %s", ls[i].addr);
+		}
+	}
+	ck_assert_msg(vnc_wild, "VNC is not listening on 0.0.0.0 port %d", v->port);
+	ck_assert(text_seen);
+	ck_assert_msg(file_says(log, "not a loopback address", 3000, buf, sizeof(buf)),
+		      "no warning: \"%s\"", buf);
+	ck_assert_msg(strstr(buf, "the text port stays on loopback"), "warning: \"%s\"", buf);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 5, 40, HIDE_BYTES "remote", 5000);
+	vnc_disconnect(c);
+	stop_daemon(v);
+	unlink(log);
 }
 END_TEST
 
@@ -410,9 +454,7 @@ static const char *const bad_options[][10] = {
 	{ "-v", "127.0.0.1:60", "--geometry", "axb", "-c", "/bin/true" },
 	{ "-v", "127.0.0.1:notaport", "-c", "/bin/true" },
 	{ "-v" },
-	/* Not loopback, and no --allow-remote. */
-	{ "-v", "0.0.0.0:60", "-c", "/bin/true" },
-	{ "-v", "[::]:60", "-c", "/bin/true" },
+	{ "--vnclisten", "127.0.0.1:60", "--pty", "-c", "/bin/true" },
 };
 
 START_TEST(refuses_bad_options)
@@ -969,6 +1011,7 @@ Suite *integration_suite(void)
 	tcase_add_test(tc, command_inherits_no_fds);
 	tcase_add_test(tc, listens_on_loopback_only);
 	tcase_add_test(tc, listens_on_ipv6_loopback);
+	tcase_add_test(tc, remote_address_served_with_warning);
 	tcase_add_loop_test(tc, refuses_bad_options, 0,
 			    (int)(sizeof(bad_options) / sizeof(bad_options[0])));
 	tcase_add_test(tc, exits_with_command);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pty.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,7 +206,8 @@ START_TEST(ring_boot_text_and_keys)
 	/* The host agent's keys. */
 	snprintf(want, sizeof(want), "%d", v->port);
 	ck_assert_str_eq(xs_get(&h, "/local/domain/5/console/vnc-port", buf, sizeof(buf)), want);
-	snprintf(want, sizeof(want), "%d", v->port + 1);
+	/* The text port is 9500+N for the display N bound, as the original's. */
+	snprintf(want, sizeof(want), "%d", 9500 + v->port - 5900);
 	ck_assert_str_eq(xs_get(&h, "/local/domain/5/console/tc-port", buf, sizeof(buf)), want);
 	snprintf(want, sizeof(want), "%d", (int)v->pid);
 	ck_assert_str_eq(xs_get(&h, "/local/domain/5/vncterm-pid", buf, sizeof(buf)), want);
@@ -544,6 +546,235 @@ START_TEST(host_console_form)
 }
 END_TEST
 
+/* The guest prints into a ring of its own (a secondary console's), then notifies port. */
+static void ring_print(struct xencons_interface *ring, unsigned port, const char *str)
+{
+	for (size_t i = 0; str[i]; i++) {
+		while (ring->out_prod - ring->out_cons >= sizeof(ring->out))
+			usleep(1000);
+		ring->out[MASK_XENCONS_IDX(ring->out_prod, ring->out)] = str[i];
+		__atomic_store_n(&ring->out_prod, ring->out_prod + 1, __ATOMIC_RELEASE);
+	}
+	ck_assert_int_eq(xensim_notify(DOM, port), 0);
+}
+
+static unsigned worker_uid(pid_t monitor)
+{
+	char path[64], line[256];
+	unsigned uid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)worker_of(monitor));
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		sscanf(line, "Uid: %u", &uid);
+	fclose(f);
+	return uid;
+}
+
+/*
+ * A secondary console (device/console/1) has its own page, granted by the
+ * ref in its ring-ref: its vncterm shows that page, not the primary's
+ * (GNTTAB_RESERVED_CONSOLE), beside the primary's own vncterm; each has
+ * its own pid key, and the one that ends removes only its own keys.
+ */
+START_TEST(secondary_console_maps_its_own_ring)
+{
+	struct host h;
+	char buf[64], want[32];
+
+	host_up(&h, true);
+	struct xencons_interface *second = xensim_page_map(DOM, "gref-7");
+
+	ck_assert_ptr_nonnull(second);
+	xs_put(&h, "/local/domain/5/device/console/1/ring-ref", "7");
+	xs_put(&h, "/local/domain/5/device/console/1/port", "3");
+	guest_print(&h, HIDE_BYTES "primary");
+	ring_print(second, 3, HIDE_BYTES "secondary");
+	const char *const prim_args[] = { "--domid", "5", "-v", "127.0.0.1:91", "--geometry", "40x5",
+					  NULL };
+	const char *const sec_args[] = { "--domid", "5", "-x", "/local/domain/5/device/console/1",
+					 "-v", "127.0.0.1:91", "--geometry", "40x5", NULL };
+	struct vncterm *prim = start_xen(prim_args, 91);
+	struct vncterm *sec = start_xen(sec_args, 91);
+	rfbClient *cp = connect_to("127.0.0.1", prim), *cs = connect_to("127.0.0.1", sec);
+
+	assert_screen(cs, 5, 40, HIDE_BYTES "secondary", 5000);
+	assert_screen(cp, 5, 40, HIDE_BYTES "primary", 5000);
+	ring_print(second, 3, " two");
+	guest_print(&h, " one");
+	assert_screen(cs, 5, 40, HIDE_BYTES "secondary two", 5000);
+	assert_screen(cp, 5, 40, HIDE_BYTES "primary one", 5000);
+	/* Keys typed to the secondary's viewer reach its in[], not the primary's. */
+	ck_assert(vnc_key(cs, XK_z));
+	int64_t end = now_ms() + 5000;
+
+	while (second->in_prod == second->in_cons && now_ms() < end)
+		usleep(10000);
+	ck_assert_uint_eq(second->in_prod - second->in_cons, 1);
+	ck_assert_int_eq(second->in[MASK_XENCONS_IDX(second->in_cons, second->in)], 'z');
+	ck_assert_uint_eq(h.ring->in_prod, h.ring->in_cons);
+	/* Two pid keys, one each. */
+	snprintf(want, sizeof(want), "%d", (int)prim->pid);
+	ck_assert_str_eq(xs_get(&h, "/local/domain/5/vncterm-pid", buf, sizeof(buf)), want);
+	snprintf(want, sizeof(want), "%d", (int)sec->pid);
+	ck_assert_str_eq(xs_get(&h, "/local/domain/5/device/console/1/vncterm-pid", buf, sizeof(buf)),
+			 want);
+	snprintf(want, sizeof(want), "%d", sec->port);
+	ck_assert_str_eq(xs_get(&h, "/local/domain/5/device/console/1/vnc-port", buf, sizeof(buf)),
+			 want);
+	vnc_disconnect(cs);
+	stop_daemon(sec);
+	ck_assert_str_eq(xs_get(&h, "/local/domain/5/device/console/1/vncterm-pid", buf, sizeof(buf)),
+			 "");
+	snprintf(want, sizeof(want), "%d", (int)prim->pid);
+	ck_assert_str_eq(xs_get(&h, "/local/domain/5/vncterm-pid", buf, sizeof(buf)), want);
+	snprintf(want, sizeof(want), "%d", prim->port);
+	ck_assert_str_eq(xs_get(&h, "/local/domain/5/console/vnc-port", buf, sizeof(buf)), want);
+	vnc_disconnect(cp);
+	stop_daemon(prim);
+	xensim_page_unmap(second);
+	host_down(&h);
+}
+END_TEST
+
+/*
+ * The host agent replaced this vncterm, and the new one wrote its keys
+ * before the old one ended: the old one must not remove them.  Both
+ * paths: sandboxed (the monitor's keys) and -S (its own).
+ */
+START_TEST(keys_of_a_successor_are_kept)
+{
+	struct host h;
+	char buf[64];
+	const char *const args[2][9] = {
+		{ "--domid", "5", "-T", "-v", "127.0.0.1:92", NULL },
+		{ "--domid", "5", "-T", "-v", "127.0.0.1:92", "-S", NULL },
+	};
+
+	host_up(&h, true);
+	struct vncterm *v = start_xen(args[_i], 92);
+
+	ck_assert_str_ne(xs_get(&h, "/local/domain/5/vncterm-pid", buf, sizeof(buf)), "");
+	xs_put(&h, "/local/domain/5/vncterm-pid", "424242");
+	xs_put(&h, "/local/domain/5/console/vnc-port", "5999");
+	xs_put(&h, "/local/domain/5/console/tc-port", "9599");
+	stop_daemon(v);
+	ck_assert_str_eq(xs_get(&h, "/local/domain/5/vncterm-pid", buf, sizeof(buf)), "424242");
+	ck_assert_str_eq(xs_get(&h, "/local/domain/5/console/vnc-port", buf, sizeof(buf)), "5999");
+	ck_assert_str_eq(xs_get(&h, "/local/domain/5/console/tc-port", buf, sizeof(buf)), "9599");
+	host_down(&h);
+}
+END_TEST
+
+/*
+ * Three domains' vncterms started the host agent's way, with the same -v:
+ * each binds its own port and so drops to its own ids (vncterm_base +
+ * port), and its text port is 9500+N for the display N it bound.
+ */
+START_TEST(host_agent_instances_get_distinct_ids)
+{
+	struct host h;
+	int master[3], slave[3];
+	struct vncterm *v[3];
+	struct passwd *base = getpwnam("vncterm_base");
+	char path[96], tty[64], buf[64], want[32];
+
+	ck_assert_ptr_nonnull(base);
+	host_up(&h, false);
+	for (int i = 0; i < 3; i++) {
+		unsigned dom = DOM + (unsigned)i;
+
+		if (i) {
+			ck_assert_int_eq(xensim_dom_create(dom), 0);
+			ck_assert_int_eq(xsd_introduce(dom, STORE_PORT), 0);
+		}
+		ck_assert_int_eq(openpty(&master[i], &slave[i], tty, NULL, NULL), 0);
+		snprintf(path, sizeof(path), "/local/domain/%u/console/tty", dom);
+		xs_put(&h, path, tty);
+	}
+	for (int i = 0; i < 3; i++) {
+		char xpath[64];
+
+		snprintf(xpath, sizeof(xpath), "/local/domain/%d/console", DOM + i);
+		const char *const args[] = { "-x", xpath, "-T", "-v", "127.0.0.1:93", NULL };
+
+		v[i] = start_xen(args, 93);
+		assert_worker_sandboxed(v[i]->pid);
+	}
+	for (int i = 0; i < 3; i++) {
+		ck_assert_uint_eq(worker_uid(v[i]->pid), base->pw_uid + (unsigned)v[i]->port);
+		for (int j = 0; j < i; j++) {
+			ck_assert_int_ne(v[i]->port, v[j]->port);
+			ck_assert_uint_ne(worker_uid(v[i]->pid), worker_uid(v[j]->pid));
+		}
+		snprintf(path, sizeof(path), "/local/domain/%d/console/tc-port", DOM + i);
+		snprintf(want, sizeof(want), "%d", 9500 + v[i]->port - 5900);
+		ck_assert_str_eq(xs_get(&h, path, buf, sizeof(buf)), want);
+	}
+	for (int i = 0; i < 3; i++) {
+		stop_daemon(v[i]);
+		close(master[i]);
+		close(slave[i]);
+	}
+	host_down(&h);
+}
+END_TEST
+
+/* The installed host-console unit's own command line publishes under dom0's console path. */
+START_TEST(host_console_unit_publishes)
+{
+	struct host h;
+	char unit[4096], buf[64], want[32];
+	char *argv[32];
+	int argc = 0;
+	FILE *f = fopen("../vncterm/vncterm-host-console.service.in", "r");
+
+	ck_assert_ptr_nonnull(f);
+	size_t n = fread(unit, 1, sizeof(unit) - 1, f);
+
+	fclose(f);
+	unit[n] = '\0';
+	char *line = strstr(unit, "\nExecStart=@BINDIR@/vncterm ");
+
+	ck_assert_ptr_nonnull(line);
+	line += strlen("\nExecStart=@BINDIR@/vncterm ");
+	line[strcspn(line, "\n")] = '\0';
+	/* Split as systemd does, for what the unit uses: spaces and double quotes. */
+	for (char *p = line; *p && argc < 30;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		if (*p == '"') {
+			argv[argc++] = ++p;
+			p += strcspn(p, "\"");
+		} else {
+			argv[argc++] = p;
+			p += strcspn(p, " ");
+		}
+		if (*p)
+			*p++ = '\0';
+	}
+	ck_assert_int_gt(argc, 2);
+	/* login itself would wait for a user: a command that does the same, harmlessly. */
+	ck_assert_str_eq(argv[argc - 1], "/bin/login");
+	argv[argc - 1] = (char *)"/bin/cat";
+	argv[argc] = NULL;
+	host_up(&h, false);
+	struct vncterm *v = start_xen((const char *const *)argv, 0);
+
+	snprintf(want, sizeof(want), "%d", v->port);
+	ck_assert_str_eq(xs_get(&h, "/local/domain/0/console/vnc-port", buf, sizeof(buf)), want);
+	snprintf(want, sizeof(want), "%d", 9500 + v->port - 5900);
+	ck_assert_str_eq(xs_get(&h, "/local/domain/0/console/tc-port", buf, sizeof(buf)), want);
+	stop_daemon(v);
+	ck_assert_str_eq(xs_get(&h, "/local/domain/0/console/vnc-port", buf, sizeof(buf)), "");
+	host_down(&h);
+}
+END_TEST
+
 Suite *xen_suite(void)
 {
 	Suite *s = suite_create("xen");
@@ -561,6 +792,10 @@ Suite *xen_suite(void)
 	tcase_add_test(tc, missing_domain_is_an_error);
 	tcase_add_test(tc, pty_mode_follows_tty);
 	tcase_add_test(tc, host_console_form);
+	tcase_add_test(tc, secondary_console_maps_its_own_ring);
+	tcase_add_loop_test(tc, keys_of_a_successor_are_kept, 0, 2);
+	tcase_add_test(tc, host_agent_instances_get_distinct_ids);
+	tcase_add_test(tc, host_console_unit_publishes);
 	suite_add_tcase(s, tc);
 	return s;
 }

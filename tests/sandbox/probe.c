@@ -3,7 +3,8 @@
  * Applies vncterm's own sandbox_prepare() and sandbox_enter() and then
  * makes one system call: "allowed" (write) must work, "forbidden"
  * (socket, which the worker never needs) must kill the process with
- * SIGSYS.  Usage: sandbox-probe DISPLAY allowed|forbidden
+ * SIGSYS.  Usage: sandbox-probe PORT allowed|forbidden (the ids are
+ * vncterm_base's + PORT)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,8 @@ int main(int argc, char **argv)
 
 	if (argc != 3)
 		return 2;
-	if (sandbox_prepare(&sb, atoi(argv[1]), getpid(), false, err, sizeof(err)) < 0 ||
+	if (sandbox_prepare(&sb, getpid(), false, err, sizeof(err)) < 0 ||
+	    sandbox_set_ids(&sb, atoi(argv[1]), err, sizeof(err)) < 0 ||
 	    sandbox_enter(&sb, err, sizeof(err)) < 0) {
 		fprintf(stderr, "sandbox-probe: %s\n", err);
 		return 1;

@@ -111,8 +111,9 @@ struct bad {
 static const struct bad bads[] = {
 	{ { "--no-such", NULL }, "unknown option" },
 	{ { "-v", NULL }, "needs an argument" },
-	{ { "-v", "0.0.0.0:1", NULL }, "--allow-remote" },
-	{ { "-v", "[::]:1", NULL }, "--allow-remote" },
+	{ { "--pty", NULL }, "needs an argument" },
+	{ { "--vnclisten", "nohost:1", NULL }, "not an IPv4 or IPv6" },
+	{ { "--xenstore", "/local/foo", NULL }, "console path" },
 	{ { "-v", "127.0.0.1:x", NULL }, "display number" },
 	{ { "-v", "127.0.0.1:99999", NULL }, "display number" },
 	{ { "-v", "nohost:1", NULL }, "not an IPv4 or IPv6" },
@@ -244,6 +245,67 @@ START_TEST(test_remote_allowed)
 
 	ck_assert_int_eq(parse(&o, err, args), 0);
 	ck_assert_str_eq(o.listen_addr, "0.0.0.0");
+	ck_assert(o.remote && o.allow_remote);
+}
+END_TEST
+
+/* The host agent's vncterm_ip, given explicitly: served without --allow-remote (main() warns). */
+START_TEST(test_remote_without_flag)
+{
+	static const char *const addrs[][2] = {
+		{ "10.1.2.3:1", "10.1.2.3" }, { "0.0.0.0:1", "0.0.0.0" }, { "[::]:1", "::" },
+		{ "[2001:db8::5]:4", "2001:db8::5" },
+	};
+	struct options o;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		const char *args[] = { "-v", addrs[i][0], NULL };
+
+		ck_assert_msg(parse(&o, err, args) == 0, "-v %s: %s", addrs[i][0], err);
+		ck_assert_str_eq(o.listen_addr, addrs[i][1]);
+		ck_assert(o.remote && !o.allow_remote);
+	}
+	const char *lo[] = { "-v", "127.0.0.2:1", NULL };
+
+	ck_assert_int_eq(parse(&o, err, lo), 0);
+	ck_assert(!o.remote);
+}
+END_TEST
+
+/* The original vncterm's long options, each the same as its short one. */
+START_TEST(test_original_long_options)
+{
+	struct options o;
+	char err[256];
+	const char *args[] = { "--restart", "--stay", "--stay-root", "--text", "--title", "dom1",
+			       "--loadstate", "/tmp/state", "--xenstore", "/local/domain/1/console",
+			       "--vnclisten", "127.0.0.1:7", "--pty", "/dev/pts/9", NULL };
+
+	ck_assert_int_eq(parse(&o, err, args), 0);
+	ck_assert(o.restart && o.stay && o.stay_root && o.text_port);
+	ck_assert_str_eq(o.title, "dom1");
+	ck_assert_str_eq(o.statefile, "/tmp/state");
+	ck_assert_str_eq(o.xs_path, "/local/domain/1/console");
+	ck_assert_str_eq(o.listen_addr, "127.0.0.1");
+	ck_assert_int_eq(o.display, 7);
+	ck_assert_str_eq(o.pty_path, "/dev/pts/9");
+	/* --cmd is -c: a flag, and the rest of the line is the command. */
+	const char *cmd[] = { "--cmd", "/bin/sh", "-c", "ls", NULL }, *bare[] = { "--cmd", NULL };
+
+	ck_assert_int_eq(parse(&o, err, cmd), 0);
+	ck_assert(o.command_given);
+	ck_assert_str_eq(o.command[0], "/bin/sh");
+	ck_assert_str_eq(o.command[2], "ls");
+	ck_assert_ptr_null(o.command[3]);
+	ck_assert_int_eq(parse(&o, err, bare), 0);
+	ck_assert(o.command_given && !o.command);
+	/* --vnclisten=ADDR:N, getopt's other form. */
+	const char *eq[] = { "--vnclisten=[::1]:3", NULL };
+
+	ck_assert_int_eq(parse(&o, err, eq), 0);
+	ck_assert_str_eq(o.listen_addr, "::1");
+	ck_assert_int_eq(o.display, 3);
 }
 END_TEST
 
@@ -299,6 +361,8 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_log_target);
 	tcase_add_test(tc, test_log_file);
 	tcase_add_test(tc, test_remote_allowed);
+	tcase_add_test(tc, test_remote_without_flag);
+	tcase_add_test(tc, test_original_long_options);
 	tcase_add_test(tc, test_help);
 	tcase_add_test(tc, test_help_lists_every_option);
 	suite_add_tcase(s, tc);
