@@ -167,10 +167,15 @@ def start_vncterm(ser, args, cpath, S):
     return pid, vnc, tc
 
 
-def assert_sandboxed(ser, pid, S):
+def assert_sandboxed(ser, pid, S, port=None):
+    """The worker is confined; with port, its uid is vncterm_base's + port."""
     _, out = ser.run("read W _ < /proc/%d/task/%d/children; grep -E '^(Uid|Seccomp|NoNewPrivs):' "
-                     "/proc/$W/status; readlink /proc/$W/root" % (pid, pid), 30 * S)
+                     "/proc/$W/status; readlink /proc/$W/root; getent passwd vncterm_base"
+                     % (pid, pid), 30 * S)
     uid = re.search(r"^Uid:\s+(\d+)", out, re.M)
+    base = re.search(r"^vncterm_base:[^:]*:(\d+):", out, re.M)
+    if port is not None and not (uid and base and int(uid.group(1)) == int(base.group(1)) + port):
+        raise Failure("vncterm's worker does not run as vncterm_base + port %d:\n%s" % (port, out))
     if not (uid and int(uid.group(1)) >= 131072 and re.search(r"^Seccomp:\s+2", out, re.M)
             and re.search(r"^NoNewPrivs:\s+1", out, re.M)
             and "/var/xen/vncterm/%d" % pid in out):
@@ -368,8 +373,11 @@ def tool_checks(ser, domid, view, S, mark):
     domid = guest_domid(ser, S)
     cpath = "/local/domain/%d/console" % domid
     ser.run("kill $(cat /run/xenconsoled.pid); sleep 1; xenstore-rm %s/tty" % cpath, 30 * S)
-    pid, vnc, tc = start_vncterm(ser, "--domid %d -T -v 127.0.0.1:2" % domid, cpath, S)
-    assert_sandboxed(ser, pid, S)
+    pid, vnc, tc = start_vncterm(ser, "--domid %d -T -v 127.0.0.1:2 --log-file /tmp/ring.log"
+                                 % domid, cpath, S)
+    assert_sandboxed(ser, pid, S, vnc)
+    if tc != 9500 + vnc - 5900:
+        raise Failure("ring mode: text port %d, not 9500+N for VNC port %d" % (tc, vnc))
     ser.run("xenconsoled --log=guest --pid-file=/run/xenconsoled.pid; sleep 2", 30 * S)
     _, out = ser.run("xenstore-read %s/type; xenstore-read %s/tty || echo no-tty"
                      % (cpath, cpath), 30 * S, check=False)
@@ -381,20 +389,37 @@ def tool_checks(ser, domid, view, S, mark):
              "ring mode", 120)
     mark("sandboxed ring mode ok")
 
-    # A guest that floods its console: vncterm's CPU stays bounded by the
-    # event budget, and the viewer keeps getting updates; Control+C typed
-    # during the flood reaches the guest.
+    # A guest that floods its console.  Asserted: behaviour, not speed (TCG
+    # runs as fast as the host lets it): the viewer keeps getting frames,
+    # paced (at most one per 40 ms, never a long silence), Control+C typed
+    # during the flood reaches the guest, and every byte of a finite flood
+    # reaches the console log, in order, with the guest never held up for
+    # good.  vncterm's CPU is reported as a figure.
     flood = view.start(["type=yes flood-line\\r", "wait=^flood-line$", "watch=10"])
     time.sleep(3)
     ticks = measure_cpu(ser, pid, 8, S)
-    log("flood: vncterm used %d ticks (1/100 s) of CPU in 8 s" % ticks)
-    view.finish(flood, "during the flood")
-    # 60% of one CPU.  Alone on the host it uses 120-260 ticks here (before
-    # frames were paced, 600+); TCG runs slower when the host is busy, so
-    # the same work costs more guest ticks (410 seen beside three builds).
-    if ticks > 480:
-        raise Failure("flooding guest: vncterm used %d ticks of CPU in 8 s (budget 480)" % ticks)
+    log("flood: vncterm used %d ticks (1/100 s) of CPU in 8 s (figure, not asserted)" % ticks)
+    out = view.finish(flood, "during the flood")
+    m = re.search(r"watch (\d+) s: (\d+) updates, longest gap (\d+) ms", out)
+    if not m:
+        raise Failure("flooding guest: the viewer did not report its watch:\n" + out)
+    secs, updates, gap = (int(x) for x in m.groups())
+    # 25 frames a second at most (FLOOD_FRAME_MS), with room for the
+    # frames before the flood rate is seen; at least one frame every 2 s.
+    if updates > secs * 1000 // 40 + 20:
+        raise Failure("flooding guest: %d updates in %d s: frames are not paced" % (updates, secs))
+    if updates < secs // 2 or gap > 2000 * S:
+        raise Failure("flooding guest: %d updates in %d s, longest gap %d ms: the viewer "
+                      "was starved" % (updates, secs, gap))
     view.run(["ctrl=c", "type=echo after-$RANDOM\\r", "wait=^after-[0-9]+$"], "after the flood")
+    view.run(["type=seq 1 20000; echo seq-$((6*7))\\r", "wait=^seq-42$"], "a finite flood",
+             300)
+    _, out = ser.run("tr -d '\\r' < /tmp/ring.log | awk '/^[0-9]+$/ { if ($1 == n + 1) n = $1 } "
+                     "END { print \"seq-lines\", n }'", 60 * S)
+    m = re.search(r"^seq-lines (\d+)$", out, re.M)
+    if not m or int(m.group(1)) != 20000:
+        raise Failure("a finite flood: the console log holds lines 1-%s of seq 1 20000 in order, "
+                      "not all:\n%s" % (m.group(1) if m else "?", out))
     mark("flooding guest ok")
 
     # Ended, vncterm gives the console back: xenconsoled takes it again.
