@@ -26,17 +26,23 @@ struct vt_compose {
  * Feed one key press (keysym and the VT_MOD_* held).  Writes the keysyms
  * to encode in its place to out, in order, and returns how many (0 while
  * a dead key waits), or -EINVAL for a NULL argument.  What comes out:
- *  - a known dead key: nothing yet;
+ *  - a known dead key (grave, acute, circumflex, tilde, macron, breve,
+ *    abovedot, diaeresis, abovering, doubleacute, caron, cedilla, ogonek):
+ *    nothing yet;
  *  - then a letter it combines with: the composed letter;
  *  - then space, or the same dead key again: the accent by itself
  *    (acute + space is ', diaeresis + space is ", as in X);
- *  - then another character (or another known dead key): the accent by
- *    itself and then that key, which is what the user typed;
+ *  - then another character: the accent by itself and then that key,
+ *    which is what the user typed;
+ *  - then another known dead key: the first accent by itself, and the
+ *    second waits;
  *  - then a modifier key: passed on, and the dead key still waits;
- *  - then a key that types no character (arrows, Return, F-keys, unknown
- *    dead keys), or any key with Ctrl or Alt held: the dead key is
- *    dropped and the key passed on as it came;
- *  - with no dead key waiting, any other key is passed on unchanged.
+ *  - then a key that types no character (arrows, Return, F-keys), or any
+ *    key with Ctrl or Alt held: the dead key is dropped and the key
+ *    passed on as it came;
+ *  - any other dead key (dead_belowdot...): nothing, and a dead key
+ *    waiting is dropped;
+ *  - with no dead key waiting, any key but a dead key passes unchanged.
  * Composed characters come out as Latin-1 keysyms up to U+00FF and as
  * Unicode keysyms (0x01000000 + U) above.
  */
