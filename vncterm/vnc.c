@@ -7,7 +7,9 @@
  *   address), count the port up from 5900+N, and hand them over after
  *   rfbInitServer() with port and ipv6port left at 0 so it opens none;
  * - updates are not deferred, and the framebuffer is 0x00RRGGBB.
- * Each viewer's modifier keys are tracked in its clientData.
+ * Each viewer's modifier keys, and the dead key it may have pressed
+ * (vt100/compose.h), are tracked in its clientData: two viewers typing at
+ * once never combine each other's accents.
  *
  * A viewer that stops reading must not stall the console: libvncserver
  * writes updates with blocking sends.  So before each round of updates a
@@ -46,6 +48,7 @@
 #include "vncterm/listen.h"
 #include "vncterm/password.h"
 #include "vncterm/vnc.h"
+#include "vt100/compose.h"
 #include "vt100/keys.h"
 
 #define HOLD_BYTES (64 * 1024)
@@ -79,10 +82,11 @@ struct vnc {
 	void *user;
 };
 
-/* Per viewer: which modifier keys are held; since when it is on hold. */
+/* Per viewer: which modifier keys are held, its dead key; since when it is on hold. */
 struct client_state {
 	struct vnc *vnc;
 	bool shift_l, shift_r, ctrl_l, ctrl_r, alt_l, alt_r;
+	struct vt_compose compose; /* zeroed by calloc(): no dead key waiting */
 	long long held_since; /* ms, 0 if not held */
 	int buttons;          /* RFB button mask last seen */
 	long long connected_at; /* ms */
@@ -141,8 +145,15 @@ static void on_key(rfbBool down, rfbKeySym key, rfbClientPtr cl)
 	case XK_Meta_R: c->alt_r = down; return;
 	default: break;
 	}
-	if (down && !cl->viewOnly && c->vnc->cb.key)
-		c->vnc->cb.key((uint32_t)key, mods_of(c), c->vnc->user);
+	if (!down || cl->viewOnly || !c->vnc->cb.key)
+		return;
+	/* A dead key and its letter become one keysym: the owner sees only characters. */
+	uint32_t out[VT_COMPOSE_MAX];
+	unsigned mods = mods_of(c);
+	int n = vt_compose_feed(&c->compose, (uint32_t)key, mods, out);
+
+	for (int i = 0; i < n; i++)
+		c->vnc->cb.key(out[i], mods, c->vnc->user);
 }
 
 /* Turn RFB's button masks into presses, releases and moves. */

@@ -16,7 +16,11 @@
 struct vnc;
 
 struct vnc_callbacks {
-	/* A key pressed by a viewer that may type; mods are VT_MOD_*. */
+	/*
+	 * A key pressed by a viewer that may type; mods are VT_MOD_*.  A dead
+	 * key and the letter after it arrive as one composed keysym, each
+	 * viewer composing on its own (vt100/compose.h).
+	 */
 	void (*key)(uint32_t keysym, unsigned mods, void *user);
 	/*
 	 * A pointer button pressed (down) or released, or the pointer moved

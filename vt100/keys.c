@@ -293,8 +293,7 @@ static void apply_alt(const struct out *body, unsigned mods,
 		put(o, body->b[i]);
 }
 
-/* The code point a keysym types, or 0 if it types none. */
-static uint32_t keysym_char(uint32_t keysym)
+uint32_t vt_key_char(uint32_t keysym)
 {
 	uint32_t u;
 
@@ -436,10 +435,13 @@ int vt_key_encode(uint32_t keysym, unsigned mods, const struct vt_modes *modes,
 		encode_fkey(keysym - KS_F1, mods, &o);
 	} else if ((k = find_key(keysym))) {
 		encode_def(k, mods, modes, &o);
-	} else if ((u = keysym_char(keysym))) {
+	} else if ((u = vt_key_char(keysym))) {
 		encode_char(u, mods, modes, &o);
 	}
-	/* Anything else (bare modifiers, dead keys, unknown) sends nothing. */
+	/*
+	 * Anything else (bare modifiers, dead keys, unknown) sends nothing:
+	 * dead keys are composed with their letter before this (compose.h).
+	 */
 
 	if (o.n > size)
 		return -ENOSPC;

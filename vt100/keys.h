@@ -29,4 +29,11 @@ enum {
 int vt_key_encode(uint32_t keysym, unsigned mods, const struct vt_modes *modes,
 		  char *buf, size_t size);
 
+/*
+ * The printable character a keysym types (Latin-1, or 0x01000000 + U for
+ * a code point that is neither a control nor a surrogate), or 0 if it
+ * types none: then it is a function key, a modifier, a dead key...
+ */
+uint32_t vt_key_char(uint32_t keysym);
+
 #endif

@@ -14,6 +14,15 @@
  *  - what it sends is valid UTF-8 (Unicode keysyms are typed as UTF-8, and
  *    a surrogate or a value beyond U+10FFFF types nothing);
  *  - NULL arguments give -EINVAL.
+ * The records are also one viewer's typing, fed in order through one
+ * struct vt_compose (vt100/compose.c) as vncterm/vnc.c does, and what
+ * comes out is encoded in turn.  Checked, from compose.h:
+ *  - it hands back 0 to VT_COMPOSE_MAX keysyms, never a dead key, and
+ *    writes nothing beyond them;
+ *  - with no dead key waiting, a key that is not a dead key comes out
+ *    unchanged; a modifier key always does, and keeps a dead key waiting;
+ *  - a dead key waits only after a known dead key (and modifiers);
+ *  - each keysym it hands back encodes like any other key.
  *
  * Input: records of 7 bytes, a partial last one ignored:
  *   byte 0  keysym class (& 7) and a buffer size for the short-buffer
@@ -33,6 +42,7 @@
 #include <string.h>
 
 #include "tests/fuzz/fuzz_check.h"
+#include "vt100/compose.h"
 #include "vt100/keys.h"
 
 #define RECORD 7
@@ -187,11 +197,60 @@ static void one_key(const uint8_t *r)
 	FUZZ_CHECK(vt_key_encode(keysym, mods, &modes, NULL, sizeof(buf)) == -EINVAL);
 }
 
+static bool is_dead(uint32_t keysym)
+{
+	return keysym >= 0xfe50 && keysym <= 0xfe93; /* dead_grave .. dead_longsolidusoverlay */
+}
+
+/* Xutil.h's IsModifierKey(). */
+static bool is_modifier(uint32_t keysym)
+{
+	return (keysym >= 0xffe1 && keysym <= 0xffee) || (keysym >= 0xfe01 && keysym <= 0xfe13) ||
+	       keysym == 0xff7e || keysym == 0xff7f;
+}
+
+/* The record's key through the viewer's compose state, then encoded. */
+static void compose_key(struct vt_compose *st, const uint8_t *r)
+{
+	uint32_t keysym = pick_keysym(r);
+	unsigned mods = r[5];
+	bool was = vt_compose_pending(st);
+	uint32_t out[VT_COMPOSE_MAX + 1];
+	struct vt_modes modes;
+	char buf[VT_KEY_MAX];
+
+	out[VT_COMPOSE_MAX] = CANARY;
+	int n = vt_compose_feed(st, keysym, mods, out);
+
+	FUZZ_CHECK(n >= 0 && n <= VT_COMPOSE_MAX);
+	FUZZ_CHECK(out[VT_COMPOSE_MAX] == CANARY);
+	if (!was && !is_dead(keysym))
+		FUZZ_CHECK(n == 1 && out[0] == keysym);
+	if (is_modifier(keysym))
+		FUZZ_CHECK(n == 1 && out[0] == keysym && vt_compose_pending(st) == was);
+	if (vt_compose_pending(st))
+		FUZZ_CHECK(vt_compose_spacing(keysym, false) != 0 || is_modifier(keysym));
+	plain_modes(r[6], &modes);
+	for (int i = 0; i < n; i++) {
+		FUZZ_CHECK(!is_dead(out[i]));
+		int k = vt_key_encode(out[i], mods, &modes, buf, sizeof(buf));
+
+		FUZZ_CHECK(k >= 0 && k <= VT_KEY_MAX);
+		FUZZ_CHECK(valid_utf8((const unsigned char *)buf, (size_t)k));
+	}
+	FUZZ_CHECK(vt_compose_feed(NULL, keysym, mods, out) == -EINVAL);
+	FUZZ_CHECK(vt_compose_feed(st, keysym, mods, NULL) == -EINVAL);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct vt_compose st = { 0 };
+
 	if (size < RECORD)
 		return -1;
-	for (size_t off = 0; off + RECORD <= size; off += RECORD)
+	for (size_t off = 0; off + RECORD <= size; off += RECORD) {
 		one_key(data + off);
+		compose_key(&st, data + off);
+	}
 	return 0;
 }

@@ -394,6 +394,32 @@ static void keys_seeds(void)
 	key(&b, KS_RAW, 0, 0x02000041u, 0, 0);
 	key(&b, KS_LAT, 0, 0x1b, CT, 0);
 	write_seed("keys", "silent", &b);
+	b.len = 0;
+	/*
+	 * Dead keys: acute e, circumflex Shift A, diaeresis space, caron
+	 * twice, grave q, tilde Left, belowdot a, acute Ctrl+c, acute grave a.
+	 */
+	key(&b, KS_FE, 0, 0x51, 0, 0);
+	key(&b, KS_LAT, 2, 'e', 0, 0);
+	key(&b, KS_FE, 0, 0x52, 0, 0);
+	key(&b, KS_FF, 0, 0xe1, SH, 0);
+	key(&b, KS_LAT, 2, 'A', SH, 0);
+	key(&b, KS_FE, 0, 0x57, 0, 0);
+	key(&b, KS_LAT, 1, ' ', 0, 0);
+	key(&b, KS_FE, 0, 0x5a, 0, 0);
+	key(&b, KS_FE, 1, 0x5a, 0, 0);
+	key(&b, KS_FE, 0, 0x50, 0, 0);
+	key(&b, KS_LAT, 1, 'q', 0, 0);
+	key(&b, KS_FE, 0, 0x53, 0, 0);
+	key(&b, KS_FF, 3, 0x51, 0, 0);
+	key(&b, KS_FE, 0, 0x60, 0, 0);
+	key(&b, KS_LAT, 1, 'a', 0, 0);
+	key(&b, KS_FE, 0, 0x51, 0, 0);
+	key(&b, KS_LAT, 1, 'c', CT, 0);
+	key(&b, KS_FE, 0, 0x51, 0, 0);
+	key(&b, KS_FE, 0, 0x50, 0, 0);
+	key(&b, KS_LAT, 2, 'a', 0, 0);
+	write_seed("keys", "deadkeys", &b);
 	free(b.p);
 }
 
