@@ -296,8 +296,16 @@ def xenconsole_escape(ser, domid, mode, tag, S):
 
 
 def guest_domid(ser, S):
-    _, out = ser.run("xl domid guest", 30 * S)
-    return int(re.findall(r"^(\d+)$", out, re.M)[-1])
+    """The guest's domain id.  Tagged, and asked again if need be: a kernel
+    message on dom0's console can land in the middle of the answer."""
+    for attempt in range(3):
+        _, out = ser.run("echo domid=$(xl domid guest)=", 30 * S)
+        m = re.findall(r"domid=(\d+)=", out)
+        if m:
+            return int(m[-1])
+        log("xl domid guest: no answer in %r, asking again" % out)
+        time.sleep(1)
+    raise Failure("xl domid guest gave no domain id:\n" + out)
 
 
 def tool_checks(ser, domid, view, S, mark):
