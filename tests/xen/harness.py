@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
@@ -607,6 +608,10 @@ def main():
             retry = attempt == 1
         except Failure as e:
             log("FAIL: %s" % e)
+        except Exception as e:
+            # A bug of the harness's own: still stop qemu, which would go
+            # on using the CPU (and the forwarded port) after we are gone.
+            log("FAIL: the harness itself failed: %s" % traceback.format_exc())
         if args.keep and rc == 0:
             log("qemu left running, pid %d, serial %s" % (proc.pid, sockpath))
             return rc
