@@ -212,11 +212,15 @@ static void disconnect(struct xencons *x)
 	x->connected = false;
 }
 
-/* Grant first (needs no guest frame number), then the foreign mapping. */
+/*
+ * Grant first (needs no guest frame number), then the foreign mapping;
+ * the frame only where the grant is another console's page (a vuart).
+ */
 static int map_ring(struct xencons *x, long ring_ref)
 {
-	x->intf = xengnttab_map_grant_ref(x->gnt, x->p.domid, GNTTAB_RESERVED_CONSOLE,
-					  PROT_READ | PROT_WRITE);
+	x->intf = x->p.frame_only ? NULL :
+				    xengnttab_map_grant_ref(x->gnt, x->p.domid, GNTTAB_RESERVED_CONSOLE,
+							    PROT_READ | PROT_WRITE);
 	x->intf_granted = x->intf != NULL;
 	if (!x->intf) {
 		xen_pfn_t pfn = (xen_pfn_t)ring_ref;
@@ -226,8 +230,12 @@ static int map_ring(struct xencons *x, long ring_ref)
 		if (!x->intf) {
 			int e = errno;
 
-			say(x, "cannot map the console ring of domain %u (grant %d, then frame %ld): %s",
-			    x->p.domid, GNTTAB_RESERVED_CONSOLE, ring_ref, strerror(e));
+			if (x->p.frame_only)
+				say(x, "cannot map the console ring of domain %u (frame %ld): %s",
+				    x->p.domid, ring_ref, strerror(e));
+			else
+				say(x, "cannot map the console ring of domain %u (grant %d, then frame %ld): %s",
+				    x->p.domid, GNTTAB_RESERVED_CONSOLE, ring_ref, strerror(e));
 			return -e;
 		}
 	}
