@@ -38,6 +38,10 @@
 #ifndef XENCONSOLE_BIN
 #define XENCONSOLE_BIN "../xenconsole/xenconsole"
 #endif
+/* Xen 4.17's own client, from Debian's xen-utils (unpacked with xenstored). */
+#ifndef XEN_XENCONSOLE_BIN
+#define XEN_XENCONSOLE_BIN "../build/xen-utils/usr/lib/xen-4.17/bin/xenconsole"
+#endif
 
 #define DOMID 7
 #define DOMID_STR "7"
@@ -247,9 +251,9 @@ struct client {
 };
 
 /* notify: a descriptor the client gets as NOTIFY_FD (as xl passes its pipe), or -1. */
-static void child_exec(const char *const *args, int notify)
+static void child_exec(const char *bin, const char *const *args, int notify)
 {
-	const char *argv[16] = { XENCONSOLE_BIN };
+	const char *argv[16] = { bin };
 	size_t n = 1;
 	sigset_t none;
 
@@ -270,8 +274,8 @@ static void child_exec(const char *const *args, int notify)
 	} else {
 		close_range(3, ~0u, 0);
 	}
-	execv(XENCONSOLE_BIN, (char *const *)argv);
-	fprintf(stderr, "exec %s: %s\n", XENCONSOLE_BIN, strerror(errno));
+	execv(bin, (char *const *)argv);
+	fprintf(stderr, "exec %s: %s\n", bin, strerror(errno));
 	_exit(127);
 }
 
@@ -282,8 +286,9 @@ enum client_io {
 	TTY_STDIN, /* stdin on a terminal of its own, stdout and stderr on pipes */
 };
 
-/* Run the client with args (NULL-terminated); notify as child_exec() takes it. */
-static struct client *client_spawn(enum client_io io, const char *const *args, int notify)
+/* Run the client bin with args (NULL-terminated); notify as child_exec() takes it. */
+static struct client *client_spawn_bin(const char *bin, enum client_io io,
+				       const char *const *args, int notify)
 {
 	struct client *c = calloc(1, sizeof(*c));
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
@@ -335,7 +340,7 @@ static struct client *client_spawn(enum client_io io, const char *const *args, i
 		}
 		dup2(io == ON_TTY ? c->tty : out[1], 1);
 		dup2(io == ON_TTY ? c->tty : err[1], 2);
-		child_exec(args, notify);
+		child_exec(bin, args, notify);
 	}
 	if (!on_tty) {
 		setpgid(c->pid, c->pid);
@@ -348,6 +353,11 @@ static struct client *client_spawn(enum client_io io, const char *const *args, i
 	}
 	fcntl(c->out, F_SETFL, O_NONBLOCK);
 	return c;
+}
+
+static struct client *client_spawn(enum client_io io, const char *const *args, int notify)
+{
+	return client_spawn_bin(XENCONSOLE_BIN, io, args, notify);
 }
 
 /* Run the client with args (NULL-terminated) on pipes, or on a terminal of its own. */
@@ -928,58 +938,94 @@ static const struct {
 };
 
 /*
- * As `xl create -c` runs it: the console's nodes are there but
- * xenconsoled has not named its pty yet (tty is "", as libxl writes it);
- * the NUL byte on the notify pipe comes once the client has the pty
- * open, then the pipe is closed; the session works and ^] ends it.
+ * As `xl create -c` runs bin with libxl_cmds[row]: the console's nodes
+ * are there but xenconsoled has not named its pty yet (tty is "", as
+ * libxl writes it); the NUL byte on the notify pipe comes once the client
+ * has the pty open, then the pipe is closed; the guest's output shows, a
+ * decoy console's does not.  p and decoy are left open, the client running.
  */
-START_TEST(libxl_exec_argv)
+static struct client *libxl_attach(const char *bin, int row, struct cpty *p, struct cpty *decoy)
 {
 	int pipefd[2] = { -1, -1 };
-	struct cpty p, decoy;
 	char path[128], byte = 'x';
 
 	domain_create();
-	/* A decoy on another console: the client must not take it. */
-	pty_console_at(&decoy, strcmp(libxl_cmds[_i].base, CONS) ? CONS :
-								      "/local/domain/" DOMID_STR
-								      "/device/console/3");
-	console_nodes_at(libxl_cmds[_i].base);
-	snprintf(path, sizeof(path), "%s/tty", libxl_cmds[_i].base);
+	pty_console_at(decoy, strcmp(libxl_cmds[row].base, CONS) ? CONS :
+								     "/local/domain/" DOMID_STR
+								     "/device/console/3");
+	console_nodes_at(libxl_cmds[row].base);
+	snprintf(path, sizeof(path), "%s/tty", libxl_cmds[row].base);
 	xs_put(path, "");
-	if (libxl_cmds[_i].notify)
+	if (libxl_cmds[row].notify)
 		ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
-	struct client *c = client_spawn(ON_PIPES, libxl_cmds[_i].args, pipefd[1]);
+	struct client *c = client_spawn_bin(bin, ON_PIPES, libxl_cmds[row].args, pipefd[1]);
 	if (pipefd[1] >= 0)
 		close(pipefd[1]);
 
 	/* Not attached yet: no byte, and the client waits. */
-	if (libxl_cmds[_i].notify)
+	if (libxl_cmds[row].notify)
 		ck_assert_int_eq(notify_read(pipefd[0], 500, &byte), -1);
 	else
 		sleep_ms(300);
 	ck_assert_msg(!client_reap(c), "client exited: stderr \"%s\"", c->ebuf);
 
-	cpty_open(&p);
-	xs_put(path, p.name);
-	if (libxl_cmds[_i].notify) {
+	cpty_open(p);
+	xs_put(path, p->name);
+	if (libxl_cmds[row].notify) {
 		ck_assert_int_eq(notify_read(pipefd[0], WAIT_MS, &byte), 1);
 		ck_assert_int_eq(byte, '\0');
 		/* The byte means attached: the client has the pty open by now. */
-		ck_assert_msg(client_has_open(c, p.name), "notified before %s was open", p.name);
+		ck_assert_msg(client_has_open(c, p->name), "notified before %s was open", p->name);
 		/* Once: then the client closes its end. */
 		ck_assert_int_eq(notify_read(pipefd[0], WAIT_MS, &byte), 0);
 		close(pipefd[0]);
 	}
-	struct pty_poke pp = { .p = &p, .text = "libxl hello\r\n" };
+	struct pty_poke pp = { .p = p, .text = "libxl hello\r\n" };
 	ck_assert(client_expect(c, "libxl hello\r\n", false, WAIT_MS, poke_pty, &pp));
-	ck_assert_int_eq(write(decoy.master, "wrong console", 13), 13);
+	ck_assert_int_eq(write(decoy->master, "wrong console", 13), 13);
+	client_pump(c, 200);
+	ck_assert_ptr_null(memmem(c->obuf, c->olen, "wrong", 5));
+	return c;
+}
+
+/* Ours, on every row: then input goes in and ^] ends it. */
+START_TEST(libxl_exec_argv)
+{
+	struct cpty p, decoy;
+	struct client *c = libxl_attach(XENCONSOLE_BIN, _i, &p, &decoy);
+
 	client_send(c, "ls\r", 3);
 	ck_assert(cpty_expect(&p, "ls\r", 3, WAIT_MS));
 	ck_assert_ptr_null(memmem(c->obuf, c->olen, "wrong", 5));
 	client_send(c, "\035", 1);
 	ck_assert(client_wait_exit(c, WAIT_MS));
 	ck_assert(exited_with(c, 0));
+	client_free(c);
+	cpty_close(&p);
+	cpty_close(&decoy);
+}
+END_TEST
+
+/*
+ * The reference: Xen 4.17's own xenconsole on the same rows (those
+ * without --escape, which it does not know) meets the same expectations,
+ * so they are Xen's and not only ours.  It reads no piped input (stdin
+ * and stdout are no terminals, no --interactive) and ends on SIGTERM.
+ */
+static const int xen_rows[] = { 0, 1, 2, 3, 4, 6 };
+
+START_TEST(libxl_exec_argv_xen_reference)
+{
+	struct cpty p, decoy;
+
+	ck_assert_msg(access(XEN_XENCONSOLE_BIN, X_OK) == 0, "%s: %s (make xen-utils)",
+		      XEN_XENCONSOLE_BIN, strerror(errno));
+	for (const char *const *a = libxl_cmds[xen_rows[_i]].args; *a; a++)
+		ck_assert_str_ne(*a, "--escape");
+	struct client *c = libxl_attach(XEN_XENCONSOLE_BIN, xen_rows[_i], &p, &decoy);
+	/* Its lock file (/var/lock/xenconsole.N) goes when it ends by itself. */
+	kill(c->pid, SIGTERM);
+	ck_assert(client_wait_exit(c, WAIT_MS));
 	client_free(c);
 	cpty_close(&p);
 	cpty_close(&decoy);
@@ -1298,6 +1344,8 @@ Suite *xenconsole_suite(void)
 	tcase_add_loop_test(tc, console_paths, 0, N_KINDS);
 	tcase_add_loop_test(tc, libxl_exec_argv, 0,
 			    (int)(sizeof(libxl_cmds) / sizeof(libxl_cmds[0])));
+	tcase_add_loop_test(tc, libxl_exec_argv_xen_reference, 0,
+			    (int)(sizeof(xen_rows) / sizeof(xen_rows[0])));
 	tcase_add_test(tc, notify_fd_ring);
 	tcase_add_test(tc, notify_fd_reader_gone);
 	tcase_add_loop_test(tc, interactive, 0, 3);
