@@ -215,9 +215,10 @@ static void disconnect(struct xencons *x)
 
 /*
  * The primary console: its reserved grant first (needs no guest frame
- * number), then the foreign mapping of ring-ref, a frame.  A secondary
- * console (device/console/N) has no reserved grant: GNTTAB_RESERVED_CONSOLE
- * is the primary's page, and its ring-ref is a grant ref of its own.
+ * number), then the foreign mapping of ring-ref, a frame.  A vuart has no
+ * grant (the reserved one is the PV console's page): its frame only.  A
+ * secondary PV console (device/console/N) has no reserved grant either:
+ * its ring-ref is a grant ref of its own.
  */
 static int map_ring(struct xencons *x, long ring_ref)
 {
@@ -235,8 +236,9 @@ static int map_ring(struct xencons *x, long ring_ref)
 		x->ring_ref = ring_ref;
 		return 0;
 	}
-	x->intf = xengnttab_map_grant_ref(x->gnt, x->p.domid, GNTTAB_RESERVED_CONSOLE,
-					  PROT_READ | PROT_WRITE);
+	x->intf = x->p.frame_only ? NULL :
+				    xengnttab_map_grant_ref(x->gnt, x->p.domid, GNTTAB_RESERVED_CONSOLE,
+							    PROT_READ | PROT_WRITE);
 	x->intf_granted = x->intf != NULL;
 	if (!x->intf) {
 		xen_pfn_t pfn = (xen_pfn_t)ring_ref;
@@ -246,8 +248,12 @@ static int map_ring(struct xencons *x, long ring_ref)
 		if (!x->intf) {
 			int e = errno;
 
-			say(x, "cannot map the console ring of domain %u (grant %d, then frame %ld): %s",
-			    x->p.domid, GNTTAB_RESERVED_CONSOLE, ring_ref, strerror(e));
+			if (x->p.frame_only)
+				say(x, "cannot map the console ring of domain %u (frame %ld): %s",
+				    x->p.domid, ring_ref, strerror(e));
+			else
+				say(x, "cannot map the console ring of domain %u (grant %d, then frame %ld): %s",
+				    x->p.domid, GNTTAB_RESERVED_CONSOLE, ring_ref, strerror(e));
 			return -e;
 		}
 	}
@@ -475,11 +481,17 @@ bool xencons_is_primary(const char *path, unsigned int domid)
 
 static void set_path(struct xencons *x, const struct xencons_params *p)
 {
+	char vuart[64];
+
 	if (p->path)
 		snprintf(x->path, sizeof(x->path), "%s", p->path);
 	else
 		snprintf(x->path, sizeof(x->path), "/local/domain/%u/console", p->domid);
-	x->secondary = !xencons_is_primary(x->path, p->domid);
+	/* A vuart's ring-ref is a frame, whoever names its path. */
+	snprintf(vuart, sizeof(vuart), "/local/domain/%u/vuart/", p->domid);
+	if (!strncmp(x->path, vuart, strlen(vuart)))
+		x->p.frame_only = true;
+	x->secondary = !x->p.frame_only && !xencons_is_primary(x->path, p->domid);
 }
 
 static int open_handles(struct xencons *x, char *err, int errlen)

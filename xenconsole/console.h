@@ -48,6 +48,12 @@ struct xencons_params {
 	int period_ms;          /* 0: the default */
 	const char *claim_type; /* value written to <path>/type in ring mode; NULL: "vncterm" */
 	/*
+	 * ring-ref is a guest frame, never reached through the console grant:
+	 * a vuart's (GNTTAB_RESERVED_CONSOLE is the PV console's page, and
+	 * xenconsoled maps a vuart by frame only).
+	 */
+	bool frame_only;
+	/*
 	 * Watch-only mode (a privileged monitor's): if set, the console is not
 	 * opened here; each change is reported instead: the ring (ring_ref,
 	 * port; -1 when gone) or the tty path (NULL when gone).

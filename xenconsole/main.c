@@ -7,8 +7,15 @@
  * full, so output is delayed, never dropped), stdin into the console.
  * Signals arrive on a signalfd, so every way out goes through finish(),
  * which gives the terminal back its modes.
+ *
+ * The command line is also Xen's own xenconsole's, so that this one can
+ * be what libxl execs for `xl console` and `xl create -c`:
+ *   xenconsole DOMID --num N --type pv|serial|vuart [--start-notify-fd FD]
+ *   [--escape E]
+ * (options after the DOMID; --escape only from later Xen releases).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
@@ -50,12 +57,18 @@
 
 enum { EXIT_USAGE = 2 };
 
+enum cons_type { CONS_PV, CONS_SERIAL, CONS_VUART };
+
 struct options {
 	unsigned int domid;
-	bool serial;
+	enum cons_type type;
 	unsigned int num;
 	unsigned char escape;
 	bool replace_escape;
+	/* -i: read a terminal on stdin even when stdout is not one. */
+	bool interactive;
+	/* --start-notify-fd: told once the console is attached; -1: none. */
+	int notify_fd;
 	enum xencons_mode mode;
 };
 
@@ -64,6 +77,8 @@ struct session {
 	struct xs_handle *xs;
 	struct xencons *cons;
 	int sigfd;
+	/* The toolstack's pipe (--start-notify-fd) until it is told; -1 after. */
+	int notify_fd;
 	bool stdin_open;
 	/* Dropping input is allowed only for a person typing, never for piped data. */
 	bool stdin_tty;
@@ -145,27 +160,41 @@ static void usage(FILE *f)
 		"  xenconsole - attach this terminal to a Xen domain's console\n"
 		"\n"
 		"SYNOPSIS\n"
-		"  xenconsole [--type pv|serial] [--num N] [--escape ^X] [--ring|--pty] DOMID\n"
+		"  xenconsole [--type pv|serial|vuart] [--num N] [--escape ^X]\n"
+		"             [--start-notify-fd FD] [--interactive] [--no-replace-escape]\n"
+		"             [--ring|--pty] DOMID\n"
 		"\n"
 		"  Shows the domain's console output here and types what is typed here into\n"
 		"  it: for an administrator when the domain has no VNC console\n"
 		"  (disable_pv_vnc=1).  The terminal is put in raw mode and restored on every\n"
 		"  exit.  Only one reader may hold a console; a lock names its holder.\n"
+		"  It takes Xen's own xenconsole command line too, so `xl console` and\n"
+		"  `xl create -c` can run it (options may follow the DOMID).\n"
 		"  See xenconsole(1).\n"
 		"\n"
 		"OPTIONS\n"
-		"  --type pv|serial     console kind (default pv)\n"
-		"  --num N              console number (default 0): pv 0 is\n"
+		"  -t, --type pv|serial|vuart\n"
+		"                       console kind (default pv)\n"
+		"  -n, --num N          console number (default 0): pv 0 is\n"
 		"                       /local/domain/DOMID/console, pv N>0 is\n"
 		"                       /local/domain/DOMID/device/console/N, serial N is\n"
-		"                       /local/domain/DOMID/serial/N\n"
-		"  --escape KEY         detach key: ^X for a control character, or one\n"
+		"                       /local/domain/DOMID/serial/N (the PV console when\n"
+		"                       that has no tty, as Xen's xenconsole does), vuart is\n"
+		"                       /local/domain/DOMID/vuart/0 whatever N\n"
+		"  -e, --escape KEY     detach key: ^X for a control character, or one\n"
 		"                       character (default ^])\n"
+		"  -s, --start-notify-fd FD\n"
+		"                       once the console is attached, write one NUL byte to\n"
+		"                       FD and close it (how xl create -c knows)\n"
+		"  -i, --interactive    read the terminal on stdin even when stdout is not a\n"
+		"                       terminal (otherwise it is then left alone); input\n"
+		"                       that is not a terminal is always read\n"
 		"  --no-replace-escape  pass the guest's ESC bytes to this terminal (by\n"
 		"                       default they are shown as '.')\n"
 		"  --pty                use xenconsoled's pty (default)\n"
 		"  --ring               read the console ring directly (xenconsoled must not\n"
-		"                       be serving it; its type is set to xenconsole meanwhile)\n"
+		"                       be serving it; its type is set to xenconsole meanwhile);\n"
+		"                       pv and vuart only\n"
 		"  -h, --help           this text\n"
 		"  --version            the version, then exit\n"
 		"\n"
@@ -243,44 +272,93 @@ static void escape_name(unsigned char c, char name[3])
 	}
 }
 
+/*
+ * The toolstack's end of its notification pipe: open, writable, and none
+ * of our standard streams (a NUL byte there would corrupt them).
+ */
+static void check_notify_fd(const char *arg, int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fd <= STDERR_FILENO)
+		bad_usage("--start-notify-fd %s: that is standard input, output or error; "
+			  "give the write end of the toolstack's pipe",
+			  arg);
+	if (fl < 0)
+		bad_usage("--start-notify-fd %s: not an open file descriptor (%s); give the "
+			  "write end of the toolstack's pipe",
+			  arg, strerror(errno));
+	if ((fl & O_ACCMODE) == O_RDONLY)
+		bad_usage("--start-notify-fd %s: open for reading only; give the write end of "
+			  "the toolstack's pipe",
+			  arg);
+}
+
 static void parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_TYPE = 256, OPT_NUM, OPT_ESCAPE, OPT_NO_REPLACE, OPT_RING, OPT_PTY, OPT_VERSION };
+	enum { OPT_NO_REPLACE = 256, OPT_RING, OPT_PTY, OPT_VERSION };
+	/* Xen's xenconsole's long options, then ours. */
 	static const struct option longopts[] = {
-		{ "type", required_argument, NULL, OPT_TYPE },
-		{ "num", required_argument, NULL, OPT_NUM },
-		{ "escape", required_argument, NULL, OPT_ESCAPE },
+		{ "type", required_argument, NULL, 't' },
+		{ "num", required_argument, NULL, 'n' },
+		{ "escape", required_argument, NULL, 'e' },
+		{ "start-notify-fd", required_argument, NULL, 's' },
+		{ "interactive", no_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
 		{ "no-replace-escape", no_argument, NULL, OPT_NO_REPLACE },
 		{ "ring", no_argument, NULL, OPT_RING },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "pty", no_argument, NULL, OPT_PTY },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *domid_arg = NULL, *notify_arg = NULL;
+	unsigned int fd;
 	int c;
 
-	*o = (struct options){ .escape = DEFAULT_ESCAPE, .replace_escape = true, .mode = XENCONS_PTY };
-	/* Our own messages: getopt's would not say what to do. */
+	*o = (struct options){ .escape = DEFAULT_ESCAPE, .replace_escape = true, .notify_fd = -1,
+			       .mode = XENCONS_PTY };
+	/*
+	 * Our own messages: getopt's would not say what to do.  '-': the DOMID
+	 * comes back in order (as 1) wherever it stands, so libxl's "DOMID
+	 * --num N ..." works even under POSIXLY_CORRECT.
+	 */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "-:hn:t:e:s:i", longopts, NULL)) != -1) {
 		switch (c) {
-		case OPT_TYPE:
-			if (strcmp(optarg, "pv") == 0)
-				o->serial = false;
-			else if (strcmp(optarg, "serial") == 0)
-				o->serial = true;
-			else
-				bad_usage("--type '%s': expected pv or serial", optarg);
+		case 1:
+			if (domid_arg)
+				bad_usage("unexpected argument '%s': give one DOMID", optarg);
+			domid_arg = optarg;
 			break;
-		case OPT_NUM:
+		case 't':
+			if (strcmp(optarg, "pv") == 0)
+				o->type = CONS_PV;
+			else if (strcmp(optarg, "serial") == 0)
+				o->type = CONS_SERIAL;
+			else if (strcmp(optarg, "vuart") == 0)
+				o->type = CONS_VUART;
+			else
+				bad_usage("--type '%s': expected pv, serial or vuart", optarg);
+			break;
+		case 'n':
 			if (parse_uint(optarg, INT_MAX, &o->num) < 0)
 				bad_usage("--num '%s': expected a console number (0, 1, ...)", optarg);
 			break;
-		case OPT_ESCAPE:
+		case 'e':
 			if (parse_escape(optarg, &o->escape) < 0)
 				bad_usage("--escape '%s': expected ^X for a control character (e.g. ^]) "
 					  "or a single character",
 					  optarg);
+			break;
+		case 's':
+			if (parse_uint(optarg, INT_MAX, &fd) < 0)
+				bad_usage("--start-notify-fd '%s': expected a file descriptor number",
+					  optarg);
+			o->notify_fd = (int)fd;
+			notify_arg = optarg;
+			break;
+		case 'i':
+			o->interactive = true;
 			break;
 		case OPT_NO_REPLACE:
 			o->replace_escape = false;
@@ -305,23 +383,58 @@ static void parse_options(int argc, char **argv, struct options *o)
 			bad_usage("unknown option %s", argv[optind - 1]);
 		}
 	}
-	if (optind >= argc)
+	/* What follows "--" is not an option either. */
+	for (; optind < argc; optind++) {
+		if (domid_arg)
+			bad_usage("unexpected argument '%s': give one DOMID", argv[optind]);
+		domid_arg = argv[optind];
+	}
+	if (!domid_arg)
 		bad_usage("which domain? give its DOMID");
-	if (parse_uint(argv[optind], DOMID_MAX, &o->domid) < 0)
-		bad_usage("'%s' is not a domain id (0 to %u)", argv[optind], DOMID_MAX);
-	if (optind + 1 < argc)
-		bad_usage("unexpected argument '%s' after the DOMID", argv[optind + 1]);
+	if (parse_uint(domid_arg, DOMID_MAX, &o->domid) < 0)
+		bad_usage("'%s' is not a domain id (0 to %u)", domid_arg, DOMID_MAX);
+	/* QEMU's emulated serial port is a pty and nothing else. */
+	if (o->mode == XENCONS_RING && o->type == CONS_SERIAL)
+		bad_usage("--ring with --type serial: a serial console is QEMU's pty and has no "
+			  "ring; drop --ring");
+	if (notify_arg)
+		check_notify_fd(notify_arg, o->notify_fd);
 }
 
 /* The console's xenstore directory, as Xen's own xenconsole names it. */
-static void console_path(const struct options *o, char *buf, size_t size)
+static void console_path(const struct options *o, enum cons_type type, char *buf, size_t size)
 {
-	if (o->serial)
+	if (type == CONS_SERIAL)
 		snprintf(buf, size, "/local/domain/%u/serial/%u", o->domid, o->num);
+	else if (type == CONS_VUART)
+		snprintf(buf, size, "/local/domain/%u/vuart/0", o->domid); /* Xen's: one, whatever --num */
 	else if (o->num == 0)
 		snprintf(buf, size, "/local/domain/%u/console", o->domid);
 	else
 		snprintf(buf, size, "/local/domain/%u/device/console/%u", o->domid, o->num);
+}
+
+/*
+ * Once the console is attached, tell the toolstack: `xl create -c` keeps
+ * the domain paused until this one byte (NUL, as Xen's xenconsole
+ * writes) arrives, so that no early output is missed.
+ */
+static void notify_started(struct session *s)
+{
+	static const char nul = '\0';
+	ssize_t n;
+
+	if (s->notify_fd < 0 || !xencons_connected(s->cons))
+		return;
+	do
+		n = write(s->notify_fd, &nul, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		say("cannot tell the toolstack the console is attached (--start-notify-fd %d): %s; "
+		    "the console goes on",
+		    s->notify_fd, n < 0 ? strerror(errno) : "nothing written");
+	close(s->notify_fd);
+	s->notify_fd = -1;
 }
 
 static void session_close(struct session *s)
@@ -525,6 +638,7 @@ static void run(struct session *s)
 	int xsfd = xs_fileno(s->xs);
 
 	for (;;) {
+		notify_started(s);
 		pull_output(s);
 		push_input(s);
 		if (xencons_gone(s->cons))
@@ -572,11 +686,21 @@ static void run(struct session *s)
 	}
 }
 
+/* Whether the node exists (empty or not). */
+static bool node_exists(struct xs_handle *xs, const char *path)
+{
+	unsigned int len;
+	char *v = xs_read(xs, XBT_NULL, path, &len);
+
+	free(v);
+	return v != NULL;
+}
+
 int main(int argc, char **argv)
 {
 	struct session *s = calloc(1, sizeof(*s)); /* two 64 KiB queues: not on the stack */
 	struct options opt;
-	char path[128], err[256] = "";
+	char path[128], tty[160], err[256] = "";
 
 	if (!s) {
 		fputs("xenconsole: out of memory\n", stderr);
@@ -585,8 +709,14 @@ int main(int argc, char **argv)
 	parse_options(argc, argv, &opt);
 	s->opt = &opt;
 	s->sigfd = -1;
-	s->stdin_open = true;
+	s->notify_fd = opt.notify_fd;
 	s->stdin_tty = isatty(STDIN_FILENO);
+	/*
+	 * Xen's rule: a terminal is read (and made raw) when stdout is one too,
+	 * or with -i; otherwise it is left alone, for `xl console 5 >log`.
+	 * Input that is not a terminal is always read: a script's.
+	 */
+	s->stdin_open = !s->stdin_tty || opt.interactive || isatty(STDOUT_FILENO);
 
 	int fd = setup_signals();
 	if (fd < 0) {
@@ -601,13 +731,27 @@ int main(int argc, char **argv)
 		    strerror(errno));
 		return EXIT_FAILURE;
 	}
-	console_path(&opt, path, sizeof(path));
+	enum cons_type type = opt.type;
+	console_path(&opt, type, path, sizeof(path));
+	/*
+	 * As Xen's xenconsole: a serial console without a tty node is not
+	 * there (no emulated serial port, or a PV guest): use the PV console.
+	 */
+	snprintf(tty, sizeof(tty), "%s/tty", path);
+	if (type == CONS_SERIAL && xs_is_domain_introduced(s->xs, opt.domid) &&
+	    !node_exists(s->xs, tty)) {
+		type = CONS_PV;
+		console_path(&opt, type, path, sizeof(path));
+		say("domain %u has no serial console %u (no %s): using its PV console %s",
+		    opt.domid, opt.num, tty, path);
+	}
 	struct xencons_params p = {
 		.domid = opt.domid,
 		.path = path,
 		.mode = opt.mode,
 		/* Shown to the admin (or a toolstack) as who holds the ring. */
 		.claim_type = "xenconsole",
+		.frame_only = type == CONS_VUART,
 		.log = log_cb,
 		.user = &opt,
 	};
@@ -617,15 +761,18 @@ int main(int argc, char **argv)
 		finish(s, EXIT_FAILURE);
 	}
 
-	int rc = tty_make_raw(s);
+	int rc = s->stdin_open ? tty_make_raw(s) : 0;
 	if (rc < 0) {
 		say("cannot put the terminal in raw mode: %s", strerror(-rc));
 		finish(s, EXIT_FAILURE);
 	}
 	if (!xencons_connected(s->cons)) {
-		char key[3];
-		escape_name(opt.escape, key);
-		say("waiting for the console of domain %u at %s (%s to leave)", opt.domid, path, key);
+		char key[3], leave[32] = "";
+		if (s->stdin_open && s->stdin_tty) {
+			escape_name(opt.escape, key);
+			snprintf(leave, sizeof(leave), " (%s to leave)", key);
+		}
+		say("waiting for the console of domain %u at %s%s", opt.domid, path, leave);
 	}
 	run(s);
 }

@@ -5,12 +5,16 @@
  * console nodes), xenconsoled (a pty it makes and names in console/tty)
  * and the guest (the far end of that pty, or the ring page and its event
  * channel).  The client runs on pipes, or on a pty of its own when its
- * terminal handling is what is tested.  Every client runs in its own
- * process group and dies with the test process.
+ * terminal handling is what is tested (all three streams, or stdin
+ * alone).  Every client runs in its own process group and dies with the
+ * test process.  The libxl tests run it with the argv libxl_console_exec
+ * gives Xen's xenconsole, and play xl's end of --start-notify-fd.
  */
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -34,6 +38,10 @@
 #ifndef XENCONSOLE_BIN
 #define XENCONSOLE_BIN "../xenconsole/xenconsole"
 #endif
+/* Xen 4.17's own client, from Debian's xen-utils (unpacked with xenstored). */
+#ifndef XEN_XENCONSOLE_BIN
+#define XEN_XENCONSOLE_BIN "../build/xen-utils/usr/lib/xen-4.17/bin/xenconsole"
+#endif
 
 #define DOMID 7
 #define DOMID_STR "7"
@@ -41,6 +49,13 @@
 #define CONS_PORT 5
 #define CONS_PFN 1234
 #define CONS "/local/domain/" DOMID_STR "/console"
+#define SERIAL0 "/local/domain/" DOMID_STR "/serial/0"
+#define VUART "/local/domain/" DOMID_STR "/vuart/0"
+#define VUART_PORT 6
+#define VUART_PFN 2345
+/* The descriptor number the client gets its --start-notify-fd pipe on. */
+#define NOTIFY_FD 9
+#define NOTIFY_FD_STR "9"
 /* How long anything the client should do may take. */
 #define WAIT_MS 5000
 #define SLICE_MS 20
@@ -235,9 +250,10 @@ struct client {
 	size_t olen, elen;
 };
 
-static void child_exec(const char *const *args)
+/* notify: a descriptor the client gets as NOTIFY_FD (as xl passes its pipe), or -1. */
+static void child_exec(const char *bin, const char *const *args, int notify)
 {
-	const char *argv[16] = { XENCONSOLE_BIN };
+	const char *argv[16] = { bin };
 	size_t n = 1;
 	sigset_t none;
 
@@ -249,18 +265,35 @@ static void child_exec(const char *const *args)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	setenv("LD_PRELOAD", xensim_lib(), 1);
-	close_range(3, ~0u, 0);
-	execv(XENCONSOLE_BIN, (char *const *)argv);
-	fprintf(stderr, "exec %s: %s\n", XENCONSOLE_BIN, strerror(errno));
+	if (notify >= 0) {
+		/* dup2 onto itself would leave close-on-exec set. */
+		if (notify == NOTIFY_FD ? fcntl(notify, F_SETFD, 0) < 0 : dup2(notify, NOTIFY_FD) < 0)
+			_exit(127);
+		close_range(3, NOTIFY_FD - 1, 0);
+		close_range(NOTIFY_FD + 1, ~0u, 0);
+	} else {
+		close_range(3, ~0u, 0);
+	}
+	execv(bin, (char *const *)argv);
+	fprintf(stderr, "exec %s: %s\n", bin, strerror(errno));
 	_exit(127);
 }
 
-/* Run the client with args (NULL-terminated) on pipes, or on a terminal of its own. */
-static struct client *client_start(bool on_tty, const char *const *args)
+/* Where the client's stdin, stdout and stderr are. */
+enum client_io {
+	ON_PIPES,
+	ON_TTY,    /* all three on a terminal of its own */
+	TTY_STDIN, /* stdin on a terminal of its own, stdout and stderr on pipes */
+};
+
+/* Run the client bin with args (NULL-terminated); notify as child_exec() takes it. */
+static struct client *client_spawn_bin(const char *bin, enum client_io io,
+				       const char *const *args, int notify)
 {
 	struct client *c = calloc(1, sizeof(*c));
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
 	pid_t parent = getpid();
+	bool on_tty = io != ON_PIPES;
 
 	ck_assert_ptr_nonnull(c);
 	ck_assert_msg(xensim_lib(), "libxensim.so not found beside the runner (make?)");
@@ -282,9 +315,11 @@ static struct client *client_start(bool on_tty, const char *const *args)
 		c->tty = t.slave;
 	} else {
 		ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+		c->in = in[1];
+	}
+	if (io != ON_TTY) {
 		ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
 		ck_assert_int_eq(pipe2(err, O_CLOEXEC), 0);
-		c->in = in[1];
 		c->out = out[0];
 		c->err = err[0];
 	}
@@ -299,25 +334,36 @@ static struct client *client_start(bool on_tty, const char *const *args)
 			if (setsid() < 0 || ioctl(c->tty, TIOCSCTTY, 0) < 0)
 				_exit(127);
 			dup2(c->tty, 0);
-			dup2(c->tty, 1);
-			dup2(c->tty, 2);
 		} else {
 			setpgid(0, 0);
 			dup2(in[0], 0);
-			dup2(out[1], 1);
-			dup2(err[1], 2);
 		}
-		child_exec(args);
+		dup2(io == ON_TTY ? c->tty : out[1], 1);
+		dup2(io == ON_TTY ? c->tty : err[1], 2);
+		child_exec(bin, args, notify);
 	}
 	if (!on_tty) {
 		setpgid(c->pid, c->pid);
 		close(in[0]);
+	}
+	if (io != ON_TTY) {
 		close(out[1]);
 		close(err[1]);
 		fcntl(c->err, F_SETFL, O_NONBLOCK);
 	}
 	fcntl(c->out, F_SETFL, O_NONBLOCK);
 	return c;
+}
+
+static struct client *client_spawn(enum client_io io, const char *const *args, int notify)
+{
+	return client_spawn_bin(XENCONSOLE_BIN, io, args, notify);
+}
+
+/* Run the client with args (NULL-terminated) on pipes, or on a terminal of its own. */
+static struct client *client_start(bool on_tty, const char *const *args)
+{
+	return client_spawn(on_tty ? ON_TTY : ON_PIPES, args, -1);
 }
 
 static void drain(int fd, char *buf, size_t size, size_t *len)
@@ -575,9 +621,20 @@ START_TEST(escape_key_detaches_and_restores_tty)
 }
 END_TEST
 
+static const struct {
+	const char *args[4];
+	char key;
+} escape_keys[] = {
+	{ { "--escape", "^a", DOMID_STR, NULL }, '\001' },
+	{ { "--escape", "q", DOMID_STR, NULL }, 'q' },
+	{ { "-e", "^b", DOMID_STR, NULL }, '\002' },
+	/* libxl (later Xen releases) puts it after the DOMID. */
+	{ { DOMID_STR, "-e", "Q", NULL }, 'Q' },
+};
+
 START_TEST(other_escape_key)
 {
-	const char *const args[] = { "--escape", _i ? "q" : "^a", DOMID_STR, NULL };
+	const char *const *args = escape_keys[_i].args;
 	struct cpty p;
 
 	domain_create();
@@ -587,7 +644,7 @@ START_TEST(other_escape_key)
 	client_send(c, "x\035y", 3);
 	ck_assert(cpty_expect(&p, "x\035y", 3, WAIT_MS));
 	ck_assert(!client_wait_exit(c, 200));
-	client_send(c, _i ? "q" : "\001", 1);
+	client_send(c, &escape_keys[_i].key, 1);
 	ck_assert(client_wait_exit(c, WAIT_MS));
 	ck_assert(exited_with(c, 0));
 	client_free(c);
@@ -758,19 +815,25 @@ static const struct {
 	const char *args[6];
 	const char *base;
 } console_kinds[] = {
-	{ { "--type", "serial", DOMID_STR, NULL }, "/local/domain/" DOMID_STR "/serial/0" },
+	{ { "--type", "serial", DOMID_STR, NULL }, SERIAL0 },
 	{ { "--type", "serial", "--num", "1", DOMID_STR, NULL }, "/local/domain/" DOMID_STR "/serial/1" },
 	{ { "--num", "2", DOMID_STR, NULL }, "/local/domain/" DOMID_STR "/device/console/2" },
 	{ { "--type", "pv", "--num", "0", DOMID_STR, NULL }, CONS },
+	{ { "--type", "vuart", DOMID_STR, NULL }, VUART },
+	{ { "-t", "serial", "-n", "1", DOMID_STR, NULL }, "/local/domain/" DOMID_STR "/serial/1" },
+	/* Xen's: one vuart, whatever --num says. */
+	{ { "-t", "vuart", "-n", "3", DOMID_STR, NULL }, VUART },
+	{ { DOMID_STR, "-n", "2", "-t", "pv", NULL }, "/local/domain/" DOMID_STR "/device/console/2" },
 };
+#define N_KINDS (int)(sizeof(console_kinds) / sizeof(console_kinds[0]))
 
-/* Each console kind is found where Xen's own xenconsole looks; the others are decoys. */
+/* Each console kind is found where Xen's own xenconsole looks; the next one is a decoy. */
 START_TEST(console_paths)
 {
 	struct cpty decoy, p;
 
 	domain_create();
-	pty_console_at(&decoy, console_kinds[(_i + 1) % 4].base);
+	pty_console_at(&decoy, console_kinds[(_i + 1) % N_KINDS].base);
 	pty_console_at(&p, console_kinds[_i].base);
 	struct client *c = attach_pty(&p, false, console_kinds[_i].args, "right console\r\n");
 	ck_assert_int_eq(write(decoy.master, "wrong console", 13), 13);
@@ -779,6 +842,355 @@ START_TEST(console_paths)
 	client_free(c);
 	cpty_close(&p);
 	cpty_close(&decoy);
+}
+END_TEST
+
+/* ---- Xen's xenconsole command line, as libxl execs it ---- */
+
+/* Whether the client has path open (a pty it attached to). */
+static bool client_has_open(const struct client *c, const char *path)
+{
+	char dir[64], link[PATH_MAX + 64], target[PATH_MAX];
+	bool found = false;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)c->pid);
+	DIR *d = opendir(dir);
+	ck_assert_msg(d, "%s: %s", dir, strerror(errno));
+	for (struct dirent *e; !found && (e = readdir(d));) {
+		snprintf(link, sizeof(link), "%s/%s", dir, e->d_name);
+		ssize_t n = readlink(link, target, sizeof(target) - 1);
+		if (n > 0) {
+			target[n] = '\0';
+			found = strcmp(target, path) == 0;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+/* Whether the client has a file whose name ends in name mapped (a ring page). */
+static bool client_maps(const struct client *c, const char *name)
+{
+	char path[64], line[1024];
+	bool found = false;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)c->pid);
+	FILE *f = fopen(path, "r");
+	ck_assert_msg(f, "%s: %s", path, strerror(errno));
+	while (!found && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		size_t len = strlen(line), nlen = strlen(name);
+		found = len >= nlen && strcmp(line + len - nlen, name) == 0;
+	}
+	fclose(f);
+	return found;
+}
+
+/* What the notify pipe gives within ms: 1 (the byte, in *byte), 0 (EOF), -1 (nothing yet). */
+static int notify_read(int fd, int ms, char *byte)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	if (poll(&pfd, 1, ms) <= 0)
+		return -1;
+	ssize_t n = read(fd, byte, 1);
+	ck_assert_int_ge(n, 0);
+	return (int)n;
+}
+
+/* Nothing typed into the console within ms. */
+static bool cpty_quiet(struct cpty *p, int ms)
+{
+	struct pollfd pfd = { .fd = p->master, .events = POLLIN };
+	char got[256];
+
+	if (poll(&pfd, 1, ms) <= 0)
+		return true;
+	ssize_t n = read(p->master, got, sizeof(got));
+	fprintf(stderr, "console input: got %zd bytes \"%.*s\", expected none\n", n,
+		(int)(n > 0 ? n : 0), got);
+	return n <= 0;
+}
+
+/*
+ * libxl_console_exec's argv, word for word (libxl prepends the path):
+ * "DOMID --num N --type pv|serial|vuart [--start-notify-fd FD]", and from
+ * later Xen releases "[--escape E]" last.
+ */
+static const struct {
+	const char *args[12];
+	const char *base;
+	bool notify;
+} libxl_cmds[] = {
+	{ { DOMID_STR, "--num", "0", "--type", "pv", NULL }, CONS, false },
+	{ { DOMID_STR, "--num", "0", "--type", "pv", "--start-notify-fd", NOTIFY_FD_STR, NULL },
+	  CONS, true },
+	{ { DOMID_STR, "--num", "0", "--type", "serial", "--start-notify-fd", NOTIFY_FD_STR, NULL },
+	  SERIAL0, true },
+	{ { DOMID_STR, "--num", "0", "--type", "vuart", "--start-notify-fd", NOTIFY_FD_STR, NULL },
+	  VUART, true },
+	{ { DOMID_STR, "--num", "1", "--type", "pv", "--start-notify-fd", NOTIFY_FD_STR, NULL },
+	  "/local/domain/" DOMID_STR "/device/console/1", true },
+	{ { DOMID_STR, "--num", "0", "--type", "pv", "--start-notify-fd", NOTIFY_FD_STR, "--escape",
+	    "^]", NULL },
+	  CONS, true },
+	{ { DOMID_STR, "--num", "0", "--type", "pv", NULL }, CONS, false },
+};
+
+/*
+ * As `xl create -c` runs bin with libxl_cmds[row]: the console's nodes
+ * are there but xenconsoled has not named its pty yet (tty is "", as
+ * libxl writes it); the NUL byte on the notify pipe comes once the client
+ * has the pty open, then the pipe is closed; the guest's output shows, a
+ * decoy console's does not.  p and decoy are left open, the client running.
+ */
+static struct client *libxl_attach(const char *bin, int row, struct cpty *p, struct cpty *decoy)
+{
+	int pipefd[2] = { -1, -1 };
+	char path[128], byte = 'x';
+
+	domain_create();
+	pty_console_at(decoy, strcmp(libxl_cmds[row].base, CONS) ? CONS :
+								     "/local/domain/" DOMID_STR
+								     "/device/console/3");
+	console_nodes_at(libxl_cmds[row].base);
+	snprintf(path, sizeof(path), "%s/tty", libxl_cmds[row].base);
+	xs_put(path, "");
+	if (libxl_cmds[row].notify)
+		ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
+	struct client *c = client_spawn_bin(bin, ON_PIPES, libxl_cmds[row].args, pipefd[1]);
+	if (pipefd[1] >= 0)
+		close(pipefd[1]);
+
+	/* Not attached yet: no byte, and the client waits. */
+	if (libxl_cmds[row].notify)
+		ck_assert_int_eq(notify_read(pipefd[0], 500, &byte), -1);
+	else
+		sleep_ms(300);
+	ck_assert_msg(!client_reap(c), "client exited: stderr \"%s\"", c->ebuf);
+
+	cpty_open(p);
+	xs_put(path, p->name);
+	if (libxl_cmds[row].notify) {
+		ck_assert_int_eq(notify_read(pipefd[0], WAIT_MS, &byte), 1);
+		ck_assert_int_eq(byte, '\0');
+		/* The byte means attached: the client has the pty open by now. */
+		ck_assert_msg(client_has_open(c, p->name), "notified before %s was open", p->name);
+		/* Once: then the client closes its end. */
+		ck_assert_int_eq(notify_read(pipefd[0], WAIT_MS, &byte), 0);
+		close(pipefd[0]);
+	}
+	struct pty_poke pp = { .p = p, .text = "libxl hello\r\n" };
+	ck_assert(client_expect(c, "libxl hello\r\n", false, WAIT_MS, poke_pty, &pp));
+	ck_assert_int_eq(write(decoy->master, "wrong console", 13), 13);
+	client_pump(c, 200);
+	ck_assert_ptr_null(memmem(c->obuf, c->olen, "wrong", 5));
+	return c;
+}
+
+/* Ours, on every row: then input goes in and ^] ends it. */
+START_TEST(libxl_exec_argv)
+{
+	struct cpty p, decoy;
+	struct client *c = libxl_attach(XENCONSOLE_BIN, _i, &p, &decoy);
+
+	client_send(c, "ls\r", 3);
+	ck_assert(cpty_expect(&p, "ls\r", 3, WAIT_MS));
+	ck_assert_ptr_null(memmem(c->obuf, c->olen, "wrong", 5));
+	client_send(c, "\035", 1);
+	ck_assert(client_wait_exit(c, WAIT_MS));
+	ck_assert(exited_with(c, 0));
+	client_free(c);
+	cpty_close(&p);
+	cpty_close(&decoy);
+}
+END_TEST
+
+/*
+ * The reference: Xen 4.17's own xenconsole on the same rows (those
+ * without --escape, which it does not know) meets the same expectations,
+ * so they are Xen's and not only ours.  It reads no piped input (stdin
+ * and stdout are no terminals, no --interactive) and ends on SIGTERM.
+ */
+static const int xen_rows[] = { 0, 1, 2, 3, 4, 6 };
+
+START_TEST(libxl_exec_argv_xen_reference)
+{
+	struct cpty p, decoy;
+
+	ck_assert_msg(access(XEN_XENCONSOLE_BIN, X_OK) == 0, "%s: %s (make xen-utils)",
+		      XEN_XENCONSOLE_BIN, strerror(errno));
+	for (const char *const *a = libxl_cmds[xen_rows[_i]].args; *a; a++)
+		ck_assert_str_ne(*a, "--escape");
+	struct client *c = libxl_attach(XEN_XENCONSOLE_BIN, xen_rows[_i], &p, &decoy);
+	/* Its lock file (/var/lock/xenconsole.N) goes when it ends by itself. */
+	kill(c->pid, SIGTERM);
+	ck_assert(client_wait_exit(c, WAIT_MS));
+	client_free(c);
+	cpty_close(&p);
+	cpty_close(&decoy);
+}
+END_TEST
+
+/* -s in ring mode: the byte comes once the ring is mapped, not before it exists. */
+START_TEST(notify_fd_ring)
+{
+	const char *const args[] = { "--ring", "-s", NOTIFY_FD_STR, DOMID_STR, NULL };
+	int pipefd[2];
+	char byte = 'x', page[32];
+
+	domain_create();
+	ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
+	struct client *c = client_spawn(ON_PIPES, args, pipefd[1]);
+	close(pipefd[1]);
+	ck_assert_int_eq(notify_read(pipefd[0], 500, &byte), -1);
+	ck_assert_msg(!client_reap(c), "client exited: stderr \"%s\"", c->ebuf);
+
+	struct xencons_interface *intf = ring_console();
+	ck_assert_int_eq(notify_read(pipefd[0], WAIT_MS, &byte), 1);
+	ck_assert_int_eq(byte, '\0');
+	snprintf(page, sizeof(page), "/dom%d/gref-%d", DOMID, XENSIM_GREF_CONSOLE);
+	ck_assert_msg(client_maps(c, page), "notified before the ring (%s) was mapped", page);
+	ck_assert_int_eq(notify_read(pipefd[0], WAIT_MS, &byte), 0);
+	close(pipefd[0]);
+	ring_put(intf, "ring up\r\n");
+	ck_assert(client_expect(c, "ring up\r\n", false, WAIT_MS, poke_ring, NULL));
+	client_free(c);
+	xensim_page_unmap(intf);
+}
+END_TEST
+
+/* A notify pipe whose reader is gone: said once, and the console goes on. */
+START_TEST(notify_fd_reader_gone)
+{
+	const char *const args[] = { DOMID_STR, "--start-notify-fd", NOTIFY_FD_STR, NULL };
+	int pipefd[2];
+	struct cpty p;
+
+	domain_create();
+	pty_console(&p);
+	ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
+	close(pipefd[0]);
+	struct client *c = client_spawn(ON_PIPES, args, pipefd[1]);
+	close(pipefd[1]);
+	struct pty_poke pp = { .p = &p, .text = "still here\r\n" };
+	ck_assert(client_expect(c, "still here\r\n", false, WAIT_MS, poke_pty, &pp));
+	ck_assert(client_expect(c, "--start-notify-fd " NOTIFY_FD_STR, true, WAIT_MS, NULL, NULL));
+	client_send(c, "z", 1);
+	ck_assert(cpty_expect(&p, "z", 1, WAIT_MS));
+	ck_assert(!client_reap(c));
+	client_free(c);
+	cpty_close(&p);
+}
+END_TEST
+
+/*
+ * Xen's rule for a terminal on stdin: read it (raw) only when stdout is a
+ * terminal too, or with -i.  0: stdout a pipe, no -i: the terminal is
+ * left alone; 1: -i, 2: --interactive: keys go in and ^] detaches.
+ */
+START_TEST(interactive)
+{
+	const char *const plain[] = { DOMID_STR, NULL };
+	const char *const shortopt[] = { "-i", DOMID_STR, NULL };
+	const char *const longopt[] = { DOMID_STR, "--interactive", NULL };
+	const char *const *args = _i == 0 ? plain : _i == 1 ? shortopt : longopt;
+	struct cpty p;
+	struct termios after;
+
+	domain_create();
+	pty_console(&p);
+	struct client *c = client_spawn(TTY_STDIN, args, -1);
+	struct pty_poke pp = { .p = &p, .text = "hello\r\n" };
+	ck_assert(client_expect(c, "hello\r\n", false, WAIT_MS, poke_pty, &pp));
+	if (_i == 0) {
+		sleep_ms(200);
+		ck_assert(!tty_is_raw(c));
+		client_send(c, "ab\r", 3);
+		ck_assert(cpty_quiet(&p, 500));
+		ck_assert(!client_reap(c));
+		kill(c->pid, SIGTERM);
+		ck_assert(client_wait_exit(c, WAIT_MS));
+	} else {
+		ck_assert(wait_raw(c, WAIT_MS));
+		client_send(c, "ab\r", 3);
+		ck_assert(cpty_expect(&p, "ab\r", 3, WAIT_MS));
+		client_send(c, "\035", 1);
+		ck_assert(client_wait_exit(c, WAIT_MS));
+		ck_assert(exited_with(c, 0));
+	}
+	ck_assert_int_eq(tcgetattr(c->tty, &after), 0);
+	ck_assert(same_modes(&c->initial, &after));
+	client_free(c);
+	cpty_close(&p);
+}
+END_TEST
+
+/* As Xen's xenconsole: --type serial without a serial tty node is the PV console. */
+START_TEST(serial_falls_back_to_pv)
+{
+	const char *const args[] = { DOMID_STR, "--num", "0", "--type", "serial", NULL };
+	struct cpty p;
+
+	domain_create();
+	pty_console(&p);
+	struct client *c = attach_pty(&p, false, args, "pv console\r\n");
+	ck_assert(client_expect(c, "no serial console 0", true, WAIT_MS, NULL, NULL));
+	client_send(c, "q", 1);
+	ck_assert(cpty_expect(&p, "q", 1, WAIT_MS));
+	client_free(c);
+	cpty_close(&p);
+}
+END_TEST
+
+static void poke_vuart(void *arg)
+{
+	(void)arg;
+	xensim_notify(DOMID, VUART_PORT);
+}
+
+/*
+ * The vuart's ring by its frame (ring-ref), as xenconsoled maps it: the
+ * console grant is the PV console's page, a decoy here.
+ */
+START_TEST(vuart_through_ring)
+{
+	const char *const args[] = { "--ring", "-t", "vuart", DOMID_STR, NULL };
+	char name[32], v[16], got[16];
+	size_t have = 0;
+
+	domain_create();
+	struct xencons_interface *pv = ring_console();
+	ring_put(pv, "pv decoy");
+	snprintf(name, sizeof(name), "pfn-%d", VUART_PFN);
+	struct xencons_interface *vuart = xensim_page_map(DOMID, name);
+	ck_assert_ptr_nonnull(vuart);
+	snprintf(v, sizeof(v), "%d", VUART_PFN);
+	xs_put(VUART "/ring-ref", v);
+	snprintf(v, sizeof(v), "%d", VUART_PORT);
+	xs_put(VUART "/port", v);
+	xs_put(VUART "/limit", "1048576");
+	xs_put(VUART "/type", "xenconsoled");
+
+	struct client *c = client_start(false, args);
+	ring_put(vuart, "vuart hello\r\n");
+	ck_assert(client_expect(c, "vuart hello\r\n", false, WAIT_MS, poke_vuart, NULL));
+	ck_assert_ptr_null(memmem(c->obuf, c->olen, "decoy", 5));
+	client_send(c, "k", 1);
+	for (int64_t deadline = now_ms() + WAIT_MS; have < 1 && now_ms() < deadline;) {
+		have += ring_take(vuart, got + have, sizeof(got) - have);
+		sleep_ms(SLICE_MS);
+	}
+	ck_assert_uint_eq(have, 1);
+	ck_assert_int_eq(got[0], 'k');
+	/* Claimed from xenconsoled while read here. */
+	unsigned int len;
+	char *type = xs_read(xs, XBT_NULL, VUART "/type", &len);
+	ck_assert_str_eq(type ? type : "(none)", "xenconsole");
+	free(type);
+	client_free(c);
+	xensim_page_unmap(vuart);
+	xensim_page_unmap(pv);
 }
 END_TEST
 
@@ -844,7 +1256,7 @@ START_TEST(no_such_domain)
 }
 END_TEST
 
-static const char *const bad_args[][4] = {
+static const char *const bad_args[][6] = {
 	{ NULL },
 	{ "--type", "hvm", DOMID_STR, NULL },
 	{ "--num", "-1", DOMID_STR, NULL },
@@ -857,6 +1269,20 @@ static const char *const bad_args[][4] = {
 	{ "99999", NULL },
 	{ DOMID_STR, "extra", NULL },
 	{ DOMID_STR, "--escape", NULL },
+	{ "-t", "hvm", DOMID_STR, NULL },
+	{ "-n", "x", DOMID_STR, NULL },
+	{ "-e", "^]x", DOMID_STR, NULL },
+	{ DOMID_STR, "-n", NULL },
+	{ DOMID_STR, "--type", NULL },
+	{ "--start-notify-fd", "x", DOMID_STR, NULL },
+	{ "-s", "-1", DOMID_STR, NULL },
+	/* Not open (the harness closes everything above 2). */
+	{ DOMID_STR, "--start-notify-fd", "57", NULL },
+	{ "-s", "1", DOMID_STR, NULL },
+	{ DOMID_STR, "--start-notify-fd", NULL },
+	{ "--ring", "--type", "serial", DOMID_STR, NULL },
+	{ "-i", DOMID_STR, DOMID_STR, NULL },
+	{ "--", DOMID_STR, "8", NULL },
 };
 
 /* Bad options: one line on stderr, nothing else, status 2, no xenstore needed. */
@@ -884,6 +1310,12 @@ START_TEST(help)
 	ck_assert_ptr_nonnull(strstr(c->obuf, "SYNOPSIS\n  xenconsole [--type"));
 	ck_assert_ptr_nonnull(strstr(c->obuf, "EXIT STATUS"));
 	ck_assert_ptr_nonnull(strstr(c->obuf, "--no-replace-escape"));
+	/* Xen's xenconsole's options, short and long. */
+	static const char *const opts[] = { "-t, --type pv|serial|vuart", "-n, --num N",
+					    "-e, --escape KEY", "-s, --start-notify-fd FD",
+					    "-i, --interactive", "-h, --help" };
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		ck_assert_msg(strstr(c->obuf, opts[i]), "--help has no \"%s\"", opts[i]);
 	client_free(c);
 }
 END_TEST
@@ -900,7 +1332,8 @@ Suite *xenconsole_suite(void)
 	tcase_add_test(tc, attaches_through_ring);
 	tcase_add_loop_test(tc, escape_bytes_from_guest, 0, 2);
 	tcase_add_test(tc, escape_key_detaches_and_restores_tty);
-	tcase_add_loop_test(tc, other_escape_key, 0, 2);
+	tcase_add_loop_test(tc, other_escape_key, 0,
+			    (int)(sizeof(escape_keys) / sizeof(escape_keys[0])));
 	tcase_add_loop_test(tc, signal_restores_tty, 0, 3);
 	tcase_add_test(tc, second_client_refused);
 	tcase_add_test(tc, waits_for_console);
@@ -908,7 +1341,16 @@ Suite *xenconsole_suite(void)
 	tcase_add_test(tc, follows_new_ring);
 	tcase_add_test(tc, domain_release_ends_session);
 	tcase_add_test(tc, no_such_domain);
-	tcase_add_loop_test(tc, console_paths, 0, 4);
+	tcase_add_loop_test(tc, console_paths, 0, N_KINDS);
+	tcase_add_loop_test(tc, libxl_exec_argv, 0,
+			    (int)(sizeof(libxl_cmds) / sizeof(libxl_cmds[0])));
+	tcase_add_loop_test(tc, libxl_exec_argv_xen_reference, 0,
+			    (int)(sizeof(xen_rows) / sizeof(xen_rows[0])));
+	tcase_add_test(tc, notify_fd_ring);
+	tcase_add_test(tc, notify_fd_reader_gone);
+	tcase_add_loop_test(tc, interactive, 0, 3);
+	tcase_add_test(tc, serial_falls_back_to_pv);
+	tcase_add_test(tc, vuart_through_ring);
 	tcase_add_test(tc, stalled_stdout_loses_nothing);
 	suite_add_tcase(s, tc);
 
