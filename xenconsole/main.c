@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xenstore.h>
@@ -49,6 +50,11 @@
  * more, and a blocking stdout must not stall the loop.
  */
 #define WRITE_CHUNK PIPE_BUF
+/*
+ * With --start-notify-fd, how long the console may take to appear: Xen's
+ * xenconsole gives up after about 5 s; twice that, for a loaded host.
+ */
+#define NOTIFY_WAIT_MS 10000
 /* How often queued input is offered again to a console that had no room. */
 #define INPUT_RETRY_MS 50
 /* The highest domain id (DOMID_FIRST_RESERVED - 1). */
@@ -79,6 +85,7 @@ struct session {
 	int sigfd;
 	/* The toolstack's pipe (--start-notify-fd) until it is told; -1 after. */
 	int notify_fd;
+	long long notify_deadline; /* ms: give up waiting for the console then */
 	bool stdin_open;
 	/* Dropping input is allowed only for a person typing, never for piped data. */
 	bool stdin_tty;
@@ -437,6 +444,14 @@ static void notify_started(struct session *s)
 	s->notify_fd = -1;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void session_close(struct session *s)
 {
 	if (s->cons)
@@ -639,6 +654,17 @@ static void run(struct session *s)
 
 	for (;;) {
 		notify_started(s);
+		/*
+		 * Run by `xl create -c`, which keeps the domain paused until told:
+		 * a console that never comes would keep it paused for good.  Give
+		 * up, as Xen's xenconsole does, and xl goes on when the fd closes.
+		 */
+		if (s->notify_fd >= 0 && now_ms() >= s->notify_deadline) {
+			say("the console of domain %u was not attached within %d s; giving up "
+			    "(--start-notify-fd), so the toolstack goes on",
+			    s->opt->domid, NOTIFY_WAIT_MS / 1000);
+			finish(s, EXIT_FAILURE);
+		}
 		pull_output(s);
 		push_input(s);
 		if (xencons_gone(s->cons))
@@ -663,6 +689,13 @@ static void run(struct session *s)
 		/* A console that is back announces itself through xenstore; one that is full does not. */
 		if (s->in_len && xencons_connected(s->cons) && (timeout < 0 || timeout > INPUT_RETRY_MS))
 			timeout = INPUT_RETRY_MS;
+		if (s->notify_fd >= 0) {
+			long long left = s->notify_deadline - now_ms();
+			int ms = left < 0 ? 0 : (int)left;
+
+			if (timeout < 0 || ms < timeout)
+				timeout = ms;
+		}
 
 		if (poll(fds, (nfds_t)(3 + n), timeout) < 0) {
 			if (errno == EINTR)
@@ -710,6 +743,7 @@ int main(int argc, char **argv)
 	s->opt = &opt;
 	s->sigfd = -1;
 	s->notify_fd = opt.notify_fd;
+	s->notify_deadline = now_ms() + NOTIFY_WAIT_MS;
 	s->stdin_tty = isatty(STDIN_FILENO);
 	/*
 	 * Xen's rule: a terminal is read (and made raw) when stdout is one too,

@@ -1060,6 +1060,33 @@ START_TEST(notify_fd_ring)
 }
 END_TEST
 
+/*
+ * Run by `xl create -c` for a console that never comes: the domain stays
+ * paused until the notify fd is written or closed, so the client gives
+ * up (10 s, twice Xen's wait) and exits 1, closing it without a byte.
+ */
+START_TEST(notify_fd_console_never_comes)
+{
+	const char *const args[] = { DOMID_STR, "--num", "0", "--type", "pv", "--start-notify-fd",
+				     NOTIFY_FD_STR, NULL };
+	int pipefd[2];
+	char byte = 'x';
+
+	domain_create(); /* no console nodes, ever */
+	ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
+	struct client *c = client_spawn(ON_PIPES, args, pipefd[1]);
+	close(pipefd[1]);
+	ck_assert_int_eq(notify_read(pipefd[0], 5000, &byte), -1);
+	ck_assert_msg(!client_reap(c), "client gave up within 5 s: stderr \"%s\"", c->ebuf);
+	ck_assert_int_eq(notify_read(pipefd[0], 10000, &byte), 0); /* EOF, no byte */
+	ck_assert(client_wait_exit(c, 2000));
+	ck_assert_msg(exited_with(c, 1), "stderr \"%s\"", c->ebuf);
+	ck_assert_msg(strstr(c->ebuf, "was not attached within 10 s"), "stderr \"%s\"", c->ebuf);
+	close(pipefd[0]);
+	client_free(c);
+}
+END_TEST
+
 /* A notify pipe whose reader is gone: said once, and the console goes on. */
 START_TEST(notify_fd_reader_gone)
 {
@@ -1348,6 +1375,7 @@ Suite *xenconsole_suite(void)
 			    (int)(sizeof(xen_rows) / sizeof(xen_rows[0])));
 	tcase_add_test(tc, notify_fd_ring);
 	tcase_add_test(tc, notify_fd_reader_gone);
+	tcase_add_test(tc, notify_fd_console_never_comes);
 	tcase_add_loop_test(tc, interactive, 0, 3);
 	tcase_add_test(tc, serial_falls_back_to_pv);
 	tcase_add_test(tc, vuart_through_ring);
