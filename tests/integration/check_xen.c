@@ -546,6 +546,58 @@ START_TEST(host_console_form)
 }
 END_TEST
 
+/*
+ * The real-Xen flood, sandboxed: a ring, the text port and the console
+ * log, a guest printing lines that scroll, a viewer typing meanwhile.
+ * vncterm survives, logs every line in order and shows the last.
+ */
+START_TEST(ring_flood_with_console_log)
+{
+	struct host h;
+	static char buf[1 << 20]; /* the whole log: about 360 KB */
+	char log[PATH_MAX], line[64];
+	const int lines = 20000;
+
+	host_up(&h, true);
+	snprintf(log, sizeof(log), "%s/ring.log", h.xsd.dir);
+	const char *const args[] = { "--domid", "5", "-T", "-v", "127.0.0.1:94", "--log-file", log,
+				     NULL };
+	struct vncterm *v = start_xen(args, 94);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_worker_sandboxed(v->pid);
+	guest_print(&h, HIDE_BYTES "\r\n");
+	for (int i = 1; i <= lines; i++) {
+		snprintf(line, sizeof(line), "flood-line %d\r\n", i);
+		guest_print(&h, line);
+		if (i % 500 == 0) {
+			ck_assert(vnc_key(c, XK_y));
+			vnc_pump(c, now_ms() + 5);
+		}
+	}
+	guest_print(&h, "flood-done");
+	ck_assert_msg(file_says(log, "flood-done", 10000, buf, sizeof(buf)), "the log never got the "
+		      "end of the flood");
+	ck_assert_msg(vncterm_alive(v), "vncterm died during the flood");
+	ck_assert(vnc_pump(c, now_ms() + 300));
+	FILE *f = fopen(log, "r");
+	int next = 1;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(buf, sizeof(buf), f)) {
+		int k;
+
+		if (sscanf(buf, "flood-line %d", &k) == 1 && k == next)
+			next++;
+	}
+	fclose(f);
+	ck_assert_int_eq(next, lines + 1);
+	vnc_disconnect(c);
+	stop_daemon(v);
+	host_down(&h);
+}
+END_TEST
+
 /* The guest prints into a ring of its own (a secondary console's), then notifies port. */
 static void ring_print(struct xencons_interface *ring, unsigned port, const char *str)
 {
@@ -792,6 +844,7 @@ Suite *xen_suite(void)
 	tcase_add_test(tc, missing_domain_is_an_error);
 	tcase_add_test(tc, pty_mode_follows_tty);
 	tcase_add_test(tc, host_console_form);
+	tcase_add_test(tc, ring_flood_with_console_log);
 	tcase_add_test(tc, secondary_console_maps_its_own_ring);
 	tcase_add_loop_test(tc, keys_of_a_successor_are_kept, 0, 2);
 	tcase_add_test(tc, host_agent_instances_get_distinct_ids);

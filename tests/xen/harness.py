@@ -408,7 +408,10 @@ def tool_checks(ser, domid, view, S, mark):
     time.sleep(3)
     ticks = measure_cpu(ser, pid, 8, S)
     log("flood: vncterm used %d ticks (1/100 s) of CPU in 8 s (figure, not asserted)" % ticks)
-    out = view.finish(flood, "during the flood")
+    try:
+        out = view.finish(flood, "during the flood")
+    finally:
+        ser.run("cat /tmp/vt.log; dmesg | tail -5", 30 * S, check=False)
     m = re.search(r"watch (\d+) s: (\d+) updates, longest gap (\d+) ms", out)
     if not m:
         raise Failure("flooding guest: the viewer did not report its watch:\n" + out)
@@ -420,7 +423,13 @@ def tool_checks(ser, domid, view, S, mark):
     if updates < secs // 2 or gap > 2000 * S:
         raise Failure("flooding guest: %d updates in %d s, longest gap %d ms: the viewer "
                       "was starved" % (updates, secs, gap))
-    view.run(["ctrl=c", "type=echo after-$RANDOM\\r", "wait=^after-[0-9]+$"], "after the flood")
+    try:
+        view.run(["ctrl=c", "type=echo after-$RANDOM\\r", "wait=^after-[0-9]+$"],
+                 "after the flood")
+    except Failure:
+        _, out = ser.run("cat /tmp/vt.log; dmesg | tail -5", 30 * S, check=False)
+        log("after the flood, vncterm's log:\n" + out)
+        raise
     view.run(["type=seq 1 20000; echo seq-$((6*7))\\r", "wait=^seq-42$"], "a finite flood",
              300)
     _, out = ser.run("tr -d '\\r' < /tmp/ring.log | awk '/^[0-9]+$/ { if ($1 == n + 1) n = $1 } "
