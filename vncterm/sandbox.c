@@ -139,6 +139,11 @@ static int load_filter(const struct sandbox *sb)
 	r |= ALLOW(accept4);         /* new text-port clients */
 	r |= ALLOW(brk);             /* malloc */
 	r |= ALLOW(clock_gettime);   /* deadlines (usually vDSO) */
+	/* Threads (a viewer's reads, vnc.c) but never a process: CLONE_THREAD must be set. */
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+			      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
+	/* clone3's flags are in memory, out of seccomp's reach: glibc falls back to clone. */
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
 	r |= ALLOW(close);           /* viewers leaving */
 	r |= ALLOW(epoll_ctl);       /* the test suite's simulated event channels */
 	r |= ALLOW(epoll_pwait);     /* (tests/xensim): the process's own fds only */
@@ -169,8 +174,9 @@ static int load_filter(const struct sandbox *sb)
 		r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 				      SCMP_A1(SCMP_CMP_EQ, xen_ioctls[i]));
 	r |= ALLOW(lseek);           /* stdio */
-	r |= ALLOW(madvise);         /* malloc */
-	r |= ALLOW(mmap);            /* malloc of large blocks */
+	r |= ALLOW(madvise);         /* malloc; a thread's stack freed as it ends */
+	r |= ALLOW(mmap);            /* malloc of large blocks; thread stacks */
+	r |= ALLOW(mprotect);        /* a thread stack's guard page; malloc's thread arenas */
 	r |= ALLOW(mremap);          /* realloc of large blocks */
 	r |= ALLOW(munmap);          /* free of large blocks */
 	r |= ALLOW(newfstatat);      /* stdio */
@@ -192,10 +198,13 @@ static int load_filter(const struct sandbox *sb)
 	r |= ALLOW(recvmsg);         /* monitor replies */
 	r |= ALLOW(rt_sigprocmask);  /* libc */
 	r |= ALLOW(rt_sigreturn);    /* signal return */
+	r |= ALLOW(rseq);            /* each new thread registers it (glibc) */
+	r |= ALLOW(sched_yield);     /* libc locks under contention */
 	r |= ALLOW(select);          /* libvncserver's rfbCheckFds */
 	r |= ALLOW(pselect6);        /* select on newer libc */
 	r |= ALLOW(sendmsg);         /* monitor requests */
 	r |= ALLOW(sendto);          /* viewers; syslog (--log) on the socket connected before */
+	r |= ALLOW(set_robust_list); /* each new thread (glibc) */
 	r |= ALLOW(setsockopt);      /* libvncserver: TCP_NODELAY on viewers */
 	r |= ALLOW(shutdown);        /* viewers dropped */
 	r |= ALLOW(write);           /* console, viewers, stderr, monitor */
@@ -237,7 +246,9 @@ int sandbox_enter(const struct sandbox *sb, char *err, int errlen)
 	if (setuid(0) == 0 || seteuid(0) == 0 || setgid(0) == 0)
 		return failed(err, errlen, 0, "sandbox: root could be regained");
 	/*
-	 * No files (the monitor writes the statefile), no processes, no core.
+	 * No files (the monitor writes the statefile), no processes but our
+	 * threads (RLIMIT_NPROC counts this uid's threads; seccomp refuses
+	 * fork whatever the count), no core.
 	 * stderr may be the host agent's log file: it may grow by LOG_GROWTH
 	 * more, and past that writes fail (EFBIG) rather than kill.  The
 	 * console log, which the monitor opens, stops itself at its cap.
@@ -254,7 +265,7 @@ int sandbox_enter(const struct sandbox *sb, char *err, int errlen)
 		{ RLIMIT_CORE, 0, "CORE" },
 		{ RLIMIT_FSIZE, fsize, "FSIZE" },
 		{ RLIMIT_NOFILE, 256, "NOFILE" },
-		{ RLIMIT_NPROC, 0, "NPROC" },
+		{ RLIMIT_NPROC, (rlim_t)sb->threads + 1, "NPROC" }, /* and the main thread */
 		{ RLIMIT_AS, AS_LIMIT, "AS" },
 	};
 	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
