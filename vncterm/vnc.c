@@ -588,9 +588,9 @@ static enum rfbNewClientAction on_new_client(rfbClientPtr cl)
 }
 
 /*
- * With backgroundLoop set, rfbCloseClient() shuts the socket down and
- * marks the client RFB_SHUTDOWN; the socket is closed by
- * rfbClientConnectionGone(), when the loop reaps it.
+ * With backgroundLoop set, rfbCloseClient() only marks the client
+ * RFB_SHUTDOWN; the socket is closed by rfbClientConnectionGone(), when
+ * the loop reaps it.
  */
 static bool alive(rfbClientPtr cl)
 {
@@ -636,7 +636,13 @@ static void *conn_thread(void *arg)
 	c->ready = cl != NULL;
 	pthread_mutex_unlock(&v->mu);
 	thread_idle(c, cl);
-	while (cl) {
+	/*
+	 * rfbCloseClient() neither shuts the socket down nor closes it (with
+	 * backgroundLoop set that is left to its thread, us): a client it
+	 * closed ends the loop at once; when the loop closed one, it also
+	 * shut the socket down, which ends our poll().
+	 */
+	while (cl && alive(cl)) {
 		struct pollfd p = { .fd = c->fd, .events = POLLIN };
 
 		if (poll(&p, 1, -1) < 0 && errno != EINTR)
@@ -1179,6 +1185,11 @@ void vnc_process(struct vnc *v)
 			if (alive(cl))
 				clip_round(c);
 		}
+		/* Closed by libvncserver or us just now: its thread must hear of it. */
+		pthread_mutex_lock(&v->mu);
+		if (!alive(cl))
+			conn_stop(c);
+		pthread_mutex_unlock(&v->mu);
 		conn_release(v, c);
 	}
 }
@@ -1240,6 +1251,10 @@ void vnc_set_clipboard(struct vnc *v, const char *utf8, size_t len)
 		if (mine && sent && mine[i]) {
 			c->answers_before += (uint32_t)rfbStatGetMessageCountSent(c->cl, rfbServerCutText) -
 					     sent[i];
+			pthread_mutex_lock(&v->mu);
+			if (!alive(c->cl))
+				conn_stop(c);
+			pthread_mutex_unlock(&v->mu);
 			conn_release(v, c);
 		} else {
 			pthread_mutex_lock(&v->mu);
