@@ -124,6 +124,9 @@ int sandbox_prepare(struct sandbox *sb, int display, pid_t pid, bool debug, char
 	return 0;
 }
 
+/* The kernel's first real-time signal: glibc keeps it (SIGCANCEL) and the next (SIGSETXID). */
+#define SIGRTMIN_GLIBC_CANCEL 32
+
 /* One allowed call; why is said at the call site. */
 #define ALLOW(name) seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(name), 0)
 
@@ -197,6 +200,11 @@ static int load_filter(const struct sandbox *sb)
 	r |= ALLOW(recvfrom);        /* viewers */
 	r |= ALLOW(recvmsg);         /* monitor replies */
 	r |= ALLOW(rt_sigprocmask);  /* libc */
+	/* glibc's first pthread_create() installs its own SIGCANCEL and SIGSETXID handlers. */
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigaction), 1,
+			      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)SIGRTMIN_GLIBC_CANCEL));
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigaction), 1,
+			      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)SIGRTMIN_GLIBC_CANCEL + 1));
 	r |= ALLOW(rt_sigreturn);    /* signal return */
 	r |= ALLOW(rseq);            /* each new thread registers it (glibc) */
 	r |= ALLOW(sched_yield);     /* libc locks under contention */

@@ -38,9 +38,9 @@
  * loop is "out" while it sends to it.  Only the thread ever waits for the
  * other; the loop skips a busy viewer (a dripping one is busy for good)
  * and is woken when the message is done.  The loop stops a thread by
- * shutdown() of the socket, on its own descriptor (conn.fd): libvncserver
- * has a dup of it, which it may close whenever it likes, so that number
- * is never one the loop could mistake for a newer connection's.
+ * shutdown() of the socket, on a descriptor of its own (conn.fd) while
+ * rfbNewClient() may still close libvncserver's, so that the number is
+ * never one the loop could mistake for a newer connection's.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -94,7 +94,11 @@ struct vnc;
 /* One connection, from accept() to the end of its thread. */
 struct conn {
 	struct vnc *vnc;
-	int fd;                 /* ours, for shutdown() and SIOCOUTQ; libvncserver has lib_fd */
+	/*
+	 * For shutdown() and SIOCOUTQ, under vnc.mu: a dup of libvncserver's
+	 * lib_fd while rfbNewClient() may close that, then lib_fd itself.
+	 */
+	int fd;
 	int lib_fd;
 	pthread_t thread;
 	pthread_cond_t cond;    /* the loop is no longer out; a resize was answered */
@@ -632,6 +636,15 @@ static void *conn_thread(void *arg)
 		cl->wspath = NULL;
 	}
 	pthread_mutex_lock(&v->mu);
+	/*
+	 * From here libvncserver closes its descriptor only in
+	 * rfbClientConnectionGone(), which the loop calls: ours is not needed
+	 * any more, and a viewer costs one descriptor, not two.
+	 */
+	if (cl) {
+		close(c->fd);
+		c->fd = c->lib_fd;
+	}
 	c->cl = cl;
 	c->ready = cl != NULL;
 	pthread_mutex_unlock(&v->mu);
@@ -895,8 +908,9 @@ static void conn_free(struct vnc *v, struct conn *c)
 			v->nclients--;
 			log_msg(LOG_INFO, "viewer %s disconnected", c->host);
 		}
+	} else {
+		close(c->fd); /* libvncserver closed its own */
 	}
-	close(c->fd);
 	pthread_cond_destroy(&c->cond);
 	free(c);
 }
