@@ -213,7 +213,7 @@ static int load_filter(const struct sandbox *sb)
 	r |= ALLOW(sendmsg);         /* monitor requests */
 	r |= ALLOW(sendto);          /* viewers; syslog (--log) on the socket connected before */
 	r |= ALLOW(set_robust_list); /* each new thread (glibc) */
-	r |= ALLOW(setsockopt);      /* libvncserver: TCP_NODELAY on viewers */
+	r |= ALLOW(setsockopt);      /* TCP_NODELAY on viewers; SO_LINGER on stalled ones */
 	r |= ALLOW(shutdown);        /* viewers dropped */
 	r |= ALLOW(write);           /* console, viewers, stderr, monitor */
 	r |= ALLOW(writev);          /* stderr via stdio, viewers */

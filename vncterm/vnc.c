@@ -1045,8 +1045,9 @@ int vnc_pollfds(struct vnc *v, struct pollfd *fds, int max, int *timeout)
 static void deliver(struct vnc *v)
 {
 	struct evq_item *it;
+	int n = 0;
 
-	for (int n = 0; n < DELIVER_MAX && (it = evq_pop(&v->q)); n++) {
+	for (; n < DELIVER_MAX && (it = evq_pop(&v->q)); n++) {
 		struct event *e = (struct event *)it;
 
 		switch (e->type) {
@@ -1072,8 +1073,12 @@ static void deliver(struct vnc *v)
 		}
 		free(e);
 	}
-	/* More than a round's worth: come back at once. */
-	if (evq_pending(&v->q))
+	/*
+	 * The loop draws before it calls us: what these events changed on
+	 * the screen (a selection, say) is drawn on the next round, so make
+	 * there be one.  So is what is left over a round's worth.
+	 */
+	if (n)
 		evq_kick(&v->q);
 }
 
@@ -1162,6 +1167,10 @@ static bool throttle(struct conn *c, long long now)
 	if (now - c->held_since >= STALL_MS) {
 		log_msg(LOG_WARNING, "viewer %s stopped reading for %d s: disconnected",
 			c->host, STALL_MS / 1000);
+		/* What it never read is thrown away, not kept for it in an orphaned socket. */
+		struct linger now_please = { .l_onoff = 1, .l_linger = 0 };
+
+		setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &now_please, sizeof(now_please));
 		rfbCloseClient(cl);
 		return false;
 	}
@@ -1196,7 +1205,8 @@ void vnc_process(struct vnc *v)
 			send_name_to(v, c);
 			if (alive(cl))
 				rfbUpdateClient(cl);
-			if (alive(cl))
+			/* What it was just sent may be what fills its socket: start the clock now. */
+			if (alive(cl) && throttle(c, now))
 				clip_round(c);
 		}
 		/* Closed by libvncserver or us just now: its thread must hear of it. */
