@@ -1180,9 +1180,10 @@ static bool throttle(struct conn *c, long long now)
 void vnc_process(struct vnc *v)
 {
 	evq_clear(&v->q);
-	accept_new(v);
 	deliver(v);
+	/* Slots freed first: a viewer may connect the moment another was cut. */
 	reap(v);
+	accept_new(v);
 	long long now = now_ms();
 
 	for (int i = 0; i < v->nconns; i++) {
