@@ -4,23 +4,23 @@
  * - it gets a private argv, so it parses none of ours;
  * - we create the listening sockets ourselves, bound to the addresses we
  *   chose (libvncserver would otherwise listen on every IPv4 and IPv6
- *   address), count the port up from 5900+N, and hand them over after
- *   rfbInitServer() with port and ipv6port left at 0 so it opens none;
+ *   address), count the port up from 5900+N, and accept on them
+ *   ourselves (port and ipv6port left at 0, so it opens none);
  * - updates are not deferred, and the framebuffer is 0x00RRGGBB.
- * Each viewer's modifier keys are tracked in its clientData.
+ * Each viewer's modifier keys are tracked in its conn (clientData).
  *
  * A viewer that stops reading must not stall the console: libvncserver
- * writes updates with blocking sends.  So before each round of updates a
+ * writes updates with blocking sends.  So before and after each update a
  * viewer whose socket still holds HOLD_BYTES unsent is put on hold
  * (libvncserver sends nothing to it) and looked at again shortly, and a
  * viewer held for STALL_MS is disconnected.  Its queue is
  * the kernel's send buffer; one update in flight is what may still block,
  * for at most rfbMaxClientWait (lowered to MAX_WAIT_MS).
  *
- * At most max_viewers viewers are served at once; more are disconnected
- * as they connect (refuse_excess(), and on_new_client() for those that
- * get past it), so that a flood of connections exhausts neither the fds
- * nor the loop.
+ * At most max_viewers connections are served at once, handshakes
+ * included; more are closed as they are accepted (accept_new()), so that
+ * a flood of connections exhausts neither the fds, nor the threads, nor
+ * the loop.
  *
  * The extended clipboard (UTF-8) needs help from us: see clip_round().
  *
@@ -400,8 +400,8 @@ static rfbBool on_name_new_client(rfbClientPtr cl, void **data)
 }
 
 /*
- * An update holding one DesktopName rectangle.  Sent between rounds of
- * rfbProcessEvents(), when no other message to this viewer is half written.
+ * An update holding one DesktopName rectangle.  Sent by the loop between
+ * updates, when no other message to this viewer is half written.
  */
 static void send_name(rfbClientPtr cl, const char *title)
 {
