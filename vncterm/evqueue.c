@@ -62,6 +62,9 @@ int evq_push(struct evq *q, struct evq_source *src, struct evq_item *it, size_t 
 		pthread_mutex_unlock(&q->mu);
 		return -ECANCELED;
 	}
+	/* A queue that was not empty has been signalled already. */
+	bool was_empty = !q->head;
+
 	it->next = NULL;
 	it->src = src;
 	it->size = size;
@@ -70,7 +73,8 @@ int evq_push(struct evq *q, struct evq_source *src, struct evq_item *it, size_t 
 	src->items++;
 	src->bytes += size;
 	pthread_mutex_unlock(&q->mu);
-	evq_kick(q);
+	if (was_empty)
+		evq_kick(q);
 	return 0;
 }
 

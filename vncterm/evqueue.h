@@ -48,7 +48,11 @@ void evq_destroy(struct evq *q);
  * (the item is then the caller's).
  */
 int evq_push(struct evq *q, struct evq_source *src, struct evq_item *it, size_t size);
-/* The oldest item or NULL, never waiting; the caller frees it. */
+/*
+ * The oldest item or NULL, never waiting; the caller frees it.  A push
+ * signals only a queue that was empty: a caller that stops before the
+ * queue is empty must evq_kick() itself to come back.
+ */
 struct evq_item *evq_pop(struct evq *q);
 /* Whether anything is queued; what src has queued. */
 bool evq_pending(struct evq *q);

@@ -3,10 +3,11 @@
  * Viewers that drip: a message, or a WebSocket request, sent a byte at a
  * time, each byte soon enough that a blocking read never times out.  Six
  * of them, and 25 connections that never finish the handshake, against
- * the real daemon while an honest viewer types: each of its keys must
- * show within ECHO_MAX_MS.  Then --handshake-timeout must have cut every
- * handshake and every message that never ends, and the daemon's fds,
- * threads and memory stay bounded.
+ * the real daemon while an honest viewer types: its keys must show
+ * within ECHO_MAX_MS (one of SAMPLES may be a hiccup of a loaded
+ * machine).  Then --handshake-timeout must have cut every handshake and
+ * every message that never ends, and the daemon's fds, threads and
+ * memory stay bounded.
  *
  * Displays 127.0.0.1:210 to :219 are this file's.
  */
@@ -33,6 +34,7 @@
 #define ECHO_CMD "stty raw -echo; printf ready; exec cat"
 #define HANDSHAKE_S 8
 #define ECHO_MAX_MS 50
+#define ECHO_OUTLIER_MS 250
 #define SAMPLES 20
 #define HALF_OPEN 25
 #define DRIP_MS 300
@@ -258,8 +260,14 @@ START_TEST(drip_attackers_do_not_delay_viewers)
 			"threads peak %d, VmRSS %ld -> %ld KiB\n",
 		samples, HALF_OPEN, (long long)(total / samples), (long long)worst, over,
 		ECHO_MAX_MS, base_fds, peak_fds, peak_threads, base_rss, rss);
-	ck_assert_msg(worst < ECHO_MAX_MS, "an echo took %lld ms under drip attack (%d of %d over %d ms)",
-		      (long long)worst, over, samples, ECHO_MAX_MS);
+	/*
+	 * One sample may be a scheduling hiccup of a loaded machine (CI shares
+	 * its cores), never more than one, and never the seconds a drip held
+	 * the single-threaded daemon for.
+	 */
+	ck_assert_msg(over <= 1 && worst < ECHO_OUTLIER_MS,
+		      "echoes under drip attack: %d of %d at or over %d ms, the worst %lld ms", over,
+		      samples, ECHO_MAX_MS, (long long)worst);
 	for (int i = 0; i < 6; i++)
 		ck_assert_msg(!d[i].closed, "the attacker dripping %s was closed before its time",
 			      d[i].what);
@@ -313,6 +321,74 @@ START_TEST(drip_attackers_do_not_delay_viewers)
 }
 END_TEST
 
+/*
+ * The opposite of a drip: one viewer sends pointer events as fast as it
+ * can.  What it sends waits in its own queue, and past QUEUE_ITEMS its
+ * thread stops reading it: the daemon's memory stays where it was, and
+ * the honest viewer still types.
+ */
+#define FLOOD_EVENTS 1000000
+
+START_TEST(event_flood_is_bounded)
+{
+	const char *const args[] = { "-v", "127.0.0.1:211", "--geometry", "20x4", "-c", "/bin/sh",
+				     "-c", ECHO_CMD, NULL };
+	struct vncterm *v = start_daemon(args, 211);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 4, 20, "ready", 5000);
+	long base_hwm = status_kb(v->pid, "VmHWM");
+	int fd = raw_connect(v->port, 0);
+	size_t len = (size_t)FLOOD_EVENTS * sizeof(pointer_event), sent = 0;
+	unsigned char *buf = malloc(len);
+
+	ck_assert_ptr_nonnull(buf);
+	for (size_t i = 0; i < FLOOD_EVENTS; i++) {
+		memcpy(buf + i * sizeof(pointer_event), pointer_event, sizeof(pointer_event));
+		buf[i * sizeof(pointer_event) + 5] = (unsigned char)i; /* y moves: each one counts */
+	}
+	int64_t start = now_ms(), typed_at = -1, w, h;
+	int iw, ih;
+	uint32_t *want = expected_screen(4, 20, "readyq", &iw, &ih);
+
+	w = iw;
+	h = ih;
+	ck_assert(vnc_key(c, XK_q));
+	while (sent < len && now_ms() - start < 30000) {
+		ssize_t k = send(fd, buf + sent, len - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (k > 0)
+			sent += (size_t)k;
+		else
+			ck_assert_msg(errno == EAGAIN, "the flooding viewer was cut off: %s",
+				      strerror(errno));
+		vnc_pump(c, now_ms() + 2);
+		if (typed_at < 0 && shows(c, want, (int)w, (int)h))
+			typed_at = now_ms();
+	}
+	for (int64_t end = now_ms() + 3000; typed_at < 0 && now_ms() < end;) {
+		vnc_pump(c, now_ms() + 10);
+		if (shows(c, want, (int)w, (int)h))
+			typed_at = now_ms();
+	}
+	long hwm = status_kb(v->pid, "VmHWM");
+
+	fprintf(stderr, "drip: %zu of %zu bytes of pointer events sent in %lld ms; key shown after "
+			"%lld ms; VmHWM %ld -> %ld KiB\n", sent, len, (long long)(now_ms() - start),
+		(long long)(typed_at - start), base_hwm, hwm);
+	ck_assert_msg(sent == len, "the daemon stopped reading the flooding viewer");
+	ck_assert_msg(typed_at >= 0, "a key typed during the flood never showed");
+	/* QUEUE_ITEMS (256) queued events are kilobytes; the flood is 6 MB. */
+	ck_assert_msg(hwm - base_hwm < 4096, "VmHWM grew from %ld to %ld KiB", base_hwm, hwm);
+	ck_assert_msg(vncterm_alive(v), "vncterm died");
+	free(want);
+	free(buf);
+	close(fd);
+	vnc_disconnect(c);
+	stop_daemon(v);
+}
+END_TEST
+
 Suite *drip_suite(void)
 {
 	Suite *s = suite_create("drip");
@@ -322,6 +398,7 @@ Suite *drip_suite(void)
 	/* about 15 s; this only bounds a hang */
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, drip_attackers_do_not_delay_viewers);
+	tcase_add_test(t, event_flood_is_bounded);
 	suite_add_tcase(s, t);
 	return s;
 }
