@@ -142,6 +142,7 @@ struct vnc {
 	int nconns;                 /* connections, handshakes included */
 	int nclients;               /* of them, taken by libvncserver */
 	bool stopping;
+	bool accept_waits;          /* for a connection on its way out: see accept_new() */
 	int max_clients;            /* --max-viewers */
 	int handshake_ms;           /* --handshake-timeout; 0: none */
 	int log_level;
@@ -652,10 +653,14 @@ static void *conn_thread(void *arg)
 	/*
 	 * rfbCloseClient() neither shuts the socket down nor closes it (with
 	 * backgroundLoop set that is left to its thread, us): a client it
-	 * closed ends the loop at once; when the loop closed one, it also
-	 * shut the socket down, which ends our poll().
+	 * closed in a message ends the loop at once; when the loop closed
+	 * one, it also shut the socket down, which ends our poll().  Whether
+	 * it is open is read while busy or under the lock: the loop may be
+	 * closing it otherwise.
 	 */
-	while (cl && alive(cl)) {
+	bool open = cl != NULL;
+
+	while (open) {
 		struct pollfd p = { .fd = c->fd, .events = POLLIN };
 
 		if (poll(&p, 1, -1) < 0 && errno != EINTR)
@@ -663,18 +668,18 @@ static void *conn_thread(void *arg)
 		pthread_mutex_lock(&v->mu);
 		while (c->out)
 			pthread_cond_wait(&c->cond, &v->mu);
-		bool gone = !alive(cl);
-
-		if (!gone) {
+		open = alive(cl);
+		if (open) {
 			c->busy = true;
 			c->busy_since = now_ms();
 		}
 		pthread_mutex_unlock(&v->mu);
-		if (gone)
+		if (!open)
 			break;
 		do
 			rfbProcessClientMessage(cl);
 		while (alive(cl) && webSocketsHasDataInBuffer(cl));
+		open = alive(cl);
 		thread_idle(c, cl);
 	}
 	evq_close(&v->q, &c->src);
@@ -742,6 +747,19 @@ static int conn_start(struct vnc *v, int fd, const char *host)
 static void accept_new(struct vnc *v)
 {
 	log_refusals_held(v);
+	/*
+	 * At the limit with a connection on its way out (shut down, its
+	 * thread ending): the next one waits in the backlog until that one
+	 * is reaped, rather than being refused for a slot freed a moment
+	 * later.  The ending thread's kick brings the loop back.
+	 */
+	v->accept_waits = false;
+	pthread_mutex_lock(&v->mu);
+	for (int i = 0; v->nconns >= v->max_clients && i < v->nconns; i++)
+		v->accept_waits |= v->conns[i]->stopped || v->conns[i]->done;
+	pthread_mutex_unlock(&v->mu);
+	if (v->accept_waits)
+		return;
 	for (int i = 0; i < 2; i++) {
 		/* Bounded, so that a steady stream cannot keep the loop here. */
 		for (int n = 0; n < 64 && v->listen_fds[i] >= 0; n++) {
@@ -1033,7 +1051,7 @@ int vnc_pollfds(struct vnc *v, struct pollfd *fds, int max, int *timeout)
 	/* Viewers' sockets are their threads' to poll; the loop hears from them here. */
 	if (n < max)
 		fds[n++] = (struct pollfd){ .fd = v->q.fd, .events = POLLIN };
-	for (int i = 0; i < 2 && n < max; i++)
+	for (int i = 0; i < 2 && n < max && !v->accept_waits; i++)
 		if (v->listen_fds[i] >= 0)
 			fds[n++] = (struct pollfd){ .fd = v->listen_fds[i], .events = POLLIN };
 	if (v->refusals_unlogged)
