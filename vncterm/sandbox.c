@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -179,7 +180,9 @@ static int load_filter(const struct sandbox *sb)
 	r |= ALLOW(lseek);           /* stdio */
 	r |= ALLOW(madvise);         /* malloc; a thread's stack freed as it ends */
 	r |= ALLOW(mmap);            /* malloc of large blocks; thread stacks */
-	r |= ALLOW(mprotect);        /* a thread stack's guard page; malloc's thread arenas */
+	/* A thread stack's guard page; malloc's thread arenas.  Never to make memory executable. */
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
+			      SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
 	r |= ALLOW(mremap);          /* realloc of large blocks */
 	r |= ALLOW(munmap);          /* free of large blocks */
 	r |= ALLOW(newfstatat);      /* stdio */
@@ -207,7 +210,6 @@ static int load_filter(const struct sandbox *sb)
 			      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)SIGRTMIN_GLIBC_CANCEL + 1));
 	r |= ALLOW(rt_sigreturn);    /* signal return */
 	r |= ALLOW(rseq);            /* each new thread registers it (glibc) */
-	r |= ALLOW(sched_yield);     /* libc locks under contention */
 	r |= ALLOW(select);          /* libvncserver's rfbCheckFds */
 	r |= ALLOW(pselect6);        /* select on newer libc */
 	r |= ALLOW(sendmsg);         /* monitor requests */

@@ -113,6 +113,7 @@ struct conn {
 	int resize_result;
 	/* The loop's only. */
 	bool announced;
+	bool joined;            /* its thread, by vnc_free() */
 	long long held_since;   /* ms, 0 if not held */
 	unsigned name_serial;   /* the title_serial it last got */
 	/* The extended clipboard, as clip_round() follows it from libvncserver's counts. */
@@ -919,7 +920,8 @@ struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *
 
 static void conn_free(struct vnc *v, struct conn *c)
 {
-	pthread_join(c->thread, NULL);
+	if (!c->joined)
+		pthread_join(c->thread, NULL);
 	if (c->cl) {
 		rfbClientConnectionGone(c->cl);
 		if (c->announced) {
@@ -946,6 +948,13 @@ void vnc_free(struct vnc *v)
 		pthread_cond_broadcast(&v->conns[i]->cond);
 	}
 	pthread_mutex_unlock(&v->mu);
+	/* What they queued goes before they do: each item points at its conn. */
+	for (int i = 0; i < v->nconns; i++) {
+		pthread_join(v->conns[i]->thread, NULL);
+		v->conns[i]->joined = true;
+	}
+	for (struct evq_item *it; (it = evq_pop(&v->q));)
+		free(it);
 	for (int i = 0; i < v->nconns; i++)
 		conn_free(v, v->conns[i]);
 	v->nconns = 0;
