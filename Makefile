@@ -64,7 +64,8 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubu
 # The daemon: its own files; render.c and png.c come from librender.
 VNCTERM_SRCS := vncterm/input.c vncterm/listen.c vncterm/main.c vncterm/options.c vncterm/password.c vncterm/paste.c \
 	vncterm/pty.c vncterm/select.c vncterm/statefile.c vncterm/textport.c vncterm/vnc.c \
-	vncterm/xen.c vncterm/sandbox.c vncterm/monitor.c vncterm/log.c vncterm/consolelog.c
+	vncterm/xen.c vncterm/sandbox.c vncterm/monitor.c vncterm/log.c vncterm/consolelog.c \
+	vncterm/evqueue.c
 VNCTERM_OBJS := $(VNCTERM_SRCS:%.c=$(B)/%.o)
 
 PROGS := vt100/vtdump vncterm/vncterm xenconsole/xenconsole
@@ -122,7 +123,7 @@ $(B)/vncterm/main.o $(B)/xenconsole/main.o: ALL_CFLAGS += -DVNCTERM_VERSION='"$(
 $(B)/tests/fonts/check_font.o: ALL_CFLAGS += -DUNIFONT_HEX='"$(UNIFONT_HEX)"'
 
 vncterm/vncterm: $(VNCTERM_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT) $(LIBXENCONS)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lvncserver -lz $(XEN_LIBS) -lseccomp
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lvncserver -lz $(XEN_LIBS) -lseccomp -lpthread
 
 xenconsole/xenconsole: $(B)/xenconsole/main.o $(LIBXENCONS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(XEN_LIBS)
@@ -184,7 +185,7 @@ test: $(B)/tests/libxensim.so $(B)/tests/xensim-probe $(XENSTORED)
 # vncterm's own sandbox functions, applied before one allowed or forbidden call.
 $(B)/tests/sandbox-probe: tests/sandbox/probe.c $(B)/vncterm/sandbox.o $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $(filter-out $(FLAGS_STAMP),$^) -lseccomp -lxentoolcore
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter-out $(FLAGS_STAMP),$^) -lseccomp -lxentoolcore -lpthread
 test: $(B)/tests/sandbox-probe
 
 deps:

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -152,6 +153,9 @@ int sandbox_set_ids(struct sandbox *sb, int port, char *err, int errlen)
 	return 0;
 }
 
+/* The kernel's first real-time signal: glibc keeps it (SIGCANCEL) and the next (SIGSETXID). */
+#define SIGRTMIN_GLIBC_CANCEL 32
+
 /* One allowed call; why is said at the call site. */
 #define ALLOW(name) seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(name), 0)
 
@@ -167,6 +171,11 @@ static int load_filter(const struct sandbox *sb)
 	r |= ALLOW(accept4);         /* new text-port clients */
 	r |= ALLOW(brk);             /* malloc */
 	r |= ALLOW(clock_gettime);   /* deadlines (usually vDSO) */
+	/* Threads (a viewer's reads, vnc.c) but never a process: CLONE_THREAD must be set. */
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+			      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
+	/* clone3's flags are in memory, out of seccomp's reach: glibc falls back to clone. */
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
 	r |= ALLOW(close);           /* viewers leaving */
 	r |= ALLOW(epoll_ctl);       /* the test suite's simulated event channels */
 	r |= ALLOW(epoll_pwait);     /* (tests/xensim): the process's own fds only */
@@ -197,8 +206,11 @@ static int load_filter(const struct sandbox *sb)
 		r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 				      SCMP_A1(SCMP_CMP_EQ, xen_ioctls[i]));
 	r |= ALLOW(lseek);           /* stdio */
-	r |= ALLOW(madvise);         /* malloc */
-	r |= ALLOW(mmap);            /* malloc of large blocks */
+	r |= ALLOW(madvise);         /* malloc; a thread's stack freed as it ends */
+	r |= ALLOW(mmap);            /* malloc of large blocks; thread stacks */
+	/* A thread stack's guard page; malloc's thread arenas.  Never to make memory executable. */
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
+			      SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
 	r |= ALLOW(mremap);          /* realloc of large blocks */
 	r |= ALLOW(munmap);          /* free of large blocks */
 	r |= ALLOW(newfstatat);      /* stdio */
@@ -219,15 +231,28 @@ static int load_filter(const struct sandbox *sb)
 	r |= ALLOW(recvfrom);        /* viewers */
 	r |= ALLOW(recvmsg);         /* monitor replies */
 	r |= ALLOW(rt_sigprocmask);  /* libc */
+	/* glibc's first pthread_create() installs its own SIGCANCEL and SIGSETXID handlers. */
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigaction), 1,
+			      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)SIGRTMIN_GLIBC_CANCEL));
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigaction), 1,
+			      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)SIGRTMIN_GLIBC_CANCEL + 1));
 	r |= ALLOW(rt_sigreturn);    /* signal return */
+	r |= ALLOW(rseq);            /* each new thread registers it (glibc) */
 	r |= ALLOW(select);          /* libvncserver's rfbCheckFds */
 	r |= ALLOW(pselect6);        /* select on newer libc */
 	r |= ALLOW(sendmsg);         /* monitor requests */
 	r |= ALLOW(sendto);          /* viewers; syslog (--log) on the socket connected before */
-	r |= ALLOW(setsockopt);      /* libvncserver: TCP_NODELAY on viewers */
+	r |= ALLOW(set_robust_list); /* each new thread (glibc) */
+	r |= ALLOW(setsockopt);      /* TCP_NODELAY on viewers; SO_LINGER on stalled ones */
 	r |= ALLOW(shutdown);        /* viewers dropped */
 	r |= ALLOW(write);           /* console, viewers, stderr, monitor */
 	r |= ALLOW(writev);          /* stderr via stdio, viewers */
+#ifdef __SANITIZE_ADDRESS__
+	/* AddressSanitizer's bookkeeping of each new thread (make check SANITIZE=address). */
+	r |= ALLOW(gettid);
+	r |= ALLOW(sched_getaffinity);
+	r |= ALLOW(sigaltstack);
+#endif
 	if (r == 0)
 		r = seccomp_load(ctx);
 	seccomp_release(ctx);
@@ -267,7 +292,9 @@ int sandbox_enter(const struct sandbox *sb, char *err, int errlen)
 	if (setuid(0) == 0 || seteuid(0) == 0 || setgid(0) == 0)
 		return failed(err, errlen, 0, "sandbox: root could be regained");
 	/*
-	 * No files (the monitor writes the statefile), no processes, no core.
+	 * No files (the monitor writes the statefile), no processes but our
+	 * threads (RLIMIT_NPROC counts this uid's threads; seccomp refuses
+	 * fork whatever the count), no core.
 	 * stderr may be the host agent's log file: it may grow by LOG_GROWTH
 	 * more, and past that writes fail (EFBIG) rather than kill.  The
 	 * console log, which the monitor opens, stops itself at its cap.
@@ -284,7 +311,7 @@ int sandbox_enter(const struct sandbox *sb, char *err, int errlen)
 		{ RLIMIT_CORE, 0, "CORE" },
 		{ RLIMIT_FSIZE, fsize, "FSIZE" },
 		{ RLIMIT_NOFILE, 256, "NOFILE" },
-		{ RLIMIT_NPROC, 0, "NPROC" },
+		{ RLIMIT_NPROC, (rlim_t)sb->threads + 1, "NPROC" }, /* and the main thread */
 		{ RLIMIT_AS, AS_LIMIT, "AS" },
 	};
 	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {

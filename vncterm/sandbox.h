@@ -28,6 +28,7 @@ struct sandbox {
 	bool debug;     /* --sandbox-debug: forbidden calls trap (SIGSYS) instead of killing */
 	int domid;      /* Xen handles are restricted to this domain; -1: none */
 	unsigned long long file_max; /* --log-file-max: the console log may grow to this; 0: no log */
+	int threads;    /* the most threads the worker starts besides its main one */
 };
 
 /*

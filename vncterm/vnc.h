@@ -74,7 +74,7 @@ void vnc_set_title(struct vnc *v, const char *title);
  * The sockets to poll (at most max); returns how many.  Lowers *timeout
  * (ms, -1 for none) to when a held viewer is due to be dropped.
  */
-int vnc_pollfds(const struct vnc *v, struct pollfd *fds, int max, int *timeout);
+int vnc_pollfds(struct vnc *v, struct pollfd *fds, int max, int *timeout);
 /* Accept, read and answer viewers, and send the updates they asked for. */
 void vnc_process(struct vnc *v);
 

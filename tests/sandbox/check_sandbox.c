@@ -379,6 +379,30 @@ START_TEST(forbidden_call_kills)
 }
 END_TEST
 
+/*
+ * Viewers' threads start in the sandbox, as many as it allows and no
+ * more (RLIMIT_NPROC); a process (fork: clone without CLONE_THREAD) is
+ * still killed.
+ */
+START_TEST(threads_but_no_fork)
+{
+	char out[64];
+	int st;
+
+	base_uid();
+	st = run_probe("thread", out, sizeof(out));
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 && !strcmp(out, "ok\n"),
+		      "a thread could not start in the sandbox (status %#x, said '%s')", st, out);
+	st = run_probe("threads", out, sizeof(out));
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 && !strcmp(out, "refused\n"),
+		      "a thread over the sandbox's count: status %#x, said '%s'", st, out);
+	st = run_probe("fork", out, sizeof(out));
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS,
+		      "fork() in the sandbox: status %#x, not SIGSYS", st);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
 /* The monitor's side of a socketpair, with a scratch directory. */
 static void monitor_pair(struct monitor *m, int *worker)
 {
@@ -544,6 +568,7 @@ Suite *sandbox_suite(void)
 	tcase_add_test(tc, viewers_work_sandboxed);
 	tcase_add_test(tc, text_port_and_websocket_sandboxed);
 	tcase_add_test(tc, forbidden_call_kills);
+	tcase_add_test(tc, threads_but_no_fork);
 	tcase_add_test(tc, monitor_refuses_malformed);
 	tcase_add_test(tc, monitor_refusal_ends_channel);
 	tcase_add_test(tc, monitor_stalled_worker_times_out);

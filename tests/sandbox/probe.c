@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Applies vncterm's own sandbox_prepare() and sandbox_enter() and then
+ * Applies vncterm's own sandbox_prepare(), sandbox_set_ids() and
+ * sandbox_enter() (allowing one thread besides the main one) and then
  * makes one system call: "allowed" (write) must work, "forbidden"
  * (socket, which the worker never needs) must kill the process with
- * SIGSYS.  Usage: sandbox-probe PORT allowed|forbidden (the ids are
- * vncterm_base's + PORT)
+ * SIGSYS; "thread" starts and joins one thread (vncterm's viewers have
+ * them), "threads" tries two at once and says "refused" when RLIMIT_NPROC
+ * stops the second, "fork" makes a process (clone without CLONE_THREAD),
+ * which must be killed.  Usage: sandbox-probe PORT
+ * allowed|forbidden|thread|threads|fork (the ids are vncterm_base's + PORT)
  */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +20,45 @@
 #include <unistd.h>
 
 #include "vncterm/sandbox.h"
+
+struct gate {
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	bool open;
+};
+
+static void *idle(void *arg)
+{
+	struct gate *g = arg;
+
+	/* Until the main thread is done: a second thread must find this one still there. */
+	pthread_mutex_lock(&g->mu);
+	while (!g->open)
+		pthread_cond_wait(&g->cond, &g->mu);
+	pthread_mutex_unlock(&g->mu);
+	return NULL;
+}
+
+static int threads(int n)
+{
+	struct gate g = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false };
+	pthread_t t[2];
+	int r = 0, started = 0;
+
+	while (started < n && !(r = pthread_create(&t[started], NULL, idle, &g)))
+		started++;
+	pthread_mutex_lock(&g.mu);
+	g.open = true;
+	pthread_cond_broadcast(&g.cond);
+	pthread_mutex_unlock(&g.mu);
+	for (int i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	if (r == EAGAIN)
+		return write(1, "refused\n", 8) == 8 ? 0 : 1;
+	if (r)
+		return 1;
+	return write(1, "ok\n", 3) == 3 ? 0 : 1;
+}
 
 int main(int argc, char **argv)
 {
@@ -22,12 +68,21 @@ int main(int argc, char **argv)
 	if (argc != 3)
 		return 2;
 	if (sandbox_prepare(&sb, getpid(), false, err, sizeof(err)) < 0 ||
-	    sandbox_set_ids(&sb, atoi(argv[1]), err, sizeof(err)) < 0 ||
-	    sandbox_enter(&sb, err, sizeof(err)) < 0) {
+	    sandbox_set_ids(&sb, atoi(argv[1]), err, sizeof(err)) < 0)
+		goto fail;
+	sb.threads = 1;
+	if (sandbox_enter(&sb, err, sizeof(err)) < 0) {
+fail:
 		fprintf(stderr, "sandbox-probe: %s\n", err);
 		return 1;
 	}
 	if (!strcmp(argv[2], "forbidden"))
 		socket(AF_INET, SOCK_STREAM, 0);
+	if (!strcmp(argv[2], "thread"))
+		return threads(1);
+	if (!strcmp(argv[2], "threads"))
+		return threads(2);
+	if (!strcmp(argv[2], "fork") && fork() == 0)
+		_exit(0);
 	return write(1, "ok\n", 3) == 3 ? 0 : 1;
 }
