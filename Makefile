@@ -25,7 +25,9 @@ FLAGS_STAMP := $(B)/flags.stamp
 # verify_asan_link_order: the Xen tests LD_PRELOAD tests/xensim's library.
 # malloc_fill_byte: ASan's malloc ignores vncterm's mallopt(M_PERTURB), which
 # zeroes new memory (vncterm/vnc.c); fill it with zeros too.
-SAN_ENV := ASAN_OPTIONS=abort_on_error=1:verify_asan_link_order=0:detect_leaks=1:malloc_fill_byte=0:max_malloc_fill_size=2147483647 \
+# CK_TIMEOUT_MULTIPLIER: the sanitizers make the CPU-bound suites 2-3 times
+# slower (the parser's noise test ran past Check's 4 s once).
+SAN_ENV := CK_TIMEOUT_MULTIPLIER=3 ASAN_OPTIONS=abort_on_error=1:verify_asan_link_order=0:detect_leaks=1:malloc_fill_byte=0:max_malloc_fill_size=2147483647 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
