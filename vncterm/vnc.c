@@ -845,11 +845,8 @@ struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *
 	int fds[2];
 
 	if (listen_open(addr, 5900 + display, fds, &v->port, err, errlen) < 0) {
-		evq_destroy(&v->q);
-		pthread_mutex_destroy(&v->mu);
-		free(v->conns);
-		free(v);
-		return NULL;
+		fds[0] = fds[1] = -1;
+		goto fail;
 	}
 	int fd = fds[0], fd6 = fds[1];
 
@@ -857,14 +854,7 @@ struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *
 	for (int i = 0; i < 2; i++)
 		if (fds[i] >= 0 && fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK) < 0) {
 			seterr(err, errlen, "O_NONBLOCK on the listening socket: %s", strerror(errno));
-			close(fd);
-			if (fd6 >= 0)
-				close(fd6);
-			evq_destroy(&v->q);
-			pthread_mutex_destroy(&v->mu);
-			free(v->conns);
-			free(v);
-			return NULL;
+			goto fail;
 		}
 	v->listen_fds[0] = fd;
 	v->listen_fds[1] = fd6;
@@ -879,14 +869,7 @@ struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *
 	v->screen = rfbGetScreen(&argc, argv, width, height, 8, 3, 4);
 	if (!v->screen) {
 		seterr(err, errlen, "rfbGetScreen %dx%d failed", width, height);
-		close(fd);
-		if (fd6 >= 0)
-			close(fd6);
-		evq_destroy(&v->q);
-		pthread_mutex_destroy(&v->mu);
-		free(v->conns);
-		free(v);
-		return NULL;
+		goto fail;
 	}
 	rfbScreenInfoPtr s = v->screen;
 
@@ -930,6 +913,15 @@ struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *
 	 */
 	s->backgroundLoop = TRUE;
 	return v;
+fail:
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	evq_destroy(&v->q);
+	pthread_mutex_destroy(&v->mu);
+	free(v->conns);
+	free(v);
+	return NULL;
 }
 
 static void conn_free(struct vnc *v, struct conn *c)

@@ -56,6 +56,18 @@ static void assert_received(const char *path, const char *want)
 		      hex(got, got_hex, sizeof(got_hex)), hex(want, want_hex, sizeof(want_hex)));
 }
 
+/*
+ * Until the console has read so far: each viewer's keys reach the
+ * console from a thread of its own, so only this orders two viewers'.
+ */
+static void wait_read(const char *path, const char *so_far)
+{
+	char got[256], got_hex[800], want_hex[800];
+
+	ck_assert_msg(file_says(path, so_far, 5000, got, sizeof(got)), "the console read %s, not %s",
+		      hex(got, got_hex, sizeof(got_hex)), hex(so_far, want_hex, sizeof(want_hex)));
+}
+
 static void shifted(rfbClient *c, uint32_t keysym)
 {
 	ck_assert(SendKeyEvent(c, XK_Shift_L, TRUE));
@@ -148,16 +160,16 @@ START_TEST(dead_keys_per_viewer)
 	ck_assert(vnc_key(b, XK_dead_diaeresis));
 	handled(b);
 	ck_assert(vnc_key(a, XK_e));
-	handled(a);
+	wait_read(path, "\xc3\xa9");
 	ck_assert(vnc_key(b, XK_u));
-	handled(b);
+	wait_read(path, "\xc3\xa9" "\xc3\xbc");
 	/* One viewer's plain letter goes by another's waiting accent untouched. */
 	ck_assert(vnc_key(a, XK_dead_grave));
 	handled(a);
 	ck_assert(vnc_key(b, XK_a));
-	handled(b);
+	wait_read(path, "\xc3\xa9" "\xc3\xbc" "a");
 	ck_assert(vnc_key(a, XK_a));
-	handled(a);
+	wait_read(path, "\xc3\xa9" "\xc3\xbc" "a" "\xc3\xa0");
 	/* A viewer that leaves with an accent waiting leaves nothing behind. */
 	ck_assert(vnc_key(b, XK_dead_caron));
 	handled(b);

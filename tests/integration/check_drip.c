@@ -43,22 +43,6 @@
 /* A viewer whose key does not show in this long counts as this long. */
 #define ECHO_GIVE_UP_MS 3000
 
-static int fd_count(pid_t pid)
-{
-	char dir[64];
-	struct dirent *e;
-	DIR *d;
-	int n = 0;
-
-	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
-	d = opendir(dir);
-	ck_assert_msg(d != NULL, "cannot list %s", dir);
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
 static int tcp_connect(int port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
@@ -69,19 +53,6 @@ static int tcp_connect(int port)
 	ck_assert_msg(connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0, "connect to port %d: %s",
 		      port, strerror(errno));
 	return fd;
-}
-
-/* Compare a viewer's framebuffer with the renderer's pixels, without waiting. */
-static bool shows(rfbClient *c, const uint32_t *want, int w, int h)
-{
-	const uint32_t *got = (const uint32_t *)c->frameBuffer;
-
-	if (c->width != w || c->height != h)
-		return false;
-	for (long i = 0; i < (long)w * h; i++)
-		if ((got[i] ^ want[i]) & 0xffffffu)
-			return false;
-	return true;
 }
 
 static const char ws_request[] =
@@ -232,7 +203,7 @@ START_TEST(drip_attackers_do_not_delay_viewers)
 		int64_t t0 = now_ms(), t;
 
 		ck_assert_msg(vnc_key(c, XK_a + (uint32_t)i), "the viewer's connection broke");
-		while (!shows(c, want, w, h) && now_ms() - t0 < ECHO_GIVE_UP_MS) {
+		while (!vnc_shows(c, want, w, h) && now_ms() - t0 < ECHO_GIVE_UP_MS) {
 			drip(d, 6);
 			ck_assert_msg(vnc_handle_one(c, 5), "the viewer's connection broke");
 		}
@@ -369,12 +340,12 @@ START_TEST(event_flood_is_bounded)
 			ck_assert_msg(errno == EAGAIN, "the flooding viewer was cut off: %s",
 				      strerror(errno));
 		vnc_pump(c, now_ms() + 2);
-		if (typed_at < 0 && shows(c, want, (int)w, (int)h))
+		if (typed_at < 0 && vnc_shows(c, want, (int)w, (int)h))
 			typed_at = now_ms();
 	}
 	for (int64_t end = now_ms() + 3000; typed_at < 0 && now_ms() < end;) {
 		vnc_pump(c, now_ms() + 10);
-		if (shows(c, want, (int)w, (int)h))
+		if (vnc_shows(c, want, (int)w, (int)h))
 			typed_at = now_ms();
 	}
 	long hwm = status_kb(v->pid, "VmHWM");

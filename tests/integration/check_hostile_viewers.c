@@ -46,22 +46,6 @@
 
 /* ---- helpers ---- */
 
-static int fd_count(pid_t pid)
-{
-	char dir[64];
-	struct dirent *e;
-	DIR *d;
-	int n = 0;
-
-	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
-	d = opendir(dir);
-	ck_assert_msg(d != NULL, "cannot list %s", dir);
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
 /* A TCP connection to the daemon's port; nonblocking ones may still be connecting. */
 static int tcp_open(int family, int port, bool nonblock)
 {
@@ -119,19 +103,6 @@ static bool closed_within(int fd, int ms, size_t *got)
 			*got += (size_t)k;
 	}
 	return false;
-}
-
-/* Compare a viewer's framebuffer with the renderer's pixels, without waiting. */
-static bool shows(rfbClient *c, const uint32_t *want, int w, int h)
-{
-	const uint32_t *got = (const uint32_t *)c->frameBuffer;
-
-	if (c->width != w || c->height != h)
-		return false;
-	for (long i = 0; i < (long)w * h; i++)
-		if ((got[i] ^ want[i]) & 0xffffffu)
-			return false;
-	return true;
 }
 
 /*
@@ -207,7 +178,7 @@ static void flood(struct vncterm *v, pid_t fd_pid, rfbClient *c, const char *lab
 		if (c) {
 			ck_assert_msg(vnc_pump(c, now_ms() + 10),
 				      "%s: the viewer lost its connection in the flood", label);
-			if (typed_at < 0 && shows(c, typed, w, h))
+			if (typed_at < 0 && vnc_shows(c, typed, w, h))
 				typed_at = now_ms();
 		}
 	}
@@ -1464,7 +1435,7 @@ START_TEST(three_stalled_viewers)
 			text_done |= memmem(stream + from, len - from, "DONE", 4) != NULL;
 		}
 		ck_assert_msg(vnc_pump(c, now_ms() + 5), "the reading viewer was disconnected");
-		if (done_at < 0 && shows(c, done, w, h))
+		if (done_at < 0 && vnc_shows(c, done, w, h))
 			done_at = now_ms();
 	}
 	ck_assert_msg(done_at >= 0, "the reading viewer never saw the final screen");

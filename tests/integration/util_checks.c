@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -279,4 +280,32 @@ void temp_file(char *path, const void *bytes, size_t n)
 	ck_assert_msg(fd >= 0, "mkstemp %s: %s", path, strerror(errno));
 	ck_assert_int_eq(write(fd, bytes, n), (ssize_t)n);
 	close(fd);
+}
+
+int fd_count(pid_t pid)
+{
+	char dir[64];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	d = opendir(dir);
+	ck_assert_msg(d != NULL, "cannot list %s", dir);
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+bool vnc_shows(rfbClient *c, const uint32_t *want, int w, int h)
+{
+	const uint32_t *got = (const uint32_t *)c->frameBuffer;
+
+	if (c->width != w || c->height != h)
+		return false;
+	for (long i = 0; i < (long)w * h; i++)
+		if ((got[i] ^ want[i]) & 0xffffffu)
+			return false;
+	return true;
 }

@@ -142,5 +142,9 @@ double cpu_seconds(pid_t pid);
 long status_kb(pid_t pid, const char *field);
 /* A big-endian number of n bytes. */
 uint32_t be_uint(const unsigned char *p, int n);
+/* The fds pid has open. */
+int fd_count(pid_t pid);
+/* Whether the viewer's framebuffer is want (w x h, 0x00RRGGBB), now, without waiting. */
+bool vnc_shows(rfbClient *c, const uint32_t *want, int w, int h);
 
 #endif
