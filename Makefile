@@ -34,7 +34,7 @@ SAN_ENV := CK_TIMEOUT_MULTIPLIER=3 ASAN_OPTIONS=abort_on_error=1:verify_asan_lin
 # Debian packages the build and the tests need.  `make deps` installs the
 # missing ones when run as root and says what to install otherwise.
 DEPS_PKGS := gcc make pkg-config check libvncserver-dev libxen-dev \
-	libseccomp-dev unifont zlib1g-dev vncsnapshot libjpeg-turbo-progs
+	libseccomp-dev nettle-dev unifont zlib1g-dev vncsnapshot libjpeg-turbo-progs
 BENCH_PKGS := libvterm-dev
 # Real graphical viewers (tests/integration/check_real_viewers.c): TigerVNC
 # under Xvfb typed into with xdotool, noVNC in headless Chromium driven by
@@ -67,7 +67,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubu
 VNCTERM_SRCS := vncterm/input.c vncterm/listen.c vncterm/main.c vncterm/options.c vncterm/password.c vncterm/paste.c \
 	vncterm/pty.c vncterm/select.c vncterm/statefile.c vncterm/textport.c vncterm/vnc.c \
 	vncterm/xen.c vncterm/sandbox.c vncterm/monitor.c vncterm/log.c vncterm/consolelog.c \
-	vncterm/evqueue.c
+	vncterm/viewer.c vncterm/gate.c vncterm/websocket.c vncterm/relay.c vncterm/clipboard.c
 VNCTERM_OBJS := $(VNCTERM_SRCS:%.c=$(B)/%.o)
 
 PROGS := vt100/vtdump vncterm/vncterm xenconsole/xenconsole
@@ -125,7 +125,7 @@ $(B)/vncterm/main.o $(B)/xenconsole/main.o: ALL_CFLAGS += -DVNCTERM_VERSION='"$(
 $(B)/tests/fonts/check_font.o: ALL_CFLAGS += -DUNIFONT_HEX='"$(UNIFONT_HEX)"'
 
 vncterm/vncterm: $(VNCTERM_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT) $(LIBXENCONS)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lvncserver -lz $(XEN_LIBS) -lseccomp -lpthread
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lvncserver -lnettle -lz $(XEN_LIBS) -lseccomp -lpthread
 
 xenconsole/xenconsole: $(B)/xenconsole/main.o $(LIBXENCONS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(XEN_LIBS)

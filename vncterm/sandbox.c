@@ -245,6 +245,9 @@ static int load_filter(const struct sandbox *sb)
 	r |= ALLOW(set_robust_list); /* each new thread (glibc) */
 	r |= ALLOW(setsockopt);      /* TCP_NODELAY on viewers; SO_LINGER on stalled ones */
 	r |= ALLOW(shutdown);        /* viewers dropped */
+	/* Each viewer's socketpair to libvncserver (viewer.c): local, never a network socket. */
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socketpair), 1,
+			      SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
 	r |= ALLOW(write);           /* console, viewers, stderr, monitor */
 	r |= ALLOW(writev);          /* stderr via stdio, viewers */
 #ifdef __SANITIZE_ADDRESS__

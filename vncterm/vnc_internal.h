@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the VNC side's files share (vnc.c: set-up and the update round;
+ * viewer.c: each connection from accept() to its end, and what it sends;
+ * clipboard.c: the clipboard both ways).  Not a public interface.
+ *
+ * One thread, the loop's, owns libvncserver: every call into it, and
+ * every read or write of its rfbScreenInfo and rfbClientRec, happens
+ * there.  The loop reads each viewer without blocking and hands
+ * libvncserver only whole handshake steps and messages (gate.h) through
+ * a socketpair, so that libvncserver's blocking reads never wait; its
+ * writes go into the same socketpair, which relay.h's thread drains.
+ */
+#ifndef VNCTERM_VNC_INTERNAL_H
+#define VNCTERM_VNC_INTERNAL_H
+
+#include <netinet/in.h>
+#include <rfb/rfb.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vncterm/gate.h"
+#include "vncterm/password.h"
+#include "vncterm/relay.h"
+#include "vncterm/vnc.h"
+#include "vncterm/websocket.h"
+#include "vt100/compose.h"
+
+/* Bytes read from a socket and not yet decoded: a WebSocket request fits. */
+#define RAW_MAX (WS_REQUEST_MAX + 8192)
+/* RFB bytes not yet handed on: any unit fits, with room for the next. */
+#define IN_MAX (2 * GATE_UNIT_MAX)
+/* A viewer with this much output unsent is sent no more and read no more. */
+#define HOLD_BYTES (64 * 1024)
+#define STALL_MS 10000
+#define RECHECK_MS 50
+/* The text a viewer is sent at most, and takes at most, through the clipboard. */
+#define CLIP_TEXT_MAX (1u << 20)
+
+enum conn_phase {
+	PHASE_SNIFF,      /* nothing yet: RFB's client speaks second, WebSocket's first */
+	PHASE_WS_REQUEST, /* reading the HTTP Upgrade request */
+	PHASE_RFB,        /* libvncserver has it */
+	PHASE_CLOSED,     /* its output is being flushed, then it is reaped */
+};
+
+/* A ClientCutText being received (clipboard.c). */
+struct cut {
+	bool active, extended;
+	uint8_t *buf;
+	uint32_t len, got;
+};
+
+struct conn {
+	struct vnc *vnc;
+	enum conn_phase phase;
+	int fd;                 /* the viewer's socket; the relay's to close once it has it */
+	int pair_fd;            /* our end of libvncserver's socketpair, likewise */
+	struct relay_port *out; /* once in PHASE_RFB */
+	rfbClientPtr cl;        /* likewise, until closed */
+	bool ws;
+	struct ws_decoder wsd;
+	char host[INET6_ADDRSTRLEN];
+	long long connected_at;  /* ms */
+	long long partial_since; /* ms a message has been under way, 0 if none */
+	bool more;               /* input left for the next round */
+	uint8_t raw[RAW_MAX];    /* read, not yet decoded */
+	size_t raw_len;
+	uint8_t in[IN_MAX];      /* RFB bytes, not yet handed on */
+	size_t in_len;
+	struct cut cut;
+	bool announced;
+	long long held_since;    /* ms, 0 if not held */
+	/* DesktopName (-307): libvncserver 0.9.14 lacks it, so we send it. */
+	bool wants_name, name_fresh;
+	unsigned name_serial;
+	/* The extended clipboard (0xC0A1E5CE): ours entirely, libvncserver never sees it. */
+	bool ext_clip;
+	uint32_t clip_caps;      /* the viewer's Caps flags */
+	uint32_t clip_text_max;  /* the most text it takes unasked */
+	bool caps_due, request_due, provide_due, notify_due;
+	unsigned clip_serial;    /* the vnc's clip_serial it has */
+	/* Modifiers and the dead key waiting, per viewer. */
+	bool shift_l, shift_r, ctrl_l, ctrl_r, alt_l, alt_r;
+	struct vt_compose compose;
+	int buttons, x, y;
+};
+
+struct vnc {
+	rfbScreenInfoPtr screen;
+	int port;
+	int listen_fds[2];
+	int wake_fd;              /* eventfd: the relay has news */
+	struct relay *relay;
+	int spare_fd;             /* given up to shed a connection when fds run out */
+	long long accept_resume;  /* ms: fds ran out, accept again then */
+	bool fds_out_logged;
+	struct conn **conns;      /* max_clients slots */
+	int nconns, nclients;
+	bool accept_waits;
+	int max_clients, handshake_ms, log_level;
+	long long refusal_logged_at;
+	unsigned long refusals_unlogged;
+	char title[256];
+	unsigned title_serial;
+	char *clip;               /* the console's selection, UTF-8 */
+	size_t clip_len;
+	unsigned clip_serial;
+	char passwords[2][PASSWORD_MAX + 1];
+	char *password_list[3];
+	rfbCursorPtr cursor;
+	struct vnc_callbacks cb;
+	void *user;
+};
+
+long long vnc_now_ms(void);
+
+/* viewer.c */
+void viewer_accept(struct vnc *v);
+void viewer_changed(struct vnc *v);
+void viewer_input(struct conn *c);
+void viewer_deadlines(struct vnc *v, int *timeout);
+void viewer_close(struct conn *c, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void viewer_reap(struct vnc *v);
+void viewer_free_all(struct vnc *v);
+void viewer_callbacks(rfbScreenInfoPtr s);
+bool viewer_alive(const struct conn *c);
+void viewer_set_encodings(struct conn *c, uint8_t *msg, size_t *len);
+
+/* clipboard.c */
+void clip_begin(struct conn *c, const struct gate_unit *u);
+size_t clip_feed(struct conn *c, const uint8_t *buf, size_t len);
+void clip_end(struct conn *c);
+/* What is due to this viewer: our Caps, a Request, the console's text. */
+void clip_send(struct conn *c);
+
+#endif
