@@ -284,7 +284,7 @@ static void log_refusals_held(struct vnc *v)
 
 static void host_of(const struct sockaddr_storage *ss, char *host, size_t len)
 {
-	snprintf(host, len, "?");
+	snprintf(host, len, ss->ss_family == AF_UNIX ? "(local)" : "?");
 	if (ss->ss_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, host, (socklen_t)len);
 	else if (ss->ss_family == AF_INET6)
@@ -317,6 +317,23 @@ static void out_of_fds(struct vnc *v, int listen_fd, int err)
 				     "descriptors are free (raise the open files limit, or lower "
 				     "--max-viewers)", strerror(err));
 	v->fds_out_logged = true;
+}
+
+static void conn_add(struct vnc *v, int fd, const struct sockaddr_storage *ss);
+
+int vnc_add_viewer(struct vnc *v, int fd)
+{
+	struct sockaddr_storage ss = { .ss_family = AF_UNSPEC };
+	socklen_t len = sizeof(ss);
+
+	if (v->nconns >= v->max_clients)
+		return -EBUSY;
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0)
+		ss.ss_family = AF_UNSPEC;
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
+		return -errno;
+	conn_add(v, fd, &ss);
+	return 0;
 }
 
 static void conn_add(struct vnc *v, int fd, const struct sockaddr_storage *ss)

@@ -78,6 +78,13 @@ int vnc_pollfds(struct vnc *v, struct pollfd *fds, int max, int *timeout);
 /* Accept, read and answer viewers, and send the updates they asked for. */
 void vnc_process(struct vnc *v);
 
+/*
+ * Serve a connected socket (a test's or a fuzzer's) as if it had been
+ * accepted; the descriptor is the vnc's from then on.  0, -EBUSY at
+ * --max-viewers (the caller keeps the descriptor), or -errno.
+ */
+int vnc_add_viewer(struct vnc *v, int fd);
+
 /* Put UTF-8 text on every viewer's clipboard (Latin-1 for old viewers). */
 void vnc_set_clipboard(struct vnc *v, const char *utf8, size_t len);
 
