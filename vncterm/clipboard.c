@@ -121,6 +121,13 @@ static void provided(struct conn *c, uint32_t flags, const uint8_t *z, size_t zl
 	if ((r == Z_OK || r == Z_STREAM_END || r == Z_BUF_ERROR) && made >= 4) {
 		size_t len = get32(out);
 
+		/* libvncserver's limit, and noVNC's: a larger claim is a broken or hostile viewer. */
+		if (len > CLIP_TEXT_MAX + 1) {
+			free(out);
+			viewer_close(c, LOG_WARNING, "sent a clipboard text claiming %zu bytes: "
+						     "disconnected", len);
+			return;
+		}
 		if (len > made - 4)
 			len = made - 4; /* longer than CLIP_TEXT_MAX, or cut short: what came */
 		out[4 + len] = '\0';

@@ -48,6 +48,13 @@
 /* Accepting again after the fds ran out. */
 #define EMFILE_BACKOFF_MS 250
 #define ENCODING_DESKTOP_NAME (-307)
+/*
+ * A message (or handshake step) begun and then left: closed after this
+ * long without a byte, as libvncserver's own reads time out
+ * (rfbMaxClientWait).  A viewer that keeps dripping is bounded by
+ * --handshake-timeout instead.
+ */
+#define MSG_IDLE_MS 2000
 
 static void wake_within(int *timeout, long long left)
 {
@@ -349,7 +356,7 @@ static void conn_add(struct vnc *v, int fd, const struct sockaddr_storage *ss)
 	c->vnc = v;
 	c->fd = fd;
 	c->pair_fd = -1;
-	c->connected_at = vnc_now_ms();
+	c->connected_at = c->last_byte_at = vnc_now_ms();
 	host_of(ss, c->host, sizeof(c->host));
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	v->conns[v->nconns++] = c;
@@ -562,8 +569,10 @@ static void hand_over(struct conn *c, const uint8_t *unit, size_t len)
 static bool next_unit(struct conn *c)
 {
 	if (c->cut.active) {
-		drop_in(c, clip_feed(c, c->in, c->in_len));
-		return viewer_alive(c) && !c->cut.active;
+		size_t fed = clip_feed(c, c->in, c->in_len);
+
+		drop_in(c, fed);
+		return viewer_alive(c) && fed;
 	}
 	if (c->cl->state != RFB_NORMAL) {
 		int need = gate_handshake_len(c->cl->state);
@@ -624,8 +633,10 @@ void viewer_input(struct conn *c)
 			viewer_close(c, LOG_DEBUG, "disconnected: %s", strerror(errno));
 			return;
 		}
-		if (n > 0)
+		if (n > 0) {
 			c->raw_len += (size_t)n;
+			c->last_byte_at = vnc_now_ms();
+		}
 	}
 	if (c->phase == PHASE_SNIFF && c->raw_len)
 		sniff(c);
@@ -675,6 +686,11 @@ void viewer_deadlines(struct vnc *v, int *timeout)
 						     "disconnected (--handshake-timeout)", hs / 1000);
 			continue;
 		}
+		if (c->partial_since && now - c->last_byte_at >= MSG_IDLE_MS) {
+			viewer_close(c, LOG_WARNING, "sent part of a message, then nothing for %d s: "
+						     "disconnected", MSG_IDLE_MS / 1000);
+			continue;
+		}
 		if (hs > 0 && normal && c->partial_since && now - c->partial_since >= hs) {
 			viewer_close(c, LOG_WARNING, "took over %d s to send one message: "
 						     "disconnected (--handshake-timeout)", hs / 1000);
@@ -682,6 +698,8 @@ void viewer_deadlines(struct vnc *v, int *timeout)
 		}
 		if (c->phase == PHASE_SNIFF)
 			wake_within(timeout, c->connected_at + SNIFF_MS - now);
+		if (c->partial_since)
+			wake_within(timeout, c->last_byte_at + MSG_IDLE_MS - now);
 		if (hs > 0 && !normal)
 			wake_within(timeout, c->connected_at + hs - now);
 		else if (hs > 0 && c->partial_since)

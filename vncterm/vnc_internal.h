@@ -63,6 +63,7 @@ struct conn {
 	char host[INET6_ADDRSTRLEN];
 	long long connected_at;  /* ms */
 	long long partial_since; /* ms a message has been under way, 0 if none */
+	long long last_byte_at;  /* ms */
 	bool more;               /* input left for the next round */
 	uint8_t raw[RAW_MAX];    /* read, not yet decoded */
 	size_t raw_len;

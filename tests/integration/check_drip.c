@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Viewers that drip: a message, or a WebSocket request, sent a byte at a
- * time, each byte soon enough that a blocking read never times out.  Six
- * of them, and 25 connections that never finish the handshake, against
- * the real daemon while an honest viewer types: its keys must show
- * within ECHO_MAX_MS (one of SAMPLES may be a hiccup of a loaded
- * machine).  Then --handshake-timeout must have cut every handshake and
- * every message that never ends, and the daemon's fds, threads and
- * memory stay bounded.
+ * time, each byte soon enough that a read never times out.  Six of them,
+ * and 25 connections that never finish the handshake, against the real
+ * daemon while an honest viewer types.  While each key is on its way the
+ * attackers hold still, every one halfway through its message: the key
+ * must show before any of them sends another byte or is cut (a daemon
+ * that waited for an attacker would show it only once the attacker's
+ * read timed out and it was closed).  That is an order of events, not a
+ * time, so a loaded machine makes the test slower, never wrong.  Then
+ * --handshake-timeout must have cut every handshake and every message
+ * that never ends, and the daemon's fds, threads and memory stay
+ * bounded.
  *
  * Displays 127.0.0.1:210 to :219 are this file's.
  */
@@ -33,14 +37,18 @@
 /* A console that shows what is typed as it comes. */
 #define ECHO_CMD "stty raw -echo; printf ready; exec cat"
 #define HANDSHAKE_S 8
+/* Echoes this slow are counted in the figures printed; nothing asserts a time. */
 #define ECHO_MAX_MS 50
-#define ECHO_OUTLIER_MS 250
 #define SAMPLES 20
 #define HALF_OPEN 25
 #define DRIP_MS 300
-/* libvncserver waits 100 ms for each byte of a WebSocket request: drip just within it. */
+/* A WebSocket request's bytes, faster: the request is short. */
 #define WS_DRIP_MS 60
-/* A viewer whose key does not show in this long counts as this long. */
+/*
+ * Longer than vncterm waits for the rest of a message an attacker left
+ * (2 s): a daemon that waited for one shows the key only after that
+ * attacker is cut, which the test sees.
+ */
 #define ECHO_GIVE_UP_MS 3000
 
 static int tcp_connect(int port)
@@ -82,6 +90,13 @@ struct dripper {
 	bool closed;
 };
 
+static void drip_or_hold(struct dripper *ds, int n, bool paused);
+
+static void drip(struct dripper *ds, int n)
+{
+	drip_or_hold(ds, n, false);
+}
+
 static void drip_start(struct dripper *d, const char *what, int fd, const void *msg, size_t len,
 		       size_t head, bool repeat, int interval)
 {
@@ -93,8 +108,8 @@ static void drip_start(struct dripper *d, const char *what, int fd, const void *
 	}
 }
 
-/* Notice a close; send the next byte of those that are due. */
-static void drip(struct dripper *ds, int n)
+/* Notice a close; unless paused, send the next byte of those that are due. */
+static void drip_or_hold(struct dripper *ds, int n, bool paused)
 {
 	int64_t now = now_ms();
 
@@ -112,7 +127,7 @@ static void drip(struct dripper *ds, int n)
 			d->closed = true;
 			continue;
 		}
-		if (now < d->next)
+		if (paused || now < d->next)
 			continue;
 		unsigned char b = d->at < d->len ? d->msg[d->at] : 'x';
 
@@ -139,9 +154,10 @@ static bool closed_now(int fd)
 }
 
 /*
- * The honest viewer types through it all: every key must show within
- * ECHO_MAX_MS.  Before viewers had threads of their own, one dripping
- * viewer held the daemon for as long as it dripped.
+ * The honest viewer types through it all: every key must show while the
+ * attackers hold still mid-message.  When libvncserver read messages in
+ * the loop, one dripping viewer held the daemon for as long as it
+ * dripped.
  */
 START_TEST(drip_attackers_do_not_delay_viewers)
 {
@@ -203,11 +219,21 @@ START_TEST(drip_attackers_do_not_delay_viewers)
 		int64_t t0 = now_ms(), t;
 
 		ck_assert_msg(vnc_key(c, XK_a + (uint32_t)i), "the viewer's connection broke");
-		while (!vnc_shows(c, want, w, h) && now_ms() - t0 < ECHO_GIVE_UP_MS) {
-			drip(d, 6);
+		bool cut = false, shown;
+
+		/* The attackers hold still, mid-message, until the key shows or one is cut. */
+		while (!(shown = vnc_shows(c, want, w, h)) && !cut &&
+		       now_ms() - t0 < ECHO_GIVE_UP_MS) {
+			drip_or_hold(d, 6, true);
+			for (int k = 0; k < 6; k++)
+				cut |= d[k].closed;
 			ck_assert_msg(vnc_handle_one(c, 5), "the viewer's connection broke");
 		}
 		t = now_ms() - t0;
+		ck_assert_msg(shown && !cut, "key %d of %d: %s", i + 1, SAMPLES,
+			      shown ? "shown only after an attacker was cut" :
+			      cut ? "not shown before an attacker was cut: vncterm waited for it" :
+				    "never shown");
 		free(want);
 		worst = t > worst ? t : worst;
 		total += t;
@@ -231,20 +257,16 @@ START_TEST(drip_attackers_do_not_delay_viewers)
 			"threads peak %d, VmRSS %ld -> %ld KiB\n",
 		samples, HALF_OPEN, (long long)(total / samples), (long long)worst, over,
 		ECHO_MAX_MS, base_fds, peak_fds, peak_threads, base_rss, rss);
-	/*
-	 * One sample may be a scheduling hiccup of a loaded machine (CI shares
-	 * its cores), never more than one, and never the seconds a drip held
-	 * the single-threaded daemon for.
-	 */
-	ck_assert_msg(over <= 1 && worst < ECHO_OUTLIER_MS,
-		      "echoes under drip attack: %d of %d at or over %d ms, the worst %lld ms", over,
-		      samples, ECHO_MAX_MS, (long long)worst);
 	for (int i = 0; i < 6; i++)
 		ck_assert_msg(!d[i].closed, "the attacker dripping %s was closed before its time",
 			      d[i].what);
-	/* One thread and at most two fds per connection, --max-viewers (32) of them at most. */
-	ck_assert_msg(peak_threads <= 1 + 32, "%d threads", peak_threads);
-	ck_assert_msg(peak_fds <= base_fds + 2 * 32, "%d fds, %d before", peak_fds, base_fds);
+	/*
+	 * Two threads whatever comes (the loop and the relay), and at most
+	 * three fds per connection (its socket and its socketpair to
+	 * libvncserver), --max-viewers (32) of them at most.
+	 */
+	ck_assert_msg(peak_threads <= 2, "%d threads", peak_threads);
+	ck_assert_msg(peak_fds <= base_fds + 3 * 32, "%d fds, %d before", peak_fds, base_fds);
 	ck_assert_msg(rss - base_rss < 64 * 1024, "VmRSS grew from %ld to %ld KiB", base_rss, rss);
 
 	/*
