@@ -551,8 +551,8 @@ static void start_sandbox_monitor(struct vncterm *t)
 		die("%s", err);
 	t->sandbox.domid = xen_source(o) ? mp->domid : -1;
 	t->sandbox.file_max = t->clog ? t->opt.log_file_max : 0;
-	/* One per viewer, handshakes included (vnc.c). */
-	t->sandbox.threads = t->opt.max_viewers;
+	/* The viewers' output relay (relay.h), started before the drop; viewers need none. */
+	t->sandbox.threads = 1;
 	snprintf(mp->dir, sizeof(mp->dir), "%s", t->sandbox.dir);
 	mp->log_path = t->clog ? t->log_path : NULL;
 	if (monitor_fork(mp, &t->monitor, err, sizeof(err)) < 0)

@@ -171,7 +171,7 @@ static int load_filter(const struct sandbox *sb)
 	r |= ALLOW(accept4);         /* new text-port clients */
 	r |= ALLOW(brk);             /* malloc */
 	r |= ALLOW(clock_gettime);   /* deadlines (usually vDSO) */
-	/* Threads (a viewer's reads, vnc.c) but never a process: CLONE_THREAD must be set. */
+	/* Threads (the viewers' output relay, relay.c) but never a process: CLONE_THREAD must be set. */
 	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
 			      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
 	/* clone3's flags are in memory, out of seccomp's reach: glibc falls back to clone. */

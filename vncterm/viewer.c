@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -416,6 +417,14 @@ static void start_rfb(struct conn *c, bool ws)
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0) {
 		viewer_close(c, LOG_WARNING, "refused: socketpair: %s", strerror(errno));
+		return;
+	}
+	/* libvncserver waits in select(): a descriptor past FD_SETSIZE would overflow its set. */
+	if (sv[0] >= FD_SETSIZE || sv[1] >= FD_SETSIZE) {
+		close(sv[0]);
+		close(sv[1]);
+		viewer_close(c, LOG_WARNING, "refused: descriptor %d is past select()'s %d "
+					     "(lower --max-viewers)", sv[1], FD_SETSIZE);
 		return;
 	}
 	/* rfbNewClient() peeks for a WebSocket request: this tells it there is none. */
