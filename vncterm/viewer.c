@@ -309,7 +309,7 @@ static void host_of(const struct sockaddr_storage *ss, char *host, size_t len)
  */
 static void out_of_fds(struct vnc *v, int listen_fd, int err)
 {
-	if (v->spare_fd >= 0) {
+	if (v->spare_fd >= 0 && listen_fd >= 0) {
 		close(v->spare_fd);
 		v->spare_fd = -1;
 		int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
@@ -391,7 +391,6 @@ void viewer_accept(struct vnc *v)
 			}
 			if (fd < 0)
 				break;
-			v->fds_out_logged = false;
 			if (v->nconns >= v->max_clients) {
 				char host[INET6_ADDRSTRLEN];
 
@@ -416,7 +415,15 @@ static void start_rfb(struct conn *c, bool ws)
 	char peek[4];
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0) {
-		viewer_close(c, LOG_WARNING, "refused: socketpair: %s", strerror(errno));
+		int err = errno;
+
+		/* Out of descriptors: said once, as for accept(), not once a viewer. */
+		if (err == EMFILE || err == ENFILE) {
+			viewer_close(c, LOG_DEBUG, "refused: socketpair: %s", strerror(err));
+			out_of_fds(v, -1, err);
+		} else {
+			viewer_close(c, LOG_WARNING, "refused: socketpair: %s", strerror(err));
+		}
 		return;
 	}
 	/* libvncserver waits in select(): a descriptor past FD_SETSIZE would overflow its set. */
@@ -451,6 +458,7 @@ static void start_rfb(struct conn *c, bool ws)
 	}
 	c->cl->clientData = c;
 	c->cl->clientGoneHook = on_client_gone;
+	v->fds_out_logged = false; /* a viewer served: running out again is news */
 	if (recv(sv[0], peek, sizeof(peek), MSG_DONTWAIT) != 4 || memcmp(peek, "RFB ", 4))
 		viewer_close(c, LOG_WARNING, "refused: libvncserver read what was not the viewer's");
 }
