@@ -169,6 +169,17 @@ int on_resize(int width, int height, void *user)
 	int old_rows, old_cols;
 
 	vt_get_size(t->vt, &old_rows, &old_cols);
+	/*
+	 * The size it has: nothing to redraw (a new framebuffer would start
+	 * black, and the emulator, not resized, would damage nothing), but
+	 * the viewer is still owed its answer, which a framebuffer brings.
+	 */
+	if (rows == old_rows && cols == old_cols) {
+		uint32_t *same = render_pixels(t->render, &w, &h);
+
+		vnc_set_framebuffer(t->vnc, same, w, h);
+		return 0;
+	}
 	err = vt_resize(t->vt, rows, cols);
 	if (err)
 		return err;
