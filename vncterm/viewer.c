@@ -601,8 +601,10 @@ static bool next_unit(struct conn *c)
 		}
 		if ((size_t)need > c->in_len)
 			return false;
-		uint8_t unit[sz_rfbProtocolVersionMsg];
+		/* The longest step is VNC authentication's response, not the version. */
+		uint8_t unit[CHALLENGESIZE];
 
+		_Static_assert(CHALLENGESIZE >= sz_rfbProtocolVersionMsg, "a handshake step fits");
 		memcpy(unit, c->in, (size_t)need);
 		drop_in(c, (size_t)need);
 		hand_over(c, unit, (size_t)need);
