@@ -3,7 +3,10 @@
 #
 #   make            build everything
 #   make check      install missing build/test packages (as root), build, run every test
-#                   (SANITIZE=address,undefined: the same under ASan and UBSan)
+#                   (SANITIZE=address,undefined: the same under ASan and UBSan;
+#                   SANITIZE=thread: the threaded suites under TSan, with Debian's
+#                   libvncserver rebuilt with TSan into build/tsan-libvncserver;
+#                   RUN_SUITES=/SKIP_SUITES=: only or all but these suites)
 #   make check-xen  the same programs on real Xen 4.17 under qemu (root; tests/xen)
 #   make bench      print speed and memory figures
 #   make fuzz       build the libFuzzer targets (clang); fuzz-run, fuzz-long run them
@@ -20,7 +23,14 @@ B       := build
 # the sanitizers; any report fails the run.  FLAGS_STAMP holds the flags the
 # tree was last built with, so switching rebuilds everything, never a mix.
 SANITIZE ?=
-SAN_FLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer)
+comma := ,
+TSAN := $(filter thread,$(subst $(comma), ,$(SANITIZE)))
+# gcc warns that TSan does not model fences (-Wtsan).  Ours order the Xen
+# console ring, memory shared with another process (the guest, or the
+# tests' simulated one), which TSan, watching one process, cannot follow
+# anyway.
+SAN_FLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer) \
+	$(if $(TSAN),-Wno-tsan)
 FLAGS_STAMP := $(B)/flags.stamp
 # verify_asan_link_order: the Xen tests LD_PRELOAD tests/xensim's library.
 # malloc_fill_byte: ASan's malloc ignores vncterm's mallopt(M_PERTURB), which
@@ -29,7 +39,34 @@ FLAGS_STAMP := $(B)/flags.stamp
 # slower (the parser's noise test ran past Check's 4 s once).
 SAN_ENV := CK_TIMEOUT_MULTIPLIER=3 ASAN_OPTIONS=abort_on_error=1:verify_asan_link_order=0:detect_leaks=1:malloc_fill_byte=0:max_malloc_fill_size=2147483647 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66:second_deadlock_stack=1
+
+# `make check SANITIZE=thread`: ThreadSanitizer, on the suites that run
+# threads (TSAN_SUITES).  TSan only sees accesses made by instrumented code,
+# so vncterm and the runner are linked (and run, through their rpath)
+# against Debian's own libvncserver/libvncclient built here with
+# -fsanitize=thread (tests/tsan-libvncserver.sh; built once per Debian
+# version, kept in TSAN_VNC).  A report ends the process at once with
+# status 66 (halt_on_error, exitcode): a test's own process then fails as
+# "early exit", and a daemon that exits 66 fails the test that started it
+# (tests/integration/util_vncterm.c).
+TSAN_VNC := $(B)/tsan-libvncserver
+TSAN_PKGS := dpkg-dev cmake libgnutls28-dev libjpeg-dev liblzo2-dev libgcrypt20-dev \
+	libsasl2-dev zlib1g-dev
+VNC_LDFLAGS := $(if $(TSAN),-L$(CURDIR)/$(TSAN_VNC)/lib -Wl$(comma)-rpath$(comma)$(CURDIR)/$(TSAN_VNC)/lib)
+VNC_LIBDEP := $(if $(TSAN),$(TSAN_VNC)/stamp)
+# The version check is quick; the stamp changes only when it rebuilds.
+$(TSAN_VNC)/stamp: FORCE
+	sh tests/tsan-libvncserver.sh $(TSAN_VNC)
+# The emulator's suites (vt100/, fonts/, the renderer), the pure parsers
+# (vncterm/, xenconsole/ring) and xensim run in one thread: TSan has
+# nothing to find there, so they run under TSan nowhere, and in the plain
+# and ASan runs as before.  TSAN_SUITES start the daemon, whose viewers
+# have threads, or probe the sandbox's threads; of integration/, the
+# xenconsole client (one thread) and install (make install) are left out.
+TSAN_SUITES := integration sandbox
+TSAN_SKIP := xenconsole install
 
 # Debian packages the build and the tests need.  `make deps` installs the
 # missing ones when run as root and says what to install otherwise.
@@ -124,17 +161,21 @@ $(B)/vncterm/main.o $(B)/xenconsole/main.o: ALL_CFLAGS += -DVNCTERM_VERSION='"$(
 # The font test compares the glyphs with the file they were made from.
 $(B)/tests/fonts/check_font.o: ALL_CFLAGS += -DUNIFONT_HEX='"$(UNIFONT_HEX)"'
 
-vncterm/vncterm: $(VNCTERM_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT) $(LIBXENCONS)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lvncserver -lnettle -lz $(XEN_LIBS) -lseccomp -lpthread
+vncterm/vncterm: $(VNCTERM_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT) $(LIBXENCONS) | $(VNC_LIBDEP)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(VNC_LDFLAGS) -lvncserver -lnettle -lz $(XEN_LIBS) -lseccomp -lpthread
 
 xenconsole/xenconsole: $(B)/xenconsole/main.o $(LIBXENCONS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(XEN_LIBS)
 
 # One Check runner holds every suite: each tests/*/check_*.c defines
 # `Suite *NAME_suite(void)` on a line of its own, and the list is generated.
+# SUITE(dir, name): the directory under tests/ too, for RUN_SUITES and
+# SKIP_SUITES (tests/runner.c).
 $(B)/tests/suites.h: $(TEST_SRCS)
 	@mkdir -p $(dir $@)
-	sed -n 's/^Suite \*\([a-z0-9_]*_suite\)(void)$$/SUITE(\1)/p' $(sort $^) > $@.tmp && mv $@.tmp $@
+	for f in $(sort $^); do d=$${f#tests/}; \
+		sed -n "s/^Suite \*\([a-z0-9_]*\)_suite(void)$$/SUITE($${d%%/*}, \1)/p" $$f; \
+	done > $@.tmp && mv $@.tmp $@
 
 $(B)/tests/runner.o: tests/runner.c $(B)/tests/suites.h $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
@@ -146,8 +187,8 @@ DAEMON_TEST_OBJS := $(B)/vncterm/monitor.o $(B)/vncterm/options.o $(B)/vncterm/p
 	$(B)/vncterm/statefile.o $(B)/vncterm/consolelog.o
 
 $(B)/tests/runner: $(B)/tests/runner.o $(TEST_OBJS) $(DAEMON_TEST_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT) \
-		$(LIBXENCONS)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS) -lvncclient -lz $(XEN_LIBS) $(XENSIM_RUNNER_LIBS)
+		$(LIBXENCONS) | $(VNC_LIBDEP)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS) $(VNC_LDFLAGS) -lvncclient -lz $(XEN_LIBS) $(XENSIM_RUNNER_LIBS)
 
 # --- Xen simulation for tests (tests/xensim) ---
 # libxensim.so answers the hypervisor calls of xenstored and vncterm from
@@ -191,7 +232,7 @@ $(B)/tests/sandbox-probe: tests/sandbox/probe.c $(B)/vncterm/sandbox.o $(FLAGS_S
 test: $(B)/tests/sandbox-probe
 
 deps:
-	@sh tests/deps.sh $(DEPS_PKGS) $(VIEWER_PKGS)
+	@sh tests/deps.sh $(DEPS_PKGS) $(VIEWER_PKGS) $(if $(TSAN),$(TSAN_PKGS))
 
 # The sandboxed daemon drops to vncterm_base's ids plus the display number.
 install-user:
@@ -226,8 +267,13 @@ check: deps
 	@if [ "$$(id -u)" = 0 ]; then sh vncterm/install-user.sh; fi
 	@$(MAKE) --no-print-directory test
 
+# RUN_SUITES, SKIP_SUITES: whole suites to run or leave out (tests/runner.c);
+# under TSan, TSAN_SUITES unless given.
+RUN_SUITES ?= $(if $(TSAN),$(TSAN_SUITES))
+SKIP_SUITES ?= $(if $(TSAN),$(TSAN_SKIP))
 test: all $(B)/tests/runner
-	cd tests && SANITIZE='$(SANITIZE)' $(if $(SANITIZE),$(SAN_ENV)) ../$(B)/tests/runner
+	cd tests && SANITIZE='$(SANITIZE)' $(if $(SANITIZE),$(SAN_ENV)) RUN_SUITES='$(RUN_SUITES)' \
+		SKIP_SUITES='$(SKIP_SUITES)' ../$(B)/tests/runner
 
 bench: all
 	@sh tests/deps.sh $(DEPS_PKGS) $(BENCH_PKGS)
@@ -273,7 +319,7 @@ xen-image: xen-deps
 	sh tests/xen/build-image.sh $(XEN_IMAGE)
 # The host's viewer for the real-Xen tests: reads the framebuffer as text.
 $(B)/tests/vncread: $(B)/tests/xen/vncread.o $(B)/tests/integration/util_vncterm.o $(LIBRENDER) \
-		$(LIBVT100) $(LIBFONT)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lvncclient -lz
+		$(LIBVT100) $(LIBFONT) | $(VNC_LIBDEP)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(VNC_LDFLAGS) -lvncclient -lz
 check-xen: xen-deps all xen-image $(B)/tests/vncread
 	python3 tests/xen/harness.py --image $(XEN_IMAGE)/current --tools $(XEN_HARNESS_ARGS)

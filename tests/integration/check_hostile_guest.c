@@ -42,7 +42,7 @@
 
 /* What the daemon may use, whatever the guest sends (VmHWM: the peak). */
 #define MEM_LIMIT_KB (100 * 1024)
-/* The longest one step may take, from its go file to the viewer showing it. */
+/* The longest one step may take, from its go file to the viewer showing it (times slowdown()). */
 #define STEP_MS 5000
 /* vncterm/daemon.h: keys and replies waiting for the source. */
 #define OUTQ_MAX (64 * 1024)
@@ -292,7 +292,7 @@ static void run_steps(const struct step *steps, int nsteps, int display, int row
 			add(&want, s->unit);
 		add(&want, s->benign);
 		addf(&want, "mark-%d", i);
-		ck_assert_msg(shows(c, rows, cols, want.p, want.len, STEP_MS),
+		ck_assert_msg(shows(c, rows, cols, want.p, want.len, STEP_MS * slowdown()),
 			      "step %d (%s): the screen afterwards is not a fresh terminal's", i,
 			      s->what);
 		int64_t took = now_ms() - t0;

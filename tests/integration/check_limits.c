@@ -117,8 +117,8 @@ START_TEST(nofile_exhausted_no_spin)
 }
 END_TEST
 
-/* ASan reserves terabytes of address space: an AS limit cannot apply to it. */
-#ifdef __SANITIZE_ADDRESS__
+/* ASan and TSan reserve terabytes of address space: an AS limit cannot apply to them. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define AS_TESTS 0
 #else
 #define AS_TESTS 1

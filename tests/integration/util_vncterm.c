@@ -30,12 +30,59 @@ int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int slowdown(void)
+{
+	const char *m = getenv("CK_TIMEOUT_MULTIPLIER");
+	int n = m ? atoi(m) : 1;
+
+	return n > 1 ? n : 1;
+}
+
 void sleep_ms(int ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+/*
+ * Under `make check SANITIZE=thread` a process that TSan reports on ends
+ * at once with this status (TSAN_OPTIONS halt_on_error, exitcode; the
+ * sandboxed worker's status is passed on by its monitor).  vncterm's own
+ * statuses are 0, 1, 2 and 128 + a signal, so it means a report, printed
+ * on the daemon's stderr: the test that started the daemon must fail,
+ * whether or not it looks at the status.  abort() fails it through Check
+ * (no Check here: the benchmarks link this file too).
+ */
+#define SANITIZER_REPORT_STATUS 66
+
+static void check_status(pid_t pid, int status)
+{
+	if (WIFEXITED(status) && WEXITSTATUS(status) == SANITIZER_REPORT_STATUS) {
+		fprintf(stderr, "vncterm (pid %d) exited with status %d: a sanitizer's report,"
+			" on its stderr above (or in its log)\n", (int)pid, SANITIZER_REPORT_STATUS);
+		abort();
+	}
+}
+
+/*
+ * A daemon the test never reaps (it ends with the test, by PDEATHSIG) may
+ * have exited with a report already: at the test process's exit, every
+ * child that has ended is reaped and its status checked.  Check ends a
+ * passing test with exit(), so this runs; a failing one failed anyway.
+ */
+static pid_t spawner;
+
+static void check_children_at_exit(void)
+{
+	int status;
+	pid_t pid;
+
+	if (getpid() != spawner) /* a forked helper inherited this */
+		return;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		check_status(pid, status);
 }
 
 /*
@@ -71,6 +118,10 @@ static pid_t spawn(const char *const *args, int *out_fd, int *err_fd)
 		close(out[1]);
 		free(argv);
 		return -e;
+	}
+	if (spawner != getpid()) {
+		spawner = getpid();
+		atexit(check_children_at_exit);
 	}
 	fflush(NULL); /* or the child's exit path could flush our buffers twice */
 	pid = fork();
@@ -189,8 +240,10 @@ struct vncterm *vncterm_start(const char *const *args)
 
 static bool try_reap(struct vncterm *v)
 {
-	if (!v->reaped && waitpid(v->pid, &v->status, WNOHANG) == v->pid)
+	if (!v->reaped && waitpid(v->pid, &v->status, WNOHANG) == v->pid) {
 		v->reaped = true;
+		check_status(v->pid, v->status);
+	}
 	return v->reaped;
 }
 
@@ -228,6 +281,7 @@ bool vncterm_stop(struct vncterm *v, int timeout_ms)
 			kill(v->pid, SIGKILL);
 			while (waitpid(v->pid, &v->status, 0) < 0 && errno == EINTR)
 				;
+			check_status(v->pid, v->status);
 		}
 	}
 	close(v->out_fd);
@@ -294,6 +348,10 @@ int vncterm_run(const char *const *args, int timeout_ms, struct vncterm_run *res
 	}
 	close(fds[0]);
 	close(fds[1]);
+	if (res->exited && WIFEXITED(res->status) &&
+	    WEXITSTATUS(res->status) == SANITIZER_REPORT_STATUS)
+		fprintf(stderr, "%s", res->err); /* the report, which the test keeps to itself */
+	check_status(pid, res->status);
 	return 0;
 }
 

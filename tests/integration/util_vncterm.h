@@ -22,6 +22,24 @@
 #define VNCTERM_BIN "../vncterm/vncterm"
 #endif
 
+/*
+ * Threads a sanitizer's runtime adds to the daemon: ThreadSanitizer starts
+ * one of its own with the first thread (the tests and the daemon are built
+ * with the same flags).
+ */
+#ifdef __SANITIZE_THREAD__
+#define SANITIZER_THREADS 1
+#else
+#define SANITIZER_THREADS 0
+#endif
+
+/*
+ * How many times slower the CPU-bound work runs: CK_TIMEOUT_MULTIPLIER,
+ * which `make check SANITIZE=...` sets for Check's timeouts, else 1.  For
+ * the deadlines of tests that push megabytes through the emulator.
+ */
+int slowdown(void);
+
 /* Milliseconds on the monotonic clock, for deadlines. */
 int64_t now_ms(void);
 /* Sleep ms milliseconds, through signals. */
