@@ -184,11 +184,11 @@ $(B)/tests/runner.o: tests/runner.c $(B)/tests/suites.h $(FLAGS_STAMP)
 # The daemon's parts that the unit tests reach (not main.c).
 DAEMON_TEST_OBJS := $(B)/vncterm/monitor.o $(B)/vncterm/options.o $(B)/vncterm/password.o \
 	$(B)/vncterm/paste.o $(B)/vncterm/select.o \
-	$(B)/vncterm/statefile.o $(B)/vncterm/consolelog.o
+	$(B)/vncterm/statefile.o $(B)/vncterm/consolelog.o $(B)/vncterm/gate.o $(B)/vncterm/websocket.o
 
 $(B)/tests/runner: $(B)/tests/runner.o $(TEST_OBJS) $(DAEMON_TEST_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT) \
 		$(LIBXENCONS) | $(VNC_LIBDEP)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS) $(VNC_LDFLAGS) -lvncclient -lz $(XEN_LIBS) $(XENSIM_RUNNER_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS) $(VNC_LDFLAGS) -lvncclient -lnettle -lz $(XEN_LIBS) $(XENSIM_RUNNER_LIBS)
 
 # --- Xen simulation for tests (tests/xensim) ---
 # libxensim.so answers the hypervisor calls of xenstored and vncterm from

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mkseeds DIR CASES: write the seed corpora of fuzz_ring, fuzz_statefile,
- * fuzz_paste, fuzz_keys and fuzz_monitor into DIR/NAME/ (`make seeds`).
+ * fuzz_paste, fuzz_keys, fuzz_monitor and fuzz_vnc into DIR/NAME/
+ * (`make seeds`).
  * CASES is tests/vt100/cases: real program recordings (25x80) that stand
  * in for console output in the ring, for saved screens in the statefiles
  * and for hostile clipboard text.  The output is deterministic, so the
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "vncterm/monitor.h"
 #include "vncterm/statefile.h"
@@ -44,6 +46,8 @@ struct buf {
 
 static void put(struct buf *b, const void *p, size_t n)
 {
+	if (!n)
+		return; /* p may be NULL */
 	if (b->len + n > b->cap) {
 		b->cap = (b->len + n) * 2 + 64;
 		b->p = realloc(b->p, b->cap);
@@ -493,6 +497,205 @@ static void monitor_seeds(void)
 	free(st.p);
 }
 
+/* --- fuzz_vnc: the viewer's bytes; control bytes from the back, in reverse --- */
+
+/* Chunk lengths as fuzz_vnc.c's CHUNK_LENS; a control byte is one's index | action << 4. */
+static const size_t vnc_lens[15] = { 1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 20, 32, 64, 256, 1024 };
+enum { V_DAMAGE = 8, V_SCROLL, V_RESIZE, V_CLIP, V_TITLE, V_WAIT, V_CLIP_EMPTY };
+
+struct vseed {
+	struct buf stream, ctl; /* ctl in the order fuzz_vnc reads it */
+	bool ws;                /* stream() wraps what it is given in masked frames */
+};
+
+static void put_be(struct buf *b, uint32_t v, int bytes)
+{
+	while (bytes--)
+		put_byte(b, v >> (8 * bytes));
+}
+
+/* Bytes as chunks fuzz_vnc cuts (a byte at a time if drip), action after the first. */
+static void chunks(struct vseed *s, const uint8_t *p, size_t n, bool drip, unsigned action,
+		   const uint8_t *params, size_t nparams)
+{
+	while (n) {
+		unsigned i = 0;
+
+		while (!drip && i < 14 && vnc_lens[i + 1] <= n)
+			i++;
+		put(&s->stream, p, vnc_lens[i]);
+		put_byte(&s->ctl, i | action << 4);
+		put(&s->ctl, params, nparams);
+		action = 0;
+		nparams = 0;
+		p += vnc_lens[i];
+		n -= vnc_lens[i];
+	}
+}
+
+/* One masked frame (WebSocket) or the bytes themselves, as one message's chunks. */
+static void stream(struct vseed *s, int opcode, bool fin, const struct buf *m, bool drip,
+		   unsigned action, const uint8_t *params, size_t nparams)
+{
+	static const uint8_t mask[4] = { 0x37, 0xfa, 0x21, 0x3d };
+	struct buf f = { 0 };
+
+	if (!s->ws) {
+		chunks(s, m->p, m->len, drip, action, params, nparams);
+		return;
+	}
+	put_byte(&f, (fin ? 0x80 : 0) | opcode);
+	if (m->len < 126) {
+		put_byte(&f, 0x80 | m->len);
+	} else {
+		put_byte(&f, 0x80 | 126);
+		put_be(&f, (uint32_t)m->len, 2);
+	}
+	put(&f, mask, 4);
+	for (size_t i = 0; i < m->len; i++)
+		put_byte(&f, m->p[i] ^ mask[i & 3]);
+	chunks(s, f.p, f.len, drip, action, params, nparams);
+	free(f.p);
+}
+
+static void send_msg(struct vseed *s, const struct buf *m, unsigned action, uint8_t p0, uint8_t p1)
+{
+	uint8_t params[4] = { p0, p1, p0, p1 };
+
+	stream(s, 2, true, m, false, action, params, action == V_DAMAGE ? 4 : action == V_RESIZE ? 2 : 1);
+}
+
+static void write_vseed(struct vseed *s, const char *name)
+{
+	for (size_t i = s->ctl.len; i-- > 0;)
+		put_byte(&s->stream, s->ctl.p[i]);
+	write_seed("vnc", name, &s->stream);
+	free(s->stream.p);
+	free(s->ctl.p);
+}
+
+/* The extended clipboard's message: flags, then what follows them. */
+static void ext_clip(struct buf *m, uint32_t flags, const void *p, size_t n)
+{
+	put_be(m, 6 << 24, 4);
+	put_be(m, 0u - (uint32_t)(4 + n), 4);
+	put_be(m, flags, 4);
+	put(m, p, n);
+}
+
+/* What a viewer sends after ClientInit, one message per chunk, the screen busy in between. */
+static void vnc_session(struct vseed *s)
+{
+	static const int32_t encs[] = { 16, 7, 5, 1, 0, -223, -308, -307, -224, -239,
+					(int32_t)0xc0a1e5ce, (int32_t)0xffffff18 };
+	static const uint8_t pf[] = { 0, 0, 0, 0, 32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0, 0, 0, 0 };
+	static const uint8_t fbur[] = { 3, 0, 0, 0, 0, 0, 0, 80, 0, 25 };
+	static const uint8_t keys_ptr[] = { 4, 1, 0, 0, 0, 0, 0, 'a', 4, 0, 0, 0, 0, 0, 0, 'a',
+					    5, 1, 0, 10, 0, 20, 5, 0, 0, 10, 0, 20 };
+	static const uint8_t latin1[] = { 6, 0, 0, 0, 0, 0, 0, 5, 'c', 'a', 'f', 0xe9, '!' };
+	static const uint8_t caps_sizes[] = { 0, 0, 3, 0xe8 }; /* text up to 1000 bytes */
+	/* SetDesktopSize 100x30: one screen, id 0 at (0, 0). */
+	static const uint8_t sds[] = { 251, 0, 0, 100, 0, 30, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+				       0, 100, 0, 30, 0, 0, 0, 0 };
+	static const uint8_t text[] = "\0\0\0\x0dpasted \xc3\xa9 ok"; /* length, text, NUL */
+	uint8_t zbuf[128];
+	uLongf zlen = sizeof(zbuf);
+	struct buf m = { 0 };
+
+	put(&m, pf, sizeof(pf));
+	send_msg(s, &m, V_DAMAGE, 3, 2);
+	m.len = 0;
+	put_be(&m, 2 << 24 | (uint32_t)(sizeof(encs) / 4), 4);
+	for (size_t i = 0; i < sizeof(encs) / 4; i++)
+		put_be(&m, (uint32_t)encs[i], 4);
+	send_msg(s, &m, V_TITLE, 40, 0);
+	m.len = 0;
+	put(&m, fbur, sizeof(fbur));
+	send_msg(s, &m, V_SCROLL, 3, 0);
+	m.len = 0;
+	put(&m, keys_ptr, sizeof(keys_ptr));
+	send_msg(s, &m, V_CLIP, 20, 0);
+	m.len = 0;
+	put(&m, latin1, sizeof(latin1));
+	send_msg(s, &m, V_RESIZE, 40, 12);
+	m.len = 0;
+	ext_clip(&m, 0x1f000001, caps_sizes, 4); /* Caps: all of it, text */
+	send_msg(s, &m, 0, 0, 0);
+	m.len = 0;
+	ext_clip(&m, 0x08000001, NULL, 0); /* Notify */
+	ext_clip(&m, 0x02000001, NULL, 0); /* Request */
+	ext_clip(&m, 0x04000000, NULL, 0); /* Peek */
+	send_msg(s, &m, V_CLIP, 255, 0);
+	m.len = 0;
+	if (compress(zbuf, &zlen, text, sizeof(text)) != Z_OK)
+		die("compress failed");
+	ext_clip(&m, 0x10000001, zbuf, zlen); /* Provide */
+	put(&m, fbur, sizeof(fbur));
+	send_msg(s, &m, V_WAIT, 0, 0);
+	m.len = 0;
+	put(&m, sds, sizeof(sds));
+	put(&m, fbur, sizeof(fbur));
+	send_msg(s, &m, V_CLIP_EMPTY, 0, 0);
+	free(m.p);
+}
+
+static void rfb_seed(const char *name, const char *version, bool auth, bool ws, bool drip)
+{
+	static const char req[] = "GET /websockify HTTP/1.1\r\nHost: localhost\r\n"
+				  "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+				  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+				  "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n";
+	struct vseed s = { .ws = false };
+	struct buf m = { 0 };
+	bool v33 = !strcmp(version, "RFB 003.003\n");
+
+	put_byte(&s.ctl, auth);
+	if (ws)
+		chunks(&s, (const uint8_t *)req, sizeof(req) - 1, false, 0, NULL, 0);
+	s.ws = ws;
+	put_str(&m, version);
+	stream(&s, 2, true, &m, drip, 0, NULL, 0);
+	m.len = 0;
+	if (!v33)
+		put_byte(&m, auth ? 2 : 1); /* the security type */
+	if (auth)
+		put(&m, "0123456789abcdef", 16); /* a response (wrong, the challenge is random) */
+	put_byte(&m, 1); /* ClientInit: shared */
+	stream(&s, 2, true, &m, drip, 0, NULL, 0);
+	if (ws) {
+		/* A ping between two fragments of one message. */
+		m.len = 0;
+		put_byte(&m, 3);
+		stream(&s, 2, false, &m, false, 0, NULL, 0);
+		m.len = 0;
+		put_str(&m, "ping");
+		stream(&s, 9, true, &m, false, 0, NULL, 0);
+		m.len = 0;
+		put(&m, "\0\0\0\0\0\0\x10\0\x08", 9);
+		stream(&s, 0, true, &m, false, 0, NULL, 0);
+	}
+	vnc_session(&s);
+	if (ws) {
+		m.len = 0;
+		put(&m, "\x03\xe8", 2);
+		stream(&s, 8, true, &m, false, 0, NULL, 0);
+	}
+	free(m.p);
+	write_vseed(&s, name);
+}
+
+static void vnc_seeds(void)
+{
+	rfb_seed("rfb38", "RFB 003.008\n", false, false, false);
+	rfb_seed("rfb38-drip", "RFB 003.008\n", false, false, true);
+	rfb_seed("rfb37", "RFB 003.007\n", false, false, false);
+	rfb_seed("rfb33", "RFB 003.003\n", false, false, false);
+	rfb_seed("websocket", "RFB 003.008\n", false, true, false);
+	rfb_seed("websocket-drip", "RFB 003.008\n", false, true, true);
+	rfb_seed("rfb38-vncauth", "RFB 003.008\n", true, false, false);
+	rfb_seed("rfb33-vncauth", "RFB 003.003\n", true, false, false);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -506,5 +709,6 @@ int main(int argc, char **argv)
 	paste_seeds();
 	keys_seeds();
 	monitor_seeds();
+	vnc_seeds();
 	return 0;
 }
