@@ -186,23 +186,41 @@ static void on_pointer(int mask, int x, int y, rfbClientPtr cl)
 	viewer_changed(v);
 }
 
-static int on_set_desktop_size(int width, int height, int nscreens,
-			       struct rfbExtDesktopScreen *screens, rfbClientPtr cl)
+/*
+ * SetDesktopSize, done here as libvncserver 0.9.14 does it, but for the
+ * client iterator it takes and never releases (24 bytes a request: a
+ * viewer could grow the daemon without bound).  The answer, an
+ * ExtendedDesktopSize rectangle, goes with the next update as
+ * libvncserver's own does.  m: the whole message (gate.h).
+ */
+static void desktop_size(struct conn *c, const uint8_t *m)
 {
-	struct conn *c = cl->clientData;
+	struct vnc *v = c->vnc;
+	rfbClientPtr cl = c->cl;
+	int width = m[2] << 8 | m[3], height = m[4] << 8 | m[5], r = -EPERM;
 
-	(void)nscreens;
-	(void)screens;
-	if (!c || cl->viewOnly || !c->vnc->cb.resize)
-		return rfbExtDesktopSize_ResizeProhibited;
-	int r = c->vnc->cb.resize(width, height, c->vnc->user);
-
-	return r == 0 ? rfbExtDesktopSize_Success :
-	       r == -EPERM ? rfbExtDesktopSize_ResizeProhibited :
-	       r == -ENOMEM ? rfbExtDesktopSize_OutOfResources : rfbExtDesktopSize_InvalidScreenLayout;
+	if (m[6] == 0)
+		return; /* no screens: nothing asked */
+	if (!cl->viewOnly && v->cb.resize)
+		r = v->cb.resize(width, height, v->user);
+	cl->requestedDesktopSizeChange = rfbExtDesktopSize_ClientRequestedChange;
+	cl->lastDesktopSizeChangeError =
+		r == 0 ? rfbExtDesktopSize_Success :
+		r == -EPERM ? rfbExtDesktopSize_ResizeProhibited :
+		r == -ENOMEM ? rfbExtDesktopSize_OutOfResources : rfbExtDesktopSize_InvalidScreenLayout;
+	if (r == 0) {
+		/* The others learn that another viewer asked (the new framebuffer tells them). */
+		for (int i = 0; i < v->nconns; i++)
+			if (v->conns[i] != c && v->conns[i]->cl)
+				v->conns[i]->cl->requestedDesktopSizeChange =
+					rfbExtDesktopSize_OtherClientRequestedChange;
+		viewer_changed(v);
+	} else {
+		cl->newFBSizePending = TRUE; /* the refusal is answered at once */
+	}
 }
 
-/* ClientCutText never reaches libvncserver (clipboard.c); these only make sure. */
+/* ClientCutText and SetDesktopSize never reach libvncserver; these only make sure. */
 static void ignore_cut(char *str, int len, rfbClientPtr cl)
 {
 	(void)str;
@@ -214,7 +232,6 @@ void viewer_callbacks(rfbScreenInfoPtr s)
 {
 	s->kbdAddEvent = on_key;
 	s->ptrAddEvent = on_pointer;
-	s->setDesktopSizeHook = on_set_desktop_size;
 	s->setXCutText = ignore_cut;
 	s->setXCutTextUTF8 = ignore_cut;
 }
@@ -630,6 +647,10 @@ static bool next_unit(struct conn *c)
 	}
 	memcpy(unit, c->in, u.len);
 	drop_in(c, u.len);
+	if (u.type == rfbSetDesktopSize) {
+		desktop_size(c, unit);
+		return viewer_alive(c);
+	}
 	if (u.type == rfbSetEncodings)
 		viewer_set_encodings(c, unit, &u.len);
 	hand_over(c, unit, u.len);

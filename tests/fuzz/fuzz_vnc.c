@@ -43,17 +43,6 @@
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-const char *__lsan_default_suppressions(void);
-
-/*
- * libvncserver 0.9.14 (and its master as of 2024) takes a client iterator
- * for an accepted SetDesktopSize and never releases it: 24 bytes a resize,
- * inside the library (tests/lsan.supp has the same line for `make check`).
- */
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:rfbGetClientIterator\n";
-}
 
 /* Large enough to cut every message somewhere, small enough to keep runs fast. */
 #define FB_MAX_W 320
