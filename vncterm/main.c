@@ -554,6 +554,7 @@ static void start_sandbox_monitor(struct vncterm *t)
 	/* One per viewer, handshakes included (vnc.c). */
 	t->sandbox.threads = t->opt.max_viewers;
 	snprintf(mp->dir, sizeof(mp->dir), "%s", t->sandbox.dir);
+	mp->base_uid = t->sandbox.base_uid; /* checks the worker's PUBLISH against its uid */
 	mp->log_path = t->clog ? t->log_path : NULL;
 	if (monitor_fork(mp, &t->monitor, err, sizeof(err)) < 0)
 		die("%s", err);
