@@ -437,7 +437,7 @@ START_TEST(mmap_exec_kills)
 }
 END_TEST
 
-/* The first field of /proc/pid/syscall (the call it is blocked in), or of stat's state. */
+/* The first field of /proc/pid/syscall: the call it is blocked in. */
 static long proc_syscall(pid_t pid)
 {
 	char path[64], buf[256] = "";
@@ -451,24 +451,6 @@ static long proc_syscall(pid_t pid)
 
 	close(fd);
 	return n > 0 && buf[0] >= '0' && buf[0] <= '9' ? strtol(buf, NULL, 10) : -1;
-}
-
-static char proc_state(pid_t pid)
-{
-	char path[64], buf[512] = "";
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return '?';
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-
-	fclose(f);
-	buf[n] = '\0';
-	char *p = strrchr(buf, ')');
-
-	return p && p[1] == ' ' ? p[2] : '?';
 }
 
 /*
