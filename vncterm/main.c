@@ -554,6 +554,7 @@ static void start_sandbox_monitor(struct vncterm *t)
 	/* The viewers' output relay (relay.h), started before the drop; viewers need none. */
 	t->sandbox.threads = 1;
 	snprintf(mp->dir, sizeof(mp->dir), "%s", t->sandbox.dir);
+	mp->base_uid = t->sandbox.base_uid; /* checks the worker's PUBLISH against its uid */
 	mp->log_path = t->clog ? t->log_path : NULL;
 	if (monitor_fork(mp, &t->monitor, err, sizeof(err)) < 0)
 		die("%s", err);

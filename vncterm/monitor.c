@@ -74,6 +74,57 @@ static int write_full(int fd, const void *buf, size_t n, int ms)
 	return 0;
 }
 
+/*
+ * read_full() for a request's body that also says who sent it: the uid
+ * the kernel attached to every byte (SO_PASSCRED on the monitor's end,
+ * monitor_socketpair()), or (uid_t)-1 when bytes came without one or
+ * from two senders.  The sender cannot forge it: SCM_CREDENTIALS naming
+ * another uid needs CAP_SETUID, which the worker has dropped.
+ */
+static int read_full_from(int fd, void *buf, size_t n, int ms, uid_t *uid)
+{
+	bool first = true;
+
+	*uid = (uid_t)-1;
+	for (size_t got = 0; got < n;) {
+		union {
+			char buf[CMSG_SPACE(sizeof(struct ucred))];
+			struct cmsghdr align;
+		} cbuf;
+		struct iovec iov = { (char *)buf + got, n - got };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.buf,
+				     .msg_controllen = sizeof(cbuf.buf) };
+		int e = wait_for(fd, POLLIN, ms);
+
+		if (e < 0)
+			return e;
+		/* Fds the worker attaches do not fit the buffer: the kernel closes them. */
+		ssize_t r = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? -errno : -EPIPE;
+		got += (size_t)r;
+		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+		struct ucred cred;
+
+		if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_CREDENTIALS ||
+		    c->cmsg_len != CMSG_LEN(sizeof(cred))) {
+			first = false;
+			*uid = (uid_t)-1;
+			continue;
+		}
+		memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+		if (first)
+			*uid = cred.uid;
+		else if (*uid != cred.uid)
+			*uid = (uid_t)-1;
+		first = false;
+	}
+	return 0;
+}
+
 /* The monitor's xenstore connection, opened on first use. */
 static struct xs_handle *xs_of(struct monitor *m)
 {
@@ -263,51 +314,80 @@ static int save_state(struct monitor *m, const uint8_t *buf, size_t len)
 	return e;
 }
 
+/* ANSWER e; -EPIPE if it cannot be sent, else e. */
+static int answer_with(struct monitor *m, int32_t e)
+{
+	return write_full(m->fd, (uint32_t[]){ MONITOR_ANSWER, 4 }, 8, PEER_IDLE_MS) < 0 ||
+		       write_full(m->fd, &e, sizeof(e), PEER_IDLE_MS) < 0 ?
+		       -EPIPE :
+		       e;
+}
+
+/* Answer e and end the channel: the stream can no longer be trusted. */
+static int refuse(struct monitor *m, int32_t e)
+{
+	answer_with(m, e);
+	shutdown(m->fd, SHUT_RDWR);
+	/*
+	 * shutdown() stops the worker sending more but keeps what it has
+	 * queued already: discard that, or the next call would serve it as
+	 * requests.  Then reads see the end of the stream.
+	 */
+	char junk[4096];
+	ssize_t r;
+
+	do
+		r = recv(m->fd, junk, sizeof(junk), MSG_DONTWAIT);
+	while (r > 0 || (r < 0 && errno == EINTR));
+	return e;
+}
+
+/*
+ * PUBLISH, once, and only of the VNC port the sender's uid was derived
+ * from (sandbox_set_ids(): vncterm_base + port).  The worker sends it once,
+ * right after the drop, with that very port; anything else comes from a
+ * worker that runs someone else's code, wanting the host's viewers sent
+ * to another port (another domain's console, or its own listener).
+ */
+static int serve_publish(struct monitor *m)
+{
+	uint32_t ports[2];
+	uid_t uid;
+
+	if (read_full_from(m->fd, ports, sizeof(ports), PEER_IDLE_MS, &uid) < 0)
+		return -EPIPE;
+	uint32_t port = (uint32_t)(uid - m->base_uid); /* ids are unsigned: wraps, never traps */
+
+	if (m->publish_served || uid == (uid_t)-1 || port != ports[0]) {
+		fprintf(stderr,
+			"vncterm monitor: refused PUBLISH of port %u from uid %ld (%s): "
+			"the worker is not itself; ending it\n",
+			ports[0], uid == (uid_t)-1 ? -1L : (long)uid,
+			m->publish_served ? "a second one" : "not the port of its uid");
+		return refuse(m, -EPERM);
+	}
+	m->publish_served = true;
+	return answer_with(m, publish(m, ports));
+}
+
 int monitor_serve_one(struct monitor *m)
 {
 	uint32_t hdr[2];
-	int32_t answer;
 	int e = read_full(m->fd, hdr, sizeof(hdr), PEER_IDLE_MS);
 
 	if (e < 0)
 		return -EPIPE;
-	if (hdr[0] == MONITOR_PUBLISH && hdr[1] == 8) {
-		uint32_t ports[2];
-
-		if (read_full(m->fd, ports, sizeof(ports), PEER_IDLE_MS) < 0)
-			return -EPIPE;
-		e = publish(m, ports);
-		answer = e;
-		return write_full(m->fd, (uint32_t[]){ MONITOR_ANSWER, 4 }, 8, PEER_IDLE_MS) < 0 ||
-			       write_full(m->fd, &answer, sizeof(answer), PEER_IDLE_MS) < 0 ?
-			       -EPIPE :
-			       e;
-	}
+	if (hdr[0] == MONITOR_PUBLISH && hdr[1] == 8)
+		return serve_publish(m);
 	if (hdr[0] == MONITOR_REOPEN && hdr[1] == 0) {
 		if (m->watch)
 			xencons_retell(m->watch);
 		return 0;
 	}
 	if (hdr[0] != MONITOR_SAVE_STATE || hdr[1] == 0 || hdr[1] > MONITOR_STATE_MAX) {
-		/* The stream can no longer be trusted to be in step: end it. */
 		fprintf(stderr, "vncterm monitor: refused request type %u, length %u\n", hdr[0],
 			hdr[1]);
-		answer = -EINVAL;
-		write_full(m->fd, (uint32_t[]){ MONITOR_ANSWER, 4 }, 8, PEER_IDLE_MS);
-		write_full(m->fd, &answer, sizeof(answer), PEER_IDLE_MS);
-		shutdown(m->fd, SHUT_RDWR);
-		/*
-		 * shutdown() stops the worker sending more but keeps what it
-		 * has queued already: discard that, or the next call would
-		 * serve it as requests.  Then reads see the end of the stream.
-		 */
-		char junk[4096];
-		ssize_t r;
-
-		do
-			r = recv(m->fd, junk, sizeof(junk), MSG_DONTWAIT);
-		while (r > 0 || (r < 0 && errno == EINTR));
-		return -EINVAL;
+		return refuse(m, -EINVAL);
 	}
 	uint8_t *buf = malloc(hdr[1]);
 
@@ -323,11 +403,7 @@ int monitor_serve_one(struct monitor *m)
 	if (e < 0)
 		fprintf(stderr, "vncterm monitor: statefile not saved: %s\n",
 			e == -EINVAL ? "the worker sent an invalid state" : strerror(-e));
-	answer = e;
-	if (write_full(m->fd, (uint32_t[]){ MONITOR_ANSWER, 4 }, 8, PEER_IDLE_MS) < 0 ||
-	    write_full(m->fd, &answer, sizeof(answer), PEER_IDLE_MS) < 0)
-		return -EPIPE;
-	return e;
+	return answer_with(m, e);
 }
 
 int monitor_send(int fd, uint32_t type, const void *data, size_t len)
@@ -434,7 +510,17 @@ static void serve(struct monitor *m, int sigfd)
 			}
 			kill(m->worker, (int)si.ssi_signo); /* TERM, INT, HUP, USR1, USR2: the worker's */
 		}
-		if (m->fd >= 0 && fds[1].revents && monitor_serve_one(m) == -EPIPE) {
+		int served = m->fd >= 0 && fds[1].revents ? monitor_serve_one(m) : 0;
+
+		if (served == -EPERM) {
+			/*
+			 * Not merely ended, as a malformed request's channel is: a
+			 * worker that asks for what only a taken-over one would
+			 * need not exit when the channel closes, so it is killed.
+			 */
+			kill(m->worker, SIGKILL);
+		}
+		if (served == -EPIPE || served == -EPERM) {
 			close(m->fd);
 			m->fd = -1;
 		}
@@ -457,23 +543,39 @@ void monitor_signals(sigset_t *set)
 	sigaddset(set, SIGUSR2);
 }
 
+int monitor_socketpair(int sp[2])
+{
+	static const int on = 1;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+		return -errno;
+	/* Set before the worker sends anything: the kernel attaches creds at send time. */
+	if (setsockopt(sp[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) < 0) {
+		int e = errno;
+
+		close(sp[0]);
+		close(sp[1]);
+		return -e;
+	}
+	return 0;
+}
+
 int monitor_fork(struct monitor *m, int *fd, char *err, int errlen)
 {
 	int sp[2];
 	sigset_t set;
+	int e = monitor_socketpair(sp);
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0) {
-		int e = errno;
-
-		snprintf(err, (size_t)errlen, "monitor: socketpair: %s", strerror(e));
-		return -e;
+	if (e < 0) {
+		snprintf(err, (size_t)errlen, "monitor: socketpair: %s", strerror(-e));
+		return e;
 	}
 	/* Blocked before the fork, so that no signal is lost between it and the signalfd. */
 	monitor_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	m->worker = fork();
 	if (m->worker < 0) {
-		int e = errno;
+		e = errno;
 
 		snprintf(err, (size_t)errlen, "monitor: fork: %s", strerror(e));
 		return -e;

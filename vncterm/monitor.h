@@ -16,7 +16,10 @@
  * A message is { u32 type, u32 length } and length bytes.  The worker may
  * send SAVE_STATE (a state that must load; it is written as sent), PUBLISH
  * (u32 vnc port, u32 text port or 0) and REOPEN (no bytes: the pty closed);
- * each is answered with ANSWER (i32: 0 or -errno).  The monitor sends RING
+ * SAVE_STATE and PUBLISH are answered with ANSWER (i32: 0 or -errno).
+ * PUBLISH is served once, and only with the VNC port the sending
+ * process's uid was derived from (uid - vncterm_base, which the kernel
+ * attests): any other is answered -EPERM and the worker is killed.  The monitor sends RING
  * (u32 ring-ref, u32 port; all ones: gone), PTY (the tty's name, its fd
  * attached; no fd: gone) and LOG_FILE (u64 the file's length, the console
  * log's fd attached: first of all, and again on SIGHUP, which then rotates
@@ -57,6 +60,8 @@ struct monitor {
 	struct xencons *watch;  /* watch-only console (Xen consoles), or NULL */
 	bool want_watch;        /* open xenstore and the watch (after the fork) */
 	struct xencons_params watch_params;
+	uid_t base_uid;         /* vncterm_base's: a PUBLISH's port is its sender's uid - this */
+	bool publish_served;    /* PUBLISH was served: another is refused */
 	bool published;
 	uint32_t ports[2];      /* what publish() wrote: vnc-port, tc-port (0: none) */
 	pid_t worker;
@@ -75,6 +80,12 @@ struct monitor_msg {
 };
 
 /*
+ * The channel: sp[0] the monitor's end, which learns each sender's uid
+ * (SO_PASSCRED), sp[1] the worker's.  0 or -errno.
+ */
+int monitor_socketpair(int sp[2]);
+
+/*
  * Fork the worker.  Returns 0 in the worker, with *fd its end of the
  * socketpair; in the parent it serves m until the worker ends and then
  * exits the process.  -errno (message in err) if the fork failed.
@@ -90,8 +101,9 @@ void monitor_console_changed(long ring_ref, long port, const char *tty, void *us
 /*
  * Read and answer one request from m->fd.  0 if served, -EPIPE when the
  * worker has gone or stalled (2 s without progress inside a message or
- * room for the answer), another -errno if the request was refused (it is
- * answered with that error).
+ * room for the answer), -EPERM for a PUBLISH a sound worker never sends
+ * (the channel is ended; the caller ends the worker), another -errno if
+ * the request was refused (it is answered with that error).
  */
 int monitor_serve_one(struct monitor *m);
 

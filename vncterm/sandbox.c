@@ -220,7 +220,9 @@ static int load_filter(const struct sandbox *sb)
 				      SCMP_A1(SCMP_CMP_EQ, xen_ioctls[i]));
 	r |= ALLOW(lseek);           /* stdio */
 	r |= ALLOW(madvise);         /* malloc; a thread's stack freed as it ends */
-	r |= ALLOW(mmap);            /* malloc of large blocks; thread stacks */
+	/* malloc of large blocks; thread stacks.  As mprotect: never executable memory. */
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
+			      SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
 	/* A thread stack's guard page; malloc's thread arenas.  Never to make memory executable. */
 	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
 			      SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
@@ -243,6 +245,12 @@ static int load_filter(const struct sandbox *sb)
 	r |= ALLOW(read);            /* console, viewers, signalfd, monitor */
 	r |= ALLOW(recvfrom);        /* viewers */
 	r |= ALLOW(recvmsg);         /* monitor replies */
+	/*
+	 * The kernel's own continuation of a poll interrupted by a stop:
+	 * SIGSTOP then SIGCONT (or gdb, strace) made it and died of SIGSYS.
+	 */
+	r |= ALLOW(restart_syscall);
+	r |= ALLOW(rseq);            /* each new thread registers it (glibc) */
 	r |= ALLOW(rt_sigprocmask);  /* libc */
 	/* glibc's first pthread_create() installs its own SIGCANCEL and SIGSETXID handlers. */
 	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigaction), 1,
@@ -250,7 +258,6 @@ static int load_filter(const struct sandbox *sb)
 	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigaction), 1,
 			      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)SIGRTMIN_GLIBC_CANCEL + 1));
 	r |= ALLOW(rt_sigreturn);    /* signal return */
-	r |= ALLOW(rseq);            /* each new thread registers it (glibc) */
 	r |= ALLOW(select);          /* libvncserver's rfbCheckFds */
 	r |= ALLOW(pselect6);        /* select on newer libc */
 	r |= ALLOW(sendmsg);         /* monitor requests */

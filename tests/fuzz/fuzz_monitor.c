@@ -12,8 +12,11 @@
  *  - SAVE_STATE: answered with what vt_state_load() says of the bytes on
  *    a 25x80 terminal; the statefile appears, holding exactly those bytes,
  *    if and only if the answer is 0;
- *  - PUBLISH (8 bytes): answered; with no xenstore path configured it is
- *    refused with -EINVAL and nothing else happens;
+ *  - PUBLISH (8 bytes): the first one of FUZZ_PORT (the port the
+ *    fuzzer's own uid stands for: the monitor's base uid is set to make
+ *    it so) is answered, and as no xenstore path is configured it is
+ *    refused with -EINVAL and nothing else happens; any other (a second
+ *    one, or another port) is answered -EPERM and the channel is shut;
  *  - REOPEN (no bytes): served without an answer;
  *  - anything else (a wrong length included): answered -EINVAL and the
  *    channel is shut, so the next call sees it ended;
@@ -45,6 +48,8 @@
 /* Below any socket buffer, so the whole stream is queued before serving. */
 #define MAX_STREAM (64 * 1024)
 #define ANSWER_LEN 12
+/* The seeds' PUBLISH port (mkseeds.c). */
+#define FUZZ_PORT 5901u
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -135,10 +140,19 @@ static void check_statefile(const uint8_t *p, size_t len)
 	FUZZ_CHECK(access(tmp_path, F_OK) != 0);
 }
 
+/* After a refusal: the channel is over, whatever follows, and nothing was written. */
+static void expect_ended(struct monitor *m, int worker)
+{
+	FUZZ_CHECK(serve_quietly(m) == -EPIPE);
+	expect_answer(worker, false, 0);
+	FUZZ_CHECK(access(state_path, F_OK) != 0);
+}
+
 /* Serve until the channel ends, checking each request against the stream. */
 static void serve_stream(struct monitor *m, int worker, const uint8_t *s, size_t len)
 {
 	size_t pos = 0;
+	bool published = false;
 
 	for (;;) {
 		if (len - pos < 8) {
@@ -158,6 +172,13 @@ static void serve_stream(struct monitor *m, int worker, const uint8_t *s, size_t
 				expect_answer(worker, false, 0);
 				return;
 			}
+			if (published || get_u32(body) != FUZZ_PORT) {
+				FUZZ_CHECK(rc == -EPERM);
+				expect_answer(worker, true, -EPERM);
+				expect_ended(m, worker);
+				return;
+			}
+			published = true;
 			FUZZ_CHECK(rc == -EINVAL);
 			expect_answer(worker, true, -EINVAL);
 			pos += 16;
@@ -168,10 +189,7 @@ static void serve_stream(struct monitor *m, int worker, const uint8_t *s, size_t
 		} else if (type != MONITOR_SAVE_STATE || mlen == 0 || mlen > MONITOR_STATE_MAX) {
 			FUZZ_CHECK(serve_quietly(m) == -EINVAL);
 			expect_answer(worker, true, -EINVAL);
-			/* Refused: the channel is over, whatever follows. */
-			FUZZ_CHECK(serve_quietly(m) == -EPIPE);
-			expect_answer(worker, false, 0);
-			FUZZ_CHECK(access(state_path, F_OK) != 0);
+			expect_ended(m, worker);
 			return;
 		} else {
 			rc = serve_quietly(m);
@@ -209,7 +227,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.domid = -1;
 	m.ring_ref = -1;
 	m.port = -1;
-	FUZZ_CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == 0);
+	m.base_uid = getuid() - FUZZ_PORT; /* ids wrap, as the monitor's arithmetic does */
+	FUZZ_CHECK(monitor_socketpair(sp) == 0);
 	m.fd = sp[0];
 
 	/* The whole stream, then end of file: the worker said all it will. */

@@ -478,6 +478,15 @@ static void monitor_seeds(void)
 	msg(&b, MONITOR_PUBLISH, ports, 4);
 	write_seed("monitor", "publish-short", &b);
 	b.len = 0;
+	/* Refused and fatal: a second PUBLISH, or one of a port the uid does not stand for. */
+	msg(&b, MONITOR_PUBLISH, ports, sizeof(ports));
+	msg(&b, MONITOR_REOPEN, NULL, 0);
+	msg(&b, MONITOR_PUBLISH, ports, sizeof(ports));
+	write_seed("monitor", "publish-twice", &b);
+	b.len = 0;
+	msg(&b, MONITOR_PUBLISH, (uint32_t[]){ 5902, 0 }, 8);
+	write_seed("monitor", "publish-other-port", &b);
+	b.len = 0;
 	msg(&b, MONITOR_SAVE_STATE, NULL, MONITOR_STATE_MAX + 1);
 	write_seed("monitor", "too-big", &b);
 	b.len = 0;

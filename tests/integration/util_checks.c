@@ -105,16 +105,9 @@ uint32_t be_uint(const unsigned char *p, int n)
 	return v;
 }
 
-/*
- * A raw RFB 3.8 viewer that announces raw and ExtendedDesktopSize, sends
- * SetDesktopSize, and returns the ExtendedDesktopSize answer: the status
- * (0 success, 1 prohibited) and the size in *w, *h; -1 on no answer.
- */
-int raw_resize(int port, int want_w, int want_h, int *w, int *h)
+/* Announce raw and ExtendedDesktopSize on a raw viewer, and ask for want_w x want_h. */
+void send_resize(int fd, int want_w, int want_h)
 {
-	unsigned char buf[256];
-	int fd = raw_connect(port, 0), status = -1;
-
 	/* SetEncodings: raw, ExtendedDesktopSize (-308) */
 	static const unsigned char enc[] = { 2, 0, 0, 2, 0, 0, 0, 0, 0xff, 0xff, 0xfe, 0xcc };
 	ck_assert_int_eq(write(fd, enc, sizeof(enc)), (ssize_t)sizeof(enc));
@@ -126,6 +119,19 @@ int raw_resize(int port, int want_w, int want_h, int *w, int *h)
 	sds[18] = (unsigned char)(want_h >> 8);
 	sds[19] = (unsigned char)want_h;
 	ck_assert_int_eq(write(fd, sds, sizeof(sds)), (ssize_t)sizeof(sds));
+}
+
+/*
+ * A raw RFB 3.8 viewer that announces raw and ExtendedDesktopSize, sends
+ * SetDesktopSize, and returns the ExtendedDesktopSize answer: the status
+ * (0 success, 1 prohibited) and the size in *w, *h; -1 on no answer.
+ */
+int raw_resize(int port, int want_w, int want_h, int *w, int *h)
+{
+	unsigned char buf[256];
+	int fd = raw_connect(port, 0), status = -1;
+
+	send_resize(fd, want_w, want_h);
 	static const unsigned char req[10] = { 3, 1, 0, 0, 0, 0, 0, 8, 0, 8 };
 	ck_assert_int_eq(write(fd, req, sizeof(req)), (ssize_t)sizeof(req));
 	/* Read updates until the answer to our request (x == 1: requested by us). */
@@ -280,6 +286,26 @@ void temp_file(char *path, const void *bytes, size_t n)
 	ck_assert_msg(fd >= 0, "mkstemp %s: %s", path, strerror(errno));
 	ck_assert_int_eq(write(fd, bytes, n), (ssize_t)n);
 	close(fd);
+}
+
+char proc_state(pid_t pid)
+{
+	char path[64], buf[512];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return '?';
+	buf[n] = '\0';
+	/* After the command's name in parentheses, which may hold anything. */
+	char *p = strrchr(buf, ')');
+
+	return p && p[1] == ' ' ? p[2] : '?';
 }
 
 int fd_count(pid_t pid)

@@ -152,6 +152,8 @@ int raw_connect(int port, int rcvbuf);
  * (0 success, 1 prohibited) and the size in *w, *h; -1 on no answer.
  */
 int raw_resize(int port, int want_w, int want_h, int *w, int *h);
+/* Announce raw and ExtendedDesktopSize on raw viewer fd, and send SetDesktopSize. */
+void send_resize(int fd, int want_w, int want_h);
 /* A sandboxed vncterm's worker: the monitor's only child (waits up to 3 s). */
 pid_t worker_of(pid_t monitor);
 /* CPU time (user + system) pid has used, in seconds. */
@@ -160,6 +162,8 @@ double cpu_seconds(pid_t pid);
 long status_kb(pid_t pid, const char *field);
 /* A big-endian number of n bytes. */
 uint32_t be_uint(const unsigned char *p, int n);
+/* pid's state letter in /proc/PID/stat (R, S, T for stopped, Z...), '?' if it is gone. */
+char proc_state(pid_t pid);
 /* The fds pid has open. */
 int fd_count(pid_t pid);
 /* Whether the viewer's framebuffer is want (w x h, 0x00RRGGBB), now, without waiting. */

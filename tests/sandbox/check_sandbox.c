@@ -5,8 +5,9 @@
  * NoNewPrivs, a seccomp filter, an empty chroot and its own network
  * namespace, and still serves viewers the whole feature set; SIGUSR1's
  * statefile is written by the monitor into the per-instance directory,
- * which is gone after exit; a forbidden call kills with SIGSYS; the
- * monitor refuses malformed requests.
+ * which is gone after exit; a forbidden call (executable memory
+ * included) kills with SIGSYS, a stop and continue does not.  The
+ * monitor's own tests are in check_monitor.c.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -15,7 +16,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pty.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +23,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,22 +31,13 @@
 #include <rfb/keysym.h>
 
 #include "tests/integration/util_vncterm.h"
-#include "vncterm/monitor.h"
+#include "tests/sandbox/util_sandbox.h"
 #include "vncterm/sandbox.h"
 #include "vncterm/statefile.h"
 #include "vt100/vt100.h"
 
 #define HIDE_BYTES "\033[?25l"
 #define PROBE "../build/tests/sandbox-probe"
-
-static uid_t base_uid(void)
-{
-	struct passwd *pw = getpwnam(SANDBOX_USER);
-
-	ck_assert_msg(geteuid() == 0, "the sandbox tests run as root (as CI does)");
-	ck_assert_msg(pw != NULL, "user %s is missing: make install-user", SANDBOX_USER);
-	return pw->pw_uid;
-}
 
 /* The value of "Key:" in /proc/pid/status, whitespace squeezed to single spaces. */
 static void status_field(pid_t pid, const char *key, char *out, size_t size)
@@ -117,7 +109,7 @@ START_TEST(worker_is_confined)
 {
 	struct sandboxed s;
 	char buf[256], want[64], link[256], mine[256];
-	uid_t base = base_uid();
+	uid_t base = sandbox_base_uid();
 
 	start_sandboxed(&s, 101, "40x5");
 	status_field(s.worker, "Uid", buf, sizeof(buf));
@@ -304,34 +296,42 @@ START_TEST(text_port_and_websocket_sandboxed)
 }
 END_TEST
 
+struct probe {
+	pid_t pid;
+	int out; /* what it prints */
+	int in;  /* its stdin: a socket, so that a write to a dead probe fails, not SIGPIPE */
+};
+
 /*
- * Run the probe; with stale, first leave a directory of a dead vncterm
+ * Start the probe; with stale, first leave a directory of a dead vncterm
  * (with a statefile) where the probe's own will go.
  */
-static int run_probe_in(const char *what, bool stale, char *out, size_t size)
+static void probe_start(struct probe *pr, const char *what, bool stale)
 {
-	int p[2], go[2], st;
+	int p[2], go[2], in[2];
 
 	ck_assert_int_eq(pipe(p), 0);
 	ck_assert_int_eq(pipe(go), 0);
-	pid_t pid = fork();
-
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, in), 0);
+	pr->pid = fork();
+	ck_assert_int_ge(pr->pid, 0);
+	if (pr->pid == 0) {
 		char c;
 
 		close(go[1]);
 		if (read(go[0], &c, 1) != 1)
 			_exit(126);
 		dup2(p[1], 1);
+		dup2(in[1], 0);
 		execl(PROBE, PROBE, "103", what, (char *)NULL);
 		_exit(127);
 	}
 	close(go[0]);
+	close(in[1]);
 	if (stale) {
 		char dir[64], file[96];
 
-		snprintf(dir, sizeof(dir), "%s/%d", SANDBOX_ROOT, (int)pid);
+		snprintf(dir, sizeof(dir), "%s/%d", SANDBOX_ROOT, (int)pr->pid);
 		ck_assert_int_eq(mkdir(dir, 0755), 0);
 		snprintf(file, sizeof(file), "%s/%s", dir, STATEFILE_NAME);
 		FILE *f = fopen(file, "w");
@@ -342,16 +342,35 @@ static int run_probe_in(const char *what, bool stale, char *out, size_t size)
 	ck_assert_int_eq(write(go[1], "g", 1), 1);
 	close(go[1]);
 	close(p[1]);
-	ssize_t n = read(p[0], out, size - 1);
+	pr->out = p[0];
+	pr->in = in[0];
+}
 
-	out[n > 0 ? n : 0] = '\0';
-	close(p[0]);
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+/* What the probe prints until it ends, and how it ended. */
+static int probe_finish(struct probe *pr, char *out, size_t size)
+{
+	size_t n = 0;
+	ssize_t r;
+	int st;
 	char dir[64];
 
-	snprintf(dir, sizeof(dir), "%s/%d", SANDBOX_ROOT, (int)pid);
+	while (n < size - 1 && (r = read(pr->out, out + n, size - 1 - n)) > 0)
+		n += (size_t)r;
+	out[n] = '\0';
+	close(pr->out);
+	close(pr->in);
+	ck_assert_int_eq(waitpid(pr->pid, &st, 0), pr->pid);
+	snprintf(dir, sizeof(dir), "%s/%d", SANDBOX_ROOT, (int)pr->pid);
 	rmdir(dir);
 	return st;
+}
+
+static int run_probe_in(const char *what, bool stale, char *out, size_t size)
+{
+	struct probe pr;
+
+	probe_start(&pr, what, stale);
+	return probe_finish(&pr, out, size);
 }
 
 static int run_probe(const char *what, char *out, size_t size)
@@ -359,23 +378,39 @@ static int run_probe(const char *what, char *out, size_t size)
 	return run_probe_in(what, false, out, size);
 }
 
+/* The probe doing what ends normally, having said want. */
+static void probe_says(const char *what, const char *want)
+{
+	char out[64];
+	int st = run_probe(what, out, sizeof(out));
+
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 && !strcmp(out, want),
+		      "probe '%s' in the sandbox: status %#x, said '%s'", what, st, out);
+}
+
+/* The probe doing what is killed by the filter before it says anything. */
+static void probe_killed(const char *what)
+{
+	char out[64];
+	int st = run_probe(what, out, sizeof(out));
+
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS,
+		      "probe '%s' in the sandbox: status %#x, not SIGSYS", what, st);
+	ck_assert_str_eq(out, "");
+}
+
 START_TEST(forbidden_call_kills)
 {
 	char out[64];
 	int st;
 
-	base_uid();
-	st = run_probe("allowed", out, sizeof(out));
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 && !strcmp(out, "ok\n"),
-		      "an allowed call failed in the sandbox (status %#x)", st);
+	sandbox_base_uid();
+	probe_says("allowed", "ok\n");
 	/* A killed vncterm's directory under the same pid is cleared, not fatal. */
 	st = run_probe_in("allowed", true, out, sizeof(out));
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 && !strcmp(out, "ok\n"),
 		      "a stale directory stopped the sandbox (status %#x)", st);
-	st = run_probe("forbidden", out, sizeof(out));
-	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS,
-		      "socket() in the sandbox: status %#x, not SIGSYS", st);
-	ck_assert_str_eq(out, "");
+	probe_killed("forbidden"); /* socket() */
 }
 END_TEST
 
@@ -386,175 +421,70 @@ END_TEST
  */
 START_TEST(threads_but_no_fork)
 {
-	char out[64];
-	int st;
-
-	base_uid();
-	st = run_probe("thread", out, sizeof(out));
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 && !strcmp(out, "ok\n"),
-		      "a thread could not start in the sandbox (status %#x, said '%s')", st, out);
-	st = run_probe("threads", out, sizeof(out));
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 && !strcmp(out, "refused\n"),
-		      "a thread over the sandbox's count: status %#x, said '%s'", st, out);
-	st = run_probe("fork", out, sizeof(out));
-	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS,
-		      "fork() in the sandbox: status %#x, not SIGSYS", st);
-	ck_assert_str_eq(out, "");
+	sandbox_base_uid();
+	probe_says("thread", "ok\n");
+	probe_says("threads", "refused\n");
+	probe_killed("fork");
 }
 END_TEST
 
-/* The monitor's side of a socketpair, with a scratch directory. */
-static void monitor_pair(struct monitor *m, int *worker)
+/* Executable memory is refused in mmap() as it is in mprotect(); plain mappings work. */
+START_TEST(mmap_exec_kills)
 {
-	int sp[2];
-
-	memset(m, 0, sizeof(*m));
-	snprintf(m->dir, sizeof(m->dir), "/tmp/vncterm-mon-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(m->dir));
-	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
-	m->fd = sp[0];
-	*worker = sp[1];
+	sandbox_base_uid();
+	probe_says("mmap", "ok\n");
+	probe_killed("mmap-exec");
 }
+END_TEST
 
-static int32_t answer(int fd)
+/* The first field of /proc/pid/syscall: the call it is blocked in. */
+static long proc_syscall(pid_t pid)
 {
-	uint32_t hdr[2];
-	int32_t a = 1;
+	char path[64], buf[256] = "";
+	int fd;
 
-	ck_assert_int_eq(read(fd, hdr, sizeof(hdr)), (ssize_t)sizeof(hdr));
-	ck_assert_uint_eq(hdr[0], MONITOR_ANSWER);
-	ck_assert_uint_eq(hdr[1], sizeof(a));
-	ck_assert_int_eq(read(fd, &a, sizeof(a)), (ssize_t)sizeof(a));
-	return a;
-}
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
 
-START_TEST(monitor_refuses_malformed)
-{
-	struct monitor m;
-	int w;
-	char path[128];
-
-	monitor_pair(&m, &w);
-	snprintf(path, sizeof(path), "%s/%s", m.dir, STATEFILE_NAME);
-	/* An unknown request type. */
-	uint32_t bad_type[2] = { 7, 4 };
-
-	ck_assert_int_eq(write(w, bad_type, sizeof(bad_type)), (ssize_t)sizeof(bad_type));
-	ck_assert_int_eq(monitor_serve_one(&m), -EINVAL);
-	ck_assert_int_eq(answer(w), -EINVAL);
-	close(w);
-	close(m.fd);
-	/* A length beyond the limit is refused before anything is read or allocated. */
-	monitor_pair(&m, &w);
-	uint32_t huge[2] = { MONITOR_SAVE_STATE, MONITOR_STATE_MAX + 1 };
-
-	ck_assert_int_eq(write(w, huge, sizeof(huge)), (ssize_t)sizeof(huge));
-	ck_assert_int_eq(monitor_serve_one(&m), -EINVAL);
-	ck_assert_int_eq(answer(w), -EINVAL);
-	close(w);
-	close(m.fd);
-	/* Bytes that are not a state are not written. */
-	monitor_pair(&m, &w);
-	snprintf(path, sizeof(path), "%s/%s", m.dir, STATEFILE_NAME);
-	uint32_t junk_hdr[2] = { MONITOR_SAVE_STATE, 16 };
-
-	ck_assert_int_eq(write(w, junk_hdr, sizeof(junk_hdr)), (ssize_t)sizeof(junk_hdr));
-	ck_assert_int_eq(write(w, "not a statefile!", 16), 16);
-	ck_assert_int_eq(monitor_serve_one(&m), -EINVAL);
-	ck_assert_int_eq(answer(w), -EINVAL);
-	ck_assert_int_lt(access(path, F_OK), 0);
-	/* A real state is written, and loads. */
-	struct vt *vt = vt_new(4, 20, NULL, NULL);
-	uint8_t *buf;
-	size_t len;
-
-	vt_write(vt, "saved text", 10);
-	ck_assert_int_eq(vt_state_save(vt, &buf, &len), 0);
-	uint32_t hdr[2] = { MONITOR_SAVE_STATE, (uint32_t)len };
-
-	ck_assert_int_eq(write(w, hdr, sizeof(hdr)), (ssize_t)sizeof(hdr));
-	ck_assert_int_eq(write(w, buf, len), (ssize_t)len);
-	ck_assert_int_eq(monitor_serve_one(&m), 0);
-	ck_assert_int_eq(answer(w), 0);
-	/* Written as the worker sent it. */
-	uint8_t back[4096];
-	int fd = open(path, O_RDONLY);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(read(fd, back, sizeof(back)), (ssize_t)len);
-	ck_assert_mem_eq(back, buf, len);
 	close(fd);
-	/* The worker hanging up ends the monitor's service. */
-	close(w);
-	ck_assert_int_eq(monitor_serve_one(&m), -EPIPE);
-	free(buf);
-	vt_free(vt);
-	unlink(path);
-	rmdir(m.dir);
-	close(m.fd);
+	return n > 0 && buf[0] >= '0' && buf[0] <= '9' ? strtol(buf, NULL, 10) : -1;
 }
-END_TEST
 
 /*
- * A refusal ends the channel: requests the worker queued behind the refused
- * one are not served.  shutdown() stops further sends but keeps what is
- * already queued, which the monitor used to go on reading as requests (a
- * statefile was written after the refusal here).  Found by fuzz_monitor.
+ * Stopped (SIGSTOP, or gdb, strace) in the middle of poll() and
+ * continued, the worker goes on: the kernel resumes the call through
+ * restart_syscall, which the filter used to kill.  The probe is first
+ * seen blocked in poll, then stopped, then continued; the deadlines only
+ * bound what never happens.
  */
-START_TEST(monitor_refusal_ends_channel)
+START_TEST(stop_and_continue_survive)
 {
-	struct monitor m;
-	int w;
-	char path[128];
-	struct vt *vt = vt_new(4, 20, NULL, NULL);
-	uint8_t *buf;
-	size_t len;
+	struct probe pr;
+	char out[64], ready[6];
+	int64_t end;
 
-	monitor_pair(&m, &w);
-	snprintf(path, sizeof(path), "%s/%s", m.dir, STATEFILE_NAME);
-	vt_write(vt, "saved text", 10);
-	ck_assert_int_eq(vt_state_save(vt, &buf, &len), 0);
+	sandbox_base_uid();
+	probe_start(&pr, "stopped", false);
+	ck_assert_int_eq(read(pr.out, ready, sizeof(ready)), (ssize_t)sizeof(ready));
+	ck_assert(!memcmp(ready, "ready\n", 6));
+	for (end = now_ms() + 10000; proc_syscall(pr.pid) != SYS_poll && now_ms() < end;)
+		usleep(1000);
+	ck_assert_msg(proc_syscall(pr.pid) == SYS_poll, "the probe never blocked in poll()");
+	ck_assert_int_eq(kill(pr.pid, SIGSTOP), 0);
+	for (end = now_ms() + 10000; proc_state(pr.pid) != 'T' && now_ms() < end;)
+		usleep(1000);
+	ck_assert_msg(proc_state(pr.pid) == 'T', "the probe never stopped");
+	ck_assert_int_eq(kill(pr.pid, SIGCONT), 0);
+	/* A dead probe's socket refuses this; the status below says why it died. */
+	send(pr.in, "g", 1, MSG_NOSIGNAL);
+	int st = probe_finish(&pr, out, sizeof(out));
 
-	uint32_t huge[2] = { MONITOR_SAVE_STATE, MONITOR_STATE_MAX + 1 };
-	uint32_t hdr[2] = { MONITOR_SAVE_STATE, (uint32_t)len };
-
-	ck_assert_int_eq(write(w, huge, sizeof(huge)), (ssize_t)sizeof(huge));
-	ck_assert_int_eq(write(w, hdr, sizeof(hdr)), (ssize_t)sizeof(hdr));
-	ck_assert_int_eq(write(w, buf, len), (ssize_t)len);
-	ck_assert_int_eq(monitor_serve_one(&m), -EINVAL);
-	ck_assert_int_eq(answer(w), -EINVAL);
-	/* The valid request behind it is not served, and nothing is written. */
-	ck_assert_int_eq(monitor_serve_one(&m), -EPIPE);
-	ck_assert_int_lt(access(path, F_OK), 0);
-	/* Nor can the worker send any more. */
-	ck_assert_int_lt(send(w, hdr, sizeof(hdr), MSG_NOSIGNAL), 0);
-	free(buf);
-	vt_free(vt);
-	unlink(path);
-	rmdir(m.dir);
-	close(w);
-	close(m.fd);
-}
-END_TEST
-
-/* A worker that stops half way through a message holds root for 2 s at most. */
-START_TEST(monitor_stalled_worker_times_out)
-{
-	struct monitor m;
-	int w;
-	uint32_t half = MONITOR_SAVE_STATE;
-
-	monitor_pair(&m, &w);
-	ck_assert_int_eq(write(w, &half, sizeof(half)), (ssize_t)sizeof(half));
-	int64_t t0 = now_ms();
-
-	ck_assert_int_eq(monitor_serve_one(&m), -EPIPE);
-	int64_t took = now_ms() - t0;
-
-	ck_assert_msg(took >= 1500 && took < 4000, "the monitor waited %lld ms", (long long)took);
-	rmdir(m.dir);
-	close(w);
-	close(m.fd);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 && !strcmp(out, "ok\n"),
+		      "stopped and continued in poll(): status %#x%s, said '%s'", st,
+		      WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS ? " (SIGSYS)" : "", out);
 }
 END_TEST
 
@@ -569,9 +499,8 @@ Suite *sandbox_suite(void)
 	tcase_add_test(tc, text_port_and_websocket_sandboxed);
 	tcase_add_test(tc, forbidden_call_kills);
 	tcase_add_test(tc, threads_but_no_fork);
-	tcase_add_test(tc, monitor_refuses_malformed);
-	tcase_add_test(tc, monitor_refusal_ends_channel);
-	tcase_add_test(tc, monitor_stalled_worker_times_out);
+	tcase_add_test(tc, mmap_exec_kills);
+	tcase_add_test(tc, stop_and_continue_survive);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,15 +7,21 @@
  * SIGSYS; "thread" starts and joins one thread (vncterm's viewers have
  * them), "threads" tries two at once and says "refused" when RLIMIT_NPROC
  * stops the second, "fork" makes a process (clone without CLONE_THREAD),
- * which must be killed.  Usage: sandbox-probe PORT
- * allowed|forbidden|thread|threads|fork (the ids are vncterm_base's + PORT)
+ * which must be killed; "mmap" maps memory read-write, which must work,
+ * "mmap-exec" maps it executable, which must be killed; "stopped" says
+ * "ready", waits in poll() on stdin until a byte comes (the test stops
+ * and continues it meanwhile) and says "ok".  Usage: sandbox-probe PORT
+ * allowed|forbidden|thread|threads|fork|mmap|mmap-exec|stopped (the ids
+ * are vncterm_base's + PORT)
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -60,6 +66,32 @@ static int threads(int n)
 	return write(1, "ok\n", 3) == 3 ? 0 : 1;
 }
 
+/*
+ * Interrupted by SIGSTOP, poll() is continued after SIGCONT through
+ * restart_syscall, which the kernel calls in the process's name.
+ */
+static int stopped(void)
+{
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+	char c;
+
+	if (write(1, "ready\n", 6) != 6 || poll(&p, 1, -1) != 1 || read(0, &c, 1) != 1)
+		return 1;
+	return write(1, "ok\n", 3) == 3 ? 0 : 1;
+}
+
+/* A page mapped with prot; it must be usable (or the call kills). */
+static int map(int prot)
+{
+	char *p = mmap(NULL, 4096, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return 1;
+	p[0] = 1;
+	munmap(p, 4096);
+	return write(1, "ok\n", 3) == 3 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct sandbox sb;
@@ -82,6 +114,12 @@ fail:
 		return threads(1);
 	if (!strcmp(argv[2], "threads"))
 		return threads(2);
+	if (!strcmp(argv[2], "mmap"))
+		return map(PROT_READ | PROT_WRITE);
+	if (!strcmp(argv[2], "mmap-exec"))
+		return map(PROT_READ | PROT_WRITE | PROT_EXEC);
+	if (!strcmp(argv[2], "stopped"))
+		return stopped();
 	if (!strcmp(argv[2], "fork") && fork() == 0)
 		_exit(0);
 	return write(1, "ok\n", 3) == 3 ? 0 : 1;
