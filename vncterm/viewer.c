@@ -375,6 +375,8 @@ static void conn_add(struct vnc *v, int fd, const struct sockaddr_storage *ss)
 	c->fd = fd;
 	c->pair_fd = -1;
 	c->connected_at = c->last_byte_at = vnc_now_ms();
+	/* A viewer gets selections made while it is connected, not the one before. */
+	c->clip_serial = v->clip_serial;
 	host_of(ss, c->host, sizeof(c->host));
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	v->conns[v->nconns++] = c;

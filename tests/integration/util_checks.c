@@ -137,6 +137,17 @@ int raw_resize(int port, int want_w, int want_h, int *w, int *h)
 	/* Read updates until the answer to our request (x == 1: requested by us). */
 	for (int msgs = 0; msgs < 20 && status < 0; msgs++) {
 		read_exact(fd, buf, 1);
+		/* A selection made meanwhile reaches every viewer: skip its text. */
+		if (buf[0] == 3) {
+			read_exact(fd, buf, 7);
+			for (uint32_t left = be_uint(buf + 3, 4); left;) {
+				uint32_t n = left < sizeof(buf) ? left : sizeof(buf);
+
+				read_exact(fd, buf, n);
+				left -= n;
+			}
+			continue;
+		}
 		ck_assert_msg(buf[0] == 0, "unexpected server message %d", buf[0]);
 		read_exact(fd, buf, 3);
 		int nrects = (int)be_uint(buf + 1, 2);
