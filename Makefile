@@ -37,7 +37,8 @@ FLAGS_STAMP := $(B)/flags.stamp
 # zeroes new memory (vncterm/vnc.c); fill it with zeros too.
 # CK_TIMEOUT_MULTIPLIER: the sanitizers make the CPU-bound suites 2-3 times
 # slower (the parser's noise test ran past Check's 4 s once).
-SAN_ENV := CK_TIMEOUT_MULTIPLIER=3 ASAN_OPTIONS=abort_on_error=1:verify_asan_link_order=0:detect_leaks=1:malloc_fill_byte=0:max_malloc_fill_size=2147483647 \
+# MX_STRIDE: a third of the viewer matrix's batches (tests/integration/check_matrix.c).
+SAN_ENV := CK_TIMEOUT_MULTIPLIER=3 MX_STRIDE=3 ASAN_OPTIONS=abort_on_error=1:verify_asan_link_order=0:detect_leaks=1:malloc_fill_byte=0:max_malloc_fill_size=2147483647 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66:second_deadlock_stack=1
@@ -62,11 +63,17 @@ $(TSAN_VNC)/stamp: FORCE
 # The emulator's suites (vt100/, fonts/, the renderer), the pure parsers
 # (vncterm/, xenconsole/ring) and xensim run in one thread: TSan has
 # nothing to find there, so they run under TSan nowhere, and in the plain
-# and ASan runs as before.  TSAN_SUITES start the daemon, whose viewers
-# have threads, or probe the sandbox's threads; of integration/, the
-# xenconsole client (one thread) and install (make install) are left out.
+# and ASan runs as before.  TSAN_SUITES start the daemon, whose only
+# other thread is the viewers' output relay (vncterm/relay.c), or probe the
+# sandbox's threads.  Of integration/, those that connect viewers in every
+# way there is (handshakes, WebSocket, clipboard, resize, stalls, drips,
+# signals, the matrix, the stress test) run; left out are the xenconsole
+# client (one thread), install, and the suites whose subject is the
+# console side (hostile_guest, xen, console_log, logging, deadkeys,
+# limits): their viewers take the same paths through the relay, and they
+# run in the plain and ASan runs.
 TSAN_SUITES := integration sandbox
-TSAN_SKIP := xenconsole install
+TSAN_SKIP := xenconsole install hostile_guest xen console_log logging deadkeys limits
 
 # Debian packages the build and the tests need.  `make deps` installs the
 # missing ones when run as root and says what to install otherwise.
@@ -103,7 +110,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubu
 # The daemon: its own files; render.c and png.c come from librender.
 VNCTERM_SRCS := vncterm/input.c vncterm/listen.c vncterm/main.c vncterm/options.c vncterm/password.c vncterm/paste.c \
 	vncterm/pty.c vncterm/select.c vncterm/statefile.c vncterm/textport.c vncterm/vnc.c \
-	vncterm/xen.c vncterm/sandbox.c vncterm/monitor.c vncterm/log.c vncterm/consolelog.c \
+	vncterm/xen.c vncterm/sandbox.c vncterm/monitor.c vncterm/log.c vncterm/consolelog.c vncterm/logfile.c \
 	vncterm/viewer.c vncterm/gate.c vncterm/websocket.c vncterm/relay.c vncterm/clipboard.c
 VNCTERM_OBJS := $(VNCTERM_SRCS:%.c=$(B)/%.o)
 

@@ -88,6 +88,12 @@ void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Milliseconds on the monotonic clock. */
 long long now_ms(void);
 
+/* logfile.c: --log-file (absolute path, opening, writing the console's output). */
+void setup_console_log(struct vncterm *t);
+bool open_console_log(struct vncterm *t);
+void adopt_console_log(struct vncterm *t, int fd, uint64_t size);
+void log_console(struct vncterm *t, const char *buf, size_t n);
+
 /* input.c: towards the console (as callbacks, user is the struct vncterm). */
 void drop_paste(struct vncterm *t);
 void flush_outq(struct vncterm *t);

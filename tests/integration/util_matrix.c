@@ -100,9 +100,13 @@ static rfbClientProtocolExtension desktop_name_ext = {
 	.handleEncoding = on_encoding,
 };
 
+/* Once for all viewers: libvncclient's log hooks are globals, set before any thread uses them. */
 static void register_once(void)
 {
 	rfbClientRegisterExtension(&desktop_name_ext);
+	/* MX_DEBUG=1: libvncclient's own messages, to see why a viewer failed. */
+	if (!getenv("MX_DEBUG"))
+		rfbClientLog = rfbClientErr = quiet;
 }
 
 /* SetColourMapEntries, whose type byte is still unread. */
@@ -261,9 +265,6 @@ bool mx_viewer_connect(struct mx_viewer *v, int fd, const struct mx_format *fmt,
 	int argc = 1;
 
 	pthread_once(&once, register_once);
-	/* MX_DEBUG=1: libvncclient's own messages, to see why a viewer failed. */
-	if (!getenv("MX_DEBUG"))
-		rfbClientLog = rfbClientErr = quiet;
 	v->fmt = fmt;
 	v->c = rfbGetClient(8, 3, 4);
 	if (!v->c) {
