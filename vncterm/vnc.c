@@ -324,6 +324,9 @@ static void serve(struct vnc *v, struct conn *c, long long now)
 	}
 	if (c->cl->state != RFB_NORMAL || !throttle(c, now))
 		return;
+	/* A held viewer is sent nothing: the latest title and text are due once it reads. */
+	if (c->cl->onHold)
+		return;
 	if (c->wants_name && (c->name_fresh || c->name_serial != v->title_serial)) {
 		c->name_fresh = false;
 		c->name_serial = v->title_serial;
