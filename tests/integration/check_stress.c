@@ -64,9 +64,14 @@
 #define SIGNAL_EVERY 20
 /* For what must happen: it only bounds a failure. */
 #define SETTLE_MS 30000
-/* ASan keeps freed memory in quarantine (256 MiB at most): it counts in VmRSS. */
+/*
+ * ASan keeps freed memory in quarantine (256 MiB at most) and its
+ * allocator caches per size class besides: both count in VmRSS (one run
+ * reached 338 MiB of growth).  A leak of the size this bounds would still
+ * show: the plain run has 64 MiB.
+ */
 #ifdef __SANITIZE_ADDRESS__
-#define RSS_GROWTH_KB ((256 + 64) * 1024)
+#define RSS_GROWTH_KB ((256 + 192) * 1024)
 #else
 #define RSS_GROWTH_KB (64 * 1024)
 #endif
