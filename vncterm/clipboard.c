@@ -24,6 +24,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "vncterm/bytes.h"
 #include "vncterm/log.h"
 #include "vncterm/vnc_internal.h"
 
@@ -33,19 +34,6 @@
 #define EXT_PEEK rfbExtendedClipboard_Peek
 #define EXT_NOTIFY rfbExtendedClipboard_Notify
 #define EXT_PROVIDE rfbExtendedClipboard_Provide
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put32(uint8_t *p, uint32_t x)
-{
-	p[0] = (uint8_t)(x >> 24);
-	p[1] = (uint8_t)(x >> 16);
-	p[2] = (uint8_t)(x >> 8);
-	p[3] = (uint8_t)x;
-}
 
 void clip_begin(struct conn *c, const struct gate_unit *u)
 {

@@ -12,17 +12,8 @@
  */
 #include <rfb/rfb.h>
 
+#include "vncterm/bytes.h"
 #include "vncterm/gate.h"
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 int gate_handshake_len(int rfb_state)
 {

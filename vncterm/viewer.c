@@ -35,6 +35,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "vncterm/bytes.h"
 #include "vncterm/log.h"
 #include "vncterm/vnc_internal.h"
 #include "vt100/keys.h"
@@ -48,7 +49,6 @@
 #define REFUSAL_LOG_MS 1000
 /* Accepting again after the fds ran out. */
 #define EMFILE_BACKOFF_MS 250
-#define ENCODING_DESKTOP_NAME (-307)
 /*
  * A message (or handshake step) begun and then left: closed after this
  * long without a byte, as libvncserver's own reads time out
@@ -236,14 +236,6 @@ void viewer_callbacks(rfbScreenInfoPtr s)
 	s->setXCutTextUTF8 = ignore_cut;
 }
 
-static void put32(uint8_t *p, uint32_t x)
-{
-	p[0] = (uint8_t)(x >> 24);
-	p[1] = (uint8_t)(x >> 16);
-	p[2] = (uint8_t)(x >> 8);
-	p[3] = (uint8_t)x;
-}
-
 /*
  * The pseudo-encodings vncterm serves itself are noted and taken out of
  * the list: DesktopName, which libvncserver lacks, and the extended
@@ -257,8 +249,7 @@ void viewer_set_encodings(struct conn *c, uint8_t *msg, size_t *len)
 	/* Each SetEncodings says it all again: what it leaves out is off. */
 	c->wants_name = c->name_fresh = c->ext_clip = c->caps_due = false;
 	for (size_t i = 0; i < n; i++) {
-		const uint8_t *e = msg + 4 + 4 * i;
-		uint32_t enc = (uint32_t)e[0] << 24 | (uint32_t)e[1] << 16 | (uint32_t)e[2] << 8 | e[3];
+		uint32_t enc = get32(msg + 4 + 4 * i);
 
 		if (enc == (uint32_t)ENCODING_DESKTOP_NAME) {
 			/* The name may have changed since its ServerInit: send it once now. */

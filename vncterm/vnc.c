@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vncterm/bytes.h"
 #include "vncterm/listen.h"
 #include "vncterm/log.h"
 #include "vncterm/vnc_internal.h"
@@ -279,10 +280,8 @@ static void send_name(struct conn *c, const char *title)
 {
 	size_t len = strlen(title);
 	unsigned char msg[4 + 12 + 4 + 256] = { rfbFramebufferUpdate, 0, 0, 1 };
-	uint32_t enc = (uint32_t)-307;
 
-	for (int i = 0; i < 4; i++)
-		msg[12 + i] = (unsigned char)(enc >> (24 - 8 * i));
+	put32(msg + 12, (uint32_t)ENCODING_DESKTOP_NAME);
 	msg[19] = (unsigned char)len; /* title[] is under 256 bytes */
 	memcpy(msg + 20, title, len);
 	if (rfbWriteExact(c->cl, (char *)msg, (int)(20 + len)) < 0)

@@ -26,6 +26,8 @@
 #include "vncterm/websocket.h"
 #include "vt100/compose.h"
 
+/* RFB's DesktopName pseudo-encoding, which libvncserver 0.9.14 lacks: vncterm sends it. */
+#define ENCODING_DESKTOP_NAME (-307)
 /* Bytes read from a socket and not yet decoded: a WebSocket request fits. */
 #define RAW_MAX (WS_REQUEST_MAX + 8192)
 /* RFB bytes not yet handed on: any unit fits, with room for the next. */
