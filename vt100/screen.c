@@ -708,5 +708,6 @@ void screen_reset(struct vt *vt)
 	vt->insert = false;
 	vt->last_char = 0;
 	modes_reset(vt);
+	palette_reset(vt);
 	screen_damage_all(vt);
 }
