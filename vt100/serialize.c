@@ -6,8 +6,8 @@
  * reproduced: cells with their characters, colours and attributes, the
  * cursor position and visibility, the title -- and the state that decides
  * how the bytes that follow are drawn: scroll region, origin mode,
- * autowrap, insert mode, character sets.  Scrollback, the other screen and
- * input modes are not.
+ * autowrap, insert mode, character sets, DECSCA protection (of cells and
+ * of the pen).  Scrollback, the other screen and input modes are not.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -81,6 +81,19 @@ static void sgr_color(struct sbuf *b, uint32_t c, int base)
 	}
 }
 
+/*
+ * DECSCA when the protection of what is written next changes: SGR 0 keeps
+ * it, so it is tracked across rows in *prot (a fresh terminal: off).
+ */
+static void decsca(struct sbuf *b, bool *prot, uint16_t attrs)
+{
+	bool want = (attrs & VT_ATTR_PROTECTED) != 0;
+
+	if (want != *prot)
+		sput(b, want ? "\033[1\"q" : "\033[0\"q", 5);
+	*prot = want;
+}
+
 /* The full SGR for a rendition, from a reset. */
 static void sgr(struct sbuf *b, uint32_t fg, uint32_t bg, uint16_t attrs)
 {
@@ -106,6 +119,7 @@ int vt_serialize(const struct vt *vt, char **out, size_t *len)
 {
 	struct sbuf b = { 0 };
 	const struct row *rows = vt->grid[vt->active].rows;
+	bool prot = false;
 
 	/* reset rendition, no margins, autowrap on, home and clear */
 	sput(&b, "\033[0m\033[r\033[?7h\033[H\033[2J", 20);
@@ -132,6 +146,7 @@ int vt_serialize(const struct vt *vt, char **out, size_t *len)
 
 			if (!pen_set || cfg != fg || cell->bg != bg || cattrs != attrs) {
 				sgr(&b, cfg, cell->bg, cattrs);
+				decsca(&b, &prot, cattrs);
 				fg = cfg;
 				bg = cell->bg;
 				attrs = cattrs;
@@ -165,6 +180,7 @@ int vt_serialize(const struct vt *vt, char **out, size_t *len)
 	else if (vt->gl > 1)
 		sput(&b, vt->gl == 2 ? "\033n" : "\033o", 2);
 	sgr(&b, vt->pen.fg, vt->pen.bg, vt->pen.attrs);
+	decsca(&b, &prot, vt->pen.attrs);
 	sprint(&b, "\033[%d;%dH", vt->row + 1 - (vt->origin ? vt->top : 0), vt->col + 1);
 	sput(&b, vt->modes.cursor_visible ? "\033[?25h" : "\033[?25l", 6);
 	if (vt->title[0]) {

@@ -91,8 +91,8 @@ void sgr_apply(struct vt *vt, const struct parser_seq *s)
 				pen->bg = color;
 		} else {
 			switch (v) {
-			case 0:
-				*pen = (struct pen){ 0 };
+			case 0: /* DECSCA's protection is not a rendition: kept */
+				*pen = (struct pen){ .attrs = pen->attrs & VT_ATTR_PROTECTED };
 				break;
 			case 1:
 				pen->attrs |= VT_ATTR_BOLD;

@@ -42,6 +42,11 @@ enum {
 	VT_ATTR_REVERSE = 1u << 5,
 	VT_ATTR_INVISIBLE = 1u << 6,
 	VT_ATTR_STRIKE = 1u << 7,
+	/*
+	 * DECSCA: spared by the selective erases (DECSED, DECSEL).  Not a
+	 * rendition: renderers ignore it, and SGR 0 does not clear it.
+	 */
+	VT_ATTR_PROTECTED = 1u << 8,
 };
 
 /* At most this many combining marks are kept per cell; more are dropped. */

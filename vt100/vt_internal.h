@@ -162,6 +162,11 @@ bool palette_osc(struct vt *vt, int num, const char *args, size_t len);
 /* The Linux console's ESC ] P nrrggbb and ESC ] R. */
 void palette_linux(struct vt *vt, const char *s, size_t len);
 
+/* protect.c: the CSI handlers of DECSCA, DECSED and DECSEL. */
+void protect_decsca(struct vt *vt, const struct parser_seq *s);
+void protect_decsed(struct vt *vt, const struct parser_seq *s);
+void protect_decsel(struct vt *vt, const struct parser_seq *s);
+
 /* modes.c */
 void modes_set(struct vt *vt, const struct parser_seq *seq, bool on);
 void modes_request(struct vt *vt, const struct parser_seq *seq);
