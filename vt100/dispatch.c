@@ -489,12 +489,6 @@ static void csi_decrqm(struct vt *vt, const struct parser_seq *s) /* DECRQM -- r
 	modes_request(vt, s);
 }
 
-static void csi_xtwinops(struct vt *vt, const struct parser_seq *s) /* XTWINOPS */
-{
-	if (arg0(s, 0) == 18) /* report the text area size */
-		dispatch_reply(vt, "\033[8;%d;%dt", vt->rows, vt->cols);
-}
-
 struct csi_entry {
 	uint32_t key; /* prefix << 16 | intermediate << 8 | final */
 	void (*fn)(struct vt *vt, const struct parser_seq *s);
@@ -538,7 +532,7 @@ static void (*const csi_plain[0x3f])(struct vt *, const struct parser_seq *) = {
 	['e' - 0x40] = csi_vpr, ['f' - 0x40] = csi_cup, ['g' - 0x40] = csi_tbc,
 	['h' - 0x40] = csi_sm,  ['l' - 0x40] = csi_rm,  ['m' - 0x40] = csi_sgr,
 	['n' - 0x40] = csi_dsr, ['r' - 0x40] = csi_decstbm, ['s' - 0x40] = csi_scosc,
-	['t' - 0x40] = csi_xtwinops, ['u' - 0x40] = csi_scorc,
+	['t' - 0x40] = report_xtwinops, ['u' - 0x40] = csi_scorc,
 };
 
 static void csi(const struct parser_seq *s, void *user)
@@ -621,4 +615,5 @@ const struct parser_callbacks dispatch_callbacks = {
 	.esc = esc,
 	.csi = csi,
 	.osc = osc,
+	.dcs = report_dcs,
 };

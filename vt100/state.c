@@ -590,10 +590,11 @@ int vt_state_load(struct vt *vt, const uint8_t *buf, size_t len)
 		return -ENOMEM;
 	}
 
-	/* Commit: t's contents replace vt's; vt keeps its callbacks. */
+	/* Commit: t's contents replace vt's; vt keeps its callbacks and cell size. */
 	struct vt_callbacks cb = vt->cb;
 	void *user = vt->user;
 	unsigned serial = vt->palette_serial;
+	int cell_w = vt->cell_w, cell_h = vt->cell_h;
 
 	screen_free_grid(&vt->grid[0], vt->rows);
 	screen_free_grid(&vt->grid[1], vt->rows);
@@ -604,6 +605,8 @@ int vt_state_load(struct vt *vt, const uint8_t *buf, size_t len)
 	vt->cb = cb;
 	vt->user = user;
 	vt->palette_serial = serial + 1; /* colours may differ while cells match */
+	vt->cell_w = cell_w;
+	vt->cell_h = cell_h;
 	parser_init(&vt->parser, &dispatch_callbacks, vt);
 	screen_damage_all(vt);
 	return 0;

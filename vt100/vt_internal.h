@@ -102,6 +102,7 @@ struct vt {
 
 	struct vt_callbacks cb;
 	void *user;
+	int cell_w, cell_h; /* a cell in pixels, for XTWINOPS: the daemon's, not state */
 	struct parser parser;
 };
 
@@ -161,6 +162,10 @@ bool palette_is_default(const struct vt *vt);
 bool palette_osc(struct vt *vt, int num, const char *args, size_t len);
 /* The Linux console's ESC ] P nrrggbb and ESC ] R. */
 void palette_linux(struct vt *vt, const char *s, size_t len);
+
+/* report.c: DCS strings (DECRQSS) and XTWINOPS's size reports. */
+void report_dcs(const struct parser_seq *s, const char *str, size_t len, void *user);
+void report_xtwinops(struct vt *vt, const struct parser_seq *s);
 
 /* protect.c: the CSI handlers of DECSCA, DECSED and DECSEL. */
 void protect_decsca(struct vt *vt, const struct parser_seq *s);
