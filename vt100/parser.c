@@ -20,7 +20,9 @@
  * - Linux console palette sequences, ESC ] P nrrggbb and ESC ] R, carry no
  *   terminator: they end after their fixed length so they cannot swallow
  *   the output that follows.
- * - DEL is ignored everywhere but in OSC strings.
+ * - DEL is ignored everywhere but in OSC strings, and in the ground state,
+ *   where it is executed (as nothing, but it ends what REP repeats, as in
+ *   xterm).
  *
  * Every guest-controlled quantity is bounded: PARSER_MAX_PARAMS parameters
  * (further ones are dropped), values saturate at PARSER_PARAM_MAX, more than
@@ -85,6 +87,7 @@ static const struct transition transitions[] = {
 	{ S_GROUND, 0x19, 0x19, A_EXECUTE, S_STAY },
 	{ S_GROUND, 0x1c, 0x1f, A_EXECUTE, S_STAY },
 	{ S_GROUND, 0x20, 0x7e, A_PRINT, S_STAY },
+	{ S_GROUND, 0x7f, 0x7f, A_EXECUTE, S_STAY },
 
 	{ S_ESCAPE, 0x00, 0x17, A_EXECUTE, S_STAY },
 	{ S_ESCAPE, 0x19, 0x19, A_EXECUTE, S_STAY },

@@ -35,7 +35,7 @@ struct parser_callbacks {
 	void (*print_ascii)(const uint8_t *s, size_t n, void *user);
 	/* A run of other printable code points (>= U+00A0, or U+FFFD). */
 	void (*print)(const uint32_t *cp, size_t n, void *user);
-	/* A C0 (0x00-0x1f) or C1 (0x80-0x9f) control to act on. */
+	/* A C0 (0x00-0x1f), DEL or C1 (0x80-0x9f) control to act on. */
 	void (*execute)(uint32_t c, void *user);
 	void (*esc)(const struct parser_seq *seq, void *user);
 	void (*csi)(const struct parser_seq *seq, void *user);

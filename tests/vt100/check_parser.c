@@ -109,7 +109,7 @@ struct pcase {
 static const struct pcase cases[] = {
 	{ "ascii", "AB c", 0, "text AB c\n" },
 	{ "c0", "a\r\nb\a", 0, "text a\nexec 0d\nexec 0a\ntext b\nexec 07\n" },
-	{ "del ignored", "a\x7f" "b", 0, "text a\ntext b\n" },
+	{ "del executed as nothing", "a\x7f" "b", 0, "text a\nexec 7f\ntext b\n" },
 	{ "utf8 2 3 4 bytes", "\xc3\xa9\xe4\xb8\xad\xf0\x9f\x98\x80", 0, "print e9,4e2d,1f600\n" },
 	{ "utf8 overlong", "\xc0\xaf", 0, "print fffd\n" },
 	{ "utf8 overlong e0", "\xe0\x80\xaf", 0, "print fffd\n" },
