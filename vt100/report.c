@@ -122,8 +122,10 @@ static const struct {
 };
 
 /* DECRQSS -- request selection or setting: DCS 1 $ r value Pt ST, or DCS 0 $ r ST */
-static void dcs_decrqss(struct vt *vt, const char *pt, size_t len)
+static void dcs_decrqss(struct vt *vt, const struct parser_seq *s, const char *pt, size_t len)
 {
+	if (s->nparams > 0)
+		return; /* xterm answers DCS Ps $ q nothing */
 	for (size_t i = 0; i < sizeof(rqss_table) / sizeof(rqss_table[0]); i++) {
 		struct text t = { .len = 0 };
 
@@ -141,7 +143,7 @@ static void dcs_decrqss(struct vt *vt, const char *pt, size_t len)
 /* DCS strings by private marker, intermediate and final byte. */
 static const struct {
 	uint32_t key;
-	void (*fn)(struct vt *vt, const char *s, size_t len);
+	void (*fn)(struct vt *vt, const struct parser_seq *s, const char *str, size_t len);
 } dcs_table[] = {
 	{ DCS_KEY(0, '$', 'q'), dcs_decrqss },
 };
@@ -156,7 +158,7 @@ void report_dcs(const struct parser_seq *s, const char *str, size_t len, void *u
 		return;
 	for (size_t i = 0; i < sizeof(dcs_table) / sizeof(dcs_table[0]); i++) {
 		if (dcs_table[i].key == key) {
-			dcs_table[i].fn(vt, str, len);
+			dcs_table[i].fn(vt, s, str, len);
 			return;
 		}
 	}

@@ -49,6 +49,7 @@ static const char *const streams[] = {
 	"\033]2;a title\a\033[?25l\033[3;3H\033[7;9mrev strike",
 	"\033[41m\033[2J\033[H\033[0mx\033[10;10H",
 	"\033[?1049hon the alternate screen\033[4;4H",
+	"\033[1\"qkept\033[0\"q free \033[1;31mP\033[1\"qQ\r\n\033[0mnext row\033[1\"q\033[0m",
 };
 
 START_TEST(test_streams)
@@ -68,6 +69,7 @@ static const char *const carried[][2] = {
 	{ "\033[4habcdef\033[1G", "XY" },                        /* insert mode */
 	{ "\033[?7l\033[1;78H", "abcdef" },                      /* no autowrap */
 	{ "\033[1;33;44m", "styled" },                            /* the pen */
+	{ "\033[1\"qkept\033[0\"qfree\033[1\"q", "\033[?2Kx" },  /* DECSCA */
 };
 
 START_TEST(test_state_carried)
