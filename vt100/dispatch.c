@@ -15,7 +15,7 @@
 
 void dispatch_reply(struct vt *vt, const char *fmt, ...)
 {
-	char buf[128]; /* the longest: a DECRQSS report of SGR with two RGB colours */
+	char buf[64];
 	va_list ap;
 	int n;
 
@@ -489,6 +489,31 @@ static void csi_decrqm(struct vt *vt, const struct parser_seq *s) /* DECRQM -- r
 	modes_request(vt, s);
 }
 
+/*
+ * XTWINOPS -- window operations: only the size reports, 14 text area and
+ * 16 cell in pixels, 18 text area and 19 screen in cells.  A guest may
+ * ask for the size, never move, resize or iconify the viewer's window.
+ */
+static void csi_xtwinops(struct vt *vt, const struct parser_seq *s)
+{
+	switch (arg0(s, 0)) {
+	case 14:
+		dispatch_reply(vt, "\033[4;%d;%dt", vt->rows * vt->cell_h, vt->cols * vt->cell_w);
+		break;
+	case 16:
+		dispatch_reply(vt, "\033[6;%d;%dt", vt->cell_h, vt->cell_w);
+		break;
+	case 18:
+		dispatch_reply(vt, "\033[8;%d;%dt", vt->rows, vt->cols);
+		break;
+	case 19: /* the screen is the framebuffer: the text area */
+		dispatch_reply(vt, "\033[9;%d;%dt", vt->rows, vt->cols);
+		break;
+	default:
+		break;
+	}
+}
+
 struct csi_entry {
 	uint32_t key; /* prefix << 16 | intermediate << 8 | final */
 	void (*fn)(struct vt *vt, const struct parser_seq *s);
@@ -532,7 +557,7 @@ static void (*const csi_plain[0x3f])(struct vt *, const struct parser_seq *) = {
 	['e' - 0x40] = csi_vpr, ['f' - 0x40] = csi_cup, ['g' - 0x40] = csi_tbc,
 	['h' - 0x40] = csi_sm,  ['l' - 0x40] = csi_rm,  ['m' - 0x40] = csi_sgr,
 	['n' - 0x40] = csi_dsr, ['r' - 0x40] = csi_decstbm, ['s' - 0x40] = csi_scosc,
-	['t' - 0x40] = report_xtwinops, ['u' - 0x40] = csi_scorc,
+	['t' - 0x40] = csi_xtwinops, ['u' - 0x40] = csi_scorc,
 };
 
 static void csi(const struct parser_seq *s, void *user)

@@ -66,21 +66,6 @@ static void sput_utf8(struct sbuf *b, uint32_t c)
 	sput(b, t, vt_utf8_encode(c, t));
 }
 
-static void sgr_color(struct sbuf *b, uint32_t c, int base)
-{
-	switch (VT_COLOR_KIND(c)) {
-	case VT_COLOR_KIND_INDEX:
-		sprint(b, ";%d:5:%u", base + 8, c & 0xff);
-		break;
-	case VT_COLOR_KIND_RGB:
-		sprint(b, ";%d:2::%u:%u:%u", base + 8, (c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff);
-		break;
-	default:
-		sprint(b, ";%d", base + 9);
-		break;
-	}
-}
-
 /*
  * DECSCA when the protection of what is written next changes: SGR 0 keeps
  * it, so it is tracked across rows in *prot (a fresh terminal: off).
@@ -97,22 +82,10 @@ static void decsca(struct sbuf *b, bool *prot, uint16_t attrs)
 /* The full SGR for a rendition, from a reset. */
 static void sgr(struct sbuf *b, uint32_t fg, uint32_t bg, uint16_t attrs)
 {
-	static const struct {
-		uint16_t flag;
-		int code;
-	} flags[] = {
-		{ VT_ATTR_BOLD, 1 },  { VT_ATTR_FAINT, 2 },   { VT_ATTR_ITALIC, 3 },
-		{ VT_ATTR_UNDERLINE, 4 }, { VT_ATTR_BLINK, 5 }, { VT_ATTR_REVERSE, 7 },
-		{ VT_ATTR_INVISIBLE, 8 }, { VT_ATTR_STRIKE, 9 },
-	};
+	char p[SGR_PARAMS_MAX];
 
-	sput(b, "\033[0", 3);
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
-		if (attrs & flags[i].flag)
-			sprint(b, ";%d", flags[i].code);
-	sgr_color(b, fg, 30);
-	sgr_color(b, bg, 40);
-	sput(b, "m", 1);
+	sgr_params(&(struct pen){ fg, bg, attrs }, p, sizeof(p));
+	sprint(b, "\033[%sm", p);
 }
 
 int vt_serialize(const struct vt *vt, char **out, size_t *len)

@@ -154,6 +154,13 @@ void dispatch_reply(struct vt *vt, const char *fmt, ...)
 
 /* sgr.c */
 void sgr_apply(struct vt *vt, const struct parser_seq *seq);
+/* The longest sgr_params() string, with its NUL: every flag, two RGB colours. */
+#define SGR_PARAMS_MAX 64
+/*
+ * The SGR parameters that make pen from a reset, as xterm's DECRQSS
+ * reports them ("0;1;38:5:200"), NUL-terminated; returns the length.
+ */
+size_t sgr_params(const struct pen *pen, char *buf, size_t size);
 
 /* palette.c */
 void palette_reset(struct vt *vt);
@@ -163,9 +170,8 @@ bool palette_osc(struct vt *vt, int num, const char *args, size_t len);
 /* The Linux console's ESC ] P nrrggbb and ESC ] R. */
 void palette_linux(struct vt *vt, const char *s, size_t len);
 
-/* report.c: DCS strings (DECRQSS) and XTWINOPS's size reports. */
+/* report.c: DCS strings (DECRQSS). */
 void report_dcs(const struct parser_seq *s, const char *str, size_t len, void *user);
-void report_xtwinops(struct vt *vt, const struct parser_seq *s);
 
 /* protect.c: the CSI handlers of DECSCA, DECSED and DECSEL. */
 void protect_decsca(struct vt *vt, const struct parser_seq *s);
