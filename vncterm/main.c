@@ -680,6 +680,9 @@ int main(int argc, char **argv)
 	t->render = render_new(t->opt.rows, t->opt.cols);
 	if (!t->render)
 		die("framebuffer for %dx%d: %s", t->opt.cols, t->opt.rows, strerror(errno));
+	/* XTWINOPS 14 and 16 report the pixels the renderer draws a cell in. */
+	if (vt_set_cell_pixels(t->vt, RENDER_CELL_W, RENDER_CELL_H) < 0)
+		die("cell size %dx%d: %s", RENDER_CELL_W, RENDER_CELL_H, strerror(EINVAL));
 	uint32_t *fb = render_pixels(t->render, &w, &h);
 
 	t->vnc = vnc_new(t->opt.listen_addr, t->opt.display, t->opt.title, fb, w, h,

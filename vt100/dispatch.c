@@ -46,6 +46,7 @@ static void execute(uint32_t c, void *user)
 {
 	struct vt *vt = user;
 
+	vt->last_char = 0; /* any control ends what REP may repeat, as in xterm */
 	switch (c) {
 	case 0x07: /* BEL */
 		if (vt->cb.bell)
@@ -119,6 +120,7 @@ static void esc(const struct parser_seq *s, void *user)
 	struct vt *vt = user;
 	uint8_t inter = s->ninter ? s->inter[0] : 0;
 
+	vt->last_char = 0;
 	if (s->ninter > 1)
 		return;
 	switch (inter) {
@@ -266,7 +268,7 @@ static void csi_cbt(struct vt *vt, const struct parser_seq *s) /* CBT -- tab bac
 	screen_backtab(vt, arg1(s, 0));
 }
 
-static void csi_ed(struct vt *vt, const struct parser_seq *s) /* ED, DECSED -- erase display */
+static void csi_ed(struct vt *vt, const struct parser_seq *s) /* ED -- erase display */
 {
 	vt->pending_wrap = false;
 	switch (arg0(s, 0)) {
@@ -289,7 +291,7 @@ static void csi_ed(struct vt *vt, const struct parser_seq *s) /* ED, DECSED -- e
 	}
 }
 
-static void csi_el(struct vt *vt, const struct parser_seq *s) /* EL, DECSEL -- erase line */
+static void csi_el(struct vt *vt, const struct parser_seq *s) /* EL -- erase line */
 {
 	vt->pending_wrap = false;
 	switch (arg0(s, 0)) {
@@ -487,10 +489,29 @@ static void csi_decrqm(struct vt *vt, const struct parser_seq *s) /* DECRQM -- r
 	modes_request(vt, s);
 }
 
-static void csi_xtwinops(struct vt *vt, const struct parser_seq *s) /* XTWINOPS */
+/*
+ * XTWINOPS -- window operations: only the size reports, 14 text area and
+ * 16 cell in pixels, 18 text area and 19 screen in cells.  A guest may
+ * ask for the size, never move, resize or iconify the viewer's window.
+ */
+static void csi_xtwinops(struct vt *vt, const struct parser_seq *s)
 {
-	if (arg0(s, 0) == 18) /* report the text area size */
+	switch (arg0(s, 0)) {
+	case 14:
+		dispatch_reply(vt, "\033[4;%d;%dt", vt->rows * vt->cell_h, vt->cols * vt->cell_w);
+		break;
+	case 16:
+		dispatch_reply(vt, "\033[6;%d;%dt", vt->cell_h, vt->cell_w);
+		break;
+	case 18:
 		dispatch_reply(vt, "\033[8;%d;%dt", vt->rows, vt->cols);
+		break;
+	case 19: /* the screen is the framebuffer: the text area */
+		dispatch_reply(vt, "\033[9;%d;%dt", vt->rows, vt->cols);
+		break;
+	default:
+		break;
+	}
 }
 
 struct csi_entry {
@@ -504,10 +525,11 @@ struct csi_entry {
 static const struct csi_entry csi_table[] = {
 	{ K(0, ' ', 'q'), csi_decscusr },
 	{ K(0, '!', 'p'), csi_decstr },
+	{ K(0, '"', 'q'), protect_decsca },
 	{ K(0, '$', 'p'), csi_decrqm },
 	{ K('>', 0, 'c'), csi_da2 },
-	{ K('?', 0, 'J'), csi_ed },
-	{ K('?', 0, 'K'), csi_el },
+	{ K('?', 0, 'J'), protect_decsed },
+	{ K('?', 0, 'K'), protect_decsel },
 	{ K('?', 0, 'c'), csi_linux_cursor },
 	{ K('?', 0, 'h'), csi_sm },
 	{ K('?', 0, 'l'), csi_rm },
@@ -554,8 +576,7 @@ static void csi(const struct parser_seq *s, void *user)
 		if (e)
 			e->fn(vt, s);
 	}
-	if (s->final != 'b')
-		vt->last_char = 0;
+	vt->last_char = 0; /* REP repeats only a character printed just before it */
 }
 
 /* ---- OSC strings ---- */
@@ -583,6 +604,7 @@ static void osc(const char *str, size_t len, void *user)
 	int num = 0;
 	size_t i = 0;
 
+	vt->last_char = 0;
 	if (len >= 1 && (str[0] == 'P' || str[0] == 'R')) {
 		palette_linux(vt, str, len);
 		return;
@@ -618,4 +640,5 @@ const struct parser_callbacks dispatch_callbacks = {
 	.esc = esc,
 	.csi = csi,
 	.osc = osc,
+	.dcs = report_dcs,
 };

@@ -50,7 +50,12 @@ static void set_alt_screen(struct vt *vt, int mode, bool on)
 			if (vt->active == 0)
 				screen_save_cursor(vt);
 			screen_set_alt(vt, true, true);
-		} else if (vt->active == 1) {
+		} else {
+			/*
+			 * 1049 is 1047 plus 1048 (xterm): the cursor is restored
+			 * even when the main screen is already active, since
+			 * ncurses' rmcup may come twice (dialog, whiptail).
+			 */
 			screen_set_alt(vt, false, false);
 			screen_restore_cursor(vt);
 		}

@@ -14,15 +14,21 @@
  * - BEL terminates an OSC string as well as ST (xterm).  An OSC string is
  *   only acted on when terminated by BEL or ST; CAN, SUB or another
  *   sequence starting abandons it.
+ * - A DCS string is collected (its data as UTF-8, controls included, DEL
+ *   dropped) and handed over with its header only when ST ends it; BEL is
+ *   data there, as in xterm; CAN, SUB or another sequence abandons it.
  * - Linux console palette sequences, ESC ] P nrrggbb and ESC ] R, carry no
  *   terminator: they end after their fixed length so they cannot swallow
  *   the output that follows.
- * - DEL is ignored everywhere but in OSC strings.
+ * - DEL is ignored everywhere but in OSC strings, and in the ground state,
+ *   where it is executed (as nothing, but it ends what REP repeats, as in
+ *   xterm).
  *
  * Every guest-controlled quantity is bounded: PARSER_MAX_PARAMS parameters
  * (further ones are dropped), values saturate at PARSER_PARAM_MAX, more than
  * PARSER_MAX_INTER intermediates make the sequence invalid, and an OSC
- * string longer than PARSER_OSC_MAX is discarded whole.
+ * string longer than PARSER_OSC_MAX, or a DCS string longer than
+ * PARSER_DCS_MAX, is discarded whole.  Collecting either costs O(1) a byte.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -57,7 +63,8 @@ enum action {
 	A_PARAM,
 	A_ESC_DISPATCH,
 	A_CSI_DISPATCH,
-	A_PUT,      /* DCS data: accepted and dropped, no DCS is implemented */
+	A_DCS_HOOK, /* the DCS header's final byte: its data follows */
+	A_DCS_PUT,
 	A_OSC_PUT,
 	A_OSC_BEL,  /* BEL ends an OSC string */
 };
@@ -80,6 +87,7 @@ static const struct transition transitions[] = {
 	{ S_GROUND, 0x19, 0x19, A_EXECUTE, S_STAY },
 	{ S_GROUND, 0x1c, 0x1f, A_EXECUTE, S_STAY },
 	{ S_GROUND, 0x20, 0x7e, A_PRINT, S_STAY },
+	{ S_GROUND, 0x7f, 0x7f, A_EXECUTE, S_STAY },
 
 	{ S_ESCAPE, 0x00, 0x17, A_EXECUTE, S_STAY },
 	{ S_ESCAPE, 0x19, 0x19, A_EXECUTE, S_STAY },
@@ -129,20 +137,20 @@ static const struct transition transitions[] = {
 	{ S_DCS_ENTRY, 0x20, 0x2f, A_COLLECT, S_DCS_INTER },
 	{ S_DCS_ENTRY, 0x30, 0x3b, A_PARAM, S_DCS_PARAM },
 	{ S_DCS_ENTRY, 0x3c, 0x3f, A_COLLECT, S_DCS_PARAM },
-	{ S_DCS_ENTRY, 0x40, 0x7e, A_IGNORE, S_DCS_PASS },
+	{ S_DCS_ENTRY, 0x40, 0x7e, A_DCS_HOOK, S_DCS_PASS },
 
 	{ S_DCS_PARAM, 0x20, 0x2f, A_COLLECT, S_DCS_INTER },
 	{ S_DCS_PARAM, 0x30, 0x3b, A_PARAM, S_STAY },
 	{ S_DCS_PARAM, 0x3c, 0x3f, A_IGNORE, S_DCS_IGNORE },
-	{ S_DCS_PARAM, 0x40, 0x7e, A_IGNORE, S_DCS_PASS },
+	{ S_DCS_PARAM, 0x40, 0x7e, A_DCS_HOOK, S_DCS_PASS },
 
 	{ S_DCS_INTER, 0x20, 0x2f, A_COLLECT, S_STAY },
 	{ S_DCS_INTER, 0x30, 0x3f, A_IGNORE, S_DCS_IGNORE },
-	{ S_DCS_INTER, 0x40, 0x7e, A_IGNORE, S_DCS_PASS },
+	{ S_DCS_INTER, 0x40, 0x7e, A_DCS_HOOK, S_DCS_PASS },
 
-	{ S_DCS_PASS, 0x00, 0x17, A_PUT, S_STAY },
-	{ S_DCS_PASS, 0x19, 0x19, A_PUT, S_STAY },
-	{ S_DCS_PASS, 0x1c, 0x7e, A_PUT, S_STAY },
+	{ S_DCS_PASS, 0x00, 0x17, A_DCS_PUT, S_STAY },
+	{ S_DCS_PASS, 0x19, 0x19, A_DCS_PUT, S_STAY },
+	{ S_DCS_PASS, 0x1c, 0x7e, A_DCS_PUT, S_STAY },
 
 	{ S_OSC, 0x07, 0x07, A_OSC_BEL, S_GROUND },
 	{ S_OSC, 0x20, 0x7f, A_OSC_PUT, S_STAY },
@@ -187,9 +195,9 @@ void parser_reset(struct parser *p)
 	p->state = S_GROUND;
 	p->u_need = 0;
 	p->nprint = 0;
-	p->osc_len = 0;
-	p->osc_overflow = 0;
-	p->osc_await_st = 0;
+	p->str_len = 0;
+	p->str_overflow = 0;
+	p->str_await_st = 0;
 	memset(&p->seq, 0, sizeof(p->seq));
 }
 
@@ -264,53 +272,71 @@ static void param(struct parser *p, uint32_t c)
 	s->params[s->nparams - 1] = v > PARSER_PARAM_MAX ? PARSER_PARAM_MAX : v;
 }
 
-static void osc_put_byte(struct parser *p, char b)
-{
-	if (p->osc_len < PARSER_OSC_MAX)
-		p->osc[p->osc_len++] = b;
-	else
-		p->osc_overflow = 1;
-}
+_Static_assert(PARSER_DCS_MAX <= PARSER_OSC_MAX, "one buffer holds either string");
 
 /* Linux palette sequences have a fixed length and no terminator. */
 static int osc_linux_complete(const struct parser *p)
 {
-	return (p->osc[0] == 'P' && p->osc_len == 8) ||
-	       (p->osc[0] == 'R' && p->osc_len == 1);
+	return (p->str[0] == 'P' && p->str_len == 8) ||
+	       (p->str[0] == 'R' && p->str_len == 1);
 }
 
-static void osc_put(struct parser *p, uint32_t c)
+/* Append c, as UTF-8, to the OSC or DCS string; past its cap, discard it. */
+static void str_put(struct parser *p, uint32_t c)
 {
+	size_t max = p->state == S_OSC ? PARSER_OSC_MAX : PARSER_DCS_MAX;
 	char b[4];
 	size_t n = vt_utf8_encode(c, b);
 
-	for (size_t i = 0; i < n; i++)
-		osc_put_byte(p, b[i]);
+	if (p->str_len + n > max) {
+		p->str_overflow = 1;
+		return;
+	}
+	memcpy(p->str + p->str_len, b, n);
+	p->str_len += n;
 }
 
-static void osc_dispatch(struct parser *p)
+static void str_clear(struct parser *p)
+{
+	p->str_len = 0;
+	p->str_overflow = 0;
+}
+
+/* The string of kind (S_OSC or S_DCS_PASS) is complete: hand it over. */
+static void str_dispatch(struct parser *p, uint8_t kind)
 {
 	flush_print(p);
-	if (!p->osc_overflow) {
-		p->osc[p->osc_len] = '\0';
-		p->cb->osc(p->osc, p->osc_len, p->user);
+	if (!p->str_overflow) {
+		p->str[p->str_len] = '\0';
+		if (kind == S_OSC)
+			p->cb->osc(p->str, p->str_len, p->user);
+		else
+			p->cb->dcs(&p->dcs, p->str, p->str_len, p->user);
 	}
-	p->osc_len = 0;
-	p->osc_overflow = 0;
+	str_clear(p);
+}
+
+/* The DCS header is complete (c its final byte): its data follows. */
+static void dcs_hook(struct parser *p, uint32_t c)
+{
+	p->seq.final = (uint8_t)c;
+	p->dcs = p->seq;
+	str_clear(p);
+	p->str_overflow = p->seq_bad; /* an invalid header: the string is dropped */
 }
 
 static void enter_state(struct parser *p, uint8_t next, uint32_t c)
 {
 	uint8_t prev = p->state;
 
-	if (prev == S_OSC) {
+	if (prev == S_OSC || prev == S_DCS_PASS) {
 		/* An ESC may be the start of ST; anything else abandons it. */
 		if (c == 0x9c)
-			osc_dispatch(p);
+			str_dispatch(p, prev);
 		else if (c == 0x1b)
-			p->osc_await_st = 1;
+			p->str_await_st = prev;
 		else
-			p->osc_len = p->osc_overflow = 0;
+			str_clear(p);
 	}
 	p->state = next;
 	switch (next) {
@@ -320,8 +346,7 @@ static void enter_state(struct parser *p, uint8_t next, uint32_t c)
 		clear_seq(p);
 		break;
 	case S_OSC:
-		p->osc_len = 0;
-		p->osc_overflow = 0;
+		str_clear(p);
 		break;
 	default:
 		break;
@@ -364,16 +389,22 @@ static void do_action(struct parser *p, uint8_t action, uint32_t c)
 			p->cb->csi(&p->seq, p->user);
 		return;
 	case A_OSC_PUT:
-		osc_put(p, c);
+		str_put(p, c);
 		if (osc_linux_complete(p)) {
-			osc_dispatch(p);
+			str_dispatch(p, S_OSC);
 			p->state = S_GROUND;
 		}
 		return;
 	case A_OSC_BEL:
 		p->osc_bel = 1; /* a reply ends as the query did */
-		osc_dispatch(p);
+		str_dispatch(p, S_OSC);
 		p->osc_bel = 0;
+		return;
+	case A_DCS_HOOK:
+		dcs_hook(p, c);
+		return;
+	case A_DCS_PUT:
+		str_put(p, c);
 		return;
 	default:
 		return;
@@ -384,16 +415,17 @@ static void process(struct parser *p, uint32_t c)
 {
 	uint8_t action, next;
 
-	if (p->osc_await_st) {
-		/* The code point after an ESC that interrupted an OSC string. */
-		p->osc_await_st = 0;
+	if (p->str_await_st) {
+		/* The code point after an ESC that interrupted an OSC or DCS string. */
+		uint8_t kind = p->str_await_st;
+
+		p->str_await_st = 0;
 		if (p->state == S_ESCAPE && c == '\\') {
-			osc_dispatch(p);
+			str_dispatch(p, kind);
 			p->state = S_GROUND;
 			return;
 		}
-		p->osc_len = 0;
-		p->osc_overflow = 0;
+		str_clear(p);
 	}
 	if (c < 0xa0) {
 		uint8_t e = p->table[p->state][c];
@@ -406,6 +438,8 @@ static void process(struct parser *p, uint32_t c)
 			action = A_PRINT;
 		else if (p->state == S_OSC)
 			action = A_OSC_PUT;
+		else if (p->state == S_DCS_PASS)
+			action = A_DCS_PUT;
 		else
 			action = A_IGNORE;
 	}

@@ -16,6 +16,7 @@
 #define PARSER_MAX_INTER 2        /* more make the sequence invalid */
 #define PARSER_PARAM_MAX 65535    /* values saturate here */
 #define PARSER_OSC_MAX 4096       /* longer OSC strings are discarded */
+#define PARSER_DCS_MAX 1024       /* longer DCS strings are discarded */
 #define PARSER_PRINT_BATCH 256
 
 /* One ESC or CSI sequence, as handed to a dispatch callback. */
@@ -34,12 +35,17 @@ struct parser_callbacks {
 	void (*print_ascii)(const uint8_t *s, size_t n, void *user);
 	/* A run of other printable code points (>= U+00A0, or U+FFFD). */
 	void (*print)(const uint32_t *cp, size_t n, void *user);
-	/* A C0 (0x00-0x1f) or C1 (0x80-0x9f) control to act on. */
+	/* A C0 (0x00-0x1f), DEL or C1 (0x80-0x9f) control to act on. */
 	void (*execute)(uint32_t c, void *user);
 	void (*esc)(const struct parser_seq *seq, void *user);
 	void (*csi)(const struct parser_seq *seq, void *user);
 	/* A complete OSC string (without the terminator), NUL-terminated. */
 	void (*osc)(const char *s, size_t len, void *user);
+	/*
+	 * A complete DCS string: its parameters, intermediates and final
+	 * byte in seq, its data (without the terminator) NUL-terminated.
+	 */
+	void (*dcs)(const struct parser_seq *seq, const char *s, size_t len, void *user);
 };
 
 struct parser {
@@ -52,12 +58,13 @@ struct parser {
 	struct parser_seq seq;
 	uint8_t seq_bad;         /* too many intermediates */
 	uint8_t param_started;   /* digits or separator seen for current param */
-	/* OSC string */
-	uint8_t osc_overflow;
-	uint8_t osc_await_st;    /* ESC seen inside OSC: ST may follow */
+	/* the OSC or DCS string being collected (never both at once) */
+	uint8_t str_overflow;
+	uint8_t str_await_st;    /* ESC seen inside one: its state, as ST may follow */
 	uint8_t osc_bel;         /* the OSC string being dispatched ended with BEL */
-	size_t osc_len;
-	char osc[PARSER_OSC_MAX + 1];
+	size_t str_len;
+	char str[PARSER_OSC_MAX + 1];
+	struct parser_seq dcs;   /* the DCS's header: seq is reused by an ESC \ */
 	/* pending print batch */
 	size_t nprint;
 	uint32_t print[PARSER_PRINT_BATCH];

@@ -5,7 +5,8 @@
  * - background-colour-erase: erased and vacated cells take the current
  *   background and nothing else;
  * - a wide character that does not fit in the last column wraps first
- *   (autowrap on) and leaves that column as it was;
+ *   (autowrap on) and leaves that column as it was; with autowrap off it
+ *   is dropped and the cursor stays;
  * - overwriting or erasing either half of a wide character erases both;
  * - lines scrolled off the top of the main screen while the scroll
  *   region's top is the first row go to the scrollback.
@@ -259,10 +260,9 @@ static void put_char(struct vt *vt, uint32_t cp)
 	if (vt->pending_wrap && vt->autowrap)
 		do_wrap(vt);
 	if (vt->col + w > vt->cols) {
-		if (vt->autowrap)
-			do_wrap(vt);
-		else
-			vt->col = vt->cols - w;
+		if (!vt->autowrap)
+			return;
+		do_wrap(vt);
 	}
 	if (vt->insert)
 		shift_right(vt, w);

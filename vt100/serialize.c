@@ -6,8 +6,8 @@
  * reproduced: cells with their characters, colours and attributes, the
  * cursor position and visibility, the title -- and the state that decides
  * how the bytes that follow are drawn: scroll region, origin mode,
- * autowrap, insert mode, character sets.  Scrollback, the other screen and
- * input modes are not.
+ * autowrap, insert mode, character sets, DECSCA protection (of cells and
+ * of the pen).  Scrollback, the other screen and input modes are not.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -73,57 +73,33 @@ static void sput_utf8(struct sbuf *b, uint32_t c)
 }
 
 /*
- * Semicolons only, and the eight and bright eight as 30-37 / 90-97: the
- * forms every terminal a text-port client may use understands (the colon
- * forms of ITU T.416 are newer than many of them).
+ * DECSCA when the protection of what is written next changes: SGR 0 keeps
+ * it, so it is tracked across rows in *prot (a fresh terminal: off).
  */
-static void sgr_color(struct sbuf *b, uint32_t c, int base)
+static void decsca(struct sbuf *b, bool *prot, uint16_t attrs)
 {
-	unsigned i = c & 0xff;
+	bool want = (attrs & VT_ATTR_PROTECTED) != 0;
 
-	switch (VT_COLOR_KIND(c)) {
-	case VT_COLOR_KIND_INDEX:
-		if (i < 8)
-			sprint(b, ";%u", (unsigned)base + i);
-		else if (i < 16)
-			sprint(b, ";%u", (unsigned)base + 60 + i - 8);
-		else
-			sprint(b, ";%d;5;%u", base + 8, i);
-		break;
-	case VT_COLOR_KIND_RGB:
-		sprint(b, ";%d;2;%u;%u;%u", base + 8, (c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff);
-		break;
-	default:
-		sprint(b, ";%d", base + 9);
-		break;
-	}
+	if (want != *prot)
+		sputs(b, want ? "\033[1\"q" : "\033[0\"q");
+	*prot = want;
 }
 
 /* The full SGR for a rendition, from a reset. */
 static void sgr(struct sbuf *b, uint32_t fg, uint32_t bg, uint16_t attrs)
 {
-	static const struct {
-		uint16_t flag;
-		int code;
-	} flags[] = {
-		{ VT_ATTR_BOLD, 1 },  { VT_ATTR_FAINT, 2 },   { VT_ATTR_ITALIC, 3 },
-		{ VT_ATTR_UNDERLINE, 4 }, { VT_ATTR_BLINK, 5 }, { VT_ATTR_REVERSE, 7 },
-		{ VT_ATTR_INVISIBLE, 8 }, { VT_ATTR_STRIKE, 9 },
-	};
+	char p[SGR_PARAMS_MAX];
 
-	sputs(b, "\033[0");
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
-		if (attrs & flags[i].flag)
-			sprint(b, ";%d", flags[i].code);
-	sgr_color(b, fg, 30);
-	sgr_color(b, bg, 40);
-	sputs(b, "m");
+	/* semicolons: what every terminal a text-port client may use reads */
+	sgr_params(&(struct pen){ fg, bg, attrs }, ';', p, sizeof(p));
+	sprint(b, "\033[%sm", p);
 }
 
 int vt_serialize(const struct vt *vt, char **out, size_t *len)
 {
 	struct sbuf b = { 0 };
 	const struct row *rows = vt->grid[vt->active].rows;
+	bool prot = false;
 
 	/* reset rendition, no margins, autowrap on, home and clear */
 	sputs(&b, "\033[0m\033[r\033[?7h\033[H\033[2J");
@@ -150,6 +126,7 @@ int vt_serialize(const struct vt *vt, char **out, size_t *len)
 
 			if (!pen_set || cfg != fg || cell->bg != bg || cattrs != attrs) {
 				sgr(&b, cfg, cell->bg, cattrs);
+				decsca(&b, &prot, cattrs);
 				fg = cfg;
 				bg = cell->bg;
 				attrs = cattrs;
@@ -183,6 +160,7 @@ int vt_serialize(const struct vt *vt, char **out, size_t *len)
 	else if (vt->gl > 1)
 		sputs(&b, vt->gl == 2 ? "\033n" : "\033o");
 	sgr(&b, vt->pen.fg, vt->pen.bg, vt->pen.attrs);
+	decsca(&b, &prot, vt->pen.attrs);
 	sprint(&b, "\033[%d;%dH", vt->row + 1 - (vt->origin ? vt->top : 0), vt->col + 1);
 	sputs(&b, vt->modes.cursor_visible ? "\033[?25h" : "\033[?25l");
 	if (vt->title[0]) {

@@ -6,6 +6,8 @@
  * changes the colour.  Unknown parameters are skipped with their
  * sub-parameters.
  */
+#include <stdio.h>
+
 #include "vt_internal.h"
 
 /* The sub-parameters following params[i]: how many. */
@@ -91,8 +93,8 @@ void sgr_apply(struct vt *vt, const struct parser_seq *s)
 				pen->bg = color;
 		} else {
 			switch (v) {
-			case 0:
-				*pen = (struct pen){ 0 };
+			case 0: /* DECSCA's protection is not a rendition: kept */
+				*pen = (struct pen){ .attrs = pen->attrs & VT_ATTR_PROTECTED };
 				break;
 			case 1:
 				pen->attrs |= VT_ATTR_BOLD;
@@ -156,4 +158,56 @@ void sgr_apply(struct vt *vt, const struct parser_seq *s)
 			}
 		}
 	}
+}
+
+/*
+ * One colour after a ';': 30-37, 90-97, 38:5:N or 38:2::R:G:B as xterm's
+ * DECRQSS reports it (sep ':'), or 38;5;N and 38;2;R;G;B (sep ';'), the
+ * older form every terminal reads.  base 30; 40 for the background.
+ * Returns how many bytes it wrote into buf.
+ */
+static int color_param(char *buf, size_t size, uint32_t c, unsigned base, char sep)
+{
+	uint32_t i = c & 0xff;
+
+	switch (VT_COLOR_KIND(c)) {
+	case VT_COLOR_KIND_INDEX:
+		if (i < 16)
+			return snprintf(buf, size, ";%u", i < 8 ? base + i : base + 60 + i - 8);
+		return snprintf(buf, size, ";%u%c5%c%u", base + 8, sep, sep, i);
+	case VT_COLOR_KIND_RGB:
+		return snprintf(buf, size, ";%u%c2%s%u%c%u%c%u", base + 8, sep, sep == ':' ? "::" : ";",
+				(c >> 16) & 0xff, sep, (c >> 8) & 0xff, sep, i);
+	default:
+		return 0;
+	}
+}
+
+size_t sgr_params(const struct pen *pen, char sep, char *buf, size_t size)
+{
+	/* xterm's order: the VT100's flags first, then the later ones */
+	static const struct {
+		uint16_t flag;
+		char code;
+	} flags[] = {
+		{ VT_ATTR_BOLD, '1' },      { VT_ATTR_UNDERLINE, '4' }, { VT_ATTR_BLINK, '5' },
+		{ VT_ATTR_REVERSE, '7' },   { VT_ATTR_INVISIBLE, '8' }, { VT_ATTR_FAINT, '2' },
+		{ VT_ATTR_ITALIC, '3' },    { VT_ATTR_STRIKE, '9' },
+	};
+	char p[SGR_PARAMS_MAX];
+	size_t n = 0;
+
+	p[n++] = '0';
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (pen->attrs & flags[i].flag) {
+			p[n++] = ';';
+			p[n++] = flags[i].code;
+		}
+	}
+	for (int k = 0; k < 2; k++) {
+		n += (size_t)color_param(p + n, sizeof(p) - n, k ? pen->bg : pen->fg, k ? 40 : 30, sep);
+		if (n >= sizeof(p))
+			n = sizeof(p) - 1; /* cannot happen: 17 + 2 * 18 bytes at most */
+	}
+	return (size_t)snprintf(buf, size, "%.*s", (int)n, p);
 }

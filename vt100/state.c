@@ -351,7 +351,7 @@ static void get_cell(struct rbuf *r, struct vt_cell *c)
 		c->comb[i] = get_u32(r);
 	c->fg = get_color(r);
 	c->bg = get_color(r);
-	c->attrs = (uint16_t)get_below(r, get_u16(r), 1u << 8);
+	c->attrs = (uint16_t)get_below(r, get_u16(r), VT_ATTR_PROTECTED << 1);
 	c->width = (uint8_t)get_below(r, get_u8(r), 3);
 	if (!codepoint_ok(c->ch) || !codepoint_ok(c->comb[0]) || !codepoint_ok(c->comb[1]) ||
 	    (c->comb[0] == 0 && c->comb[1] != 0))
@@ -374,7 +374,7 @@ static void get_pen(struct rbuf *r, struct pen *p)
 {
 	p->fg = get_color(r);
 	p->bg = get_color(r);
-	p->attrs = (uint16_t)get_below(r, get_u16(r), 1u << 8);
+	p->attrs = (uint16_t)get_below(r, get_u16(r), VT_ATTR_PROTECTED << 1);
 }
 
 static void get_charsets(struct rbuf *r, uint8_t *cs)
@@ -590,10 +590,11 @@ int vt_state_load(struct vt *vt, const uint8_t *buf, size_t len)
 		return -ENOMEM;
 	}
 
-	/* Commit: t's contents replace vt's; vt keeps its callbacks. */
+	/* Commit: t's contents replace vt's; vt keeps its callbacks and cell size. */
 	struct vt_callbacks cb = vt->cb;
 	void *user = vt->user;
 	unsigned serial = vt->palette_serial;
+	int cell_w = vt->cell_w, cell_h = vt->cell_h;
 
 	screen_free_grid(&vt->grid[0], vt->rows);
 	screen_free_grid(&vt->grid[1], vt->rows);
@@ -604,6 +605,8 @@ int vt_state_load(struct vt *vt, const uint8_t *buf, size_t len)
 	vt->cb = cb;
 	vt->user = user;
 	vt->palette_serial = serial + 1; /* colours may differ while cells match */
+	vt->cell_w = cell_w;
+	vt->cell_h = cell_h;
 	parser_init(&vt->parser, &dispatch_callbacks, vt);
 	screen_damage_all(vt);
 	return 0;

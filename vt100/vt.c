@@ -24,6 +24,8 @@ struct vt *vt_new(int rows, int cols, const struct vt_callbacks *cb, void *user)
 	if (cb)
 		vt->cb = *cb;
 	vt->user = user;
+	vt->cell_w = 8;
+	vt->cell_h = 16;
 	vt->tabs = calloc((size_t)cols, 1);
 	if (!vt->tabs || screen_alloc_grid(&vt->grid[0], rows, cols) < 0 ||
 	    screen_alloc_grid(&vt->grid[1], rows, cols) < 0 ||
@@ -53,6 +55,15 @@ int vt_set_scrollback(struct vt *vt, int lines)
 	if (lines < 0 || lines > 10000000)
 		return -EINVAL;
 	return scrollback_init(&vt->sb, lines);
+}
+
+int vt_set_cell_pixels(struct vt *vt, int width, int height)
+{
+	if (width < 1 || width > 255 || height < 1 || height > 255)
+		return -EINVAL;
+	vt->cell_w = width;
+	vt->cell_h = height;
+	return 0;
 }
 
 void vt_write(struct vt *vt, const void *buf, size_t len)

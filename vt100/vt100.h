@@ -42,6 +42,11 @@ enum {
 	VT_ATTR_REVERSE = 1u << 5,
 	VT_ATTR_INVISIBLE = 1u << 6,
 	VT_ATTR_STRIKE = 1u << 7,
+	/*
+	 * DECSCA: spared by the selective erases (DECSED, DECSEL).  Not a
+	 * rendition: renderers ignore it, and SGR 0 does not clear it.
+	 */
+	VT_ATTR_PROTECTED = 1u << 8,
 };
 
 /* At most this many combining marks are kept per cell; more are dropped. */
@@ -124,6 +129,13 @@ void vt_free(struct vt *vt);
 
 /* Lines of scrollback kept (0 disables); default VT_DEFAULT_SCROLLBACK. */
 int vt_set_scrollback(struct vt *vt, int lines);
+
+/*
+ * The size of a character cell in pixels, as the daemon draws it: what
+ * XTWINOPS 14 and 16 report.  Default 8x16.  0, or -EINVAL for a size
+ * outside 1..255 (unchanged then).
+ */
+int vt_set_cell_pixels(struct vt *vt, int width, int height);
 
 /* Feed bytes from the program.  Never fails; every input is bounded. */
 void vt_write(struct vt *vt, const void *buf, size_t len);

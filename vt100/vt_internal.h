@@ -102,6 +102,7 @@ struct vt {
 
 	struct vt_callbacks cb;
 	void *user;
+	int cell_w, cell_h; /* a cell in pixels, for XTWINOPS: the daemon's, not state */
 	struct parser parser;
 };
 
@@ -153,6 +154,14 @@ void dispatch_reply(struct vt *vt, const char *fmt, ...)
 
 /* sgr.c */
 void sgr_apply(struct vt *vt, const struct parser_seq *seq);
+/* The longest sgr_params() string, with its NUL: every flag, two RGB colours. */
+#define SGR_PARAMS_MAX 64
+/*
+ * The SGR parameters that make pen from a reset, NUL-terminated; returns
+ * the length.  sep ':' gives xterm's DECRQSS form ("0;1;38:5:200"), ';'
+ * the older one ("0;1;38;5;200").
+ */
+size_t sgr_params(const struct pen *pen, char sep, char *buf, size_t size);
 
 /* palette.c */
 void palette_reset(struct vt *vt);
@@ -161,6 +170,14 @@ bool palette_is_default(const struct vt *vt);
 bool palette_osc(struct vt *vt, int num, const char *args, size_t len);
 /* The Linux console's ESC ] P nrrggbb and ESC ] R. */
 void palette_linux(struct vt *vt, const char *s, size_t len);
+
+/* report.c: DCS strings (DECRQSS). */
+void report_dcs(const struct parser_seq *s, const char *str, size_t len, void *user);
+
+/* protect.c: the CSI handlers of DECSCA, DECSED and DECSEL. */
+void protect_decsca(struct vt *vt, const struct parser_seq *s);
+void protect_decsed(struct vt *vt, const struct parser_seq *s);
+void protect_decsel(struct vt *vt, const struct parser_seq *s);
 
 /* modes.c */
 void modes_set(struct vt *vt, const struct parser_seq *seq, bool on);

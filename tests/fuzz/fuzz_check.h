@@ -158,7 +158,7 @@ static inline void fuzz_check_cell(const struct vt_cell *c)
 	}
 	fuzz_check_color(c->fg);
 	fuzz_check_color(c->bg);
-	FUZZ_CHECK(c->attrs < (1u << 8));
+	FUZZ_CHECK(c->attrs < (VT_ATTR_PROTECTED << 1));
 }
 
 /*

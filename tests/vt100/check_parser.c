@@ -82,6 +82,13 @@ static void on_osc(const char *s, size_t len, void *user)
 	tr(user, "osc %s\n", s);
 }
 
+static void on_dcs(const struct parser_seq *s, const char *str, size_t len, void *user)
+{
+	ck_assert_uint_eq(strlen(str), len);
+	seq_trace(user, "dcs", s);
+	tr(user, "data %s\n", str);
+}
+
 static const struct parser_callbacks trace_cb = {
 	.print_ascii = on_print_ascii,
 	.print = on_print,
@@ -89,6 +96,7 @@ static const struct parser_callbacks trace_cb = {
 	.esc = on_esc,
 	.csi = on_csi,
 	.osc = on_osc,
+	.dcs = on_dcs,
 };
 
 struct pcase {
@@ -101,7 +109,7 @@ struct pcase {
 static const struct pcase cases[] = {
 	{ "ascii", "AB c", 0, "text AB c\n" },
 	{ "c0", "a\r\nb\a", 0, "text a\nexec 0d\nexec 0a\ntext b\nexec 07\n" },
-	{ "del ignored", "a\x7f" "b", 0, "text a\ntext b\n" },
+	{ "del executed as nothing", "a\x7f" "b", 0, "text a\nexec 7f\ntext b\n" },
 	{ "utf8 2 3 4 bytes", "\xc3\xa9\xe4\xb8\xad\xf0\x9f\x98\x80", 0, "print e9,4e2d,1f600\n" },
 	{ "utf8 overlong", "\xc0\xaf", 0, "print fffd\n" },
 	{ "utf8 overlong e0", "\xe0\x80\xaf", 0, "print fffd\n" },
@@ -141,7 +149,16 @@ static const struct pcase cases[] = {
 	{ "osc c0 ignored", "\033]2;a\nb\a", 0, "osc 2;ab\n" },
 	{ "linux palette", "\033]P0a0b0c0X", 0, "osc P0a0b0c0\ntext X\n" },
 	{ "linux palette reset", "\033]RX", 0, "osc R\ntext X\n" },
-	{ "dcs ignored", "\033P1$qm\033\\X", 0, "esc \\\ntext X\n" },
+	{ "dcs st", "\033P1$qm\033\\X", 0, "dcs $q 1\ndata m\ntext X\n" },
+	{ "dcs c1", "\xc2\x90$q\"q\xc2\x9c" "X", 0, "dcs $q\ndata \"q\ntext X\n" },
+	{ "dcs private params", "\033P>1;2|ab\033\\", 0, "dcs >| 1,2\ndata ab\n" },
+	{ "dcs empty", "\033P$q\033\\", 0, "dcs $q\ndata \n" },
+	{ "dcs utf8 bel c0 data del dropped", "\033P$q\xc3\xa9\a\n\x7f\033\\", 0,
+	  "dcs $q\ndata \xc3\xa9\a\n\n" },
+	{ "dcs can abandons", "\033P$qm\030X", 0, "exec 18\ntext X\n" },
+	{ "dcs esc other abandons", "\033P$qm\033[mX", 0, "csi m\ntext X\n" },
+	{ "dcs three intermediates dropped", "\033P!!!qx\033\\X", 0, "text X\n" },
+	{ "dcs bad header ignored", "\033P1?qx\033\\X", 0, "esc \\\ntext X\n" },
 	{ "sos pm apc ignored", "\033Xa\033\\\033^b\033\\\033_c\033\\X", 0,
 	  "esc \\\nesc \\\nesc \\\ntext X\n" },
 	{ "nul byte", "a\0b", 3, "text a\nexec 00\ntext b\n" },
@@ -336,7 +353,7 @@ START_TEST(test_megabyte_of_intermediates)
 		{ "\033[", " ", "mI\033[1m", "text I\ncsi m 1\n" },
 		{ "\033[1", "$", "pI\033[1m", "text I\ncsi m 1\n" },
 		{ "\033", "!", "XJ\033[1m", "text J\ncsi m 1\n" },
-		{ "\033P", " ", "qdata\033\\K", "esc \\\ntext K\n" },
+		{ "\033P", " ", "qdata\033\\K", "text K\n" },
 	};
 
 	for (size_t k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
@@ -355,47 +372,71 @@ START_TEST(test_megabyte_of_intermediates)
 END_TEST
 
 /*
- * 10 MB of OSC that never ends: the string held never passes the
- * documented PARSER_OSC_MAX, and whatever ends it (BEL, ST, C1 ST) or
- * abandons it (CAN, SUB, a new sequence) dispatches nothing; the text
- * after it prints and the next OSC works.
+ * 10 MB of an OSC or a DCS string that never ends: the string held never
+ * passes its documented cap, and whatever ends it (ST, C1 ST; BEL for an
+ * OSC) or abandons it (CAN, SUB, a new sequence) dispatches nothing; the
+ * text after it prints and the next string works.
  */
-START_TEST(test_endless_osc)
+static const struct {
+	const char *start, *next, *next_want;
+	size_t cap;
+	const char *ends[7][2]; /* bytes, trace */
+} endless[] = {
+	{ "\033]0;", "\033]2;t\a", "osc 2;t\n", PARSER_OSC_MAX,
+	  { { "\aafter", "text after\n" }, { "\033\\after", "text after\n" },
+	    { "\xc2\x9c" "after", "text after\n" }, { "\030after", "exec 18\ntext after\n" },
+	    { "\032after", "exec 1a\ntext after\n" }, { "\033[1mafter", "csi m 1\ntext after\n" },
+	    { "\033]0;x\a", "osc 0;x\n" } } },
+	{ "\033P$q", "\033P$qr\033\\", "dcs $q\ndata r\n", PARSER_DCS_MAX,
+	  { { "\a\033\\after", "text after\n" }, { "\033\\after", "text after\n" },
+	    { "\xc2\x9c" "after", "text after\n" }, { "\030after", "exec 18\ntext after\n" },
+	    { "\032after", "exec 1a\ntext after\n" }, { "\033[1mafter", "csi m 1\ntext after\n" },
+	    { "\033]0;x\a", "osc 0;x\n" } } },
+};
+
+START_TEST(test_endless_string)
 {
-	static const struct {
-		const char *end, *want;
-	} c[] = {
-		{ "\aafter", "text after\n" },
-		{ "\033\\after", "text after\n" },
-		{ "\xc2\x9c" "after", "text after\n" },
-		{ "\030after", "exec 18\ntext after\n" },
-		{ "\032after", "exec 1a\ntext after\n" },
-		{ "\033[1mafter", "csi m 1\ntext after\n" },
-		{ "\033]0;x\a", "osc 0;x\n" },
-	};
 	size_t n = 10 * 1024 * 1024, piece = 64 * 1024;
 	char *junk = malloc(piece);
 
 	ck_assert_ptr_nonnull(junk);
 	memset(junk, 'a', piece);
-	for (size_t k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+	for (size_t k = 0; k < 7; k++) {
 		struct trace t;
 		struct parser *p = traced(&t);
 
-		parser_write(p, (const uint8_t *)"\033]0;", 4);
+		parser_write(p, (const uint8_t *)endless[_i].start, strlen(endless[_i].start));
 		for (size_t done = 0; done < n; done += piece) {
 			parser_write(p, (const uint8_t *)junk, piece);
-			ck_assert_uint_le(p->osc_len, PARSER_OSC_MAX);
+			ck_assert_uint_le(p->str_len, endless[_i].cap);
 		}
 		ck_assert_uint_eq(t.len, 0);
-		parser_write(p, (const uint8_t *)c[k].end, strlen(c[k].end));
-		ck_assert_msg(!strcmp(trace_of(&t), c[k].want), "case %zu: got\n%s", k, t.buf);
+		parser_write(p, (const uint8_t *)endless[_i].ends[k][0], strlen(endless[_i].ends[k][0]));
+		ck_assert_msg(!strcmp(trace_of(&t), endless[_i].ends[k][1]), "case %zu: got\n%s", k, t.buf);
 		t.len = 0;
-		parser_write(p, (const uint8_t *)"\033]2;t\a", 6);
-		ck_assert_str_eq(trace_of(&t), "osc 2;t\n");
+		parser_write(p, (const uint8_t *)endless[_i].next, strlen(endless[_i].next));
+		ck_assert_str_eq(trace_of(&t), endless[_i].next_want);
 		free(p);
 	}
 	free(junk);
+}
+END_TEST
+
+/* A DCS string of exactly PARSER_DCS_MAX bytes is kept; one more, and it is dropped. */
+START_TEST(test_dcs_at_limit)
+{
+	struct trace t;
+	size_t len;
+	char *in = repeated("\033P$q", "z", PARSER_DCS_MAX + _i, "\033\\", &len);
+	struct parser *p = traced(&t);
+
+	parser_write(p, (const uint8_t *)in, len);
+	if (_i == 0) /* "dcs $q\n" + "data " + string + "\n" */
+		ck_assert_uint_eq(t.len, 7 + 5 + PARSER_DCS_MAX + 1);
+	else
+		ck_assert_uint_eq(t.len, 0);
+	free(in);
+	free(p);
 }
 END_TEST
 
@@ -455,7 +496,7 @@ START_TEST(test_noise_then_reset)
 		}
 		t.len = 0; /* only the end matters */
 		parser_write(p, blk, sizeof(blk));
-		ck_assert_uint_le(p->osc_len, PARSER_OSC_MAX);
+		ck_assert_uint_le(p->str_len, PARSER_OSC_MAX);
 		ck_assert_int_le(p->seq.nparams, PARSER_MAX_PARAMS);
 	}
 	t.len = 0;
@@ -486,7 +527,8 @@ Suite *parser_suite(void)
 	tcase_add_loop_test(tc, test_million_params, 0, sizeof(chunks) / sizeof(chunks[0]));
 	tcase_add_loop_test(tc, test_million_digits, 0, sizeof(chunks) / sizeof(chunks[0]));
 	tcase_add_loop_test(tc, test_megabyte_of_intermediates, 0, sizeof(chunks) / sizeof(chunks[0]));
-	tcase_add_test(tc, test_endless_osc);
+	tcase_add_loop_test(tc, test_endless_string, 0, sizeof(endless) / sizeof(endless[0]));
+	tcase_add_loop_test(tc, test_dcs_at_limit, 0, 2);
 	tcase_add_loop_test(tc, test_nesting, 0, sizeof(chunks) / sizeof(chunks[0]));
 	tcase_add_test(tc, test_noise_then_reset);
 	suite_add_tcase(s, tc);

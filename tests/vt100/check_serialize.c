@@ -71,6 +71,7 @@ static const char *const streams[] = {
 	"\033[41m\033[2J\033[H\033[0mx\033[10;10H",
 	"\033[?1049hon the alternate screen\033[4;4H",
 	"\033[91;104mbright\033[38:5:100;48:2::1:2:3mcolon in\033[42m\033[Kerased bg",
+	"\033[1\"qkept\033[0\"q free \033[1;31mP\033[1\"qQ\r\n\033[0mnext row\033[1\"q\033[0m",
 };
 
 /* The forms chosen, exactly: 30-37, 90-97, then 38;5 and 38;2 with semicolons. */
@@ -80,7 +81,9 @@ START_TEST(test_sgr_forms)
 	char *bytes;
 	size_t len;
 
-	vt_write(a, "\033[1;34;101mA\033[0;38:5:200;48:2::1:2:3mB", 43);
+	static const char in[] = "\033[1;34;101mA\033[0;38:5:200;48:2::1:2:3mB";
+
+	vt_write(a, in, sizeof(in) - 1);
 	ck_assert_int_eq(vt_serialize(a, &bytes, &len), 0);
 	ck_assert_ptr_nonnull(strstr(bytes, "\033[0;1;34;101mA"));
 	ck_assert_ptr_nonnull(strstr(bytes, "\033[0;38;5;200;48;2;1;2;3mB"));
@@ -107,6 +110,7 @@ static const char *const carried[][2] = {
 	{ "\033[4habcdef\033[1G", "XY" },                        /* insert mode */
 	{ "\033[?7l\033[1;78H", "abcdef" },                      /* no autowrap */
 	{ "\033[1;33;44m", "styled" },                            /* the pen */
+	{ "\033[1\"qkept\033[0\"qfree\033[1\"q", "\033[?2Kx" },  /* DECSCA */
 };
 
 START_TEST(test_state_carried)

@@ -11,7 +11,7 @@
 
 #include "util_vt.h"
 
-/* A terminal in an interesting state: colours, wide chars, alt screen... */
+/* A terminal in an interesting state: colours, wide chars, protection, alt screen... */
 static void busy_state(struct tvt *t)
 {
 	tvt_init(t, 6, 12);
@@ -20,6 +20,7 @@ static void busy_state(struct tvt *t)
 		tvt_puts(t, "\033[33mscrolled \xe4\xb8\xad\xcc\x81 line\r\n");
 	tvt_puts(t, "\033]2;my title\a\033[2;5r\033[?1h\033=\033[?2004h\033[?1002h\033[?1006h");
 	tvt_puts(t, "\033)0\016\033[1;38;2;1;2;3;48;5;100mq\033[4 q\033[2;3H\0337\033[5;7H");
+	tvt_puts(t, "\033[1\"q\017Pro\0337\033[0\"q"); /* protected cells and saved pen */
 	tvt_puts(t, "\033[?1049h\033[41mALT \xe4\xb8\xad\033[K");
 }
 
@@ -159,6 +160,7 @@ START_TEST(test_valid_crc_bad_fields)
 		{ 9, 7 },     /* pending-wrap not a bool */
 		{ 20, 'Z' },  /* charset */
 		{ 24, 9 },    /* GL */
+		{ 19, 2 },    /* a pen attribute beyond VT_ATTR_PROTECTED */
 	};
 
 	tvt_init(&a, 4, 10);
@@ -195,6 +197,15 @@ START_TEST(test_valid_crc_bad_fields)
 			copy[12 + k] = (uint8_t)(c >> (8 * k));
 		ck_assert_int_eq(vt_state_load(a.vt, copy, len), 0);
 		ck_assert_uint_eq(tvt_cell(&a, 0, 0).ch, 'x');
+		/* its attributes: protection is known, the bit above it is not */
+		for (int bit = 8; bit <= 9; bit++) {
+			copy[cell + 20 + 1] = (uint8_t)(1u << (bit - 8));
+			c = crc(copy + 16, len - 16);
+			for (int k = 0; k < 4; k++)
+				copy[12 + k] = (uint8_t)(c >> (8 * k));
+			ck_assert_int_eq(vt_state_load(a.vt, copy, len), bit == 8 ? 0 : -EINVAL);
+		}
+		ck_assert_uint_eq(tvt_cell(&a, 0, 0).attrs, VT_ATTR_PROTECTED);
 		free(copy);
 	}
 	/* The unmodified buffer, re-checksummed the same way, loads. */

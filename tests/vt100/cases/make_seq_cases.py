@@ -236,6 +236,68 @@ rows = {0: 'A'+R+'B', 1: 'A'+R+'B', 2: 'A'+R+'B', 3: 'A'+R+'B', 4: 'A'+R+'B', 5:
         6: 'A'+R+'B', 7: 'A'+R+'B', 8: 'A'+R, 9: 'ok', 10: 'A'+R+'B', 11: 'A'+R+R+'B', 12: 'A'+R+'B'}
 cases['seq_utf8_invalid'] = (b, dump((12, 3), '', rows, [A(10, 2, 2, '1')]))
 
+# ---------------------------------------------------------------- 1049 l twice
+# ncurses' rmcup can come twice (dialog, whiptail): 1049 is 1047 plus 1048,
+# so the second one, on the main screen already, restores the cursor again.
+smcup, rmcup = E+'[?1049h' + E+'[22;0;0t', E+'[?1049l' + E+'[23;0;0t'
+s = ('line 1\r\nline 2\r\n$ dialog' + smcup + E+'[1;1H' + E+'[44m' + E+'[2J' +
+     E+'[20;5Hbox' + E+'[0m' + rmcup + rmcup + 'X')
+cases['seq_altscreen_rmcup_twice'] = (s, dump((2, 9), '', {0: 'line 1', 1: 'line 2', 2: '$ dialogX'}, []))
+
+# ---------------------------------------------------------------- REP after other things
+# xterm repeats only a graphic character printed directly before REP: any
+# control (CR, LF, BS, HT, BEL, SO, NUL, ^A, ENQ, DEL), any ESC, CSI, OSC or
+# DCS in between, or another REP, leaves nothing to repeat.  A sequence
+# cut short by ESC is no sequence, combining marks are not characters.
+s = ('a' + E+'[3b\r\nb\r' + E+'[3b\r\nc\n' + E+'[3b\r\nd' + E+']2;x\x07' + E+'[3b\r\n' +
+     'e' + E+'7' + E+'[3b\r\nf' + E+'[2b' + E+'[2b\r\ng\b' + E+'[3b\r\nh\t' + E+'[3b\r\n' +
+     'i\x07' + E+'[3b\r\nj' + E+'P$qm' + E+'\\' + E+'[3b\r\nk' + E+'[31m' + E+'[3b' + E+'[m\r\n' +
+     'l\x0e' + E+'[3b\x0f\r\nm' + E+'[' + E+'[3b\r\nn' + E+'(B' + E+'[3b\r\n' +
+     'o' + E+']2;t' + E+'\\' + E+'[3b\r\np' + E+'[?25h' + E+'[3b\r\nq' + E+'[0b\r\n')
+rows = {0: 'aaaa', 1: 'b', 2: 'c', 4: 'd', 5: 'e', 6: 'fff', 7: 'g', 8: 'h', 9: 'i', 10: 'j',
+        11: 'k', 12: 'l', 13: 'mmmm', 14: 'n', 15: 'o', 16: 'p', 17: 'qq'}
+cases['seq_rep_interrupted'] = (s, dump((18, 0), 't', rows, []))
+s = ('a\x00' + E+'[3b\r\nb\x01' + E+'[3b\r\nc\x7f' + E+'[3b\r\nd\x05' + E+'[3b\r\n' +
+     'e' + E+'[3b' + E+'[m' + E+'[2b\r\n' + E+'[1;31mf' + E+'[2b' + E+'[m\r\n' +
+     '中' + E+'[2b\r\nx\u0301' + E+'[2b\r\ng' + E+'[3b\r\n')
+rows = {0: 'a', 1: 'b', 2: 'c', 3: 'd', 4: 'eeee', 5: 'fff', 6: '中中中', 7: 'x\u0301xx', 8: 'gggg'}
+cases['seq_rep_controls'] = (s, dump((9, 0), '', rows, [A(5, 0, 2, '1', 'default', 'bold')]))
+
+# ---------------------------------------------------------------- wide, no autowrap
+# With DECAWM off a wide character that does not fit before the right
+# margin is dropped and the cursor stays (xterm); one that fits is written.
+s = (E+'[?7l' + E+'[1;80H中' + E+'[2;79H中x' + E+'[3;77Habc中' + E+'[4;1H0123456789' +
+     E+'[4;78H中' + E+'[5;80Hz中' + E+'[6;79H中中')
+rows = {1: ' ' * 79 + 'x', 2: ' ' * 76 + 'abc', 3: '0123456789' + ' ' * 67 + '中', 4: ' ' * 79 + 'z',
+        5: ' ' * 78 + '中'}
+cases['seq_nowrap_wide'] = (s, dump((5, 79), '', rows, []))
+
+# ---------------------------------------------------------------- DECSCA
+# Protected cells (CSI 1 " q) survive DECSEL and DECSED only; EL, ED and
+# ECH erase them.  SGR 0 keeps the protection, DECSC/DECRC save and restore
+# it, DECSTR and RIS clear it, CSI 2 " q is "unprotected" as 0 is.
+P, U = E+'[1"q', E+'[0"q'
+s = (P+'PROT'+U+'free' + E+'[1;1H' + E+'[?2K' +
+     E+'[2;1Hab'+P+'CD' + E+'[2"qefgh' + E+'[2;6H' + E+'[?1K' +
+     E+'[3;1H'+P+'P'+U+'qrs'+P+'T'+U + E+'[3;2H' + E+'[?K' +
+     E+'[4;1H'+P+'XYZ'+U + E+'[4;2H' + E+'[2K' +
+     E+'[5;1H'+P+'ECH!'+U + E+'[5;1H' + E+'[3X' +
+     E+'[6;1H'+P + E+'[1mbold' + E+'[0mplain'+U+'free' + E+'[?2K' +
+     E+'[7;1H'+P + E+'7'+U+'uu' + E+'8' + 'P7' + E+'[7;10H'+U+'zz' + E+'[?2K' +
+     E+'[8;1H'+P + E+'[!psoft' + E+'[?2K' +
+     E+'[9;1H'+P+'wide中x'+U + E+'[9;6H' + E+'[?0K' + E+'[10;1Hend')
+rows = {0: 'PROT', 1: '  CD  gh', 2: 'P   T', 4: '   !', 5: 'boldplain', 6: 'P7', 8: 'wide中x',
+        9: 'end'}
+cases['seq_decsca_line'] = (s, dump((9, 3), '', rows, [A(5, 0, 3, 'default', 'default', 'bold')]))
+s = (''.join(E+'[%d;1Hfree' % r + P+'KEEP'+U+'more' for r in range(1, 7)) +
+     E+'[2;3H' + E+'[?1J' + E+'[5;7H' + E+'[?J' +
+     E+'[8;1H'+P+'GONE'+U + E+'[8;1H' + E+'[J' + E+'[10;1H')
+rows = {0: '    KEEP', 1: '   eKEEPmore', 2: 'freeKEEPmore', 3: 'freeKEEPmore', 4: 'freeKEEP',
+        5: '    KEEP'}
+cases['seq_decsca_screen'] = (s, dump((9, 0), '', rows, []))
+s = (P + E+'cris' + E+'[3;1H'+P+'kept'+U+' gone' + E+'[5;5Hgone too'+P+'K2'+U + E+'[?2J')
+cases['seq_decsca_all'] = (s, dump((4, 14), '', {2: 'kept', 4: ' ' * 12 + 'K2'}, []))
+
 for name, (inp, out) in cases.items():
     with open(os.path.join(OUT, name + '.in'), 'wb') as f:
         f.write(inp if isinstance(inp, bytes) else inp.encode('utf-8'))
