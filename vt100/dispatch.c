@@ -374,11 +374,14 @@ static void csi_rep(struct vt *vt, const struct parser_seq *s) /* REP -- repeat 
 	 * fewer copies of the line).  A wide character that leaves a column
 	 * free at the end of each row needs rows more lines, until the rows
 	 * it did not scroll in, whose last column it never writes, are gone.
+	 * Between left and right margins a line is as wide as they are, after
+	 * a first one of at most cols.
 	 */
 	uint32_t c = vt->last_char;
-	int w = width_of(c) == 2 ? 2 : 1, per_line = vt->cols / w;
-	int lines = vt->rows + 1 + (vt->cols % w ? vt->rows : 0);
-	int n = arg1(s, 0), steady = lines * per_line;
+	int width = vt->right - vt->left, first = margins_partial(vt) ? vt->cols : 0;
+	int w = width_of(c) == 2 ? 2 : 1, per_line = width / w;
+	int lines = vt->rows + 1 + (width % w ? vt->rows : 0);
+	int n = arg1(s, 0), steady = lines * per_line + first;
 
 	if (!c || per_line == 0)
 		return;
