@@ -5,9 +5,9 @@
  * attaches to a running console (the text port).  Only what is visible is
  * reproduced: cells with their characters, colours and attributes, the
  * cursor position and visibility, the title -- and the state that decides
- * how the bytes that follow are drawn: scroll region, origin mode,
- * autowrap, insert mode, character sets.  Scrollback, the other screen and
- * input modes are not.
+ * how the bytes that follow are drawn: scroll region, left and right
+ * margins, origin mode, autowrap, insert mode, character sets.
+ * Scrollback, the other screen and input modes are not.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -151,6 +151,10 @@ int vt_serialize(const struct vt *vt, char **out, size_t *len)
 	}
 	if (vt->top != 0 || vt->bottom != vt->rows)
 		sprint(&b, "\033[%d;%dr", vt->top + 1, vt->bottom);
+	if (vt->lr_mode) /* DECLRMM, then what DECSLRM set */
+		sput(&b, "\033[?69h", 6);
+	if (margins_partial(vt))
+		sprint(&b, "\033[%d;%ds", vt->left + 1, vt->right);
 	if (vt->origin)
 		sput(&b, "\033[?6h", 5);
 	if (!vt->autowrap)
@@ -165,7 +169,8 @@ int vt_serialize(const struct vt *vt, char **out, size_t *len)
 	else if (vt->gl > 1)
 		sput(&b, vt->gl == 2 ? "\033n" : "\033o", 2);
 	sgr(&b, vt->pen.fg, vt->pen.bg, vt->pen.attrs);
-	sprint(&b, "\033[%d;%dH", vt->row + 1 - (vt->origin ? vt->top : 0), vt->col + 1);
+	sprint(&b, "\033[%d;%dH", vt->row + 1 - (vt->origin ? vt->top : 0),
+	       vt->col + 1 - (vt->origin ? vt->left : 0));
 	sput(&b, vt->modes.cursor_visible ? "\033[?25h" : "\033[?25l", 6);
 	if (vt->title[0]) {
 		sput(&b, "\033]2;", 4);
