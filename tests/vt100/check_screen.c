@@ -612,6 +612,13 @@ static const struct repcase repcases[] = {
 	{ "autowrap off", 4, 10, "\033[?7l\033[1;3H", "x" },
 	{ "one column", 4, 1, "", "x" },
 	{ "wide on one column", 4, 1, "", "\xe4\xb8\xad" },
+	{ "margins, from left of them", 6, 12,
+	  "abcdefghijkl\r\nabcdefghijkl\033[?69h\033[4;9s\033[2;5r\033[1;1H", "x" },
+	{ "margins, from right of them", 6, 12, "\033[?69h\033[3;8s\033[1;10H", "x" },
+	{ "margins, wide, odd width", 6, 12, "\033[?69h\033[3;9s\033[2;4H", "\xe4\xb8\xad" },
+	{ "margins, below the region", 8, 12, "\033[?69h\033[3;8s\033[2;4r\033[7;4H", "x" },
+	{ "margins, autowrap off", 5, 12, "\033[?69h\033[3;8s\033[?7l\033[1;4H", "x" },
+	{ "margins, insert mode", 5, 12, "abcdefghijkl\033[?69h\033[3;8s\033[1;4H\033[4h", "x" },
 };
 
 static const int repcounts[] = { 1, 3, 8, 9, 10, 11, 39, 40, 41, 45, 49, 50, 51, 99, 1000, 65535 };
