@@ -109,12 +109,8 @@ void margins_scroll(struct vt *vt, int n)
  */
 void margins_columns(struct vt *vt, int col, int n)
 {
-	for (int r = vt->top; r < vt->bottom; r++) {
-		if (n > 0)
-			screen_shift_right(vt, r, col, vt->right, n);
-		else
-			screen_shift_left(vt, r, col, vt->right, -n);
-	}
+	for (int r = vt->top; r < vt->bottom; r++)
+		screen_shift_cells(vt, r, col, vt->right, n);
 }
 
 static bool row_inside(const struct vt *vt)

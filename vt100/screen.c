@@ -236,22 +236,30 @@ void screen_split_wide(struct vt *vt, int r, int c)
 		unwide(vt, r, c);
 }
 
-/* Shift cells [col, end) of row r right by n, dropping what passes end. */
-void screen_shift_right(struct vt *vt, int r, int col, int end, int n)
+/*
+ * Cells [col, end) of row r move right by n, those passing end gone and
+ * blanks coming in at col (ICH), or left by -n, the cells at col gone and
+ * blanks coming in before end (DCH).  A wide character cut by the move or
+ * across either end is erased.
+ */
+void screen_shift_cells(struct vt *vt, int r, int col, int end, int n)
 {
-	struct row *row = row_at(vt, r);
+	struct vt_cell *cells = row_at(vt, r)->cells;
+	int k = abs(n) < end - col ? abs(n) : end - col;
 
-	if (n > end - col)
-		n = end - col;
-	if (n <= 0)
+	if (k <= 0)
 		return;
 	screen_split_wide(vt, r, end);
 	unwide(vt, r, col);
-	if (row->cells[end - n].width == 0)
-		unwide(vt, r, end - n);
-	memmove(row->cells + col + n, row->cells + col,
-		(size_t)(end - col - n) * sizeof(struct vt_cell));
-	fill_blank(row->cells + col, n, screen_blank(vt));
+	if (n > 0 && cells[end - k].width == 0)
+		unwide(vt, r, end - k);
+	else if (n < 0 && col + k < end)
+		unwide(vt, r, col + k);
+	if (n > 0)
+		memmove(cells + col + k, cells + col, (size_t)(end - col - k) * sizeof(*cells));
+	else
+		memmove(cells + col, cells + col + k, (size_t)(end - col - k) * sizeof(*cells));
+	fill_blank(cells + (n > 0 ? col : end - k), k, screen_blank(vt));
 	screen_damage_row(vt, r, col, end);
 }
 
@@ -259,7 +267,7 @@ void screen_shift_right(struct vt *vt, int r, int col, int end, int n)
 static void shift_right(struct vt *vt, int n)
 {
 	if (margins_col_inside(vt))
-		screen_shift_right(vt, vt->row, vt->col, vt->right, n);
+		screen_shift_cells(vt, vt->row, vt->col, vt->right, n);
 }
 
 static void put_char(struct vt *vt, uint32_t cp)
@@ -604,31 +612,12 @@ void screen_insert_cells(struct vt *vt, int n)
 		shift_right(vt, n);
 }
 
-/* Shift cells [col, end) of row r left by n, blanking what is vacated. */
-void screen_shift_left(struct vt *vt, int r, int col, int end, int n)
-{
-	struct row *row = row_at(vt, r);
-
-	if (n > end - col)
-		n = end - col;
-	if (n <= 0)
-		return;
-	screen_split_wide(vt, r, end);
-	unwide(vt, r, col);
-	if (col + n < end)
-		unwide(vt, r, col + n);
-	memmove(row->cells + col, row->cells + col + n,
-		(size_t)(end - col - n) * sizeof(struct vt_cell));
-	fill_blank(row->cells + end - n, n, screen_blank(vt));
-	screen_damage_row(vt, r, col, end);
-}
-
 /* DCH: like ICH, only between the margins. */
 void screen_delete_cells(struct vt *vt, int n)
 {
 	vt->pending_wrap = false;
-	if (margins_col_inside(vt))
-		screen_shift_left(vt, vt->row, vt->col, vt->right, n);
+	if (n > 0 && margins_col_inside(vt))
+		screen_shift_cells(vt, vt->row, vt->col, vt->right, -n);
 }
 
 /* ---- cursor ---- */

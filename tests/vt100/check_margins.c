@@ -2,8 +2,8 @@
 /*
  * Left and right margins (DECLRMM, DECSLRM) through the public API: what
  * the golden cases (tests/vt100/cases/seq_margins_*) cannot see -- the
- * scrollback, damage, resize, replies and small screens.  Expected
- * behaviour is xterm 379's.
+ * scrollback, resize and small screens (damage and replies are with the
+ * others in check_screen.c).  Expected behaviour is xterm 379's.
  */
 #include <check.h>
 #include <stdio.h>
@@ -33,65 +33,6 @@ START_TEST(test_partial_scroll_keeps_no_scrollback)
 	tvt_puts(&t, "\033[s\033[3;1Hfull\n");
 	ck_assert_int_eq(vt_scrollback_count(t.vt), 1);
 	ck_assert_str_eq(tvt_row(&t, -1, buf, sizeof(buf)), "01      89");
-	tvt_free(&t);
-}
-END_TEST
-
-struct dmg {
-	char log[1024];
-	size_t len;
-};
-
-static void on_scroll(int top, int bottom, int count, void *user)
-{
-	struct dmg *d = user;
-
-	d->len += (size_t)snprintf(d->log + d->len, sizeof(d->log) - d->len, "scroll %d-%d %d;",
-				   top, bottom, count);
-}
-
-static void on_span(int row, int start, int end, void *user)
-{
-	struct dmg *d = user;
-
-	d->len += (size_t)snprintf(d->log + d->len, sizeof(d->log) - d->len, "%d:%d-%d;", row,
-				   start, end);
-}
-
-static const char *damage(struct tvt *t, struct dmg *d)
-{
-	static const struct vt_damage_callbacks cb = { .scroll = on_scroll, .span = on_span };
-
-	d->len = 0;
-	d->log[0] = '\0';
-	vt_damage_flush(t->vt, &cb, d);
-	return d->log;
-}
-
-/*
- * The renderer copies whole rows of pixels for a scroll event: a scroll
- * between margins must come as spans of the rectangle instead.
- */
-START_TEST(test_partial_scroll_damage)
-{
-	struct tvt t;
-	struct dmg d;
-
-	tvt_init(&t, 4, 10);
-	tvt_puts(&t, "\033[?69h\033[3;8s\033[2;4r");
-	damage(&t, &d);
-	tvt_puts(&t, "\033[4;5H\n");
-	ck_assert_str_eq(damage(&t, &d), "1:2-8;2:2-8;3:2-8;");
-	tvt_puts(&t, "\033[2;5H\033M");
-	ck_assert_str_eq(damage(&t, &d), "1:2-8;2:2-8;3:2-8;");
-	tvt_puts(&t, "\033[2;5H\033[L");
-	ck_assert_str_eq(damage(&t, &d), "1:2-8;2:2-8;3:2-8;");
-	/* A whole-line scroll before it is still one event. */
-	tvt_puts(&t, "\033[s\033[r\033[4H\n\033[3;8s\033[T");
-	ck_assert_str_eq(damage(&t, &d), "scroll 0-4 1;0:2-8;1:2-8;2:2-8;3:0-10;");
-	/* With DECLRMM set but the margins at the edges, rows move. */
-	tvt_puts(&t, "\033[s\033[4H\n");
-	ck_assert_str_eq(damage(&t, &d), "scroll 0-4 1;3:0-10;");
 	tvt_free(&t);
 }
 END_TEST
@@ -131,48 +72,14 @@ START_TEST(test_narrow_screens)
 }
 END_TEST
 
-/*
- * Replies: DECRQM for mode 69, set, reset, and after RIS and DECSTR;
- * CPR relative to the top-left margins under DECOM.
- */
-struct reply_case {
-	const char *in, *want;
-};
-
-static const struct reply_case replies[] = {
-	{ "\033[?69$p", "\033[?69;2$y" },
-	{ "\033[?69h\033[?69$p", "\033[?69;1$y" },
-	{ "\033[?69h\033[?69l\033[?69$p", "\033[?69;2$y" },
-	{ "\033[?69h\033c\033[?69$p", "\033[?69;2$y" },
-	{ "\033[?69h\033[!p\033[?69$p", "\033[?69;2$y" },
-	{ "\033[?69h\033#8\033[?69$p", "\033[?69;1$y" },
-	{ "\033[69$p", "\033[69;0$y" },
-	{ "\033[?69h\033[3;7s\033[?6h\033[2;3H\033[6n", "\033[2;3R" },
-	{ "\033[?69h\033[3;7s\033[2;3H\033[6n", "\033[2;3R" },
-	{ "\033[?69h\033[3;7s\033[?6h\033[9;9H\033[6n", "\033[5;5R" },
-};
-
-START_TEST(test_replies)
-{
-	struct tvt t;
-
-	tvt_init(&t, 5, 10);
-	tvt_puts(&t, replies[_i].in);
-	ck_assert_str_eq(t.out, replies[_i].want);
-	tvt_free(&t);
-}
-END_TEST
-
 Suite *margins_suite(void)
 {
 	Suite *s = suite_create("margins");
 	TCase *tc = tcase_create("left and right margins");
 
 	tcase_add_test(tc, test_partial_scroll_keeps_no_scrollback);
-	tcase_add_test(tc, test_partial_scroll_damage);
 	tcase_add_test(tc, test_resize_clears_margins);
 	tcase_add_test(tc, test_narrow_screens);
-	tcase_add_loop_test(tc, test_replies, 0, sizeof(replies) / sizeof(replies[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }

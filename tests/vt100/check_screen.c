@@ -303,6 +303,16 @@ static const struct rcase rcases[] = {
 	{ "decrqm ansi irm", "\033[4h\033[4$p", "\033[4;1$y" },
 	{ "size report", "\033[18t", "\033[8;5;10t" },
 	{ "no reply to other", "\033[1c\033[7n", "" },
+	{ "decrqm 69 reset", "\033[?69$p", "\033[?69;2$y" },
+	{ "decrqm 69 set", "\033[?69h\033[?69$p", "\033[?69;1$y" },
+	{ "decrqm 69 set reset", "\033[?69h\033[?69l\033[?69$p", "\033[?69;2$y" },
+	{ "decrqm 69 after ris", "\033[?69h\033c\033[?69$p", "\033[?69;2$y" },
+	{ "decrqm 69 after decstr", "\033[?69h\033[!p\033[?69$p", "\033[?69;2$y" },
+	{ "decrqm 69 after decaln", "\033[?69h\033#8\033[?69$p", "\033[?69;1$y" },
+	{ "decrqm ansi 69", "\033[69$p", "\033[69;0$y" },
+	{ "cpr origin margins", "\033[?69h\033[3;7s\033[?6h\033[2;3H\033[6n", "\033[2;3R" },
+	{ "cpr margins", "\033[?69h\033[3;7s\033[2;3H\033[6n", "\033[2;3R" },
+	{ "cpr origin margins clamped", "\033[?69h\033[3;7s\033[?6h\033[9;9H\033[6n", "\033[5;5R" },
 };
 
 START_TEST(test_reply_case)
@@ -426,6 +436,35 @@ START_TEST(test_damage)
 	ck_assert_str_eq(flush(&t, &d), "0:0-10;1:0-10;2:0-10;3:0-10;");
 	tvt_puts(&t, "\033[?1049h");
 	ck_assert_str_eq(flush(&t, &d), "0:0-10;1:0-10;2:0-10;3:0-10;");
+	tvt_free(&t);
+}
+END_TEST
+
+/*
+ * The renderer copies whole rows of pixels for a scroll event: a scroll
+ * between left and right margins that leave columns out must come as
+ * spans of the rectangle instead.
+ */
+START_TEST(test_damage_margins)
+{
+	struct tvt t;
+	struct dmg d;
+
+	tvt_init(&t, 4, 10);
+	tvt_puts(&t, "\033[?69h\033[3;8s\033[2;4r");
+	flush(&t, &d);
+	tvt_puts(&t, "\033[4;5H\n");
+	ck_assert_str_eq(flush(&t, &d), "1:2-8;2:2-8;3:2-8;");
+	tvt_puts(&t, "\033[2;5H\033M");
+	ck_assert_str_eq(flush(&t, &d), "1:2-8;2:2-8;3:2-8;");
+	tvt_puts(&t, "\033[2;5H\033[L");
+	ck_assert_str_eq(flush(&t, &d), "1:2-8;2:2-8;3:2-8;");
+	/* A whole-line scroll before it is still one event. */
+	tvt_puts(&t, "\033[s\033[r\033[4H\n\033[3;8s\033[T");
+	ck_assert_str_eq(flush(&t, &d), "scroll 0-4 1;0:2-8;1:2-8;2:2-8;3:0-10;");
+	/* With DECLRMM set but the margins at the edges, rows move. */
+	tvt_puts(&t, "\033[s\033[4H\n");
+	ck_assert_str_eq(flush(&t, &d), "scroll 0-4 1;3:0-10;");
 	tvt_free(&t);
 }
 END_TEST
@@ -815,6 +854,7 @@ Suite *screen_suite(void)
 	tc = tcase_create("damage");
 	tcase_add_test(tc, test_damage);
 	tcase_add_test(tc, test_damage_bounded_by_screen);
+	tcase_add_test(tc, test_damage_margins);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("scrollback and resize");
 	tcase_add_test(tc, test_scrollback);
