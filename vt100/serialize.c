@@ -102,6 +102,17 @@ static void sgr(struct sbuf *b, uint32_t fg, uint32_t bg, uint16_t attrs)
 	sput(b, "m", 1);
 }
 
+/* The scroll region, DECLRMM and the left and right margins (these home the cursor). */
+static void put_margins(struct sbuf *b, const struct vt *vt)
+{
+	if (vt->top != 0 || vt->bottom != vt->rows)
+		sprint(b, "\033[%d;%dr", vt->top + 1, vt->bottom);
+	if (vt->lr_mode)
+		sput(b, "\033[?69h", 6);
+	if (margins_partial(vt))
+		sprint(b, "\033[%d;%ds", vt->left + 1, vt->right);
+}
+
 int vt_serialize(const struct vt *vt, char **out, size_t *len)
 {
 	struct sbuf b = { 0 };
@@ -149,12 +160,7 @@ int vt_serialize(const struct vt *vt, char **out, size_t *len)
 				positioned = false; /* the last column: the next write must place itself */
 		}
 	}
-	if (vt->top != 0 || vt->bottom != vt->rows)
-		sprint(&b, "\033[%d;%dr", vt->top + 1, vt->bottom);
-	if (vt->lr_mode) /* DECLRMM, then what DECSLRM set */
-		sput(&b, "\033[?69h", 6);
-	if (margins_partial(vt))
-		sprint(&b, "\033[%d;%ds", vt->left + 1, vt->right);
+	put_margins(&b, vt);
 	if (vt->origin)
 		sput(&b, "\033[?6h", 5);
 	if (!vt->autowrap)
