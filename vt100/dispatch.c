@@ -55,7 +55,7 @@ static void execute(uint32_t c, void *user)
 	case 0x08: /* BS -- back space, leaving a pending wrap */
 		if (vt->pending_wrap)
 			vt->pending_wrap = false;
-		if (vt->col > 0)
+		if (vt->col > margins_left_limit(vt))
 			vt->col--;
 		break;
 	case 0x09: /* HT */
@@ -67,7 +67,7 @@ static void execute(uint32_t c, void *user)
 		screen_linefeed(vt);
 		break;
 	case 0x0d: /* CR */
-		vt->col = 0;
+		vt->col = margins_cr_col(vt);
 		vt->pending_wrap = false;
 		break;
 	case 0x0e: /* SO -- G1 into GL */
@@ -80,10 +80,10 @@ static void execute(uint32_t c, void *user)
 		vt->pending_wrap = false;
 		screen_index(vt);
 		break;
-	case 0x85: /* NEL */
-		vt->col = 0;
+	case 0x85: /* NEL -- index at the old column, as xterm */
 		vt->pending_wrap = false;
 		screen_index(vt);
+		vt->col = margins_cr_col(vt);
 		break;
 	case 0x88: /* HTS */
 		vt->tabs[vt->col] = 1;
@@ -108,6 +108,7 @@ static void soft_reset(struct vt *vt)
 	vt->autowrap = true;
 	vt->top = 0;
 	vt->bottom = vt->rows;
+	margins_reset(vt); /* xterm 379 resets DECLRMM too */
 	memset(vt->charset, 'B', sizeof(vt->charset));
 	vt->gl = 0;
 	vt->pen = (struct pen){ 0 };
@@ -141,6 +142,12 @@ static void esc(const struct parser_seq *s, void *user)
 		return;
 	}
 	switch (s->final) {
+	case '6': /* DECBI -- back index */
+		margins_back_index(vt);
+		break;
+	case '9': /* DECFI -- forward index */
+		margins_forward_index(vt);
+		break;
 	case '7': /* DECSC -- save cursor */
 		screen_save_cursor(vt);
 		break;
@@ -190,11 +197,20 @@ static int clamp(int v, int lo, int hi)
 }
 
 /* Rows the cursor may be addressed in: the region with DECOM. */
+static int origin_row(const struct vt *vt, int row)
+{
+	return vt->origin ? clamp(row + vt->top, vt->top, vt->bottom - 1) : row;
+}
+
+/* Columns likewise: between the left and right margins with DECOM. */
+static int origin_col(const struct vt *vt, int col)
+{
+	return vt->origin ? clamp(col + vt->left, vt->left, vt->right - 1) : col;
+}
+
 static void move_to(struct vt *vt, int row, int col)
 {
-	if (vt->origin)
-		row = clamp(row + vt->top, vt->top, vt->bottom - 1);
-	screen_set_cursor(vt, row, col);
+	screen_set_cursor(vt, origin_row(vt, row), origin_col(vt, col));
 }
 
 static void csi_cuu(struct vt *vt, const struct parser_seq *s) /* CUU -- cursor up */
@@ -213,29 +229,32 @@ static void csi_cud(struct vt *vt, const struct parser_seq *s) /* CUD -- cursor 
 
 static void csi_cuf(struct vt *vt, const struct parser_seq *s) /* CUF -- cursor forward */
 {
-	screen_set_cursor(vt, vt->row, vt->col + arg1(s, 0));
+	int limit = vt->col < vt->right ? vt->right - 1 : vt->cols - 1;
+
+	screen_set_cursor(vt, vt->row, clamp(vt->col + arg1(s, 0), 0, limit));
 }
 
 static void csi_cub(struct vt *vt, const struct parser_seq *s) /* CUB -- cursor back */
 {
-	screen_set_cursor(vt, vt->row, vt->col - arg1(s, 0));
+	screen_set_cursor(vt, vt->row, clamp(vt->col - arg1(s, 0), margins_left_limit(vt),
+					     vt->cols - 1));
 }
 
 static void csi_cnl(struct vt *vt, const struct parser_seq *s) /* CNL -- next line */
 {
 	csi_cud(vt, s);
-	vt->col = 0;
+	vt->col = margins_cr_col(vt);
 }
 
 static void csi_cpl(struct vt *vt, const struct parser_seq *s) /* CPL -- preceding line */
 {
 	csi_cuu(vt, s);
-	vt->col = 0;
+	vt->col = margins_cr_col(vt);
 }
 
 static void csi_cha(struct vt *vt, const struct parser_seq *s) /* CHA, HPA -- column */
 {
-	screen_set_cursor(vt, vt->row, arg1(s, 0) - 1);
+	screen_set_cursor(vt, vt->row, origin_col(vt, arg1(s, 0) - 1));
 }
 
 static void csi_hpr(struct vt *vt, const struct parser_seq *s) /* HPR -- column relative */
@@ -250,7 +269,7 @@ static void csi_cup(struct vt *vt, const struct parser_seq *s) /* CUP, HVP -- po
 
 static void csi_vpa(struct vt *vt, const struct parser_seq *s) /* VPA -- row */
 {
-	move_to(vt, arg1(s, 0) - 1, vt->col);
+	screen_set_cursor(vt, origin_row(vt, arg1(s, 0) - 1), vt->col);
 }
 
 static void csi_vpr(struct vt *vt, const struct parser_seq *s) /* VPR -- row relative */
@@ -337,14 +356,14 @@ static void csi_dl(struct vt *vt, const struct parser_seq *s) /* DL -- delete li
 
 static void csi_su(struct vt *vt, const struct parser_seq *s) /* SU -- scroll up */
 {
-	screen_scroll_up(vt, vt->top, vt->bottom, arg1(s, 0));
+	margins_scroll(vt, arg1(s, 0));
 }
 
 static void csi_sd(struct vt *vt, const struct parser_seq *s) /* SD -- scroll down */
 {
 	if (s->nparams > 1)
 		return; /* CSI Ps;Ps;Ps;Ps;Ps T is mouse highlight tracking */
-	screen_scroll_down(vt, vt->top, vt->bottom, arg1(s, 0));
+	margins_scroll(vt, -arg1(s, 0));
 }
 
 static void csi_rep(struct vt *vt, const struct parser_seq *s) /* REP -- repeat char */
@@ -357,11 +376,14 @@ static void csi_rep(struct vt *vt, const struct parser_seq *s) /* REP -- repeat 
 	 * fewer copies of the line).  A wide character that leaves a column
 	 * free at the end of each row needs rows more lines, until the rows
 	 * it did not scroll in, whose last column it never writes, are gone.
+	 * Between left and right margins a line is as wide as they are, after
+	 * a first one of at most cols.
 	 */
 	uint32_t c = vt->last_char;
-	int w = width_of(c) == 2 ? 2 : 1, per_line = vt->cols / w;
-	int lines = vt->rows + 1 + (vt->cols % w ? vt->rows : 0);
-	int n = arg1(s, 0), steady = lines * per_line;
+	int width = vt->right - vt->left, first = margins_partial(vt) ? vt->cols : 0;
+	int w = width_of(c) == 2 ? 2 : 1, per_line = width / w;
+	int lines = vt->rows + 1 + (width % w ? vt->rows : 0);
+	int n = arg1(s, 0), steady = lines * per_line + first;
 
 	if (!c || per_line == 0)
 		return;
@@ -396,6 +418,7 @@ static void csi_sgr(struct vt *vt, const struct parser_seq *s) /* SGR -- renditi
 static void csi_dsr(struct vt *vt, const struct parser_seq *s) /* DSR, DECDSR -- status */
 {
 	int row = vt->row - (vt->origin ? vt->top : 0) + 1;
+	int col = vt->col - (vt->origin ? vt->left : 0) + 1;
 	const char *q = s->prefix == '?' ? "?" : "";
 
 	switch (arg0(s, 0)) {
@@ -403,7 +426,7 @@ static void csi_dsr(struct vt *vt, const struct parser_seq *s) /* DSR, DECDSR --
 		dispatch_reply(vt, "\033[0n");
 		break;
 	case 6: /* CPR -- cursor position report */
-		dispatch_reply(vt, "\033[%s%d;%dR", q, row, vt->col + 1);
+		dispatch_reply(vt, "\033[%s%d;%dR", q, row, col);
 		break;
 	default:
 		break;
@@ -455,9 +478,21 @@ static void csi_decstbm(struct vt *vt, const struct parser_seq *s) /* DECSTBM --
 	move_to(vt, 0, 0);
 }
 
-static void csi_scosc(struct vt *vt, const struct parser_seq *s) /* SCOSC -- save cursor */
+static void csi_decslrm(struct vt *vt, const struct parser_seq *s) /* DECSLRM -- margins */
 {
-	(void)s;
+	int right = s->nparams > 1 && s->params[1] > 0 ? s->params[1] : vt->cols;
+
+	if (margins_set(vt, arg1(s, 0) - 1, right) == 0)
+		move_to(vt, 0, 0);
+}
+
+/* SCOSC -- save cursor; DECSLRM instead while DECLRMM is set */
+static void csi_scosc(struct vt *vt, const struct parser_seq *s)
+{
+	if (vt->lr_mode) {
+		csi_decslrm(vt, s);
+		return;
+	}
 	screen_save_cursor(vt);
 }
 
@@ -487,6 +522,19 @@ static void csi_decstr(struct vt *vt, const struct parser_seq *s) /* DECSTR -- s
 static void csi_decrqm(struct vt *vt, const struct parser_seq *s) /* DECRQM -- request mode */
 {
 	modes_request(vt, s);
+}
+
+/* DECIC, DECDC: only with the cursor inside the scroll region and margins. */
+static void csi_decic(struct vt *vt, const struct parser_seq *s) /* DECIC -- insert columns */
+{
+	if (vt->row >= vt->top && vt->row < vt->bottom && margins_col_inside(vt))
+		margins_columns(vt, vt->col, arg1(s, 0));
+}
+
+static void csi_decdc(struct vt *vt, const struct parser_seq *s) /* DECDC -- delete columns */
+{
+	if (vt->row >= vt->top && vt->row < vt->bottom && margins_col_inside(vt))
+		margins_columns(vt, vt->col, -arg1(s, 0));
 }
 
 /*
@@ -527,6 +575,8 @@ static const struct csi_entry csi_table[] = {
 	{ K(0, '!', 'p'), csi_decstr },
 	{ K(0, '"', 'q'), protect_decsca },
 	{ K(0, '$', 'p'), csi_decrqm },
+	{ K(0, '\'', '}'), csi_decic },
+	{ K(0, '\'', '~'), csi_decdc },
 	{ K('>', 0, 'c'), csi_da2 },
 	{ K('?', 0, 'J'), protect_decsed },
 	{ K('?', 0, 'K'), protect_decsel },

@@ -74,6 +74,8 @@ static void dec_mode(struct vt *vt, int mode, bool on)
 	case 3: /* DECCOLM: the width stays, but the screen clears as xterm does */
 		vt->top = 0;
 		vt->bottom = vt->rows;
+		vt->left = 0;
+		vt->right = vt->cols;
 		screen_erase_rows(vt, 0, vt->rows);
 		screen_set_cursor(vt, 0, 0);
 		break;
@@ -84,7 +86,7 @@ static void dec_mode(struct vt *vt, int mode, bool on)
 		break;
 	case 6:                                       /* DECOM */
 		vt->origin = on;
-		screen_set_cursor(vt, on ? vt->top : 0, 0);
+		screen_set_cursor(vt, on ? vt->top : 0, on ? vt->left : 0);
 		break;
 	case 7:                                       /* DECAWM */
 		vt->autowrap = on;
@@ -101,6 +103,7 @@ static void dec_mode(struct vt *vt, int mode, bool on)
 		break;
 	case 66: m->keypad_app = on; break;          /* DECNKM */
 	case 67: m->backarrow_bs = on; break;        /* DECBKM */
+	case 69: margins_set_mode(vt, on); break;     /* DECLRMM */
 	case 1000: set_mouse(vt, VT_MOUSE_NORMAL, on); break;
 	case 1002: set_mouse(vt, VT_MOUSE_BUTTON, on); break;
 	case 1003: set_mouse(vt, VT_MOUSE_ANY, on); break;
@@ -158,6 +161,7 @@ static int dec_mode_get(const struct vt *vt, int mode)
 	case 1049: return vt->active == 1;
 	case 66: return m->keypad_app;
 	case 67: return m->backarrow_bs;
+	case 69: return vt->lr_mode;
 	case 1000: return m->mouse == VT_MOUSE_NORMAL;
 	case 1002: return m->mouse == VT_MOUSE_BUTTON;
 	case 1003: return m->mouse == VT_MOUSE_ANY;

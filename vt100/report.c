@@ -27,13 +27,10 @@ static void rqss_decstbm(const struct vt *vt, char *buf, size_t size)
 	snprintf(buf, size, "%d;%d", vt->top + 1, vt->bottom);
 }
 
-/*
- * DECSLRM: the left and right margins.  Without DECSLRM they are the
- * whole width; when margins come, this reports them.
- */
+/* DECSLRM: the left and right margins, 1-based and inclusive (the whole width unless set). */
 static void rqss_decslrm(const struct vt *vt, char *buf, size_t size)
 {
-	snprintf(buf, size, "1;%d", vt->cols);
+	snprintf(buf, size, "%d;%d", vt->left + 1, vt->right);
 }
 
 /* DECSCUSR: 1 blinking block .. 6 steady bar. */

@@ -74,6 +74,8 @@ int screen_resize(struct vt *vt, int rows, int cols)
 	vt->pending_wrap = false;
 	vt->top = 0;
 	vt->bottom = rows;
+	vt->left = 0; /* DECLRMM stays as it was */
+	vt->right = cols;
 	screen_damage_all(vt);
 	return 0;
 }

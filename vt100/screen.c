@@ -9,7 +9,9 @@
  *   is dropped and the cursor stays;
  * - overwriting or erasing either half of a wide character erases both;
  * - lines scrolled off the top of the main screen while the scroll
- *   region's top is the first row go to the scrollback.
+ *   region's top is the first row go to the scrollback;
+ * - left and right margins (margins.c) bound wrapping, insertion and
+ *   deletion for a cursor between them, as in xterm.
  *
  * Scrolling moves row structures, never cells, so a scroll costs O(rows)
  * pointer moves plus clearing the new line.  Damage is kept per row as a
@@ -194,12 +196,17 @@ static uint32_t map_charset(const struct vt *vt, uint32_t cp)
 	}
 }
 
+/*
+ * As xterm: the index sees the column the wrap leaves, so a cursor right
+ * of the right margin does not scroll the margins' rectangle; the new line
+ * starts at the left margin.
+ */
 static void do_wrap(struct vt *vt)
 {
 	row_at(vt, vt->row)->wrapped = true;
-	vt->col = 0;
 	vt->pending_wrap = false;
 	screen_index(vt);
+	vt->col = vt->left;
 }
 
 /* Attach a zero-width code point to the character before the cursor. */
@@ -223,21 +230,45 @@ static void combine(struct vt *vt, uint32_t cp)
 	}
 }
 
-/* Shift cells right from the cursor by n, dropping what falls off. */
+/* A wide character across the boundary before column c is erased. */
+void screen_split_wide(struct vt *vt, int r, int c)
+{
+	if (c > 0 && c < vt->cols && row_at(vt, r)->cells[c].width == 0)
+		unwide(vt, r, c);
+}
+
+/*
+ * Cells [col, end) of row r move right by n, those passing end gone and
+ * blanks coming in at col (ICH), or left by -n, the cells at col gone and
+ * blanks coming in before end (DCH).  A wide character cut by the move or
+ * across either end is erased.
+ */
+void screen_shift_cells(struct vt *vt, int r, int col, int end, int n)
+{
+	struct vt_cell *cells = row_at(vt, r)->cells;
+	int k = abs(n) < end - col ? abs(n) : end - col;
+
+	if (k <= 0)
+		return;
+	screen_split_wide(vt, r, end);
+	unwide(vt, r, col);
+	if (n > 0 && cells[end - k].width == 0)
+		unwide(vt, r, end - k);
+	else if (n < 0 && col + k < end)
+		unwide(vt, r, col + k);
+	if (n > 0)
+		memmove(cells + col + k, cells + col, (size_t)(end - col - k) * sizeof(*cells));
+	else
+		memmove(cells + col, cells + col + k, (size_t)(end - col - k) * sizeof(*cells));
+	fill_blank(cells + (n > 0 ? col : end - k), k, screen_blank(vt));
+	screen_damage_row(vt, r, col, end);
+}
+
+/* Insertion happens only between the margins; elsewhere xterm overwrites. */
 static void shift_right(struct vt *vt, int n)
 {
-	struct row *row = row_at(vt, vt->row);
-	int col = vt->col, cols = vt->cols;
-
-	if (n > cols - col)
-		n = cols - col;
-	unwide(vt, vt->row, col);
-	if (row->cells[cols - n].width == 0)
-		unwide(vt, vt->row, cols - n);
-	memmove(row->cells + col + n, row->cells + col,
-		(size_t)(cols - col - n) * sizeof(struct vt_cell));
-	fill_blank(row->cells + col, n, screen_blank(vt));
-	screen_damage_row(vt, vt->row, col, cols);
+	if (margins_col_inside(vt))
+		screen_shift_cells(vt, vt->row, vt->col, vt->right, n);
 }
 
 static void put_char(struct vt *vt, uint32_t cp)
@@ -259,11 +290,14 @@ static void put_char(struct vt *vt, uint32_t cp)
 		return; /* a wide character can never fit on a 1-column screen */
 	if (vt->pending_wrap && vt->autowrap)
 		do_wrap(vt);
-	if (vt->col + w > vt->cols) {
+	if (vt->col + w > margins_edge(vt)) {
 		if (!vt->autowrap)
 			return;
 		do_wrap(vt);
 	}
+
+	int edge = margins_edge(vt);
+
 	if (vt->insert)
 		shift_right(vt, w);
 
@@ -283,8 +317,8 @@ static void put_char(struct vt *vt, uint32_t cp)
 	screen_damage_row(vt, vt->row, vt->col, vt->col + w);
 	vt->last_char = cp;
 	vt->col += w;
-	if (vt->col >= vt->cols) {
-		vt->col = vt->cols - 1;
+	if (vt->col >= edge) {
+		vt->col = edge - 1;
 		vt->pending_wrap = vt->autowrap;
 	}
 }
@@ -311,8 +345,8 @@ void screen_print_ascii(struct vt *vt, const uint8_t *s, size_t n)
 			do_wrap(vt);
 
 		struct vt_cell *cells = row_at(vt, vt->row)->cells;
-		int col = vt->col;
-		int k = vt->cols - col;
+		int col = vt->col, edge = margins_edge(vt);
+		int k = edge - col;
 
 		if ((size_t)k > n)
 			k = (int)n;
@@ -333,8 +367,8 @@ void screen_print_ascii(struct vt *vt, const uint8_t *s, size_t n)
 		s += k;
 		n -= (size_t)k;
 		col += k;
-		if (col >= vt->cols) {
-			vt->col = vt->cols - 1;
+		if (col >= edge) {
+			vt->col = edge - 1;
 			vt->pending_wrap = true;
 		} else {
 			vt->col = col;
@@ -368,11 +402,11 @@ void screen_repeat(struct vt *vt, uint32_t cp, int n)
 				.attrs = vt->pen.attrs, .width = (uint8_t)w };
 
 	while (n > 0) {
-		if (vt->pending_wrap || vt->col + w > vt->cols)
+		if (vt->pending_wrap || vt->col + w > margins_edge(vt))
 			do_wrap(vt);
 
 		struct vt_cell *cells = row_at(vt, vt->row)->cells;
-		int col = vt->col, k = (vt->cols - col) / w;
+		int col = vt->col, edge = margins_edge(vt), k = (edge - col) / w;
 
 		if (k > n)
 			k = n;
@@ -398,8 +432,8 @@ void screen_repeat(struct vt *vt, uint32_t cp, int n)
 		screen_damage_row(vt, vt->row, col, end);
 		vt->last_char = m;
 		n -= k;
-		if (end >= vt->cols) {
-			vt->col = vt->cols - 1;
+		if (end >= edge) {
+			vt->col = edge - 1;
 			vt->pending_wrap = true;
 		} else {
 			vt->col = end;
@@ -511,40 +545,54 @@ void screen_scroll_down(struct vt *vt, int top, int bottom, int n)
 	note_scroll(vt, top, bottom, -n);
 }
 
-/* IL and DL act from the cursor row within the scroll region. */
+/*
+ * IL and DL act from the cursor row within the scroll region, and only
+ * with the cursor between the left and right margins (xterm).
+ */
 void screen_insert_lines(struct vt *vt, int n)
 {
-	if (vt->row < vt->top || vt->row >= vt->bottom)
+	if (vt->row < vt->top || vt->row >= vt->bottom || !margins_col_inside(vt))
 		return;
-	screen_scroll_down(vt, vt->row, vt->bottom, n);
-	vt->col = 0;
+	if (margins_partial(vt))
+		margins_scroll_rect(vt, vt->row, vt->bottom, -n);
+	else
+		screen_scroll_down(vt, vt->row, vt->bottom, n);
+	vt->col = vt->left;
 	vt->pending_wrap = false;
 }
 
 void screen_delete_lines(struct vt *vt, int n)
 {
-	if (vt->row < vt->top || vt->row >= vt->bottom)
+	if (vt->row < vt->top || vt->row >= vt->bottom || !margins_col_inside(vt))
 		return;
-	scroll_region_up(vt, vt->row, vt->bottom, n, false);
-	vt->col = 0;
+	if (margins_partial(vt))
+		margins_scroll_rect(vt, vt->row, vt->bottom, n);
+	else
+		scroll_region_up(vt, vt->row, vt->bottom, n, false);
+	vt->col = vt->left;
 	vt->pending_wrap = false;
 }
 
+/* At a margin, IND and RI scroll only with the cursor between the margins. */
 void screen_index(struct vt *vt)
 {
-	if (vt->row == vt->bottom - 1)
-		screen_scroll_up(vt, vt->top, vt->bottom, 1);
-	else if (vt->row < vt->rows - 1)
+	if (vt->row == vt->bottom - 1) {
+		if (margins_col_inside(vt))
+			margins_scroll(vt, 1);
+	} else if (vt->row < vt->rows - 1) {
 		vt->row++;
+	}
 }
 
 void screen_reverse_index(struct vt *vt)
 {
 	vt->pending_wrap = false;
-	if (vt->row == vt->top)
-		screen_scroll_down(vt, vt->top, vt->bottom, 1);
-	else if (vt->row > 0)
+	if (vt->row == vt->top) {
+		if (margins_col_inside(vt))
+			margins_scroll(vt, -1);
+	} else if (vt->row > 0) {
 		vt->row--;
+	}
 }
 
 void screen_linefeed(struct vt *vt)
@@ -564,23 +612,12 @@ void screen_insert_cells(struct vt *vt, int n)
 		shift_right(vt, n);
 }
 
+/* DCH: like ICH, only between the margins. */
 void screen_delete_cells(struct vt *vt, int n)
 {
-	struct row *row = row_at(vt, vt->row);
-	int col = vt->col, cols = vt->cols;
-
 	vt->pending_wrap = false;
-	if (n <= 0)
-		return;
-	if (n > cols - col)
-		n = cols - col;
-	unwide(vt, vt->row, col);
-	if (col + n < cols)
-		unwide(vt, vt->row, col + n);
-	memmove(row->cells + col, row->cells + col + n,
-		(size_t)(cols - col - n) * sizeof(struct vt_cell));
-	fill_blank(row->cells + cols - n, n, screen_blank(vt));
-	screen_damage_row(vt, vt->row, col, cols);
+	if (n > 0 && margins_col_inside(vt))
+		screen_shift_cells(vt, vt->row, vt->col, vt->right, -n);
 }
 
 /* ---- cursor ---- */
@@ -592,6 +629,7 @@ void screen_set_cursor(struct vt *vt, int r, int c)
 	vt->pending_wrap = false;
 }
 
+/* xterm stops HT at the right margin, even one from beyond it. */
 void screen_tab(struct vt *vt, int n)
 {
 	int c = vt->col;
@@ -601,6 +639,8 @@ void screen_tab(struct vt *vt, int n)
 		while (c < vt->cols - 1 && !vt->tabs[c])
 			c++;
 	}
+	if (c > vt->right - 1)
+		c = vt->right - 1;
 	if (c != vt->col) {
 		vt->col = c;
 		vt->pending_wrap = false;
@@ -659,6 +699,8 @@ void screen_alignment(struct vt *vt)
 
 	vt->top = 0;
 	vt->bottom = vt->rows;
+	vt->left = 0; /* DECLRMM stays set */
+	vt->right = vt->cols;
 	vt->origin = false;
 	for (int r = 0; r < vt->rows; r++) {
 		fill_blank(row_at(vt, r)->cells, vt->cols, e);
@@ -701,6 +743,7 @@ void screen_reset(struct vt *vt)
 	vt->gl = 0;
 	vt->top = 0;
 	vt->bottom = vt->rows;
+	margins_reset(vt);
 	for (int c = 0; c < vt->cols; c++)
 		vt->tabs[c] = c % 8 == 0 && c > 0;
 	vt->autowrap = true;

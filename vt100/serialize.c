@@ -5,9 +5,10 @@
  * attaches to a running console (the text port).  Only what is visible is
  * reproduced: cells with their characters, colours and attributes, the
  * cursor position and visibility, the title -- and the state that decides
- * how the bytes that follow are drawn: scroll region, origin mode,
- * autowrap, insert mode, character sets, DECSCA protection (of cells and
- * of the pen).  Scrollback, the other screen and input modes are not.
+ * how the bytes that follow are drawn: scroll region, left and right
+ * margins, origin mode, autowrap, insert mode, character sets, DECSCA
+ * protection (of cells and of the pen).  Scrollback, the other screen and
+ * input modes are not.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -95,6 +96,17 @@ static void sgr(struct sbuf *b, uint32_t fg, uint32_t bg, uint16_t attrs)
 	sprint(b, "\033[%sm", p);
 }
 
+/* The scroll region, DECLRMM and the left and right margins (these home the cursor). */
+static void put_margins(struct sbuf *b, const struct vt *vt)
+{
+	if (vt->top != 0 || vt->bottom != vt->rows)
+		sprint(b, "\033[%d;%dr", vt->top + 1, vt->bottom);
+	if (vt->lr_mode)
+		sputs(b, "\033[?69h");
+	if (margins_partial(vt))
+		sprint(b, "\033[%d;%ds", vt->left + 1, vt->right);
+}
+
 int vt_serialize(const struct vt *vt, char **out, size_t *len)
 {
 	struct sbuf b = { 0 };
@@ -144,8 +156,7 @@ int vt_serialize(const struct vt *vt, char **out, size_t *len)
 				positioned = false; /* the last column: the next write must place itself */
 		}
 	}
-	if (vt->top != 0 || vt->bottom != vt->rows)
-		sprint(&b, "\033[%d;%dr", vt->top + 1, vt->bottom);
+	put_margins(&b, vt);
 	if (vt->origin)
 		sputs(&b, "\033[?6h");
 	if (!vt->autowrap)
@@ -161,7 +172,8 @@ int vt_serialize(const struct vt *vt, char **out, size_t *len)
 		sputs(&b, vt->gl == 2 ? "\033n" : "\033o");
 	sgr(&b, vt->pen.fg, vt->pen.bg, vt->pen.attrs);
 	decsca(&b, &prot, vt->pen.attrs);
-	sprint(&b, "\033[%d;%dH", vt->row + 1 - (vt->origin ? vt->top : 0), vt->col + 1);
+	sprint(&b, "\033[%d;%dH", vt->row + 1 - (vt->origin ? vt->top : 0),
+	       vt->col + 1 - (vt->origin ? vt->left : 0));
 	sputs(&b, vt->modes.cursor_visible ? "\033[?25h" : "\033[?25l");
 	if (vt->title[0]) {
 		sputs(&b, "\033]2;");

@@ -146,6 +146,7 @@ static void put_modes(struct wbuf *w, const struct vt_modes *m)
 
 enum {
 	TAG_PALETTE = 1, /* 256 colours, default fg, default bg: 3 bytes each */
+	TAG_MARGINS = 2, /* u8 DECLRMM, u16 left, u16 right: columns [left, right) */
 };
 
 /* Begin a record: returns where its length goes, patched by put_end(). */
@@ -171,8 +172,22 @@ static void put_rgb(struct wbuf *w, uint32_t rgb)
 	put(w, b, 3);
 }
 
+/* Left and right margins: only when DECLRMM is set (else they are the edges). */
+static void put_margins(struct wbuf *w, const struct vt *vt)
+{
+	if (!vt->lr_mode)
+		return;
+	size_t at = put_begin(w, TAG_MARGINS);
+
+	put_u8(w, vt->lr_mode);
+	put_u16(w, (unsigned)vt->left);
+	put_u16(w, (unsigned)vt->right);
+	put_end(w, at);
+}
+
 static void put_records(struct wbuf *w, const struct vt *vt)
 {
+	put_margins(w, vt);
 	if (!palette_is_default(vt)) {
 		size_t at = put_begin(w, TAG_PALETTE);
 
@@ -490,11 +505,31 @@ static void get_palette(struct rbuf *r, struct vt *t)
 	t->default_bg = get_rgb(r);
 }
 
+/*
+ * The margins must be what DECSLRM can set: the edges, or at least two
+ * columns within the screen; and only with DECLRMM set.
+ */
+static void get_margins(struct rbuf *r, struct vt *t)
+{
+	bool on = get_bool(r);
+	int left = (int)get_u16(r), right = (int)get_u16(r);
+	bool edges = left == 0 && right == t->cols;
+
+	if (!on || right > t->cols || (!edges && right - left < 2)) {
+		r->bad = true;
+		return;
+	}
+	t->lr_mode = true;
+	t->left = left;
+	t->right = right;
+}
+
 static const struct {
 	unsigned tag;
 	void (*get)(struct rbuf *r, struct vt *t);
 } record_readers[] = {
 	{ TAG_PALETTE, get_palette },
+	{ TAG_MARGINS, get_margins },
 };
 
 /* Each record is read from its own bounds and must fill them exactly. */

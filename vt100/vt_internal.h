@@ -80,6 +80,12 @@ struct vt {
 	uint8_t gl;         /* which of G0..G3 is invoked into GL */
 
 	int top, bottom; /* scroll region, rows [top, bottom) */
+	/*
+	 * DECSLRM margins, columns [left, right): the whole width unless
+	 * DECLRMM (mode 69, lr_mode) is set, which also makes CSI s DECSLRM.
+	 */
+	int left, right;
+	bool lr_mode;
 	uint8_t *tabs;   /* cols entries: 1 at a tab stop */
 
 	bool autowrap;  /* DECAWM */
@@ -121,6 +127,8 @@ void screen_insert_cells(struct vt *vt, int n);
 void screen_insert_lines(struct vt *vt, int n);
 void screen_delete_lines(struct vt *vt, int n);
 void screen_delete_cells(struct vt *vt, int n);
+void screen_shift_cells(struct vt *vt, int r, int col, int end, int n);
+void screen_split_wide(struct vt *vt, int r, int c);
 void screen_index(struct vt *vt);
 void screen_reverse_index(struct vt *vt);
 void screen_set_cursor(struct vt *vt, int row, int col);
@@ -178,6 +186,41 @@ void report_dcs(const struct parser_seq *s, const char *str, size_t len, void *u
 void protect_decsca(struct vt *vt, const struct parser_seq *s);
 void protect_decsed(struct vt *vt, const struct parser_seq *s);
 void protect_decsel(struct vt *vt, const struct parser_seq *s);
+
+/* margins.c: the left and right margins (DECSLRM, DECLRMM). */
+void margins_reset(struct vt *vt);
+void margins_set_mode(struct vt *vt, bool on);
+int margins_set(struct vt *vt, int left, int right);
+bool margins_partial(const struct vt *vt);
+void margins_scroll(struct vt *vt, int n);
+void margins_scroll_rect(struct vt *vt, int top, int bottom, int n);
+void margins_columns(struct vt *vt, int col, int n);
+void margins_back_index(struct vt *vt);
+void margins_forward_index(struct vt *vt);
+
+/* The cursor is between the left and right margins (always so without them). */
+static inline bool margins_col_inside(const struct vt *vt)
+{
+	return vt->col >= vt->left && vt->col < vt->right;
+}
+
+/* Where text from the cursor wraps: the right margin, or beyond it the edge. */
+static inline int margins_edge(const struct vt *vt)
+{
+	return vt->col < vt->right ? vt->right : vt->cols;
+}
+
+/* Where CR goes: xterm's left margin, unless the cursor is left of it. */
+static inline int margins_cr_col(const struct vt *vt)
+{
+	return vt->origin || vt->col >= vt->left ? vt->left : 0;
+}
+
+/* How far left BS and CUB go: the left margin, unless already left of it. */
+static inline int margins_left_limit(const struct vt *vt)
+{
+	return vt->col >= vt->left ? vt->left : 0;
+}
 
 /* modes.c */
 void modes_set(struct vt *vt, const struct parser_seq *seq, bool on);

@@ -39,6 +39,8 @@ static const struct rcase rcases[] = {
 	{ "decstbm", "\033[5;20r" RQ("r"), OK("5;20r") },
 	{ "decstbm default", "\033[5;20r\033[r" RQ("r"), OK("1;25r") },
 	{ "decslrm", RQ("s"), OK("1;80s") },
+	{ "decslrm set", "\033[?69h\033[5;20s" RQ("s"), OK("5;20s") },
+	{ "decslrm after declrmm reset", "\033[?69h\033[5;20s\033[?69l" RQ("s"), OK("1;80s") },
 	{ "decscusr default", RQ(" q"), OK("2 q") },
 	{ "decscusr 3", "\033[3 q" RQ(" q"), OK("3 q") },
 	{ "decscusr 5", "\033[5 q" RQ(" q"), OK("5 q") },

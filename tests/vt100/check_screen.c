@@ -365,67 +365,36 @@ END_TEST
 
 /* ---- damage ---- */
 
-struct dmg {
-	char log[4096];
-	size_t len;
-};
-
-static void d_scroll(int top, int bottom, int count, void *user)
-{
-	struct dmg *d = user;
-
-	d->len += (size_t)snprintf(d->log + d->len, sizeof(d->log) - d->len,
-				   "scroll %d-%d %d;", top, bottom, count);
-}
-
-static void d_span(int row, int start, int end, void *user)
-{
-	struct dmg *d = user;
-
-	d->len += (size_t)snprintf(d->log + d->len, sizeof(d->log) - d->len,
-				   "%d:%d-%d;", row, start, end);
-}
-
-static const struct vt_damage_callbacks dcb = { .scroll = d_scroll, .span = d_span };
-
-static const char *flush(struct tvt *t, struct dmg *d)
-{
-	d->len = 0;
-	d->log[0] = '\0';
-	vt_damage_flush(t->vt, &dcb, d);
-	return d->log;
-}
-
 START_TEST(test_damage)
 {
 	struct tvt t;
-	struct dmg d;
+	struct tvt_dmg d;
 
 	tvt_init(&t, 4, 10);
-	ck_assert_str_eq(flush(&t, &d), "0:0-10;1:0-10;2:0-10;3:0-10;"); /* new: all */
-	ck_assert_str_eq(flush(&t, &d), "");
+	ck_assert_str_eq(tvt_flush(&t, &d), "0:0-10;1:0-10;2:0-10;3:0-10;"); /* new: all */
+	ck_assert_str_eq(tvt_flush(&t, &d), "");
 	tvt_puts(&t, "\033[2;3Habc\033[4;9HX");
-	ck_assert_str_eq(flush(&t, &d), "1:2-5;3:8-9;");
+	ck_assert_str_eq(tvt_flush(&t, &d), "1:2-5;3:8-9;");
 	/* Moving the cursor damages nothing: the renderer tracks its cursor. */
 	tvt_puts(&t, "\033[H");
-	ck_assert_str_eq(flush(&t, &d), "");
+	ck_assert_str_eq(tvt_flush(&t, &d), "");
 	/* A full-screen scroll is one event; the new line is damaged. */
 	tvt_puts(&t, "\033[4Hz\n\n");
-	ck_assert_str_eq(flush(&t, &d), "scroll 0-4 2;1:0-1;2:0-10;3:0-10;");
+	ck_assert_str_eq(tvt_flush(&t, &d), "scroll 0-4 2;1:0-1;2:0-10;3:0-10;");
 	/* Region scroll. */
 	tvt_puts(&t, "\033[2;3r\033[3H\n");
-	ck_assert_str_eq(flush(&t, &d), "scroll 1-3 1;2:0-10;");
+	ck_assert_str_eq(tvt_flush(&t, &d), "scroll 1-3 1;2:0-10;");
 	/* Two regions: the second is repainted in full. */
 	tvt_puts(&t, "\033[r\033[4H\n\033[2;3r\033[3H\n");
-	ck_assert_str_eq(flush(&t, &d), "scroll 0-4 1;1:0-10;2:0-10;3:0-10;");
+	ck_assert_str_eq(tvt_flush(&t, &d), "scroll 0-4 1;1:0-10;2:0-10;3:0-10;");
 	/* Scrolling more than the height is a full repaint, no scroll. */
 	tvt_puts(&t, "\033[r\033[4H\n\n\n\n\n");
-	ck_assert_str_eq(flush(&t, &d), "0:0-10;1:0-10;2:0-10;3:0-10;");
+	ck_assert_str_eq(tvt_flush(&t, &d), "0:0-10;1:0-10;2:0-10;3:0-10;");
 	/* Reverse video and screen switches damage everything. */
 	tvt_puts(&t, "\033[?5h");
-	ck_assert_str_eq(flush(&t, &d), "0:0-10;1:0-10;2:0-10;3:0-10;");
+	ck_assert_str_eq(tvt_flush(&t, &d), "0:0-10;1:0-10;2:0-10;3:0-10;");
 	tvt_puts(&t, "\033[?1049h");
-	ck_assert_str_eq(flush(&t, &d), "0:0-10;1:0-10;2:0-10;3:0-10;");
+	ck_assert_str_eq(tvt_flush(&t, &d), "0:0-10;1:0-10;2:0-10;3:0-10;");
 	tvt_free(&t);
 }
 END_TEST
@@ -434,13 +403,13 @@ END_TEST
 START_TEST(test_damage_bounded_by_screen)
 {
 	struct tvt t;
-	struct dmg d;
+	struct tvt_dmg d;
 
 	tvt_init(&t, 4, 10);
-	flush(&t, &d);
+	tvt_flush(&t, &d);
 	for (int i = 0; i < 10000; i++)
 		tvt_puts(&t, "line of text\r\n");
-	flush(&t, &d);
+	tvt_flush(&t, &d);
 	ck_assert_str_eq(d.log, "0:0-10;1:0-10;2:0-10;3:0-10;");
 	tvt_free(&t);
 }
@@ -612,6 +581,11 @@ static const struct repcase repcases[] = {
 	{ "autowrap off", 4, 10, "\033[?7l\033[1;3H", "x" },
 	{ "one column", 4, 1, "", "x" },
 	{ "wide on one column", 4, 1, "", "\xe4\xb8\xad" },
+	{ "margins, from left of them", 6, 12, "\033#8\033[?69h\033[4;8s\033[2;5r\033[1;1H", "x" },
+	{ "margins, from right of them", 6, 12, "\033[?69h\033[3;7s\033[1;10H", "x" },
+	{ "margins, wide, odd width", 6, 12, "\033[?69h\033[3;11s\033[2;4H", "\xe4\xb8\xad" },
+	{ "margins, below the region", 8, 12, "\033[?69h\033[3;7s\033[2;4r\033[7;4H", "x" },
+	{ "margins, narrow, from far left", 5, 20, "\033[?69h\033[19;20s\033[1;1H", "x" },
 };
 
 static const int repcounts[] = { 1, 3, 8, 9, 10, 11, 39, 40, 41, 45, 49, 50, 51, 99, 1000, 65535 };

@@ -111,6 +111,9 @@ static const char *const carried[][2] = {
 	{ "\033[?7l\033[1;78H", "abcdef" },                      /* no autowrap */
 	{ "\033[1;33;44m", "styled" },                            /* the pen */
 	{ "\033[1\"qkept\033[0\"qfree\033[1\"q", "\033[?2Kx" },  /* DECSCA */
+	/* left and right margins with origin mode; DECLRMM alone (CSI s is DECSLRM) */
+	{ "\033[?69h\033[5;20s\033[2;4r\033[?6h\033[2;3Hx", "\n\n\n\ny\033[3Czzzzzzzzzzzzzzzzzzzz\rw" },
+	{ "\033[?69h\033[3;10H", "\033[5;9sabcdefghijk\033[2;2Hq" },
 };
 
 START_TEST(test_state_carried)

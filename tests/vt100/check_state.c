@@ -215,6 +215,59 @@ START_TEST(test_valid_crc_bad_fields)
 }
 END_TEST
 
+/* Checksum a payload changed by a test again, so only its fields are wrong. */
+static void recrc(uint8_t *buf, size_t len)
+{
+	uint32_t c = crc(buf + 16, len - 16);
+
+	for (int k = 0; k < 4; k++)
+		buf[12 + k] = (uint8_t)(c >> (8 * k));
+}
+
+/*
+ * The left and right margins and DECLRMM round-trip; a margins record
+ * (the last one here: u8 DECLRMM, u16 left, u16 right) that DECSLRM could
+ * not have made is refused.
+ */
+START_TEST(test_margins)
+{
+	struct tvt a, b;
+	uint8_t *buf;
+	size_t len;
+	static const uint8_t bad[][5] = {
+		{ 0, 2, 0, 8, 0 },  /* margins without DECLRMM */
+		{ 2, 2, 0, 8, 0 },  /* not a bool */
+		{ 1, 2, 0, 11, 0 }, /* past the edge */
+		{ 1, 7, 0, 8, 0 },  /* one column */
+		{ 1, 9, 0, 3, 0 },  /* left of left */
+	};
+	static const uint8_t edges[5] = { 1, 0, 0, 10, 0 };
+
+	tvt_init(&a, 4, 10);
+	tvt_init(&b, 4, 10);
+	tvt_puts(&a, "\033[?69h\033[3;8s\033[2;4r\033[?6h");
+	ck_assert_int_eq(vt_state_save(a.vt, &buf, &len), 0);
+	ck_assert_int_eq(vt_state_load(b.vt, buf, len), 0);
+	const char *more = "\033[3;1Habcdefghij\n\n\n\033[?69$p\033[6n";
+
+	tvt_puts(&a, more);
+	tvt_puts(&b, more);
+	assert_same(a.vt, b.vt);
+	ck_assert_str_eq(a.out, b.out);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memcpy(buf + len - 5, bad[i], 5);
+		recrc(buf, len);
+		ck_assert_msg(vt_state_load(b.vt, buf, len) == -EINVAL, "margins %zu accepted", i);
+	}
+	memcpy(buf + len - 5, edges, 5);
+	recrc(buf, len);
+	ck_assert_int_eq(vt_state_load(b.vt, buf, len), 0);
+	free(buf);
+	tvt_free(&a);
+	tvt_free(&b);
+}
+END_TEST
+
 Suite *state_suite(void)
 {
 	Suite *s = suite_create("state");
@@ -224,6 +277,7 @@ Suite *state_suite(void)
 	tcase_add_test(tc, test_load_other_size);
 	tcase_add_test(tc, test_corrupt_rejected);
 	tcase_add_test(tc, test_valid_crc_bad_fields);
+	tcase_add_test(tc, test_margins);
 	suite_add_tcase(s, tc);
 	return s;
 }

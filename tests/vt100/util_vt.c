@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util_vt.h"
@@ -78,4 +79,30 @@ struct vt_cell tvt_cell(struct tvt *t, int r, int c)
 
 	ck_assert_int_eq(vt_get_cell(t->vt, r, c, &cell), 0);
 	return cell;
+}
+
+static void d_scroll(int top, int bottom, int count, void *user)
+{
+	struct tvt_dmg *d = user;
+
+	d->len += (size_t)snprintf(d->log + d->len, sizeof(d->log) - d->len,
+				   "scroll %d-%d %d;", top, bottom, count);
+}
+
+static void d_span(int row, int start, int end, void *user)
+{
+	struct tvt_dmg *d = user;
+
+	d->len += (size_t)snprintf(d->log + d->len, sizeof(d->log) - d->len,
+				   "%d:%d-%d;", row, start, end);
+}
+
+const char *tvt_flush(struct tvt *t, struct tvt_dmg *d)
+{
+	static const struct vt_damage_callbacks dcb = { .scroll = d_scroll, .span = d_span };
+
+	d->len = 0;
+	d->log[0] = '\0';
+	vt_damage_flush(t->vt, &dcb, d);
+	return d->log;
 }

@@ -22,4 +22,16 @@ void tvt_puts(struct tvt *t, const char *s);
 const char *tvt_row(struct tvt *t, int r, char *buf, size_t size);
 struct vt_cell tvt_cell(struct tvt *t, int r, int c);
 
+/* Damage as vt_damage_flush() reports it, as text. */
+struct tvt_dmg {
+	char log[4096];
+	size_t len;
+};
+
+/*
+ * Flush the damage of t into d and return its trace: "scroll TOP-BOTTOM
+ * COUNT;" first if there is one, then "ROW:START-END;" for each span.
+ */
+const char *tvt_flush(struct tvt *t, struct tvt_dmg *d);
+
 #endif

@@ -76,6 +76,99 @@ rows = {0: 'line 02', 1: 'line 03', 2: 'line 04', 4: 'line 07', 5: 'line 08', 6:
 attrs = [A(3, 0, 79, 'default', '2'), A(8, 0, 79, 'default', '1'), A(24, 6, 79, 'default', '4')]
 cases['seq_scroll_bce'] = (s, dump((24, 6), '', rows, attrs))
 
+# ---------------------------------------------------------------- left/right margins
+# DECLRMM (CSI ? 69 h) and DECSLRM (CSI Pl ; Pr s), with the behaviour
+# xterm 379 shows (README.md).  mfill(n) writes n rows of 12 cells,
+# "A123456789A1", "B123456789B1", ..., so shifted cells can be told apart;
+# the margins are columns 4-9 (CSI 4;9 s), 0-based 3-8.
+def mfill(n):
+    return ''.join(E+'[%d;1H' % (r + 1) + ''.join(chr(ord('A') + r) if c % 10 == 0 else str(c % 10)
+                                                   for c in range(12)) for r in range(n))
+MRG = E+'[?69h' + E+'[4;9s'
+
+# Region rows 2-6: LF at the bottom margin and RI at the top one scroll the
+# rectangle only with the cursor between the margins; SU from anywhere;
+# IL (cursor to the left margin) inside, DL outside does nothing, DL 2.
+s = (mfill(8) + E+'[2;6r' + MRG + E+'[6;5H\nL' + E+'[6;2H\no' + E+'[2;10H' + E+'Mr' +
+     E+'[2;4H' + E+'MR' + E+'[20;20H' + E+'[S' + E+'[3;5H' + E+'[LI' + E+'[4;2H' + E+'[Mm' +
+     E+'[5;5H' + E+'[2M' + E+'[?69l' + E+'[r' + E+'[10;1Hdone')
+rows = {0: 'A123456789A1', 1: 'B12345678rB1', 2: 'C12I     9C1', 3: 'Dm23456789D1',
+        4: 'E12      9E1', 5: 'Fo2      9F1', 6: 'G123456789G1', 7: 'H123456789H1', 9: 'done'}
+cases['seq_margins_scroll'] = (s, dump((9, 4), '', rows, []))
+
+# Autowrap at the right margin to the left one, from left of the margins;
+# right of them at the screen's edge (CR to the left margin); BS stops at
+# the left margin; a wide character; DECAWM off stops at the margin.  The
+# last line wraps on the bottom row between the margins: every row's
+# columns 4-9 move up one ("defghi" leaves, no scrollback).
+s = (mfill(4) + MRG + E+'[1;1Habcdefghijk' + E+'[3;11HABCDE\rZ' + E+'[6;6H12345\b\bX' +
+     E+'[8;8H中文' + E+'[?7l' + E+'[10;5Hnowrap' + E+'[?7h' + E+'[25;4Hlastline!')
+rows = {0: 'abcjk56789A1', 1: 'B12Z456789B1', 2: 'C123456789ABCDE', 3: 'D12      9D1',
+        4: '     1234', 5: '   X', 6: '       中', 7: '   文', 8: '    nowrp', 23: '   lastli',
+        24: '   ne!'}
+cases['seq_margins_wrap'] = (s, dump((24, 6), '', rows, []))
+
+# ICH, DCH and IRM act between the margins and not at all outside them;
+# ECH ignores the margins.
+s = (mfill(6) + MRG + E+'[1;5H' + E+'[2@' + E+'[2;5H' + E+'[2P' + E+'[3;2H' + E+'[@' +
+     E+'[3;11H' + E+'[P' + E+'[4;6H' + E+'[4hxy' + E+'[5;2Hxy' + E+'[4l' + E+'[6;5H' + E+'[20X' +
+     E+'[8;1H')
+rows = {0: 'A123  4569A1', 1: 'B123678  9B1', 2: 'C123456789C1', 3: 'D1234xy569D1',
+        4: 'Exy3456789E1', 5: 'F123'}
+cases['seq_margins_edit'] = (s, dump((7, 0), '', rows, []))
+
+# DECSLRM homes the cursor; CR to the left margin unless left of it; BS and
+# CUB stop at the left margin, CUF at the right; HT stops at the right
+# margin even from beyond it (xterm); CNL to the left margin.
+s = (mfill(10) + MRG + 'H' + E+'[2;6H\rC' + E+'[3;2H\rc' + E+'[4;11H\rD' + E+'[5;5H\bB' +
+     E+'[6;6H' + E+'[9DL' + E+'[7;5H' + E+'[9CR' + E+'[8;2H\tT' + E+'[9;11H\tU' + E+'[10;6H' + E+'[EN')
+rows = {0: 'H123456789A1', 1: 'B12C456789B1', 2: 'c123456789C1', 3: 'D12D456789D1',
+        4: 'E12B456789E1', 5: 'F12L456789F1', 6: 'G1234567R9G1', 7: 'H1234567T9H1',
+        8: 'I1234567U9I1', 9: 'J123456789J1', 10: '   N'}
+cases['seq_margins_cursor'] = (s, dump((10, 4), '', rows, []))
+
+# DECOM: home, CUP and CHA relative to the top-left margins and clamped to
+# them; a DECSLRM with left >= right is ignored (no homing); a right margin
+# past the edge is the edge.
+s = (mfill(8) + E+'[3;6r' + MRG + E+'[?6h' + 'o' + E+'[2;3Hp' + E+'[99;99Hq' + E+'[2Gr' +
+     E+'[8;2s' + 's' + E+'[?6l' + E+'[3;200s' + E+'[2;80Hu' + E+'[?69l' + E+'[10;1H')
+rows = {0: 'A123456789A1', 1: 'B123456789B1' + ' ' * 67 + 'u', 2: 'C12o456789C1',
+        3: 'D1234p6789D1', 4: 'E123456789E1', 5: 'F123rs67q9F1', 6: 'G123456789G1',
+        7: 'H123456789H1'}
+cases['seq_margins_origin'] = (s, dump((9, 0), '', rows, []))
+
+# DECALN clears the margins (DECLRMM stays), so does resetting DECLRMM;
+# DECSTR clears both, after which CSI s is SCOSC again.
+s = (MRG + E+'#8' + E+'[1;5Habcdefgh' + E+'[4;9s' + E+'[?69l' + E+'[2;5Habcdefgh' +
+     MRG + E+'[!p' + E+'[3;5Habcdefgh' + E+'[5s' + E+'[9;9H' + E+'[u' + 'S' + E+'[7;1H')
+rows = {r: 'E' * 80 for r in range(25)}
+rows.update({0: 'EEEEabcdefgh' + 'E' * 68, 1: 'EEEEabcdefgh' + 'E' * 68,
+             2: 'EEEEabcdefghS' + 'E' * 67})
+cases['seq_margins_reset'] = (s, dump((6, 0), '', rows, []))
+
+# DECBI / DECFI at the margins move the rectangle's columns, elsewhere the
+# cursor; DECIC / DECDC; none of them outside the region (rows 2-5).
+s = (mfill(6) + E+'[2;5r' + MRG + E+'[2;4H' + E+'6' + E+'[3;9H' + E+'9' + E+'[4;6H' + E+"[2'}" +
+     E+'[5;6H' + E+"['~" + E+'[1;4H' + E+'6' + E+'[6;5H' + E+'9x' + E+'[?69l' + E+'[r' + E+'[8;1H')
+rows = {0: 'A123456789A1', 1: 'B1234 56 9B1', 2: 'C1234 56 9C1', 3: 'D1234 56 9D1',
+        4: 'E1234 56 9E1', 5: 'F1234x6789F1'}
+cases['seq_margins_columns'] = (s, dump((7, 0), '', rows, []))
+
+# Wide characters cut by a margin are erased when the rectangle scrolls
+# (xterm leaves the halves; both end up blank on its screen) or when ICH
+# pushes one across the right margin.
+s = (E+'[1;3H中文字中' + E+'[2;3H中文字中' + E+'[?69h' + E+'[4;8s' + E+'[1;5H' + E+'[S' +
+     E+'[1;4H' + E+'[@' + E+'[4;1H')
+cases['seq_margins_wide'] = (s, dump((3, 0), '', {0: '     文 中', 1: '        中'}, []))
+
+# The rows a partial scroll vacates take the current background (BCE).
+s = (''.join(E+'[%d;1Habcdefghijklmnopqrst' % (r + 1) for r in range(6)) + E+'[?69h' + E+'[5;10s' +
+     E+'[2;5r' + E+'[41m' + E+'[5;6H\n' + E+'[42m' + E+'[2S' + E+'[0m' + E+'[10;1H')
+rows = {0: 'abcdefghijklmnopqrst', 1: 'abcdefghijklmnopqrst', 2: 'abcd      klmnopqrst',
+        3: 'abcd      klmnopqrst', 4: 'abcd      klmnopqrst', 5: 'abcdefghijklmnopqrst'}
+attrs = [A(2, 4, 9, 'default', '1'), A(3, 4, 9, 'default', '2'), A(4, 4, 9, 'default', '2')]
+cases['seq_margins_bce'] = (s, dump((9, 0), '', rows, attrs))
+
 # ---------------------------------------------------------------- erase with BCE
 s = ''.join(E+'[%d;1H' % (r + 1) + chr(ord('a') + r) * 80 for r in range(10))
 s += (E+'[43m' + E+'[2;5H' + E+'[1J' +
