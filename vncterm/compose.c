@@ -128,6 +128,18 @@ static int composed(struct xkb_compose_state *st, uint32_t out[COMPOSE_MAX])
 	return n;
 }
 
+/*
+ * Xutil.h's IsModifierKey(): keys a sequence passes over.  libxkbcommon
+ * 1.5 stops short of ISO_Level5_Shift and its locks (0xfe11-0xfe13),
+ * which would cancel a sequence on a layout that uses level 5.
+ */
+static bool is_modifier(uint32_t keysym)
+{
+	return (keysym >= XKB_KEY_Shift_L && keysym <= XKB_KEY_Hyper_R) ||
+	       (keysym >= XKB_KEY_ISO_Lock && keysym <= XKB_KEY_ISO_Level5_Lock) ||
+	       keysym == XKB_KEY_Mode_switch || keysym == XKB_KEY_Num_Lock;
+}
+
 /* Feed keysym to the state; the status it leaves, or NOTHING if it was ignored. */
 static enum xkb_compose_status feed(struct xkb_compose_state *st, uint32_t keysym)
 {
@@ -157,6 +169,8 @@ int compose_feed(struct compose *c, const struct compose_table *t, uint32_t keys
 		xkb_compose_state_reset(c->state);
 		return 1;
 	}
+	if (is_modifier(keysym))
+		return 1;
 	status = feed(c->state, keysym);
 	if (status == XKB_COMPOSE_CANCELLED) {
 		/* The breaking key counts as typed afresh: it may start a sequence itself. */
