@@ -375,6 +375,99 @@ START_TEST(tigervnc_viewer)
 }
 END_TEST
 
+/*
+ * Layouts: TigerVNC on an X server switched to Russian, Greek, Polish and
+ * German keyboards (setxkbmap), typed into by xdotool as a person on that
+ * layout would, AltGr and a dead key included.  The viewer sends X's
+ * legacy keysyms (Cyrillic_pe, Greek_alpha, lstroke, EuroSign,
+ * dead_acute...), and the program on the console must read exactly the
+ * letters' UTF-8: cat on a raw tty writes what it reads to a file.
+ */
+static const struct {
+	const char *layout, *xdotool, *bytes;
+} typed_layouts[] = {
+	{ "ru", "type 'привет'", "привет" },
+	{ "gr", "type 'αβγδ'", "αβγδ" },
+	{ "pl", "type 'łąż'", "łąż" },
+	{ "de", "type '€ß' && xdotool key dead_acute e dead_circumflex a", "€ßéâ" },
+};
+
+/* Run sh -c cmd on display disp to its end (10 s at most); it must succeed. */
+static void x_command(int disp, const char *cmd, const char *err)
+{
+	char line[512];
+
+	snprintf(line, sizeof(line), "export DISPLAY=:%d; %s", disp, cmd);
+	struct group g = spawn_group(line, -1, err);
+
+	ck_assert_msg(group_wait(&g, 10000), "did not finish: %s", cmd);
+	ck_assert_msg(WIFEXITED(g.status) && WEXITSTATUS(g.status) == 0,
+		      "failed (status %#x, log %s): %s", g.status, err, cmd);
+	group_kill(&g);
+}
+
+START_TEST(tigervnc_layouts)
+{
+	char dir[] = "/tmp/vncterm-layouts-XXXXXX", cmd[512], err[96], rec[96], line[32];
+	char want[256] = "", got[256];
+	int out[2];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(err, sizeof(err), "%s/log", dir);
+	snprintf(rec, sizeof(rec), "%s/typed", dir);
+	snprintf(cmd, sizeof(cmd), "stty raw -echo; printf '" HIDE "ready'; exec cat > %s", rec);
+
+	const char *const args[] = { "-v", "127.0.0.1:172", "--geometry", "20x4", "-c", "/bin/sh",
+				     "-c", cmd, NULL };
+	struct vncterm *v = start_daemon(args, 172);
+
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "exec Xvfb -displayfd 1 -fbdir '%s' -screen 0 640x400x24 -nolisten tcp -wr "
+		 "-noreset", dir);
+	struct group xvfb = spawn_group(cmd, out[1], err);
+
+	close(out[1]);
+	ck_assert_msg(read_line(out[0], line, sizeof(line), 10000), "Xvfb gave no display (%s)",
+		      err);
+	close(out[0]);
+	int disp = atoi(line), x, y;
+
+	snprintf(cmd, sizeof(cmd),
+		 "DISPLAY=:%d exec xtigervncviewer -geometry +0+0 -SecurityTypes None "
+		 "-PreferredEncoding Raw -NoJPEG -AutoSelect=0 -MenuKey= -RemoteResize=0 -Shared "
+		 "-AlertOnFatalError=0 -ReconnectOnError=0 127.0.0.1::%d",
+		 disp, v->port);
+	struct group viewer = spawn_group(cmd, -1, err);
+	char xwd[96];
+
+	snprintf(xwd, sizeof(xwd), "%s/Xvfb_screen0", dir);
+	/* Once "ready" shows, the tty is raw. */
+	ck_assert_msg(wait_for_xscreen(xwd, 4, 20, HIDE_BYTES "ready", 15000, &x, &y) == 0,
+		      "the viewer never showed the console (log %s)", err);
+	for (size_t i = 0; i < sizeof(typed_layouts) / sizeof(typed_layouts[0]); i++) {
+		snprintf(cmd, sizeof(cmd),
+			 "setxkbmap %s && xdotool search --sync --name TigerVNC windowfocus --sync "
+			 ">/dev/null && xdotool %s", typed_layouts[i].layout, typed_layouts[i].xdotool);
+		x_command(disp, cmd, err);
+		strcat(want, typed_layouts[i].bytes);
+		ck_assert_msg(file_says(rec, want, 5000, got, sizeof(got)),
+			      "after the %s layout the console read '%s', not '%s'",
+			      typed_layouts[i].layout, got, want);
+	}
+	x_command(disp, "setxkbmap us && xdotool key Return", err);
+	strcat(want, "\r");
+	ck_assert_msg(file_says(rec, "\r", 5000, got, sizeof(got)) && !strcmp(got, want),
+		      "the console read '%s', not exactly '%s'", got, want);
+	fprintf(stderr, "real_viewers: TigerVNC typed ru, gr, pl and de exactly: %.*s\n",
+		(int)strlen(want) - 1, want);
+	group_kill(&viewer);
+	group_kill(&xvfb);
+	stop_daemon(v);
+	remove_dir(dir);
+}
+END_TEST
+
 /* Write pixels as little-endian 32-bit words, the form cdp.py reads and writes. */
 static void write_pixels(const char *path, const uint32_t *px, int n)
 {
@@ -494,6 +587,7 @@ Suite *real_viewers_suite(void)
 	tcase_set_timeout(tc, 45);
 	tcase_add_test(tc, tigervnc_viewer);
 	tcase_add_test(tc, novnc_in_chromium);
+	tcase_add_test(tc, tigervnc_layouts);
 	suite_add_tcase(s, tc);
 	return s;
 }
