@@ -247,21 +247,11 @@ static void put_uint(struct out *o, unsigned v)
 
 static void put_utf8(struct out *o, uint32_t u)
 {
-	if (u < 0x80) {
-		put(o, (char)u);
-	} else if (u < 0x800) {
-		put(o, (char)(0xc0 | (u >> 6)));
-		put(o, (char)(0x80 | (u & 0x3f)));
-	} else if (u < 0x10000) {
-		put(o, (char)(0xe0 | (u >> 12)));
-		put(o, (char)(0x80 | ((u >> 6) & 0x3f)));
-		put(o, (char)(0x80 | (u & 0x3f)));
-	} else {
-		put(o, (char)(0xf0 | (u >> 18)));
-		put(o, (char)(0x80 | ((u >> 12) & 0x3f)));
-		put(o, (char)(0x80 | ((u >> 6) & 0x3f)));
-		put(o, (char)(0x80 | (u & 0x3f)));
-	}
+	char b[4];
+	size_t n = vt_utf8_encode(u, b);
+
+	for (size_t i = 0; i < n; i++)
+		put(o, b[i]);
 }
 
 /*

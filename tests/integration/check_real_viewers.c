@@ -301,32 +301,23 @@ static void remove_dir(const char *dir)
 	(void)!system(cmd);
 }
 
-#define TIGER_FIRST "\033[2J\033[H" HIDE_BYTES "\033[1;32mTigerVNC\033[0m under Xvfb\r\n$ "
-#define TIGER_TYPED TIGER_FIRST "echo hi-$((6*7))\r\nhi-42\r\n$ "
-
-START_TEST(tigervnc_viewer)
+/*
+ * Xvfb on a display it picks, its screen kept in dir/Xvfb_screen0, and
+ * TigerVNC's viewer on it connected to port; returns the display number.
+ * Both log to err.
+ */
+static int start_tigervnc(const char *dir, const char *err, int port, struct group *xvfb,
+			  struct group *viewer)
 {
-	const char *const args[] = {
-		"-v", "127.0.0.1:170", "--geometry", "40x6", "-c", "/bin/sh", "-c",
-		"printf '\\033[2J\\033[H" HIDE "\\033[1;32mTigerVNC\\033[0m under Xvfb\\r\\n'; "
-		"PS1='$ ' exec /bin/sh", NULL,
-	};
-	char dir[] = "/tmp/vncterm-tiger-XXXXXX", cmd[512], err[96], xwd[96], line[32];
-	int out[2], x = -1, y = -1;
-	int64_t t0 = now_ms();
-
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(err, sizeof(err), "%s/log", dir);
-	snprintf(xwd, sizeof(xwd), "%s/Xvfb_screen0", dir);
-	struct vncterm *v = start_daemon(args, 170);
+	char cmd[512], line[32];
+	int out[2];
 
 	/* -displayfd: Xvfb picks a free display and prints its number. */
 	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
 	snprintf(cmd, sizeof(cmd),
 		 "exec Xvfb -displayfd 1 -fbdir '%s' -screen 0 640x400x24 -nolisten tcp -wr "
 		 "-noreset", dir);
-	struct group xvfb = spawn_group(cmd, out[1], err);
-
+	*xvfb = spawn_group(cmd, out[1], err);
 	close(out[1]);
 	ck_assert_msg(read_line(out[0], line, sizeof(line), 10000), "Xvfb gave no display (%s)",
 		      err);
@@ -342,8 +333,31 @@ START_TEST(tigervnc_viewer)
 		 "DISPLAY=:%d exec xtigervncviewer -geometry +0+0 -SecurityTypes None "
 		 "-PreferredEncoding Raw -NoJPEG -AutoSelect=0 -MenuKey= -RemoteResize=0 -Shared "
 		 "-AlertOnFatalError=0 -ReconnectOnError=0 127.0.0.1::%d",
-		 disp, v->port);
-	struct group viewer = spawn_group(cmd, -1, err);
+		 disp, port);
+	*viewer = spawn_group(cmd, -1, err);
+	return disp;
+}
+
+#define TIGER_FIRST "\033[2J\033[H" HIDE_BYTES "\033[1;32mTigerVNC\033[0m under Xvfb\r\n$ "
+#define TIGER_TYPED TIGER_FIRST "echo hi-$((6*7))\r\nhi-42\r\n$ "
+
+START_TEST(tigervnc_viewer)
+{
+	const char *const args[] = {
+		"-v", "127.0.0.1:170", "--geometry", "40x6", "-c", "/bin/sh", "-c",
+		"printf '\\033[2J\\033[H" HIDE "\\033[1;32mTigerVNC\\033[0m under Xvfb\\r\\n'; "
+		"PS1='$ ' exec /bin/sh", NULL,
+	};
+	char dir[] = "/tmp/vncterm-tiger-XXXXXX", cmd[512], err[96], xwd[96];
+	int x = -1, y = -1;
+	int64_t t0 = now_ms();
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(err, sizeof(err), "%s/log", dir);
+	snprintf(xwd, sizeof(xwd), "%s/Xvfb_screen0", dir);
+	struct vncterm *v = start_daemon(args, 170);
+	struct group xvfb, viewer;
+	int disp = start_tigervnc(dir, err, v->port, &xvfb, &viewer);
 	long bad = wait_for_xscreen(xwd, 6, 40, TIGER_FIRST, 15000, &x, &y);
 	int64_t t1 = now_ms();
 
@@ -408,9 +422,8 @@ static void x_command(int disp, const char *cmd, const char *err)
 
 START_TEST(tigervnc_layouts)
 {
-	char dir[] = "/tmp/vncterm-layouts-XXXXXX", cmd[512], err[96], rec[96], line[32];
+	char dir[] = "/tmp/vncterm-layouts-XXXXXX", cmd[512], err[96], rec[96];
 	char want[256] = "", got[256];
-	int out[2];
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(err, sizeof(err), "%s/log", dir);
@@ -420,25 +433,8 @@ START_TEST(tigervnc_layouts)
 	const char *const args[] = { "-v", "127.0.0.1:172", "--geometry", "20x4", "-c", "/bin/sh",
 				     "-c", cmd, NULL };
 	struct vncterm *v = start_daemon(args, 172);
-
-	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
-	snprintf(cmd, sizeof(cmd),
-		 "exec Xvfb -displayfd 1 -fbdir '%s' -screen 0 640x400x24 -nolisten tcp -wr "
-		 "-noreset", dir);
-	struct group xvfb = spawn_group(cmd, out[1], err);
-
-	close(out[1]);
-	ck_assert_msg(read_line(out[0], line, sizeof(line), 10000), "Xvfb gave no display (%s)",
-		      err);
-	close(out[0]);
-	int disp = atoi(line), x, y;
-
-	snprintf(cmd, sizeof(cmd),
-		 "DISPLAY=:%d exec xtigervncviewer -geometry +0+0 -SecurityTypes None "
-		 "-PreferredEncoding Raw -NoJPEG -AutoSelect=0 -MenuKey= -RemoteResize=0 -Shared "
-		 "-AlertOnFatalError=0 -ReconnectOnError=0 127.0.0.1::%d",
-		 disp, v->port);
-	struct group viewer = spawn_group(cmd, -1, err);
+	struct group xvfb, viewer;
+	int disp = start_tigervnc(dir, err, v->port, &xvfb, &viewer), x, y;
 	char xwd[96];
 
 	snprintf(xwd, sizeof(xwd), "%s/Xvfb_screen0", dir);

@@ -166,49 +166,38 @@ START_TEST(every_sequence)
 }
 END_TEST
 
-START_TEST(dead_keys)
-{
-	struct compose_table *t = load();
-	struct compose st = { 0 };
-	uint32_t out[16];
-	int n_out;
-
-	FEED(XK_dead_acute, XK_e);
-	EXPECT(UNI(0xe9));
-	FEED(XK_dead_diaeresis, XK_u);
-	EXPECT(UNI(0xfc));
-	FEED(XK_dead_caron, XK_s);
-	EXPECT(UNI(0x161));
-	FEED(XK_dead_ogonek, XK_a);
-	EXPECT(UNI(0x105));
+/* Dead keys and Multi_key sequences, each typed alone: {keys, result}. */
+static const struct {
+	uint32_t keys[4];
+	uint32_t result;
+} sequences[] = {
+	{ { XK_dead_acute, XK_e }, 0xe9 },
+	{ { XK_dead_diaeresis, XK_u }, 0xfc },
+	{ { XK_dead_caron, XK_s }, 0x161 },
+	{ { XK_dead_ogonek, XK_a }, 0x105 },
 	/* The accent alone: after space, or twice (X's choices). */
-	FEED(XK_dead_acute, XK_space);
-	EXPECT(UNI('\''));
-	FEED(XK_dead_acute, XK_dead_acute);
-	EXPECT(UNI(0xb4));
-	/* Stacked dead keys, three keys in all. */
-	FEED(XK_dead_acute, XK_dead_diaeresis, XK_u);
-	EXPECT(UNI(0x1d8));
-	compose_release(&st);
-	compose_table_free(t);
-}
-END_TEST
+	{ { XK_dead_acute, XK_space }, '\'' },
+	{ { XK_dead_acute, XK_dead_acute }, 0xb4 },
+	/* Three keys and more. */
+	{ { XK_dead_acute, XK_dead_diaeresis, XK_u }, 0x1d8 },
+	{ { XK_Multi_key, XK_o, XK_c }, 0xa9 },
+	{ { XK_Multi_key, XK_minus, XK_minus, XK_period }, 0x2013 },
+	{ { XK_Multi_key, XK_equal, XK_e }, 0x20ac },
+	{ { XK_Multi_key, XK_1, XK_2 }, 0xbd },
+};
 
-START_TEST(multi_key)
+START_TEST(sequence)
 {
 	struct compose_table *t = load();
 	struct compose st = { 0 };
 	uint32_t out[16];
-	int n_out;
+	int n = 0, n_out;
 
-	FEED(XK_Multi_key, XK_o, XK_c);
-	EXPECT(UNI(0xa9));
-	FEED(XK_Multi_key, XK_minus, XK_minus, XK_period);
-	EXPECT(UNI(0x2013));
-	FEED(XK_Multi_key, XK_equal, XK_e);
-	EXPECT(UNI(0x20ac));
-	FEED(XK_Multi_key, XK_1, XK_2);
-	EXPECT(UNI(0xbd));
+	while (n < 4 && sequences[_i].keys[n])
+		n++;
+	n_out = feed_all(&st, t, sequences[_i].keys, n, out, (int)N_ELEM(out));
+	ck_assert_int_eq(n_out, 1);
+	ck_assert_uint_eq(out[0], UNI(sequences[_i].result));
 	compose_release(&st);
 	compose_table_free(t);
 }
@@ -332,8 +321,7 @@ Suite *compose_suite(void)
 
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, every_sequence);
-	tcase_add_test(tc, dead_keys);
-	tcase_add_test(tc, multi_key);
+	tcase_add_loop_test(tc, sequence, 0, (int)N_ELEM(sequences));
 	tcase_add_test(tc, terminal_rules);
 	tcase_add_test(tc, per_viewer);
 	tcase_add_test(tc, no_table);

@@ -22,30 +22,6 @@
 
 #define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-static size_t utf8(uint32_t u, char *b)
-{
-	if (u < 0x80) {
-		b[0] = (char)u;
-		return 1;
-	}
-	if (u < 0x800) {
-		b[0] = (char)(0xc0 | u >> 6);
-		b[1] = (char)(0x80 | (u & 0x3f));
-		return 2;
-	}
-	if (u < 0x10000) {
-		b[0] = (char)(0xe0 | u >> 12);
-		b[1] = (char)(0x80 | (u >> 6 & 0x3f));
-		b[2] = (char)(0x80 | (u & 0x3f));
-		return 3;
-	}
-	b[0] = (char)(0xf0 | u >> 18);
-	b[1] = (char)(0x80 | (u >> 12 & 0x3f));
-	b[2] = (char)(0x80 | (u >> 6 & 0x3f));
-	b[3] = (char)(0x80 | (u & 0x3f));
-	return 4;
-}
-
 static bool is_text(uint32_t u)
 {
 	return u >= 0x20 && !(u >= 0x7f && u < 0xa0) && !(u >= 0xd800 && u <= 0xdfff) &&
@@ -57,7 +33,7 @@ static bool types_right(uint32_t keysym, const struct vt_modes *m, enum vt_key_s
 {
 	char want[4], got[VT_KEY_MAX];
 	uint32_t u = xkb_keysym_to_utf32(keysym);
-	size_t len = is_text(u) ? utf8(u, want) : 0;
+	size_t len = is_text(u) ? vt_utf8_encode(u, want) : 0;
 	int n = vt_key_encode(keysym, 0, m, set, got, sizeof(got));
 
 	return n == (int)len && !memcmp(got, want, len) && vt_key_char(keysym) == (len ? u : 0);
