@@ -79,17 +79,25 @@ TSAN_SKIP := xenconsole install hostile_guest xen console_log logging deadkeys l
 
 # Debian packages the build and the tests need.  `make deps` installs the
 # missing ones when run as root and says what to install otherwise.
+# libxkbcommon-dev: keysyms to characters (vt100/keys.c) and Compose
+# (vncterm/compose.c), whose tables libx11-data holds; ncurses-bin's
+# infocmp and ncurses-base's entries are what the keys suite checks the
+# key sets against.
 DEPS_PKGS := gcc make pkg-config check libvncserver-dev libxen-dev \
-	libseccomp-dev nettle-dev unifont zlib1g-dev vncsnapshot libjpeg-turbo-progs
+	libseccomp-dev nettle-dev unifont zlib1g-dev vncsnapshot libjpeg-turbo-progs \
+	libxkbcommon-dev libx11-data ncurses-bin ncurses-base
 BENCH_PKGS := libvterm-dev
 # Real graphical viewers (tests/integration/check_real_viewers.c): TigerVNC
 # under Xvfb typed into with xdotool, noVNC in headless Chromium driven by
-# tests/real_viewers/cdp.py.
-VIEWER_PKGS := tigervnc-viewer xvfb xdotool chromium novnc python3
+# tests/real_viewers/cdp.py; setxkbmap (x11-xkb-utils) and xkb-data give
+# the X server the Russian, Greek, Polish and German layouts typed with.
+VIEWER_PKGS := tigervnc-viewer xvfb xdotool chromium novnc python3 x11-xkb-utils xkb-data
 
 VT100_SRCS := $(filter-out vt100/vtdump.c,$(wildcard vt100/*.c))
 VT100_OBJS := $(VT100_SRCS:%.c=$(B)/%.o)
 LIBVT100   := $(B)/libvt100.a
+# What the emulator library links with: libxkbcommon maps keysyms to characters.
+XKB_LIBS   := $(shell pkg-config --libs xkbcommon 2>/dev/null || echo -lxkbcommon)
 
 # Xen console access shared by vncterm and the xenconsole client.
 XENCONS_SRCS := $(filter-out xenconsole/main.c,$(wildcard xenconsole/*.c))
@@ -113,7 +121,8 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubu
 VNCTERM_SRCS := vncterm/input.c vncterm/listen.c vncterm/main.c vncterm/options.c vncterm/password.c vncterm/paste.c \
 	vncterm/pty.c vncterm/select.c vncterm/statefile.c vncterm/textport.c vncterm/vnc.c \
 	vncterm/xen.c vncterm/sandbox.c vncterm/monitor.c vncterm/log.c vncterm/consolelog.c vncterm/logfile.c \
-	vncterm/viewer.c vncterm/gate.c vncterm/websocket.c vncterm/relay.c vncterm/clipboard.c
+	vncterm/viewer.c vncterm/gate.c vncterm/websocket.c vncterm/relay.c vncterm/clipboard.c \
+	vncterm/compose.c
 VNCTERM_OBJS := $(VNCTERM_SRCS:%.c=$(B)/%.o)
 
 PROGS := vt100/vtdump vncterm/vncterm xenconsole/xenconsole
@@ -149,7 +158,7 @@ $(LIBRENDER): $(RENDER_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 vt100/vtdump: $(B)/vt100/vtdump.o $(LIBRENDER) $(LIBVT100) $(LIBFONT)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lz
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lz $(XKB_LIBS)
 
 $(B)/fonts/genfont: fonts/genfont.c fonts/font_data.h
 	@mkdir -p $(dir $@)
@@ -171,7 +180,8 @@ $(B)/vncterm/main.o $(B)/xenconsole/main.o: ALL_CFLAGS += -DVNCTERM_VERSION='"$(
 $(B)/tests/fonts/check_font.o: ALL_CFLAGS += -DUNIFONT_HEX='"$(UNIFONT_HEX)"'
 
 vncterm/vncterm: $(VNCTERM_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT) $(LIBXENCONS) | $(VNC_LIBDEP)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(VNC_LDFLAGS) -lvncserver -lnettle -lz $(XEN_LIBS) -lseccomp -lpthread
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(VNC_LDFLAGS) -lvncserver -lnettle -lz $(XEN_LIBS) -lseccomp -lpthread \
+		$(XKB_LIBS)
 
 xenconsole/xenconsole: $(B)/xenconsole/main.o $(LIBXENCONS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(XEN_LIBS)
@@ -193,11 +203,13 @@ $(B)/tests/runner.o: tests/runner.c $(B)/tests/suites.h $(FLAGS_STAMP)
 # The daemon's parts that the unit tests reach (not main.c).
 DAEMON_TEST_OBJS := $(B)/vncterm/monitor.o $(B)/vncterm/options.o $(B)/vncterm/password.o \
 	$(B)/vncterm/paste.o $(B)/vncterm/select.o \
-	$(B)/vncterm/statefile.o $(B)/vncterm/consolelog.o $(B)/vncterm/gate.o $(B)/vncterm/websocket.o
+	$(B)/vncterm/statefile.o $(B)/vncterm/consolelog.o $(B)/vncterm/gate.o $(B)/vncterm/websocket.o \
+	$(B)/vncterm/compose.o
 
 $(B)/tests/runner: $(B)/tests/runner.o $(TEST_OBJS) $(DAEMON_TEST_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT) \
 		$(LIBXENCONS) | $(VNC_LIBDEP)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS) $(VNC_LDFLAGS) -lvncclient -lnettle -lz $(XEN_LIBS) $(XENSIM_RUNNER_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CHECK_LIBS) $(VNC_LDFLAGS) -lvncclient -lnettle -lz $(XEN_LIBS) $(XENSIM_RUNNER_LIBS) \
+		$(XKB_LIBS)
 
 # --- Xen simulation for tests (tests/xensim) ---
 # libxensim.so answers the hypervisor calls of xenstored and vncterm from
@@ -329,6 +341,6 @@ xen-image: xen-deps
 # The host's viewer for the real-Xen tests: reads the framebuffer as text.
 $(B)/tests/vncread: $(B)/tests/xen/vncread.o $(B)/tests/integration/util_vncterm.o $(LIBRENDER) \
 		$(LIBVT100) $(LIBFONT) | $(VNC_LIBDEP)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(VNC_LDFLAGS) -lvncclient -lz
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(VNC_LDFLAGS) -lvncclient -lz $(XKB_LIBS)
 check-xen: xen-deps all xen-image $(B)/tests/vncread
 	python3 tests/xen/harness.py --image $(XEN_IMAGE)/current --tools $(XEN_HARNESS_ARGS)

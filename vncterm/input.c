@@ -248,7 +248,7 @@ void on_key(uint32_t keysym, unsigned mods, void *user)
 	}
 	render_set_view(t->render, t->vt, 0); /* any other key: back to the live screen */
 	vt_get_modes(t->vt, &m);
-	n = vt_key_encode(keysym, mods, &m, buf, sizeof(buf));
+	n = vt_key_encode(keysym, mods, &m, t->opt.keys, buf, sizeof(buf));
 	if (n > 0)
 		send_to_source(t, buf, (size_t)n);
 }

@@ -33,6 +33,7 @@ enum {
 	OPT_LOG_FILE,
 	OPT_LOG_FILE_MAX,
 	OPT_HANDSHAKE_TIMEOUT,
+	OPT_KEYS,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -53,6 +54,7 @@ static const struct option longopts[] = {
 	{ "log-file", required_argument, NULL, OPT_LOG_FILE },
 	{ "log-file-max", required_argument, NULL, OPT_LOG_FILE_MAX },
 	{ "handshake-timeout", required_argument, NULL, OPT_HANDSHAKE_TIMEOUT },
+	{ "keys", required_argument, NULL, OPT_KEYS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	/* The original vncterm's long forms of its short options. */
@@ -111,6 +113,10 @@ void options_usage(FILE *f, const char *prog)
 		"  -l, --loadstate STATEFILE\n"
 		"                      restore a saved console state at start\n"
 		"  -t, --title TITLE   the VNC desktop name (default: the program's title)\n"
+		"  --keys TERM         the keys of xterm, linux or vt220, for the program's\n"
+		"                      TERM (default: xterm with -c, whose TERM is\n"
+		"                      xterm-256color; vt220 for a Xen console or pty, as\n"
+		"                      serial-getty runs a guest's getty on hvc0)\n"
 		"\n"
 		"VIEWERS\n"
 		"  -v, --vnclisten ADDR:N\n"
@@ -301,6 +307,22 @@ static int parse_geometry(struct options *o, const char *arg, char *err, int err
 	return 0;
 }
 
+/* --keys NAME, remembered as given: the default waits for the source. */
+static int parse_keys(struct options *o, const char *arg)
+{
+	static const char *const names[] = {
+		[VT_KEYS_XTERM] = "xterm", [VT_KEYS_LINUX] = "linux", [VT_KEYS_VT220] = "vt220",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(arg, names[i])) {
+			o->keys = (enum vt_key_set)i;
+			o->keys_given = true;
+			return 0;
+		}
+	return -EINVAL;
+}
+
 int options_parse(struct options *o, int argc, char *const argv[], char *err, int errlen)
 {
 	bool command = false;
@@ -392,6 +414,10 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 			o->handshake_timeout = (int)n;
 			break;
 		case OPT_SANDBOX_DEBUG: o->sandbox_debug = true; break;
+		case OPT_KEYS:
+			if (parse_keys(o, optarg) < 0)
+				return fail(err, errlen, "--keys %s: expected xterm, linux or vt220", optarg);
+			break;
 		case 'h':
 		case OPT_HELP:
 			return 1;
@@ -408,6 +434,10 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 	if (command)
 		o->command = optind < argc ? argv + optind : NULL;
 	o->command_given = command;
+	/* A command, given or the default /bin/sh, has TERM=xterm-256color; a console, a getty's. */
+	if (!o->keys_given)
+		o->keys = command || (!o->pty_path && !o->input_file && o->domid < 0 && !o->xs_path) ?
+				  VT_KEYS_XTERM : VT_KEYS_VT220;
 	/*
 	 * The host agent gives its vncterm_ip explicitly: that works, as it
 	 * did in the original, and main() warns about it unless

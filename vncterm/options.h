@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "vt100/keys.h"
+
 /*
  * Viewers served at once by default.  Each holds a socket: the sandbox
  * allows 256 fds, and libvncserver itself turns every connection away
@@ -52,6 +54,13 @@ struct options {
 	int max_viewers;        /* --max-viewers: VNC viewers served at once */
 	int handshake_timeout;  /* --handshake-timeout, seconds */
 	bool sandbox_debug;     /* --sandbox-debug */
+	/*
+	 * --keys: the terminal whose keys are sent.  Default: xterm's for a
+	 * command (its TERM is xterm-256color), a VT220's for a console (a PV
+	 * guest's getty on hvc0 runs with serial-getty's TERM=vt220).
+	 */
+	enum vt_key_set keys;
+	bool keys_given;
 };
 
 /*

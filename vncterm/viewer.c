@@ -151,9 +151,9 @@ static void on_key(rfbBool down, rfbKeySym key, rfbClientPtr cl)
 	if (!down || cl->viewOnly || !c->vnc->cb.key)
 		return;
 	/* A dead key and its letter become one keysym, composed per viewer. */
-	uint32_t out[VT_COMPOSE_MAX];
+	uint32_t out[COMPOSE_MAX];
 	unsigned mods = mods_of(c);
-	int n = vt_compose_feed(&c->compose, (uint32_t)key, mods, out);
+	int n = compose_feed(&c->compose, c->vnc->compose, (uint32_t)key, mods, out);
 
 	for (int k = 0; k < n; k++)
 		c->vnc->cb.key(out[k], mods, c->vnc->user);
@@ -760,6 +760,7 @@ void viewer_reap(struct vnc *v)
 			relay_free_port(c->out);
 		v->conns[i] = v->conns[--v->nconns];
 		v->conns[v->nconns] = NULL;
+		compose_release(&c->compose);
 		free(c);
 	}
 }
@@ -777,6 +778,7 @@ void viewer_free_all(struct vnc *v)
 				poll(NULL, 0, 1);
 			relay_free_port(c->out);
 		}
+		compose_release(&c->compose);
 		free(c);
 	}
 	v->nconns = 0;

@@ -123,9 +123,24 @@ static void vnc_release(struct vnc *v)
 	if (v->spare_fd >= 0)
 		close(v->spare_fd);
 	explicit_bzero(v->passwords, sizeof(v->passwords));
+	compose_table_free(v->compose);
 	free(v->clip);
 	free(v->conns);
 	free(v);
+}
+
+/*
+ * Here, before the sandbox: the table is read from /usr/share/X11/locale,
+ * which the worker's chroot does not have.  Without one, viewers still
+ * type, only dead keys and Multi_key sequences type nothing.
+ */
+static void load_compose(struct vnc *v)
+{
+	char why[256];
+
+	v->compose = compose_table_load(NULL, why, sizeof(why));
+	if (!v->compose)
+		log_msg(LOG_WARNING, "%s: dead keys and Compose sequences will type nothing", why);
 }
 
 struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *fb, int width,
@@ -176,6 +191,7 @@ struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *
 		seterr(err, errlen, "rfbGetScreen %dx%d failed", width, height);
 		goto fail;
 	}
+	load_compose(v);
 	return v;
 fail:
 	vnc_release(v);

@@ -18,8 +18,8 @@ struct vnc;
 struct vnc_callbacks {
 	/*
 	 * A key pressed by a viewer that may type; mods are VT_MOD_*.  A dead
-	 * key and the letter after it arrive as one composed keysym, each
-	 * viewer composing on its own (vt100/compose.h).
+	 * key or Compose sequence arrives as the keysyms it composes to, each
+	 * viewer composing on its own (vncterm/compose.h).
 	 */
 	void (*key)(uint32_t keysym, unsigned mods, void *user);
 	/*

@@ -19,12 +19,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vncterm/compose.h"
 #include "vncterm/gate.h"
 #include "vncterm/password.h"
 #include "vncterm/relay.h"
 #include "vncterm/vnc.h"
 #include "vncterm/websocket.h"
-#include "vt100/compose.h"
 
 /* RFB's DesktopName pseudo-encoding, which libvncserver 0.9.14 lacks: vncterm sends it. */
 #define ENCODING_DESKTOP_NAME (-307)
@@ -83,9 +83,9 @@ struct conn {
 	uint32_t clip_text_max;  /* the most text it takes unasked */
 	bool caps_due, request_due, provide_due, notify_due;
 	unsigned clip_serial;    /* the vnc's clip_serial it has */
-	/* Modifiers and the dead key waiting, per viewer. */
+	/* Modifiers and the Compose sequence under way, per viewer. */
 	bool shift_l, shift_r, ctrl_l, ctrl_r, alt_l, alt_r;
-	struct vt_compose compose;
+	struct compose compose;
 	int buttons, x, y;
 };
 
@@ -114,6 +114,7 @@ struct vnc {
 	rfbCursorPtr cursor;
 	struct vnc_callbacks cb;
 	void *user;
+	struct compose_table *compose; /* NULL: none found, keys pass uncomposed */
 };
 
 long long vnc_now_ms(void);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer target: vt_key_encode() (vt100/keys.c), which turns what a VNC
- * viewer sends (any 32-bit keysym, any modifier bits) and the modes the
- * program set into the bytes typed into the console.  Checked, from
+ * viewer sends (any 32-bit keysym, any modifier bits), the modes the
+ * program set and the key set (--keys) into the bytes typed into the
+ * console.  Checked, from
  * keys.h and the keys suite:
  *  - it never fails with room for VT_KEY_MAX bytes, whatever the keysym
  *    (unknown ones send nothing), and never writes beyond what it returns;
@@ -15,13 +16,16 @@
  *    a surrogate or a value beyond U+10FFFF types nothing);
  *  - NULL arguments give -EINVAL.
  * The records are also one viewer's typing, fed in order through one
- * struct vt_compose (vt100/compose.c) as vncterm/vnc.c does, and what
- * comes out is encoded in turn.  Checked, from compose.h:
- *  - it hands back 0 to VT_COMPOSE_MAX keysyms, never a dead key, and
- *    writes nothing beyond them;
- *  - with no dead key waiting, a key that is not a dead key comes out
- *    unchanged; a modifier key always does, and keeps a dead key waiting;
- *  - a dead key waits only after a known dead key (and modifiers);
+ * struct compose on X's en_US.UTF-8 Compose table (vncterm/compose.c) as
+ * vncterm/viewer.c does, and what comes out is encoded in turn.  Checked,
+ * from compose.h:
+ *  - it hands back 0 to COMPOSE_MAX keysyms and writes nothing beyond
+ *    them; a dead key only as the key fed (one that starts no sequence),
+ *    which then types nothing;
+ *  - with Ctrl or Alt held a key comes out unchanged and ends any
+ *    sequence; a modifier key always comes out unchanged and leaves a
+ *    sequence as it was;
+ *  - while a sequence waits, only a modifier key comes out;
  *  - each keysym it hands back encodes like any other key.
  *
  * Input: records of 7 bytes, a partial last one ignored:
@@ -32,7 +36,8 @@
  *           3 0x01000000 + the low 21 bits (Unicode, and beyond);
  *           4 b1 (Latin-1); 5 F1 + b1 % 40 (F1-F35 and past them);
  *           6 0x01000000 + b1 b2 (the BMP); 7 the low 16 bits
- *   5       modifier bits (all 8: unknown ones included)
+ *   5       modifier bits (all 8: unknown ones included); bits 3-4 % 3
+ *           also pick the key set (xterm, linux, vt220)
  *   6       modes: 1 DECCKM, 2 DECKPAM, 4 LNM, 8 DECBKM, 16 1036 reset;
  *           the top 3 bits scramble the modes keys must ignore
  */
@@ -42,7 +47,7 @@
 #include <string.h>
 
 #include "tests/fuzz/fuzz_check.h"
-#include "vt100/compose.h"
+#include "vncterm/compose.h"
 #include "vt100/keys.h"
 
 #define RECORD 7
@@ -150,8 +155,10 @@ static bool valid_utf8(const unsigned char *p, size_t n)
 static int encode(uint32_t keysym, unsigned mods, const struct vt_modes *modes,
 		  char *buf, size_t size, size_t total)
 {
+	enum vt_key_set set = (enum vt_key_set)((mods >> 3 & 3) % 3);
+
 	memset(buf, CANARY, total);
-	int n = vt_key_encode(keysym, mods, modes, buf, size);
+	int n = vt_key_encode(keysym, mods, modes, set, buf, size);
 
 	/* Nothing past what it reports, nor past size if it failed. */
 	size_t from = n > 0 ? (size_t)n : 0;
@@ -172,7 +179,7 @@ static void one_key(const uint8_t *r)
 	plain_modes(r[6], &modes);
 	scrambled_modes(r[6], &other);
 
-	int n = encode(keysym, mods & 7, &modes, ref, VT_KEY_MAX, sizeof(ref));
+	int n = encode(keysym, mods & 0x1f, &modes, ref, VT_KEY_MAX, sizeof(ref));
 
 	FUZZ_CHECK(n >= 0 && n <= VT_KEY_MAX);
 	FUZZ_CHECK(valid_utf8((const unsigned char *)ref, (size_t)n));
@@ -180,7 +187,7 @@ static void one_key(const uint8_t *r)
 	/* Pure: the same again, and unknown modifier bits change nothing. */
 	FUZZ_CHECK(encode(keysym, mods, &modes, buf, VT_KEY_MAX, sizeof(buf)) == n);
 	FUZZ_CHECK(memcmp(buf, ref, (size_t)n) == 0);
-	FUZZ_CHECK(encode(keysym, mods & 7, &other, buf, VT_KEY_MAX, sizeof(buf)) == n);
+	FUZZ_CHECK(encode(keysym, mods & 0x1f, &other, buf, VT_KEY_MAX, sizeof(buf)) == n);
 	FUZZ_CHECK(memcmp(buf, ref, (size_t)n) == 0);
 
 	/* A short buffer: all or nothing. */
@@ -193,8 +200,10 @@ static void one_key(const uint8_t *r)
 		FUZZ_CHECK(memcmp(buf, ref, (size_t)n) == 0);
 	}
 
-	FUZZ_CHECK(vt_key_encode(keysym, mods, NULL, buf, sizeof(buf)) == -EINVAL);
-	FUZZ_CHECK(vt_key_encode(keysym, mods, &modes, NULL, sizeof(buf)) == -EINVAL);
+	FUZZ_CHECK(vt_key_encode(keysym, mods, NULL, VT_KEYS_XTERM, buf, sizeof(buf)) == -EINVAL);
+	FUZZ_CHECK(vt_key_encode(keysym, mods, &modes, VT_KEYS_XTERM, NULL, sizeof(buf)) == -EINVAL);
+	FUZZ_CHECK(vt_key_encode(keysym, mods, &modes, (enum vt_key_set)3, buf, sizeof(buf)) ==
+		   -EINVAL);
 }
 
 static bool is_dead(uint32_t keysym)
@@ -210,47 +219,55 @@ static bool is_modifier(uint32_t keysym)
 }
 
 /* The record's key through the viewer's compose state, then encoded. */
-static void compose_key(struct vt_compose *st, const uint8_t *r)
+static void compose_key(struct compose *st, const struct compose_table *t, const uint8_t *r)
 {
 	uint32_t keysym = pick_keysym(r);
 	unsigned mods = r[5];
-	bool was = vt_compose_pending(st);
-	uint32_t out[VT_COMPOSE_MAX + 1];
+	bool was = compose_pending(st), shortcut = mods & (VT_MOD_CTRL | VT_MOD_ALT);
+	uint32_t out[COMPOSE_MAX + 1];
 	struct vt_modes modes;
 	char buf[VT_KEY_MAX];
 
-	out[VT_COMPOSE_MAX] = CANARY;
-	int n = vt_compose_feed(st, keysym, mods, out);
+	out[COMPOSE_MAX] = CANARY;
+	int n = compose_feed(st, t, keysym, mods, out);
 
-	FUZZ_CHECK(n >= 0 && n <= VT_COMPOSE_MAX);
-	FUZZ_CHECK(out[VT_COMPOSE_MAX] == CANARY);
-	if (!was && !is_dead(keysym))
-		FUZZ_CHECK(n == 1 && out[0] == keysym);
-	if (is_modifier(keysym))
-		FUZZ_CHECK(n == 1 && out[0] == keysym && vt_compose_pending(st) == was);
-	if (vt_compose_pending(st))
-		FUZZ_CHECK(vt_compose_spacing(keysym, false) != 0 || is_modifier(keysym));
+	FUZZ_CHECK(n >= 0 && n <= COMPOSE_MAX);
+	FUZZ_CHECK(out[COMPOSE_MAX] == CANARY);
+	if (shortcut)
+		FUZZ_CHECK(n == 1 && out[0] == keysym && !compose_pending(st));
+	if (is_modifier(keysym) && !shortcut)
+		FUZZ_CHECK(n == 1 && out[0] == keysym && compose_pending(st) == was);
+	if (compose_pending(st))
+		FUZZ_CHECK(n == 0 || is_modifier(keysym));
 	plain_modes(r[6], &modes);
 	for (int i = 0; i < n; i++) {
-		FUZZ_CHECK(!is_dead(out[i]));
-		int k = vt_key_encode(out[i], mods, &modes, buf, sizeof(buf));
+		int k = vt_key_encode(out[i], mods, &modes, VT_KEYS_XTERM, buf, sizeof(buf));
 
+		if (is_dead(out[i]))
+			FUZZ_CHECK(out[i] == keysym && k == 0);
 		FUZZ_CHECK(k >= 0 && k <= VT_KEY_MAX);
 		FUZZ_CHECK(valid_utf8((const unsigned char *)buf, (size_t)k));
 	}
-	FUZZ_CHECK(vt_compose_feed(NULL, keysym, mods, out) == -EINVAL);
-	FUZZ_CHECK(vt_compose_feed(st, keysym, mods, NULL) == -EINVAL);
+	FUZZ_CHECK(compose_feed(NULL, t, keysym, mods, out) == -EINVAL);
+	FUZZ_CHECK(compose_feed(st, t, keysym, mods, NULL) == -EINVAL);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct vt_compose st = { 0 };
+	/* Loaded once: reading X's Compose file for every input would be most of the run. */
+	static struct compose_table *table;
+	struct compose st = { 0 };
+	char err[256];
 
+	if (!table)
+		table = compose_table_load(NULL, err, sizeof(err));
+	FUZZ_CHECK(table != NULL);
 	if (size < RECORD)
 		return -1;
 	for (size_t off = 0; off + RECORD <= size; off += RECORD) {
 		one_key(data + off);
-		compose_key(&st, data + off);
+		compose_key(&st, table, data + off);
 	}
+	compose_release(&st);
 	return 0;
 }

@@ -301,32 +301,23 @@ static void remove_dir(const char *dir)
 	(void)!system(cmd);
 }
 
-#define TIGER_FIRST "\033[2J\033[H" HIDE_BYTES "\033[1;32mTigerVNC\033[0m under Xvfb\r\n$ "
-#define TIGER_TYPED TIGER_FIRST "echo hi-$((6*7))\r\nhi-42\r\n$ "
-
-START_TEST(tigervnc_viewer)
+/*
+ * Xvfb on a display it picks, its screen kept in dir/Xvfb_screen0, and
+ * TigerVNC's viewer on it connected to port; returns the display number.
+ * Both log to err.
+ */
+static int start_tigervnc(const char *dir, const char *err, int port, struct group *xvfb,
+			  struct group *viewer)
 {
-	const char *const args[] = {
-		"-v", "127.0.0.1:170", "--geometry", "40x6", "-c", "/bin/sh", "-c",
-		"printf '\\033[2J\\033[H" HIDE "\\033[1;32mTigerVNC\\033[0m under Xvfb\\r\\n'; "
-		"PS1='$ ' exec /bin/sh", NULL,
-	};
-	char dir[] = "/tmp/vncterm-tiger-XXXXXX", cmd[512], err[96], xwd[96], line[32];
-	int out[2], x = -1, y = -1;
-	int64_t t0 = now_ms();
-
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(err, sizeof(err), "%s/log", dir);
-	snprintf(xwd, sizeof(xwd), "%s/Xvfb_screen0", dir);
-	struct vncterm *v = start_daemon(args, 170);
+	char cmd[512], line[32];
+	int out[2];
 
 	/* -displayfd: Xvfb picks a free display and prints its number. */
 	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
 	snprintf(cmd, sizeof(cmd),
 		 "exec Xvfb -displayfd 1 -fbdir '%s' -screen 0 640x400x24 -nolisten tcp -wr "
 		 "-noreset", dir);
-	struct group xvfb = spawn_group(cmd, out[1], err);
-
+	*xvfb = spawn_group(cmd, out[1], err);
 	close(out[1]);
 	ck_assert_msg(read_line(out[0], line, sizeof(line), 10000), "Xvfb gave no display (%s)",
 		      err);
@@ -342,8 +333,31 @@ START_TEST(tigervnc_viewer)
 		 "DISPLAY=:%d exec xtigervncviewer -geometry +0+0 -SecurityTypes None "
 		 "-PreferredEncoding Raw -NoJPEG -AutoSelect=0 -MenuKey= -RemoteResize=0 -Shared "
 		 "-AlertOnFatalError=0 -ReconnectOnError=0 127.0.0.1::%d",
-		 disp, v->port);
-	struct group viewer = spawn_group(cmd, -1, err);
+		 disp, port);
+	*viewer = spawn_group(cmd, -1, err);
+	return disp;
+}
+
+#define TIGER_FIRST "\033[2J\033[H" HIDE_BYTES "\033[1;32mTigerVNC\033[0m under Xvfb\r\n$ "
+#define TIGER_TYPED TIGER_FIRST "echo hi-$((6*7))\r\nhi-42\r\n$ "
+
+START_TEST(tigervnc_viewer)
+{
+	const char *const args[] = {
+		"-v", "127.0.0.1:170", "--geometry", "40x6", "-c", "/bin/sh", "-c",
+		"printf '\\033[2J\\033[H" HIDE "\\033[1;32mTigerVNC\\033[0m under Xvfb\\r\\n'; "
+		"PS1='$ ' exec /bin/sh", NULL,
+	};
+	char dir[] = "/tmp/vncterm-tiger-XXXXXX", cmd[512], err[96], xwd[96];
+	int x = -1, y = -1;
+	int64_t t0 = now_ms();
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(err, sizeof(err), "%s/log", dir);
+	snprintf(xwd, sizeof(xwd), "%s/Xvfb_screen0", dir);
+	struct vncterm *v = start_daemon(args, 170);
+	struct group xvfb, viewer;
+	int disp = start_tigervnc(dir, err, v->port, &xvfb, &viewer);
 	long bad = wait_for_xscreen(xwd, 6, 40, TIGER_FIRST, 15000, &x, &y);
 	int64_t t1 = now_ms();
 
@@ -368,6 +382,81 @@ START_TEST(tigervnc_viewer)
 	fprintf(stderr, "real_viewers: typed command echoed and answered after %lld ms\n",
 		(long long)(now_ms() - t1));
 
+	group_kill(&viewer);
+	group_kill(&xvfb);
+	stop_daemon(v);
+	remove_dir(dir);
+}
+END_TEST
+
+/*
+ * Layouts: TigerVNC on an X server switched to Russian, Greek, Polish and
+ * German keyboards (setxkbmap), typed into by xdotool as a person on that
+ * layout would, AltGr and a dead key included.  The viewer sends X's
+ * legacy keysyms (Cyrillic_pe, Greek_alpha, lstroke, EuroSign,
+ * dead_acute...), and the program on the console must read exactly the
+ * letters' UTF-8: cat on a raw tty writes what it reads to a file.
+ */
+static const struct {
+	const char *layout, *xdotool, *bytes;
+} typed_layouts[] = {
+	{ "ru", "type 'привет'", "привет" },
+	{ "gr", "type 'αβγδ'", "αβγδ" },
+	{ "pl", "type 'łąż'", "łąż" },
+	{ "de", "type '€ß' && xdotool key dead_acute e dead_circumflex a", "€ßéâ" },
+};
+
+/* Run sh -c cmd on display disp to its end (10 s at most); it must succeed. */
+static void x_command(int disp, const char *cmd, const char *err)
+{
+	char line[512];
+
+	snprintf(line, sizeof(line), "export DISPLAY=:%d; %s", disp, cmd);
+	struct group g = spawn_group(line, -1, err);
+
+	ck_assert_msg(group_wait(&g, 10000), "did not finish: %s", cmd);
+	ck_assert_msg(WIFEXITED(g.status) && WEXITSTATUS(g.status) == 0,
+		      "failed (status %#x, log %s): %s", g.status, err, cmd);
+	group_kill(&g);
+}
+
+START_TEST(tigervnc_layouts)
+{
+	char dir[] = "/tmp/vncterm-layouts-XXXXXX", cmd[512], err[96], rec[96];
+	char want[256] = "", got[256];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(err, sizeof(err), "%s/log", dir);
+	snprintf(rec, sizeof(rec), "%s/typed", dir);
+	snprintf(cmd, sizeof(cmd), "stty raw -echo; printf '" HIDE "ready'; exec cat > %s", rec);
+
+	const char *const args[] = { "-v", "127.0.0.1:172", "--geometry", "20x4", "-c", "/bin/sh",
+				     "-c", cmd, NULL };
+	struct vncterm *v = start_daemon(args, 172);
+	struct group xvfb, viewer;
+	int disp = start_tigervnc(dir, err, v->port, &xvfb, &viewer), x, y;
+	char xwd[96];
+
+	snprintf(xwd, sizeof(xwd), "%s/Xvfb_screen0", dir);
+	/* Once "ready" shows, the tty is raw. */
+	ck_assert_msg(wait_for_xscreen(xwd, 4, 20, HIDE_BYTES "ready", 15000, &x, &y) == 0,
+		      "the viewer never showed the console (log %s)", err);
+	for (size_t i = 0; i < sizeof(typed_layouts) / sizeof(typed_layouts[0]); i++) {
+		snprintf(cmd, sizeof(cmd),
+			 "setxkbmap %s && xdotool search --sync --name TigerVNC windowfocus --sync "
+			 ">/dev/null && xdotool %s", typed_layouts[i].layout, typed_layouts[i].xdotool);
+		x_command(disp, cmd, err);
+		strcat(want, typed_layouts[i].bytes);
+		ck_assert_msg(file_says(rec, want, 5000, got, sizeof(got)),
+			      "after the %s layout the console read '%s', not '%s'",
+			      typed_layouts[i].layout, got, want);
+	}
+	x_command(disp, "setxkbmap us && xdotool key Return", err);
+	strcat(want, "\r");
+	ck_assert_msg(file_says(rec, "\r", 5000, got, sizeof(got)) && !strcmp(got, want),
+		      "the console read '%s', not exactly '%s'", got, want);
+	fprintf(stderr, "real_viewers: TigerVNC typed ru, gr, pl and de exactly: %.*s\n",
+		(int)strlen(want) - 1, want);
 	group_kill(&viewer);
 	group_kill(&xvfb);
 	stop_daemon(v);
@@ -494,6 +583,7 @@ Suite *real_viewers_suite(void)
 	tcase_set_timeout(tc, 45);
 	tcase_add_test(tc, tigervnc_viewer);
 	tcase_add_test(tc, novnc_in_chromium);
+	tcase_add_test(tc, tigervnc_layouts);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -143,6 +143,9 @@ static const struct bad bads[] = {
 	{ { "--handshake-timeout", "3601", NULL }, "--handshake-timeout" },
 	{ { "--handshake-timeout", "5s", NULL }, "--handshake-timeout" },
 	{ { "stray", NULL }, "unexpected argument" },
+	{ { "--keys", "vt100", NULL }, "--keys vt100: expected xterm, linux or vt220" },
+	{ { "--keys", "", NULL }, "--keys" },
+	{ { "--keys", NULL }, "needs an argument" },
 	{ { "-c", "sh", "-p", "/dev/pts/0", NULL }, NULL }, /* -p belongs to the command */
 	{ { "-p", "/dev/pts/0", "--input", "f", NULL }, "one console source" },
 };
@@ -186,6 +189,41 @@ START_TEST(test_max_viewers)
 	ck_assert_int_eq(parse(&o, err, most), 0);
 	ck_assert_int_eq(o.max_viewers, 1000);
 	ck_assert_str_eq(o.command[0], "sh");
+}
+END_TEST
+
+/*
+ * --keys: xterm's for a command (given or the default shell), whose TERM
+ * is xterm-256color; a VT220's for a console (xenconsoled's pty, a ring, a
+ * pty): the guest's getty runs with serial-getty's TERM=vt220.  Given, it
+ * wins whatever the source.
+ */
+START_TEST(test_keys)
+{
+	static const struct {
+		const char *args[6];
+		enum vt_key_set want;
+	} cases[] = {
+		{ { NULL }, VT_KEYS_XTERM },
+		{ { "-c", "sh", NULL }, VT_KEYS_XTERM },
+		{ { "-x", "/local/domain/0/console", "-c", "login", NULL }, VT_KEYS_XTERM },
+		{ { "-x", "/local/domain/7/console", NULL }, VT_KEYS_VT220 },
+		{ { "--domid", "7", NULL }, VT_KEYS_VT220 },
+		{ { "-p", "/dev/pts/3", NULL }, VT_KEYS_VT220 },
+		{ { "--input", "f", NULL }, VT_KEYS_VT220 },
+		{ { "--keys", "linux", "-x", "/local/domain/7/console", NULL }, VT_KEYS_LINUX },
+		{ { "--keys", "xterm", "--domid", "7", NULL }, VT_KEYS_XTERM },
+		{ { "--keys", "vt220", "-c", "sh", NULL }, VT_KEYS_VT220 },
+		{ { "--keys", "linux", "--keys", "vt220", NULL }, VT_KEYS_VT220 },
+	};
+	struct options o;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_msg(parse(&o, err, cases[i].args) == 0, "case %zu: %s", i, err);
+		ck_assert_msg(o.keys == cases[i].want, "case %zu: keys %d, want %d", i, (int)o.keys,
+			      (int)cases[i].want);
+	}
 }
 END_TEST
 
@@ -391,6 +429,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_ipv6);
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bads) / sizeof(bads[0]));
 	tcase_add_test(tc, test_max_viewers);
+	tcase_add_test(tc, test_keys);
 	tcase_add_test(tc, test_log_target);
 	tcase_add_test(tc, test_log_file);
 	tcase_add_test(tc, test_remote_allowed);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vt_key_encode(): every key family against the bytes xterm sends and the
- * xterm-256color terminfo entry names.  Keysyms come from libvncserver's
+ * xterm-256color terminfo entry names (VT_KEYS_XTERM; the Linux console's
+ * and VT220's sets, and every terminfo key of the three, are in
+ * check_keysets.c; every keysym libxkbcommon maps, in check_keysyms.c).  Keysyms come from libvncserver's
  * copy of the X header, not from keys.c, so a wrong number there shows up.
  */
 #include <check.h>
@@ -77,7 +79,7 @@ static void check_case(const struct key_case *c)
 
 	make_modes(c->modes, &modes);
 	memset(buf, CANARY, sizeof(buf));
-	n = vt_key_encode(c->keysym, c->mods, &modes, buf, VT_KEY_MAX);
+	n = vt_key_encode(c->keysym, c->mods, &modes, VT_KEYS_XTERM, buf, VT_KEY_MAX);
 	ck_assert_msg(n == (int)c->len && memcmp(buf, c->want, c->len) == 0,
 		      "%s: got %d [%s] want [%s]", c->name, n,
 		      hex(buf, n, got, sizeof(got)),
@@ -429,12 +431,15 @@ START_TEST(test_silent)
 
 	for (unsigned bits = 0; bits < 32; bits += 31) {
 		make_modes(bits, &modes);
-		for (unsigned mods = 0; mods < 8; mods++) {
+		for (unsigned k = 0; k < 8 * 3; k++) {
+			unsigned mods = k % 8;
+			enum vt_key_set set = (enum vt_key_set)(k / 8);
+
 			memset(buf, CANARY, sizeof(buf));
-			ck_assert_msg(vt_key_encode(silent_keys[_i], mods, &modes,
+			ck_assert_msg(vt_key_encode(silent_keys[_i], mods, &modes, set,
 						    buf, sizeof(buf)) == 0,
-				      "keysym 0x%08x mods %u sent something",
-				      silent_keys[_i], mods);
+				      "keysym 0x%08x mods %u set %d sent something",
+				      silent_keys[_i], mods, (int)set);
 			ck_assert_int_eq((unsigned char)buf[0], CANARY);
 		}
 	}
@@ -468,7 +473,7 @@ START_TEST(test_nospc)
 	/* Every size that is too small fails and leaves buf untouched. */
 	for (size_t size = 0; size < c->len; size++) {
 		memset(buf, CANARY, sizeof(buf));
-		n = vt_key_encode(c->keysym, c->mods, &modes, buf, size);
+		n = vt_key_encode(c->keysym, c->mods, &modes, VT_KEYS_XTERM, buf, size);
 		ck_assert_msg(n == -ENOSPC, "%s size %zu: got %d", c->name,
 			      size, n);
 		for (size_t i = 0; i < sizeof(buf); i++)
@@ -478,7 +483,7 @@ START_TEST(test_nospc)
 	}
 	/* Exactly enough room works and writes nothing beyond it. */
 	memset(buf, CANARY, sizeof(buf));
-	n = vt_key_encode(c->keysym, c->mods, &modes, buf, c->len);
+	n = vt_key_encode(c->keysym, c->mods, &modes, VT_KEYS_XTERM, buf, c->len);
 	ck_assert_int_eq(n, (int)c->len);
 	ck_assert(memcmp(buf, c->want, c->len) == 0);
 	for (size_t i = c->len; i < sizeof(buf); i++)
@@ -492,12 +497,15 @@ START_TEST(test_einval)
 	struct vt_modes modes;
 
 	make_modes(0, &modes);
-	ck_assert_int_eq(vt_key_encode(XK_a, 0, NULL, buf, sizeof(buf)), -EINVAL);
-	ck_assert_int_eq(vt_key_encode(XK_a, 0, &modes, NULL, sizeof(buf)),
+	ck_assert_int_eq(vt_key_encode(XK_a, 0, NULL, VT_KEYS_XTERM, buf, sizeof(buf)), -EINVAL);
+	ck_assert_int_eq(vt_key_encode(XK_a, 0, &modes, VT_KEYS_XTERM, NULL, sizeof(buf)),
 			 -EINVAL);
-	ck_assert_int_eq(vt_key_encode(XK_Shift_L, 0, &modes, NULL, 0), -EINVAL);
+	ck_assert_int_eq(vt_key_encode(XK_Shift_L, 0, &modes, VT_KEYS_XTERM, NULL, 0), -EINVAL);
+	/* A key set that is none of the three. */
+	ck_assert_int_eq(vt_key_encode(XK_a, 0, &modes, (enum vt_key_set)3, buf, sizeof(buf)),
+			 -EINVAL);
 	/* Bits beyond the three modifiers are ignored, not an error. */
-	ck_assert_int_eq(vt_key_encode(XK_a, 0x100, &modes, buf, sizeof(buf)), 1);
+	ck_assert_int_eq(vt_key_encode(XK_a, 0x100, &modes, VT_KEYS_XTERM, buf, sizeof(buf)), 1);
 	ck_assert_int_eq(buf[0], 'a');
 }
 END_TEST
@@ -505,14 +513,17 @@ END_TEST
 /*
  * Sweep: every keysym in the X function/Latin ranges and a spread of
  * Unicode ones, under every modifier and mode, fits VT_KEY_MAX and never
- * writes beyond what it reports.  _i picks the mode bits.
+ * writes beyond what it reports.  _i picks the mode bits (% 32) and the
+ * key set (/ 32).
  */
 START_TEST(test_sweep_bounded)
 {
 	char buf[VT_KEY_MAX + 8];
 	struct vt_modes modes;
 
-	make_modes((unsigned)_i, &modes);
+	enum vt_key_set set = (enum vt_key_set)(_i / 32);
+
+	make_modes((unsigned)_i % 32, &modes);
 	for (uint32_t ks = 0; ks < 0x20000; ks++) {
 		uint32_t sym = ks < 0x10000 ? ks : 0x01000000 + (ks - 0x10000) * 17;
 
@@ -520,7 +531,7 @@ START_TEST(test_sweep_bounded)
 			int n;
 
 			memset(buf, CANARY, sizeof(buf));
-			n = vt_key_encode(sym, mods, &modes, buf, VT_KEY_MAX);
+			n = vt_key_encode(sym, mods, &modes, set, buf, VT_KEY_MAX);
 			/*
 			 * Plain if + abort: every ck_assert marks a point
 			 * through a pipe, which would make a million
@@ -565,6 +576,6 @@ Suite *keys_suite(void)
 	add_loop(s, "silent", test_silent, (int)N_ELEM(silent_keys));
 	add_loop(s, "nospc", test_nospc, (int)N_ELEM(nospc_cases));
 	add_loop(s, "einval", test_einval, 1);
-	add_loop(s, "sweep", test_sweep_bounded, 32);
+	add_loop(s, "sweep", test_sweep_bounded, 32 * 3);
 	return s;
 }
