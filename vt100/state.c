@@ -423,7 +423,7 @@ static void get_scrollback(struct rbuf *r, struct vt *t)
 		if (!r->bad && !cells_ok(cells, (int)len, true))
 			r->bad = true;
 		if (!r->bad)
-			scrollback_push(&t->sb, cells, (int)len, wrapped);
+			scrollback_push(&t->sb, cells, (int)len, wrapped, ++t->marks.last_id);
 	}
 	free(cells);
 }
@@ -501,6 +501,7 @@ int vt_state_load(struct vt *vt, const uint8_t *buf, size_t len)
 	/* Commit: t's contents replace vt's; vt keeps its callbacks. */
 	struct vt_callbacks cb = vt->cb;
 	void *user = vt->user;
+	uint64_t epoch = vt->marks.epoch;
 
 	screen_free_grid(&vt->grid[0], vt->rows);
 	screen_free_grid(&vt->grid[1], vt->rows);
@@ -510,6 +511,9 @@ int vt_state_load(struct vt *vt, const uint8_t *buf, size_t len)
 	free(t);
 	vt->cb = cb;
 	vt->user = user;
+	/* t's ids are its own: a new epoch, so no one takes them for vt's old ones. */
+	vt->marks.epoch = epoch;
+	screen_renumber(vt);
 	parser_init(&vt->parser, &dispatch_callbacks, vt);
 	screen_damage_all(vt);
 	return 0;

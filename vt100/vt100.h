@@ -148,6 +148,26 @@ int vt_scrollback_count(const struct vt *vt);
 /* True if the line at row (as in vt_get_cell) was soft-wrapped into the next. */
 bool vt_row_wrapped(const struct vt *vt, int row);
 
+/*
+ * Following text as it moves (a frontend's selection).  Every line, on the
+ * screen or in the scrollback, has an id that it keeps while its cells are
+ * unchanged, wherever scrolling takes it; any change to its cells (printing,
+ * erasing, inserting, deleting, a scroll clearing it) gives it a new id,
+ * higher than any before.  Scrollback lines never change.  Ids mean
+ * something only within one epoch: the epoch changes when text is
+ * replaced wholesale (RIS, CSI 3 J, a resize, a state load, a new
+ * scrollback size).
+ */
+struct vt_text_marks {
+	uint64_t epoch;
+	uint64_t scrolled; /* lines pushed into the scrollback in this epoch */
+	uint64_t last_id;  /* the highest id given: higher ones are later changes */
+};
+
+void vt_get_text_marks(const struct vt *vt, struct vt_text_marks *marks);
+/* The id of the line at row (as in vt_get_cell), 0 if there is none. */
+uint64_t vt_line_id(const struct vt *vt, int row);
+
 /* Report and clear damage since the last flush. */
 void vt_damage_flush(struct vt *vt, const struct vt_damage_callbacks *cb, void *user);
 /* Mark everything damaged (e.g. after a renderer lost its framebuffer). */
