@@ -85,12 +85,22 @@ static void drag(rfbClient *c, struct clip *k, int row, int col0, int col1, cons
 	ck_assert_str_eq(k->text, want);
 }
 
-static rfbClient *viewer(struct transcript *t, struct clip *k)
+/*
+ * A daemon on display showing text, a viewer, and "hello" selected by a
+ * drag at row (columns 0-4).
+ */
+static rfbClient *start(struct transcript *t, struct clip *k, int display, const char *text,
+			int row)
 {
+	feed_start(&t->f, display, "20x4");
 	rfbClient *c = connect_to("127.0.0.1", t->f.v);
 
 	rfbClientSetClientData(c, on_cut_text, k);
 	c->GotXCutText = on_cut_text;
+	say(t, text);
+	assert_shows(c, t, 0, 1, 0, 0, 0, "the text");
+	drag(c, k, row, 0, 4, "hello");
+	assert_shows(c, t, 0, row, 0, row, 4, "the selection, where it was made");
 	return c;
 }
 
@@ -100,13 +110,8 @@ START_TEST(highlight_follows_scroll_and_clear)
 	struct transcript t = { .bytes = "" };
 	struct clip k = { "", 0 };
 
-	feed_start(&t.f, 442, "20x4");
-	rfbClient *c = viewer(&t, &k);
+	rfbClient *c = start(&t, &k, 442, HIDE_BYTES "line1\r\nline2\r\nhello world\r\nline4", 2);
 
-	say(&t, HIDE_BYTES "line1\r\nline2\r\nhello world\r\nline4");
-	assert_shows(c, &t, 0, 1, 0, 0, 0, "the text");
-	drag(c, &k, 2, 0, 4, "hello");
-	assert_shows(c, &t, 0, 2, 0, 2, 4, "the selection, where it was made");
 	say(&t, "\r\nA");
 	assert_shows(c, &t, 0, 1, 0, 1, 4, "the selection, one line up with its text");
 	say(&t, "\r\nB");
@@ -130,12 +135,9 @@ START_TEST(highlight_follows_into_scrollback_view)
 	struct transcript t = { .bytes = "" };
 	struct clip k = { "", 0 };
 
-	feed_start(&t.f, 443, "20x4");
-	rfbClient *c = viewer(&t, &k);
+	rfbClient *c = start(&t, &k, 443, HIDE_BYTES "x0\r\nx1\r\nx2\r\nx3\r\nx4\r\nhello\r\nx6\r\nx7",
+			     1);
 
-	say(&t, HIDE_BYTES "x0\r\nx1\r\nx2\r\nx3\r\nx4\r\nhello\r\nx6\r\nx7");
-	assert_shows(c, &t, 0, 1, 0, 0, 0, "the text");
-	drag(c, &k, 1, 0, 4, "hello");
 	say(&t, "\r\ny8\r\ny9");
 	assert_shows(c, &t, 0, -1, 0, -1, 4, "the live screen, the selection above it");
 	/* the wheel scrolls the view back 3 lines: hello is on its second row */
