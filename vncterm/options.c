@@ -115,8 +115,10 @@ void options_usage(FILE *f, const char *prog)
 		"VIEWERS\n"
 		"  -v, --vnclisten ADDR:N\n"
 		"                      listen on ADDR, port 5900+N or the next free one\n"
-		"                      (default 127.0.0.1:0; [::1]:N for IPv6); a\n"
-		"                      non-loopback ADDR is served, with a warning\n"
+		"                      (default 127.0.0.1:0; [::1]:N for IPv6; ADDR alone\n"
+		"                      is display 0, :N every IPv4 address, N alone\n"
+		"                      127.0.0.1:N); a non-loopback ADDR is served, with\n"
+		"                      a warning\n"
 		"  --allow-remote      a non-loopback -v address is meant: no warning\n"
 		"  -T, --text          also serve a text port, on loopback always, at 9500+N\n"
 		"                      for the display N bound (port 5900+N) or the next free\n"
@@ -231,13 +233,32 @@ static bool is_loopback(const char *addr)
 }
 
 /* ADDR:N, [IPV6]:N or N alone. */
+static bool ip_address(const char *s)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	return inet_pton(AF_INET, s, &a4) == 1 || inet_pton(AF_INET6, s, &a6) == 1;
+}
+
+/*
+ * The original's forms, and ours: ADDR:N; ADDR alone (display 0, as the
+ * original took it); :N (every IPv4 address, as the original's
+ * INADDR_ANY; served with the non-loopback warning); [V6]:N; and N alone
+ * (127.0.0.1:N).  ADDR: with nothing after the colon is display 0 too.
+ */
 static int parse_listen(struct options *o, const char *arg, char *err, int errlen)
 {
 	const char *colon = strrchr(arg, ':');
 	char addr[64];
 	size_t alen;
-	long n;
+	long n = 0;
 
+	if (strlen(arg) < sizeof(addr) && ip_address(arg)) {
+		snprintf(o->listen_addr, sizeof(o->listen_addr), "%s", arg);
+		o->display = 0;
+		return 0;
+	}
 	if (!colon) {
 		snprintf(addr, sizeof(addr), "127.0.0.1");
 		colon = arg - 1;
@@ -249,17 +270,18 @@ static int parse_listen(struct options *o, const char *arg, char *err, int errle
 			a++;
 			alen -= 2;
 		}
-		if (alen == 0 || alen >= sizeof(addr))
+		if (alen >= sizeof(addr))
 			return fail(err, errlen, "-v %s: expected ADDR:N", arg);
 		memcpy(addr, a, alen);
 		addr[alen] = '\0';
+		if (alen == 0)
+			snprintf(addr, sizeof(addr), "0.0.0.0");
 	}
-	if (number(colon + 1, 0, 65535 - 5900, &n) < 0)
+	if (colon[1] && number(colon + 1, 0, 65535 - 5900, &n) < 0)
 		return fail(err, errlen, "-v %s: display number must be 0-%d", arg, 65535 - 5900);
-	struct in_addr a4;
-	struct in6_addr a6;
-
-	if (inet_pton(AF_INET, addr, &a4) != 1 && inet_pton(AF_INET6, addr, &a6) != 1)
+	if (!colon[1] && colon < arg)
+		return fail(err, errlen, "-v: expected ADDR:N, ADDR, :N or N");
+	if (!ip_address(addr))
 		return fail(err, errlen, "-v %s: '%s' is not an IPv4 or IPv6 address", arg, addr);
 	snprintf(o->listen_addr, sizeof(o->listen_addr), "%s", addr);
 	o->display = (int)n;

@@ -8,8 +8,8 @@
  *   changes (an update with nothing new reports nothing), apply the
  *   emulator's scroll to pixels and shadow (reported as a copy), repaint
  *   damaged cells that differ from the shadow, draw the cursor.
- * - Colours: xterm's default 256-colour palette; default foreground
- *   #E5E5E5 on #000000.  Bold is drawn by overstriking one pixel to the
+ * - Colours: the emulator's palette (vt_color_rgb()); a change of it
+ *   repaints everything, as the cells themselves did not change.  Bold is drawn by overstriking one pixel to the
  *   right; faint blends the foreground halfway to the background; italic
  *   is kept upright; blink alternates with render_blink().
  * - Glyphs come from fonts/ (8x16, 16x16 for wide characters).  A 16-pixel
@@ -22,9 +22,6 @@
 
 #include "fonts/font.h"
 #include "vncterm/render.h"
-
-#define DEFAULT_FG 0xe5e5e5u
-#define DEFAULT_BG 0x000000u
 
 struct render {
 	int rows, cols;
@@ -42,41 +39,10 @@ struct render {
 	/* the cursor as drawn; cur_row < 0 if not drawn */
 	int cur_row, cur_col;
 	enum vt_cursor_shape cur_shape;
+	unsigned palette_serial; /* vt_palette_serial() as painted */
 };
 
 /* ---- colours ---- */
-
-static const uint32_t base16[16] = {
-	0x000000, 0xcd0000, 0x00cd00, 0xcdcd00, 0x0000ee, 0xcd00cd, 0x00cdcd, 0xe5e5e5,
-	0x7f7f7f, 0xff0000, 0x00ff00, 0xffff00, 0x5c5cff, 0xff00ff, 0x00ffff, 0xffffff,
-};
-
-static uint32_t palette(unsigned i)
-{
-	static const uint8_t cube[6] = { 0x00, 0x5f, 0x87, 0xaf, 0xd7, 0xff };
-
-	if (i < 16)
-		return base16[i];
-	if (i < 232) {
-		i -= 16;
-		return (uint32_t)cube[i / 36] << 16 | (uint32_t)cube[(i / 6) % 6] << 8 | cube[i % 6];
-	}
-	uint32_t g = 8 + (i - 232) * 10;
-
-	return g << 16 | g << 8 | g;
-}
-
-uint32_t render_color(uint32_t color, bool foreground)
-{
-	switch (VT_COLOR_KIND(color)) {
-	case VT_COLOR_KIND_INDEX:
-		return palette(color & 0xff);
-	case VT_COLOR_KIND_RGB:
-		return color & 0xffffff;
-	default:
-		return foreground ? DEFAULT_FG : DEFAULT_BG;
-	}
-}
 
 static uint32_t blend(uint32_t a, uint32_t b)
 {
@@ -211,14 +177,15 @@ static bool highlighted(const struct render *r, int row, int col)
 	return !(vr == r->hl_r0 && col < r->hl_c0) && !(vr == r->hl_r1 && col > r->hl_c1);
 }
 
-static struct look look_of(const struct render *r, const struct vt_cell *c, int row, int col)
+static struct look look_of(const struct render *r, const struct vt *vt, const struct vt_cell *c,
+			   int row, int col)
 {
 	struct look l = { 0 };
-	uint32_t fg = render_color(c->fg, true), bg = render_color(c->bg, false);
+	uint32_t fg = vt_color_rgb(vt, c->fg, true), bg = vt_color_rgb(vt, c->bg, false);
 	bool rev = ((c->attrs & VT_ATTR_REVERSE) != 0) != r->reverse;
 
 	if (c->ch == 0) /* erased: only the background counts */
-		fg = DEFAULT_FG;
+		fg = vt_color_rgb(vt, VT_COLOR_DEFAULT, true);
 	if (rev != highlighted(r, row, col)) {
 		uint32_t t = fg;
 
@@ -342,7 +309,7 @@ static void repaint(struct render *r, const struct vt *vt, int row, int c0, int 
 		*s = c;
 		if (c.width == 2 && col + 1 < r->cols)
 			cell_at(r, vt, row, col + 1, s + 1);
-		paint(r, row, col, &c, look_of(r, &c, row, col));
+		paint(r, row, col, &c, look_of(r, vt, &c, row, col));
 		if (col < lo)
 			lo = col;
 		int end = col + (c.width == 2 && col + 1 < r->cols ? 2 : 1);
@@ -360,7 +327,7 @@ static void repaint(struct render *r, const struct vt *vt, int row, int c0, int 
 }
 
 /* Paint one cell (the cursor's) from the shadow, with or without the cursor. */
-static void paint_cursor_cell(struct render *r, int row, int col, bool on,
+static void paint_cursor_cell(struct render *r, const struct vt *vt, int row, int col, bool on,
 			      enum vt_cursor_shape shape, const struct damage *d)
 {
 	struct vt_cell *s = &r->shadow[row * r->cols + col];
@@ -372,7 +339,7 @@ static void paint_cursor_cell(struct render *r, int row, int col, bool on,
 	}
 	if (c.width > 2) /* never painted: invalid shadow */
 		return;
-	struct look l = look_of(r, &c, row, col);
+	struct look l = look_of(r, vt, &c, row, col);
 
 	l.has_cursor = on;
 	l.cursor = shape;
@@ -423,7 +390,7 @@ static void erase_cursor(struct flush_ctx *f)
 	struct render *r = f->r;
 
 	if (r->cur_row >= 0) {
-		paint_cursor_cell(r, r->cur_row, r->cur_col, false, r->cur_shape, f->d);
+		paint_cursor_cell(r, f->vt, r->cur_row, r->cur_col, false, r->cur_shape, f->d);
 		r->cur_row = -1;
 	}
 }
@@ -463,6 +430,7 @@ void render_update(struct render *r, struct vt *vt, const struct render_callback
 	/* A global change, or a scrolled-back view, repaints from the shadow. */
 	struct flush_ctx f = { r, vt, &d,
 			       m.reverse_video != r->reverse || r->view != 0 ||
+			       vt_palette_serial(vt) != r->palette_serial ||
 			       r->view != r->painted_view || r->repaint_all };
 
 	if (f.full || r->hl_check)
@@ -471,8 +439,9 @@ void render_update(struct render *r, struct vt *vt, const struct render_callback
 
 	r->painted_view = r->view;
 
-	if (m.reverse_video != r->reverse) {
+	if (m.reverse_video != r->reverse || vt_palette_serial(vt) != r->palette_serial) {
 		r->reverse = m.reverse_video;
+		r->palette_serial = vt_palette_serial(vt);
 		invalidate(r->shadow, r->rows * r->cols);
 	}
 	vt_damage_flush(vt, &dcb, &f);
@@ -491,7 +460,7 @@ void render_update(struct render *r, struct vt *vt, const struct render_callback
 		r->cur_row = crow;
 		r->cur_col = ccol;
 		r->cur_shape = m.cursor_shape;
-		paint_cursor_cell(r, crow, ccol, true, m.cursor_shape, &d);
+		paint_cursor_cell(r, vt, crow, ccol, true, m.cursor_shape, &d);
 	}
 }
 
@@ -546,7 +515,7 @@ void render_blink(struct render *r, const struct vt *vt, const struct render_cal
 			struct vt_cell *s = &r->shadow[row * r->cols + col];
 
 			if ((s->attrs & VT_ATTR_BLINK) && s->width != 0 && s->ch) {
-				struct look l = look_of(r, s, row, col);
+				struct look l = look_of(r, vt, s, row, col);
 
 				l.has_cursor = row == r->cur_row && col == r->cur_col;
 				l.cursor = r->cur_shape;

@@ -66,7 +66,4 @@ bool render_blinking(const struct render *r);
 void render_blink(struct render *r, const struct vt *vt, const struct render_callbacks *cb,
 		  void *user);
 
-/* The RGB value the renderer gives a packed emulator colour. */
-uint32_t render_color(uint32_t color, bool foreground);
-
 #endif

@@ -583,13 +583,22 @@ static void osc(const char *str, size_t len, void *user)
 	int num = 0;
 	size_t i = 0;
 
+	if (len >= 1 && (str[0] == 'P' || str[0] == 'R')) {
+		palette_linux(vt, str, len);
+		return;
+	}
 	while (i < len && i < 5 && str[i] >= '0' && str[i] <= '9')
 		num = num * 10 + (str[i++] - '0');
-	if (i == 0 || i >= len || str[i] != ';')
-		return; /* includes the Linux palette sequences P and R */
-	i++;
-	if (num == 0 || num == 2)
-		set_title(vt, str + i, len - i);
+	if (i == 0 || (i < len && str[i] != ';'))
+		return;
+	/* OSC 104, 110 and 111 may come with no arguments at all. */
+	const char *args = i < len ? str + i + 1 : str + len;
+	size_t alen = i < len ? len - i - 1 : 0;
+
+	if (palette_osc(vt, num, args, alen))
+		return;
+	if (i < len && (num == 0 || num == 2))
+		set_title(vt, args, alen);
 }
 
 static void print_ascii(const uint8_t *s, size_t n, void *user)

@@ -371,7 +371,9 @@ static void do_action(struct parser *p, uint8_t action, uint32_t c)
 		}
 		return;
 	case A_OSC_BEL:
+		p->osc_bel = 1; /* a reply ends as the query did */
 		osc_dispatch(p);
+		p->osc_bel = 0;
 		return;
 	default:
 		return;

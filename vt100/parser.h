@@ -55,6 +55,7 @@ struct parser {
 	/* OSC string */
 	uint8_t osc_overflow;
 	uint8_t osc_await_st;    /* ESC seen inside OSC: ST may follow */
+	uint8_t osc_bel;         /* the OSC string being dispatched ended with BEL */
 	size_t osc_len;
 	char osc[PARSER_OSC_MAX + 1];
 	/* pending print batch */

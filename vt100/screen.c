@@ -728,6 +728,7 @@ void screen_reset(struct vt *vt)
 	vt->insert = false;
 	vt->last_char = 0;
 	modes_reset(vt);
+	palette_reset(vt);
 	screen_damage_all(vt);
 	vt->marks.epoch++;
 }

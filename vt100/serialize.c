@@ -46,6 +46,12 @@ static void sput(struct sbuf *b, const char *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
+/* Literals by strlen: a miscounted length once sent a NUL to text-port clients. */
+static void sputs(struct sbuf *b, const char *s)
+{
+	sput(b, s, strlen(s));
+}
+
 static void sprint(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void sprint(struct sbuf *b, const char *fmt, ...)
 {
@@ -66,14 +72,26 @@ static void sput_utf8(struct sbuf *b, uint32_t c)
 	sput(b, t, vt_utf8_encode(c, t));
 }
 
+/*
+ * Semicolons only, and the eight and bright eight as 30-37 / 90-97: the
+ * forms every terminal a text-port client may use understands (the colon
+ * forms of ITU T.416 are newer than many of them).
+ */
 static void sgr_color(struct sbuf *b, uint32_t c, int base)
 {
+	unsigned i = c & 0xff;
+
 	switch (VT_COLOR_KIND(c)) {
 	case VT_COLOR_KIND_INDEX:
-		sprint(b, ";%d:5:%u", base + 8, c & 0xff);
+		if (i < 8)
+			sprint(b, ";%u", (unsigned)base + i);
+		else if (i < 16)
+			sprint(b, ";%u", (unsigned)base + 60 + i - 8);
+		else
+			sprint(b, ";%d;5;%u", base + 8, i);
 		break;
 	case VT_COLOR_KIND_RGB:
-		sprint(b, ";%d:2::%u:%u:%u", base + 8, (c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff);
+		sprint(b, ";%d;2;%u;%u;%u", base + 8, (c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff);
 		break;
 	default:
 		sprint(b, ";%d", base + 9);
@@ -93,13 +111,13 @@ static void sgr(struct sbuf *b, uint32_t fg, uint32_t bg, uint16_t attrs)
 		{ VT_ATTR_INVISIBLE, 8 }, { VT_ATTR_STRIKE, 9 },
 	};
 
-	sput(b, "\033[0", 3);
+	sputs(b, "\033[0");
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		if (attrs & flags[i].flag)
 			sprint(b, ";%d", flags[i].code);
 	sgr_color(b, fg, 30);
 	sgr_color(b, bg, 40);
-	sput(b, "m", 1);
+	sputs(b, "m");
 }
 
 int vt_serialize(const struct vt *vt, char **out, size_t *len)
@@ -108,7 +126,7 @@ int vt_serialize(const struct vt *vt, char **out, size_t *len)
 	const struct row *rows = vt->grid[vt->active].rows;
 
 	/* reset rendition, no margins, autowrap on, home and clear */
-	sput(&b, "\033[0m\033[r\033[?7h\033[H\033[2J", 20);
+	sputs(&b, "\033[0m\033[r\033[?7h\033[H\033[2J");
 	for (int r = 0; r < vt->rows; r++) {
 		uint32_t fg = 0, bg = 0;
 		uint16_t attrs = 0;
@@ -139,7 +157,7 @@ int vt_serialize(const struct vt *vt, char **out, size_t *len)
 			}
 			if (cell->ch == 0) {
 				/* an erased cell with a background: erase it in place */
-				sput(&b, "\033[X\033[C", 7);
+				sputs(&b, "\033[X\033[C");
 				continue;
 			}
 			sput_utf8(&b, cell->ch);
@@ -152,25 +170,25 @@ int vt_serialize(const struct vt *vt, char **out, size_t *len)
 	if (vt->top != 0 || vt->bottom != vt->rows)
 		sprint(&b, "\033[%d;%dr", vt->top + 1, vt->bottom);
 	if (vt->origin)
-		sput(&b, "\033[?6h", 5);
+		sputs(&b, "\033[?6h");
 	if (!vt->autowrap)
-		sput(&b, "\033[?7l", 5);
+		sputs(&b, "\033[?7l");
 	if (vt->insert)
-		sput(&b, "\033[4h", 4);
+		sputs(&b, "\033[4h");
 	for (int g = 0; g < 4; g++)
 		if (vt->charset[g] != 'B')
 			sprint(&b, "\033%c%c", "()*+"[g], vt->charset[g]);
 	if (vt->gl == 1)
-		sput(&b, "\016", 1);
+		sputs(&b, "\016");
 	else if (vt->gl > 1)
-		sput(&b, vt->gl == 2 ? "\033n" : "\033o", 2);
+		sputs(&b, vt->gl == 2 ? "\033n" : "\033o");
 	sgr(&b, vt->pen.fg, vt->pen.bg, vt->pen.attrs);
 	sprint(&b, "\033[%d;%dH", vt->row + 1 - (vt->origin ? vt->top : 0), vt->col + 1);
-	sput(&b, vt->modes.cursor_visible ? "\033[?25h" : "\033[?25l", 6);
+	sputs(&b, vt->modes.cursor_visible ? "\033[?25h" : "\033[?25l");
 	if (vt->title[0]) {
-		sput(&b, "\033]2;", 4);
+		sputs(&b, "\033]2;");
 		sput(&b, vt->title, strlen(vt->title));
-		sput(&b, "\a", 1);
+		sputs(&b, "\a");
 	}
 	if (b.oom) {
 		free(b.p);

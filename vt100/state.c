@@ -6,7 +6,10 @@
  * Layout, all integers little-endian:
  *   "VTST" | u16 version | u16 reserved (0) | u32 payload length |
  *   u32 CRC-32 (IEEE) of the payload | payload
- * The payload is a fixed sequence of fields (see put_state()).
+ * The payload is a fixed sequence of fields (see put_state()); since
+ * version 2 it ends with tagged records, u8 tag | u32 length | body, for
+ * what later features keep.  A reader skips a tag it does not know (a
+ * newer writer's); a version 1 payload has none, and still loads.
  *
  * The input to vt_state_load() is untrusted (a file a guest may influence
  * on a compromised host, or a truncated write): every field is
@@ -21,7 +24,8 @@
 #include "vt_internal.h"
 
 #define STATE_MAGIC "VTST"
-#define STATE_VERSION 1
+#define STATE_VERSION 2
+#define STATE_VERSION_MIN 1
 #define STATE_HEADER 16
 #define STATE_MAX_SCROLLBACK 10000000
 
@@ -138,6 +142,48 @@ static void put_modes(struct wbuf *w, const struct vt_modes *m)
 	put_u8(w, m->cursor_shape);
 }
 
+/* ---- tagged records (version 2) ---- */
+
+enum {
+	TAG_PALETTE = 1, /* 256 colours, default fg, default bg: 3 bytes each */
+};
+
+/* Begin a record: returns where its length goes, patched by put_end(). */
+static size_t put_begin(struct wbuf *w, unsigned tag)
+{
+	put_u8(w, tag);
+	put_u32(w, 0);
+	return w->len;
+}
+
+static void put_end(struct wbuf *w, size_t start)
+{
+	uint32_t n = (uint32_t)(w->len - start);
+
+	for (int i = 0; !w->err && i < 4; i++)
+		w->p[start - 4 + (size_t)i] = (uint8_t)(n >> (8 * i));
+}
+
+static void put_rgb(struct wbuf *w, uint32_t rgb)
+{
+	uint8_t b[3] = { (uint8_t)(rgb >> 16), (uint8_t)(rgb >> 8), (uint8_t)rgb };
+
+	put(w, b, 3);
+}
+
+static void put_records(struct wbuf *w, const struct vt *vt)
+{
+	if (!palette_is_default(vt)) {
+		size_t at = put_begin(w, TAG_PALETTE);
+
+		for (int i = 0; i < 256; i++)
+			put_rgb(w, vt->palette[i]);
+		put_rgb(w, vt->default_fg);
+		put_rgb(w, vt->default_bg);
+		put_end(w, at);
+	}
+}
+
 static void put_state(struct wbuf *w, const struct vt *vt)
 {
 	size_t tlen = strlen(vt->title);
@@ -184,6 +230,7 @@ static void put_state(struct wbuf *w, const struct vt *vt)
 			put_cell(w, &cell);
 		}
 	}
+	put_records(w, vt);
 }
 
 int vt_state_save(const struct vt *vt, uint8_t **buf, size_t *len)
@@ -428,8 +475,49 @@ static void get_scrollback(struct rbuf *r, struct vt *t)
 	free(cells);
 }
 
+static uint32_t get_rgb(struct rbuf *r)
+{
+	const uint8_t *p = take(r, 3);
+
+	return p ? (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2] : 0;
+}
+
+static void get_palette(struct rbuf *r, struct vt *t)
+{
+	for (int i = 0; i < 256; i++)
+		t->palette[i] = get_rgb(r);
+	t->default_fg = get_rgb(r);
+	t->default_bg = get_rgb(r);
+}
+
+static const struct {
+	unsigned tag;
+	void (*get)(struct rbuf *r, struct vt *t);
+} record_readers[] = {
+	{ TAG_PALETTE, get_palette },
+};
+
+/* Each record is read from its own bounds and must fill them exactly. */
+static void get_records(struct rbuf *r, struct vt *t)
+{
+	while (!r->bad && r->off < r->len) {
+		unsigned tag = get_u8(r);
+		uint32_t n = get_u32(r);
+		const uint8_t *body = take(r, n);
+		struct rbuf sub = { .p = body, .len = n };
+
+		for (size_t i = 0; body && i < sizeof(record_readers) / sizeof(record_readers[0]); i++) {
+			if (record_readers[i].tag != tag)
+				continue;
+			record_readers[i].get(&sub, t);
+			if (sub.bad || sub.off != sub.len)
+				r->bad = true;
+		}
+	}
+}
+
 /* Fill t (already the saved size) from the payload. */
-static void get_state(struct rbuf *r, struct vt *t)
+static void get_state(struct rbuf *r, struct vt *t, unsigned version)
 {
 	t->active = (int)get_below(r, get_u8(r), 2);
 	t->row = (int)get_below(r, get_u16(r), (unsigned)t->rows);
@@ -458,6 +546,8 @@ static void get_state(struct rbuf *r, struct vt *t)
 		t->tabs[c] = (uint8_t)get_below(r, tabs[c], 2);
 	get_grids(r, t);
 	get_scrollback(r, t);
+	if (version >= 2)
+		get_records(r, t);
 	if (r->off != r->len)
 		r->bad = true; /* trailing bytes: not what we wrote */
 }
@@ -469,7 +559,9 @@ int vt_state_load(struct vt *vt, const uint8_t *buf, size_t len)
 	if (!buf || len < STATE_HEADER || memcmp(buf, STATE_MAGIC, 4) != 0)
 		return -EINVAL;
 	take(&r, 4);
-	if (get_u16(&r) != STATE_VERSION || get_u16(&r) != 0)
+	unsigned version = get_u16(&r);
+
+	if (version < STATE_VERSION_MIN || version > STATE_VERSION || get_u16(&r) != 0)
 		return -EINVAL;
 	uint32_t plen = get_u32(&r), crc = get_u32(&r);
 
@@ -488,7 +580,7 @@ int vt_state_load(struct vt *vt, const uint8_t *buf, size_t len)
 		vt_free(t);
 		return -ENOMEM;
 	}
-	get_state(&r, t);
+	get_state(&r, t, version);
 	if (r.bad) {
 		vt_free(t);
 		return -EINVAL;
@@ -502,6 +594,7 @@ int vt_state_load(struct vt *vt, const uint8_t *buf, size_t len)
 	struct vt_callbacks cb = vt->cb;
 	void *user = vt->user;
 	uint64_t epoch = vt->marks.epoch;
+	unsigned serial = vt->palette_serial;
 
 	screen_free_grid(&vt->grid[0], vt->rows);
 	screen_free_grid(&vt->grid[1], vt->rows);
@@ -514,6 +607,7 @@ int vt_state_load(struct vt *vt, const uint8_t *buf, size_t len)
 	/* t's ids are its own: a new epoch, so no one takes them for vt's old ones. */
 	vt->marks.epoch = epoch;
 	screen_renumber(vt);
+	vt->palette_serial = serial + 1; /* colours may differ while cells match */
 	parser_init(&vt->parser, &dispatch_callbacks, vt);
 	screen_damage_all(vt);
 	return 0;

@@ -168,6 +168,19 @@ void vt_get_text_marks(const struct vt *vt, struct vt_text_marks *marks);
 /* The id of the line at row (as in vt_get_cell), 0 if there is none. */
 uint64_t vt_line_id(const struct vt *vt, int row);
 
+/*
+ * The 0xRRGGBB a packed colour shows as: the palette and default colours
+ * as the program left them (OSC 4, 10, 11 and their resets).  foreground
+ * chooses which default VT_COLOR_DEFAULT means.
+ */
+uint32_t vt_color_rgb(const struct vt *vt, uint32_t color, bool foreground);
+/*
+ * Changes whenever a colour above does: cells keep their packed colours
+ * while what they show changes, so a renderer that skips unchanged cells
+ * repaints everything when this differs from what it last saw.
+ */
+unsigned vt_palette_serial(const struct vt *vt);
+
 /* Report and clear damage since the last flush. */
 void vt_damage_flush(struct vt *vt, const struct vt_damage_callbacks *cb, void *user);
 /* Mark everything damaged (e.g. after a renderer lost its framebuffer). */

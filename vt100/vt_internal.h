@@ -98,6 +98,11 @@ struct vt {
 
 	char title[VT_TITLE_MAX + 1];
 
+	/* Colours as OSC 4/10/11 left them (palette.c). */
+	uint32_t palette[256];
+	uint32_t default_fg, default_bg;
+	unsigned palette_serial; /* bumped on every change */
+
 	struct vt_callbacks cb;
 	void *user;
 	struct parser parser;
@@ -155,6 +160,14 @@ void dispatch_reply(struct vt *vt, const char *fmt, ...)
 
 /* sgr.c */
 void sgr_apply(struct vt *vt, const struct parser_seq *seq);
+
+/* palette.c */
+void palette_reset(struct vt *vt);
+bool palette_is_default(const struct vt *vt);
+/* OSC num's arguments (after "num;"); false if num is not a colour OSC. */
+bool palette_osc(struct vt *vt, int num, const char *args, size_t len);
+/* The Linux console's ESC ] P nrrggbb and ESC ] R. */
+void palette_linux(struct vt *vt, const char *s, size_t len);
 
 /* modes.c */
 void modes_set(struct vt *vt, const struct parser_seq *seq, bool on);

@@ -155,39 +155,6 @@ static void addf(struct buf *b, const char *fmt, ...)
 	addn(b, tmp, (size_t)n);
 }
 
-/* The text port: vncterm prints it on the line after the VNC port. */
-static int text_port_line(struct vncterm *v)
-{
-	char line[16];
-	size_t n = 0;
-	int64_t deadline = now_ms() + 5000;
-
-	while (n < sizeof(line) - 1 && now_ms() < deadline) {
-		struct pollfd p = { .fd = v->out_fd, .events = POLLIN };
-
-		if (poll(&p, 1, 100) <= 0)
-			continue;
-		if (read(v->out_fd, line + n, 1) != 1 || line[n] == '\n')
-			break;
-		n++;
-	}
-	line[n] = '\0';
-	ck_assert_msg(n > 0, "no text port line");
-	return atoi(line);
-}
-
-static int tcp_connect(int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_msg(connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0, "connect to port %d: %s",
-		      port, strerror(errno));
-	return fd;
-}
-
 /* Read from fd into b, waiting up to ms for more; false on EOF or error. */
 static bool read_some(int fd, struct buf *b, int ms)
 {

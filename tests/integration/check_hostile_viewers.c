@@ -1252,25 +1252,6 @@ static void count_frame(rfbClient *c)
 	(*(int *)rfbClientGetClientData(c, &frames_tag))++;
 }
 
-/* The text port's second line on vncterm's stdout. */
-static int text_port(struct vncterm *v)
-{
-	char line[16];
-	size_t n = 0;
-
-	while (n < sizeof(line) - 1) {
-		struct pollfd p = { .fd = v->out_fd, .events = POLLIN };
-
-		ck_assert_msg(poll(&p, 1, 5000) == 1, "no text port line");
-		ck_assert_int_eq(read(v->out_fd, line + n, 1), 1);
-		if (line[n] == '\n')
-			break;
-		n++;
-	}
-	line[n] = '\0';
-	return atoi(line);
-}
-
 #define SEQ_N 1000000
 
 /*
@@ -1292,7 +1273,7 @@ START_TEST(three_stalled_viewers)
 	const char *const args[] = { "-v", "127.0.0.1:109", "-T", "--geometry", "80x25", "-c",
 				     "/bin/sh", "-c", cmd, NULL };
 	struct vncterm *v = start_daemon(args, 109);
-	int tport = text_port(v), stalled[3], frames = 0, w, h;
+	int tport = text_port_line(v), stalled[3], frames = 0, w, h;
 	size_t cap = 16u << 20, len = 0, want_len = 0;
 	char *stream = malloc(cap), *want = malloc(cap);
 

@@ -43,18 +43,6 @@ static struct vncterm *start_limited(const char *const *args, int n, int resourc
 	return v;
 }
 
-static int tcp_connect(int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	ck_assert_int_ge(fd, 0);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_msg(connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0, "connect: %s",
-		      strerror(errno));
-	return fd;
-}
-
 /*
  * Out of file descriptors, accept() fails while the listening socket stays
  * readable: a loop that only polls would spin.  vncterm must stay idle,

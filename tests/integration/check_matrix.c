@@ -593,13 +593,24 @@ START_TEST(websocket_fragments)
 	ck_assert_ptr_nonnull(p);
 	ck_assert_msg(mx_viewer_connect(&v, fd, &mx_formats[0], "raw", false, NULL, 0),
 		      "handshake: %s; proxy: %s", v.why, mx_proxy_error(p, 0));
+	/*
+	 * Keys typed before the shell has run stty would be echoed by the
+	 * pty ahead of "ready": type only once "ready" shows.
+	 */
+	uint32_t *ready = expected_screen(4, 40, HIDE "ready", &w, &h);
+	struct mx_viewer *vp = &v;
+	int64_t deadline = now_ms() + WAIT_MS;
+
+	while (!mx_viewer_shows(&v, ready, w, h, why, sizeof(why)) && !v.broken &&
+	       now_ms() < deadline)
+		mx_pump(&vp, 1, 50);
+	free(ready);
 	/* Many keys, so many messages go fragmented (each key is two of them). */
 	for (const char *k = KEYS; *k; k++)
 		ck_assert(vnc_key(v.c, (uint32_t)*k));
 	uint32_t *want = expected_screen(4, 40, HIDE "ready" KEYS, &w, &h);
-	struct mx_viewer *vp = &v;
-	int64_t deadline = now_ms() + WAIT_MS;
 
+	deadline = now_ms() + WAIT_MS;
 	while (!mx_viewer_shows(&v, want, w, h, why, sizeof(why)) && !v.broken &&
 	       now_ms() < deadline)
 		mx_pump(&vp, 1, 50);

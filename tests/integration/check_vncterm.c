@@ -329,28 +329,6 @@ static void assert_loopback_only(const struct vncterm *v)
 	ck_assert_msg(on_port, "vncterm does not listen on the port it printed, %d", v->port);
 }
 
-/* Read one more line vncterm printed (e.g. the text port). */
-static int read_port_line(struct vncterm *v)
-{
-	char line[16];
-	size_t n = 0;
-	int64_t deadline = now_ms() + 5000;
-
-	while (n < sizeof(line) - 1 && now_ms() < deadline) {
-		struct pollfd p = { .fd = v->out_fd, .events = POLLIN };
-
-		if (poll(&p, 1, 100) <= 0)
-			continue;
-		if (read(v->out_fd, line + n, 1) != 1)
-			break;
-		if (line[n] == '\n')
-			break;
-		n++;
-	}
-	line[n] = '\0';
-	return n ? atoi(line) : -1;
-}
-
 START_TEST(listens_on_loopback_only)
 {
 	/* -T: the text port's sockets are counted too */
@@ -358,7 +336,7 @@ START_TEST(listens_on_loopback_only)
 	struct vncterm *v = start_daemon(args, 56);
 
 	/* 9500+N for the display N bound, as the original's, so firewall rules keep working. */
-	ck_assert_int_eq(read_port_line(v), 9500 + v->port - 5900);
+	ck_assert_int_eq(text_port_line(v), 9500 + v->port - 5900);
 	assert_loopback_only(v);
 	stop_daemon(v);
 }
@@ -379,7 +357,7 @@ START_TEST(remote_address_served_with_warning)
 	const char *const args[] = { "-v", "0.0.0.0:58", "-T", "--geometry", "40x5", "-c", "/bin/sh",
 				     "-c", "printf '" HIDE "remote'; " IDLE, NULL };
 	struct vncterm *v = start_logged(args, 58, log);
-	int tport = read_port_line(v);
+	int tport = text_port_line(v);
 	struct listener ls[32];
 	int n = listeners(v->pid, ls, 32);
 	bool vnc_wild = false, text_seen = false;
@@ -771,34 +749,35 @@ START_TEST(text_port)
 {
 	const char *const args[] = {
 		"-v", "127.0.0.1:50", "-T", "--geometry", "40x5", "-c", "/bin/sh", "-c",
-		"printf '\\033[1mbefore\\033[m\\r\\n'; exec cat", NULL,
+		"printf '\\033[1;31mbefore\\033[m\\r\\n'; exec cat", NULL,
 	};
 	struct vncterm *v = start_daemon(args, 50);
-	int tport = read_port_line(v);
+	int tport = text_port_line(v);
 	char buf[8192];
 
 	ck_assert_msg(tport > v->port, "no text port line (got %d)", tport);
 	rfbClient *c = connect_to("127.0.0.1", v);
 
-	assert_screen(c, 5, 40, "\033[1mbefore\033[m\r\n", 5000);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)tport) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_screen(c, 5, 40, "\033[1;31mbefore\033[m\r\n", 5000);
+	int fd = tcp_connect(tport);
 	size_t n = read_until(fd, "before", buf, sizeof(buf));
+
+	/* Bytes any terminal reads: no NUL, colours in SGR's semicolon form. */
+	ck_assert_msg(memchr(buf, 0, n) == NULL, "a NUL byte in the snapshot");
+	ck_assert_msg(strstr(buf, "\033[0;1;31;49mbefore"), "snapshot: \"%s\"", buf + 1);
 
 	/* the snapshot makes a fresh terminal show the same screen */
 	struct vt *want = vt_new(5, 40, NULL, NULL), *got = vt_new(5, 40, NULL, NULL);
 
-	vt_write(want, "\033[1mbefore\033[m\r\n", 16);
+	vt_write(want, "\033[1;31mbefore\033[m\r\n", 19);
 	vt_write(got, buf, n);
 	for (int col = 0; col < 40; col++) {
 		struct vt_cell x, y;
 
 		vt_get_cell(want, 0, col, &x);
 		vt_get_cell(got, 0, col, &y);
-		ck_assert_msg(x.ch == y.ch && x.attrs == y.attrs, "snapshot cell 0,%d", col);
+		ck_assert_msg(x.ch == y.ch && x.attrs == y.attrs && x.fg == y.fg, "snapshot cell 0,%d",
+			      col);
 	}
 	vt_free(want);
 	vt_free(got);
@@ -806,7 +785,7 @@ START_TEST(text_port)
 	ck_assert_int_eq(write(fd, "typed\n", 6), 6);
 	n = read_until(fd, "typed\r\ntyped", buf, sizeof(buf));
 	ck_assert_msg(strstr(buf, "typed\r\ntyped\r\n") != NULL, "live stream: \"%s\"", buf);
-	assert_screen(c, 5, 40, "\033[1mbefore\033[m\r\ntyped\r\ntyped\r\n", 5000);
+	assert_screen(c, 5, 40, "\033[1;31mbefore\033[m\r\ntyped\r\ntyped\r\n", 5000);
 	close(fd);
 	vnc_disconnect(c);
 	stop_daemon(v);

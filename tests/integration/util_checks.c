@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,21 +66,54 @@ void read_exact(int fd, void *buf, size_t n)
 }
 
 
+static int tcp_socket(int port, int rcvbuf)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_ge(fd, 0);
+	if (rcvbuf > 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	ck_assert_msg(connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0, "connect to port %d: %s",
+		      port, strerror(errno));
+	return fd;
+}
+
+int tcp_connect(int port)
+{
+	return tcp_socket(port, 0);
+}
+
+int text_port_line(struct vncterm *v)
+{
+	char line[16];
+	size_t n = 0;
+	int64_t deadline = now_ms() + 5000;
+
+	while (n < sizeof(line) - 1 && now_ms() < deadline) {
+		struct pollfd p = { .fd = v->out_fd, .events = POLLIN };
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		if (read(v->out_fd, line + n, 1) != 1 || line[n] == '\n')
+			break;
+		n++;
+	}
+	line[n] = '\0';
+	ck_assert_msg(n > 0, "no text port line on vncterm's stdout");
+	return atoi(line);
+}
+
 /*
  * A raw RFB 3.8 session on loopback port, through ServerInit (security
  * none, shared); rcvbuf > 0 sets a small receive buffer first.
  */
 int raw_connect(int port, int rcvbuf)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	unsigned char buf[256];
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int fd = tcp_socket(port, rcvbuf);
 
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_ge(fd, 0);
-	if (rcvbuf > 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
 	read_exact(fd, buf, 12);
 	ck_assert_int_eq(write(fd, "RFB 003.008\n", 12), 12);
 	read_exact(fd, buf, 1);

@@ -139,6 +139,10 @@ void assert_screen(rfbClient *c, int rows, int cols, const char *bytes, int ms);
 /* It must still be running, and SIGTERM must end it. */
 void stop_daemon(struct vncterm *v);
 
+/* A TCP connection to loopback port, or the test fails. */
+int tcp_connect(int port);
+/* The text port vncterm (-T) prints on the line after the VNC port, or the test fails. */
+int text_port_line(struct vncterm *v);
 /* Read exactly n bytes, or the test fails. */
 void read_exact(int fd, void *buf, size_t n);
 /*

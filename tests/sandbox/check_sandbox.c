@@ -239,16 +239,6 @@ START_TEST(viewers_work_sandboxed)
 }
 END_TEST
 
-static int tcp_connect(int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	return fd;
-}
-
 /* Paths the first tests do not take: the text port and a WebSocket handshake. */
 START_TEST(text_port_and_websocket_sandboxed)
 {

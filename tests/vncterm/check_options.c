@@ -249,6 +249,39 @@ START_TEST(test_remote_allowed)
 }
 END_TEST
 
+/* The original's -v forms: ADDR alone is display 0, :N every IPv4 address. */
+START_TEST(test_listen_forms)
+{
+	static const struct {
+		const char *arg, *addr;
+		int display;
+		bool remote;
+	} forms[] = {
+		{ "10.1.2.3", "10.1.2.3", 0, true }, { ":3", "0.0.0.0", 3, true },
+		{ ":", "0.0.0.0", 0, true },         { "127.0.0.1:", "127.0.0.1", 0, false },
+		{ "7", "127.0.0.1", 7, false },      { "::1", "::1", 0, false },
+		{ "[::1]:2", "::1", 2, false },      { "127.0.0.1", "127.0.0.1", 0, false },
+	};
+	struct options o;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		const char *args[] = { "-v", forms[i].arg, NULL };
+
+		ck_assert_msg(parse(&o, err, args) == 0, "-v %s: %s", forms[i].arg, err);
+		ck_assert_str_eq(o.listen_addr, forms[i].addr);
+		ck_assert_int_eq(o.display, forms[i].display);
+		ck_assert_msg(o.remote == forms[i].remote, "-v %s: remote %d", forms[i].arg, o.remote);
+	}
+	const char *empty[] = { "-v", "", NULL }, *bad[] = { "-v", "x:", NULL };
+
+	ck_assert_int_ne(parse(&o, err, empty), 0);
+	ck_assert_ptr_nonnull(strstr(err, "expected ADDR:N"));
+	ck_assert_int_ne(parse(&o, err, bad), 0);
+	ck_assert_ptr_nonnull(strstr(err, "not an IPv4 or IPv6"));
+}
+END_TEST
+
 /* The host agent's vncterm_ip, given explicitly: served without --allow-remote (main() warns). */
 START_TEST(test_remote_without_flag)
 {
@@ -362,6 +395,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_log_file);
 	tcase_add_test(tc, test_remote_allowed);
 	tcase_add_test(tc, test_remote_without_flag);
+	tcase_add_test(tc, test_listen_forms);
 	tcase_add_test(tc, test_original_long_options);
 	tcase_add_test(tc, test_help);
 	tcase_add_test(tc, test_help_lists_every_option);

@@ -116,9 +116,14 @@ START_TEST(test_colours)
 			fg_seen |= pixel(&s, x, y) == 0xffffff;
 	ck_assert(fg_seen);
 	/* grey ramp */
-	ck_assert_uint_eq(render_color(VT_COLOR_INDEX(232), true), 0x080808);
-	ck_assert_uint_eq(render_color(VT_COLOR_INDEX(255), true), 0xeeeeee);
-	ck_assert_uint_eq(render_color(VT_COLOR_DEFAULT, false), BG);
+	ck_assert_uint_eq(vt_color_rgb(s.vt, VT_COLOR_INDEX(232), true), 0x080808);
+	ck_assert_uint_eq(vt_color_rgb(s.vt, VT_COLOR_INDEX(255), true), 0xeeeeee);
+	ck_assert_uint_eq(vt_color_rgb(s.vt, VT_COLOR_DEFAULT, false), BG);
+	/* OSC 4 changes what painted cells show, though the cells are the same. */
+	show(&s, "\033]4;1;#00ff00\a");
+	ck_assert_uint_eq(pixel(&s, 0, 0), 0x00ff00);
+	show(&s, "\033]11;#101010\a");
+	ck_assert_uint_eq(pixel(&s, 40, 0), 0x101010); /* an erased cell: default background */
 	scene_free(&s);
 }
 END_TEST

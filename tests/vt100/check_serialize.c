@@ -12,6 +12,26 @@
 #include "tests/common/util_files.h"
 #include "vt100/vt100.h"
 
+/*
+ * What old terminals and telnet-like clients read: no NUL anywhere, and SGR
+ * parameters separated by semicolons only.
+ */
+static void assert_plain_bytes(const char *bytes, size_t len, const char *name)
+{
+	ck_assert_msg(memchr(bytes, 0, len) == NULL, "%s: a NUL byte at %zd", name,
+		      (const char *)memchr(bytes, 0, len) - bytes);
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (bytes[i] != 033 || bytes[i + 1] != '[')
+			continue;
+		size_t j = i + 2;
+
+		while (j < len && bytes[j] >= 0x20 && bytes[j] <= 0x3f)
+			j++;
+		ck_assert_msg(j >= len || bytes[j] != 'm' || !memchr(bytes + i, ':', j - i),
+			      "%s: SGR with a colon at %zu", name, i);
+	}
+}
+
 static void assert_round_trip(struct vt *a, const char *name)
 {
 	char *bytes;
@@ -20,6 +40,7 @@ static void assert_round_trip(struct vt *a, const char *name)
 
 	vt_get_size(a, &rows, &cols);
 	ck_assert_int_eq(vt_serialize(a, &bytes, &len), 0);
+	assert_plain_bytes(bytes, len, name);
 	struct vt *b = vt_new(rows, cols, NULL, NULL);
 
 	vt_write(b, bytes, len);
@@ -49,7 +70,25 @@ static const char *const streams[] = {
 	"\033]2;a title\a\033[?25l\033[3;3H\033[7;9mrev strike",
 	"\033[41m\033[2J\033[H\033[0mx\033[10;10H",
 	"\033[?1049hon the alternate screen\033[4;4H",
+	"\033[91;104mbright\033[38:5:100;48:2::1:2:3mcolon in\033[42m\033[Kerased bg",
 };
+
+/* The forms chosen, exactly: 30-37, 90-97, then 38;5 and 38;2 with semicolons. */
+START_TEST(test_sgr_forms)
+{
+	struct vt *a = vt_new(1, 20, NULL, NULL);
+	char *bytes;
+	size_t len;
+
+	vt_write(a, "\033[1;34;101mA\033[0;38:5:200;48:2::1:2:3mB", 43);
+	ck_assert_int_eq(vt_serialize(a, &bytes, &len), 0);
+	ck_assert_ptr_nonnull(strstr(bytes, "\033[0;1;34;101mA"));
+	ck_assert_ptr_nonnull(strstr(bytes, "\033[0;38;5;200;48;2;1;2;3mB"));
+	ck_assert_ptr_nonnull(strstr(bytes, "\033[0m\033[r\033[?7h\033[H\033[2J\033[1;1H"));
+	free(bytes);
+	vt_free(a);
+}
+END_TEST
 
 START_TEST(test_streams)
 {
@@ -127,6 +166,7 @@ Suite *serialize_suite(void)
 	tcase_add_loop_test(tc, test_streams, 0, sizeof(streams) / sizeof(streams[0]));
 	tcase_add_loop_test(tc, test_state_carried, 0, sizeof(carried) / sizeof(carried[0]));
 	tcase_add_test(tc, test_golden_cases);
+	tcase_add_test(tc, test_sgr_forms);
 	suite_add_tcase(s, tc);
 	return s;
 }
