@@ -104,6 +104,9 @@ int on_tp_snapshot(char **buf, size_t *len, void *user);
 void on_tp_input(const char *buf, size_t len, void *user);
 void on_vt_output(const char *buf, size_t len, void *user);
 void on_vt_title(const char *title, void *user);
+void on_vt_bell(void *user);
+/* After the console wrote: the selection moves with its text, or ends (select.c). */
+void follow_selection(struct vncterm *t);
 void on_key(uint32_t keysym, unsigned mods, void *user);
 void on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mods,
 		       void *user);

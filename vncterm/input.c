@@ -189,6 +189,7 @@ int on_resize(int width, int height, void *user)
 		return err;
 	}
 	pty_resize(t->src, rows, cols);
+	follow_selection(t); /* a resize ends it */
 	uint32_t *fb = render_pixels(t->render, &w, &h);
 
 	vnc_set_framebuffer(t->vnc, fb, w, h);
@@ -217,6 +218,14 @@ void on_vt_title(const char *title, void *user)
 
 	if (!t->opt.title && t->vnc)
 		vnc_set_title(t->vnc, title);
+}
+
+void on_vt_bell(void *user)
+{
+	struct vncterm *t = user;
+
+	if (t->vnc)
+		vnc_bell(t->vnc);
 }
 
 /* Scroll the view into the scrollback by delta lines (main screen only). */
@@ -261,6 +270,19 @@ static void show_selection(struct vncterm *t)
 	render_set_highlight(t->render, t->sel.active, a.row, a.col, b.row, b.col);
 }
 
+/* The selection was made or changed by the pointer: its text is followed from here. */
+static void selection_changed(struct vncterm *t)
+{
+	select_mark(&t->sel, t->vt);
+	show_selection(t);
+}
+
+void follow_selection(struct vncterm *t)
+{
+	if (select_follow(&t->sel, t->vt))
+		show_selection(t);
+}
+
 /* The selection's text goes to every viewer's clipboard. */
 static void publish_selection(struct vncterm *t)
 {
@@ -295,7 +317,7 @@ static void select_pointer(struct vncterm *t, int button, bool down, struct sel_
 		if (pos.row != t->sel.head.row || pos.col != t->sel.head.col) {
 			t->sel.head = pos;
 			t->sel.active = true;
-			show_selection(t);
+			selection_changed(t);
 		}
 		return;
 	}
@@ -313,14 +335,15 @@ static void select_pointer(struct vncterm *t, int button, bool down, struct sel_
 	t->click_pos = pos;
 	t->dragging = t->clicks == 1;
 	if (t->clicks == 1) {
-		t->sel = (struct selection){ false, pos, pos };
+		t->sel = (struct selection){ .anchor = pos, .head = pos };
 	} else if (t->clicks == 2) {
 		select_word(t->vt, pos.row, pos.col, &t->sel.anchor, &t->sel.head);
 		t->sel.active = true;
 	} else {
-		t->sel = (struct selection){ true, { pos.row, 0 }, { pos.row, cols - 1 } };
+		t->sel = (struct selection){ .active = true, .anchor = { pos.row, 0 },
+					    .head = { pos.row, cols - 1 } };
 	}
-	show_selection(t);
+	selection_changed(t);
 }
 
 /*
@@ -337,6 +360,7 @@ void on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mod
 	struct vt_modes m;
 	int rows, cols;
 
+	follow_selection(t); /* what the pointer extends or pastes is where its text is now */
 	vt_get_size(t->vt, &rows, &cols);
 	vt_get_modes(t->vt, &m);
 	int row = y / RENDER_CELL_H, col = x / RENDER_CELL_W;

@@ -415,6 +415,7 @@ static void loop(struct vncterm *t)
 		if (t->src >= 0 || t->xc) {
 			flush_outq(t);
 			read_source(t);
+			follow_selection(t);
 		}
 		if (t->xc && t->monitor >= 0) {
 			bool up = xencons_connected(t->xc);
@@ -630,7 +631,8 @@ static void set_passwords(struct vncterm *t)
 
 int main(int argc, char **argv)
 {
-	static const struct vt_callbacks vt_cb = { .output = on_vt_output, .title = on_vt_title };
+	static const struct vt_callbacks vt_cb = { .output = on_vt_output, .title = on_vt_title,
+						   .bell = on_vt_bell };
 	static const struct vnc_callbacks vnc_cb = { .key = on_key, .pointer = on_pointer,
 						     .resize = on_resize, .paste = on_paste };
 	struct vncterm *t = calloc(1, sizeof(*t));

@@ -32,6 +32,7 @@ struct render {
 	int view;                /* lines scrolled back */
 	int painted_view;        /* the view the framebuffer shows */
 	bool hl_active, repaint_all;
+	bool hl_check;           /* the highlight changed: compare every cell */
 	int hl_r0, hl_c0, hl_r1, hl_c1; /* selection, emulator rows */
 	bool reverse;            /* DECSCNM as painted */
 	bool blink_off;          /* blinking text currently hidden */
@@ -297,6 +298,12 @@ static void repaint(struct render *r, const struct vt *vt, int row, int c0, int 
 		cell_at(r, vt, row, col, &c);
 		if (c.width == 0)
 			continue;
+		/*
+		 * The shadow keeps, in the cell's padding, whether it was
+		 * painted highlighted: a selection that moves with its text
+		 * (as the pixels do) or ends repaints only what it changed.
+		 */
+		c.pad_ = highlighted(r, row, col);
 		if (!force && memcmp(&c, s, sizeof(c)) == 0)
 			continue;
 		*s = c;
@@ -426,7 +433,7 @@ void render_update(struct render *r, struct vt *vt, const struct render_callback
 			       vt_palette_serial(vt) != r->palette_serial ||
 			       r->view != r->painted_view || r->repaint_all };
 
-	if (f.full)
+	if (f.full || r->hl_check)
 		erase_cursor(&f);
 	r->repaint_all = false;
 
@@ -438,9 +445,10 @@ void render_update(struct render *r, struct vt *vt, const struct render_callback
 		invalidate(r->shadow, r->rows * r->cols);
 	}
 	vt_damage_flush(vt, &dcb, &f);
-	if (f.full)
+	if (f.full || r->hl_check)
 		for (int row = 0; row < r->rows; row++)
 			repaint(r, vt, row, 0, r->cols, false, &d);
+	r->hl_check = false;
 	vt_get_cursor(vt, &crow, &ccol);
 	bool shown = m.cursor_visible && r->view == 0 && crow < r->rows && ccol < r->cols;
 
@@ -466,9 +474,7 @@ void render_set_highlight(struct render *r, bool active, int row0, int col0, int
 	r->hl_c0 = col0;
 	r->hl_r1 = row1;
 	r->hl_c1 = col1;
-	/* The look of cells changed, not the cells: the shadow cannot tell. */
-	invalidate(r->shadow, r->rows * r->cols);
-	r->repaint_all = true;
+	r->hl_check = true;
 }
 
 int render_set_view(struct render *r, const struct vt *vt, int lines)

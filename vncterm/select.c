@@ -1,5 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Selections: bounds, words, their text, and following their text as the
+ * console writes (select_follow), after xterm (util.c: adjustHiliteOn-
+ * FwdScroll; WriteText and ScrnUpdate give the selection up):
+ * - it moves with its lines: up and into the scrollback as the screen
+ *   scrolls, and within a scroll region that scrolls with all of it inside
+ *   (vim's, tmux's); one wholly outside a scrolling region stays put;
+ * - it ends when any of its lines changes (the row is the unit, as in
+ *   xterm: printing or erasing anywhere on a selected row, `clear`), when
+ *   a region scroll moves some of its lines and not others (it straddles
+ *   the region's edge) or takes one off the screen without keeping it
+ *   (xterm cuts it to what stays; we end it), when the alternate screen
+ *   is switched in or out under one with lines on the screen (one wholly
+ *   in the scrollback stays), and when text is replaced wholesale (RIS,
+ *   CSI 3 J, a resize: the emulator's epoch);
+ * - lines leaving the oldest end of the scrollback cut its start, as in
+ *   xterm; it ends with its last line.
+ * Ending it takes the highlight away; the text already copied stays on
+ * the viewers' clipboards.
+ *
+ * Lines are found by their ids (vt_line_id): where pushes into the
+ * scrollback took them, else anywhere on the screen.  Scrollback lines
+ * never change, so only lines that were on the screen when last seen
+ * are checked for changes: the cost is bounded by the screen and the
+ * lines scrolled since, and nothing at all when nothing was written.
+ */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +53,98 @@ bool select_contains(const struct selection *s, int row, int col)
 		return false;
 	select_bounds(s, &a, &b);
 	return !before(p, a) && !before(b, p);
+}
+
+void select_mark(struct selection *s, const struct vt *vt)
+{
+	s->anchor_id = vt_line_id(vt, s->anchor.row);
+	s->head_id = vt_line_id(vt, s->head.row);
+	vt_get_text_marks(vt, &s->seen);
+}
+
+/*
+ * Where the line id, at row when last seen, is now, pushed lines having
+ * gone into the scrollback since: false if it is gone or changed.
+ */
+static bool locate(const struct vt *vt, uint64_t id, int row, int pushed, int *now)
+{
+	int rows, cols, count = vt_scrollback_count(vt);
+	long long at = (long long)row - pushed;
+
+	vt_get_size(vt, &rows, &cols);
+	if (at >= -count && at < rows && vt_line_id(vt, (int)at) == id) {
+		*now = (int)at;
+		return true;
+	}
+	/* A scrollback line only ever moves by pushes; a screen line may be in a region. */
+	for (int r = 0; r < rows && row >= 0; r++)
+		if (vt_line_id(vt, r) == id) {
+			*now = r;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * The new places of the first and last selected cells (updated), or
+ * false if the selection must end.
+ */
+static bool follow_lines(const struct selection *s, const struct vt *vt, int pushed,
+			 struct sel_pos *first, struct sel_pos *last)
+{
+	bool fwd = !before(s->head, s->anchor);
+	uint64_t first_id = fwd ? s->anchor_id : s->head_id, last_id = fwd ? s->head_id : s->anchor_id;
+	int n = last->row - first->row, count = vt_scrollback_count(vt), f, l;
+
+	if (!locate(vt, last_id, last->row, pushed, &l))
+		return false;
+	if (locate(vt, first_id, first->row, pushed, &f)) {
+		if (l - f != n)
+			return false; /* a region scroll moved some of its lines */
+	} else {
+		/* Its start left the scrollback: what is left, if all moved by pushes. */
+		if ((long long)first->row - pushed >= -count || l != last->row - pushed)
+			return false;
+		f = -count;
+		first->col = 0;
+	}
+	/* Lines on the screen when last seen are at -pushed and below now: changed since? */
+	for (int r = f > -pushed ? f : -pushed; r <= l; r++)
+		if (vt_line_id(vt, r) > s->seen.last_id)
+			return false;
+	first->row = f;
+	last->row = l;
+	return true;
+}
+
+bool select_follow(struct selection *s, const struct vt *vt)
+{
+	struct vt_text_marks now;
+	struct sel_pos first, last;
+
+	if (!s->active)
+		return false;
+	vt_get_text_marks(vt, &now);
+	if (now.epoch == s->seen.epoch && now.scrolled == s->seen.scrolled &&
+	    now.last_id == s->seen.last_id)
+		return false; /* nothing written since */
+	uint64_t pushed = now.scrolled - s->seen.scrolled;
+	bool fwd = !before(s->head, s->anchor);
+
+	select_bounds(s, &first, &last);
+	if (now.epoch != s->seen.epoch || pushed > INT_MAX / 2 ||
+	    !follow_lines(s, vt, (int)pushed, &first, &last)) {
+		s->active = false;
+		return true;
+	}
+	struct sel_pos anchor = fwd ? first : last, head = fwd ? last : first;
+	bool moved = memcmp(&anchor, &s->anchor, sizeof(anchor)) != 0 ||
+		     memcmp(&head, &s->head, sizeof(head)) != 0;
+
+	s->anchor = anchor;
+	s->head = head;
+	select_mark(s, vt);
+	return moved;
 }
 
 /* Characters that end a word for double-click, besides blanks. */

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "vt100/vt100.h"
 
@@ -19,7 +20,18 @@ struct sel_pos {
 struct selection {
 	bool active;
 	struct sel_pos anchor, head; /* where the drag began, where it is */
+	/* Its text as last seen (select_mark), to follow it (select_follow). */
+	uint64_t anchor_id, head_id;
+	struct vt_text_marks seen;
 };
+
+/* Note which lines hold the selection: after any change to anchor or head. */
+void select_mark(struct selection *s, const struct vt *vt);
+/*
+ * Move the selection with its text, or end it, after the emulator ran
+ * (select.c says how).  True if it moved or ended: its highlight is due.
+ */
+bool select_follow(struct selection *s, const struct vt *vt);
 
 /* The selection's first and last cell, in reading order. */
 void select_bounds(const struct selection *s, struct sel_pos *start, struct sel_pos *end);

@@ -304,6 +304,19 @@ static void send_name(struct conn *c, const char *title)
 		rfbCloseClient(c->cl);
 }
 
+/*
+ * RFB's Bell, written here rather than by rfbSendBell(), which writes to
+ * every client, those in the middle of their handshake and those on hold
+ * too.
+ */
+static void send_bell(struct conn *c)
+{
+	char msg[1] = { rfbBell };
+
+	if (rfbWriteExact(c->cl, msg, (int)sizeof(msg)) < 0)
+		rfbCloseClient(c->cl);
+}
+
 /* Hold a viewer that is not reading; drop it once it stopped for good.  false: dropped. */
 static bool throttle(struct conn *c, long long now)
 {
@@ -330,8 +343,8 @@ static bool throttle(struct conn *c, long long now)
 	return false;
 }
 
-/* What this viewer is due: its name, the clipboard, the framebuffer. */
-static void serve(struct vnc *v, struct conn *c, long long now)
+/* What this viewer is due: its name, a bell, the clipboard, the framebuffer. */
+static void serve(struct vnc *v, struct conn *c, long long now, bool ring)
 {
 	if (relay_broken(c->out)) {
 		viewer_close(c, LOG_DEBUG, "went away");
@@ -339,7 +352,10 @@ static void serve(struct vnc *v, struct conn *c, long long now)
 	}
 	if (c->cl->state != RFB_NORMAL || !throttle(c, now))
 		return;
-	/* A held viewer is sent nothing: the latest title and text are due once it reads. */
+	/*
+	 * A held viewer is sent nothing: the latest title and text are due
+	 * once it reads.  Not a bell: that is news, not state.
+	 */
 	if (c->cl->onHold)
 		return;
 	if (c->wants_name && (c->name_fresh || c->name_serial != v->title_serial)) {
@@ -347,6 +363,8 @@ static void serve(struct vnc *v, struct conn *c, long long now)
 		c->name_serial = v->title_serial;
 		send_name(c, v->title);
 	}
+	if (ring && viewer_alive(c))
+		send_bell(c);
 	if (viewer_alive(c))
 		clip_send(c);
 	if (viewer_alive(c))
@@ -376,11 +394,20 @@ void vnc_process(struct vnc *v)
 	for (int i = 0; i < v->nconns; i++)
 		viewer_input(v->conns[i]);
 	long long now = vnc_now_ms();
+	bool ring = v->bell_due && now - v->bell_at >= VNC_BELL_MS;
 
+	v->bell_due = false;
+	if (ring)
+		v->bell_at = now;
 	for (int i = 0; i < v->nconns; i++)
 		if (v->conns[i]->phase == PHASE_RFB && viewer_alive(v->conns[i]))
-			serve(v, v->conns[i], now);
+			serve(v, v->conns[i], now, ring);
 	viewer_reap(v);
+}
+
+void vnc_bell(struct vnc *v)
+{
+	v->bell_due = true;
 }
 
 void vnc_set_clipboard(struct vnc *v, const char *utf8, size_t len)

@@ -85,6 +85,14 @@ void vnc_process(struct vnc *v);
  */
 int vnc_add_viewer(struct vnc *v, int fd);
 
+/*
+ * The console rang its bell: each viewer gets an RFB Bell in the next
+ * round, at most one per VNC_BELL_MS however many rang (xterm's
+ * bellSuppressTime is 200 ms too).  Costs a store.
+ */
+#define VNC_BELL_MS 200
+void vnc_bell(struct vnc *v);
+
 /* Put UTF-8 text on every viewer's clipboard (Latin-1 for old viewers). */
 void vnc_set_clipboard(struct vnc *v, const char *utf8, size_t len);
 

@@ -106,6 +106,8 @@ struct vnc {
 	unsigned long refusals_unlogged;
 	char title[256];
 	unsigned title_serial;
+	bool bell_due;            /* the console rang since the last round */
+	long long bell_at;        /* ms: the viewers were last rung */
 	char *clip;               /* the console's selection, UTF-8 */
 	size_t clip_len;
 	unsigned clip_serial;

@@ -58,7 +58,7 @@ int screen_resize(struct vt *vt, int rows, int cols)
 	}
 	for (int i = 0; i < shift && vt->sb.cap > 0; i++)
 		scrollback_push(&vt->sb, vt->grid[0].rows[i].cells, vt->cols,
-				vt->grid[0].rows[i].wrapped);
+				vt->grid[0].rows[i].wrapped, vt->grid[0].rows[i].id);
 	for (int c = 0; c < cols; c++)
 		tabs[c] = c < vt->cols ? vt->tabs[c] : c % 8 == 0;
 	free(vt->tabs);
@@ -76,6 +76,7 @@ int screen_resize(struct vt *vt, int rows, int cols)
 	vt->bottom = rows;
 	vt->left = 0; /* DECLRMM stays as it was */
 	vt->right = cols;
+	screen_renumber(vt);
 	screen_damage_all(vt);
 	return 0;
 }

@@ -83,7 +83,8 @@ void screen_free_grid(struct grid *g, int rows)
 
 /* ---- damage ---- */
 
-void screen_damage_row(struct vt *vt, int r, int start, int end)
+/* Damage alone: a repaint, the text unchanged. */
+static void dirty_row(struct vt *vt, int r, int start, int end)
 {
 	struct row *row = row_at(vt, r);
 
@@ -100,6 +101,21 @@ void screen_damage_row(struct vt *vt, int r, int start, int end)
 		row->dirty_end = (uint16_t)end;
 }
 
+void screen_damage_row(struct vt *vt, int r, int start, int end)
+{
+	row_at(vt, r)->id = ++vt->marks.last_id;
+	dirty_row(vt, r, start, end);
+}
+
+void screen_renumber(struct vt *vt)
+{
+	vt->marks.epoch++;
+	vt->marks.scrolled = 0;
+	for (int g = 0; g < 2; g++)
+		for (int r = 0; r < vt->rows; r++)
+			vt->grid[g].rows[r].id = ++vt->marks.last_id;
+}
+
 void screen_damage_all(struct vt *vt)
 {
 	vt->all_dirty = true;
@@ -109,7 +125,7 @@ void screen_damage_all(struct vt *vt)
 static void damage_rows(struct vt *vt, int top, int bottom)
 {
 	for (int r = top; r < bottom; r++)
-		screen_damage_row(vt, r, 0, vt->cols);
+		dirty_row(vt, r, 0, vt->cols);
 }
 
 /* Record a scroll of rows [top, bottom) by count (up if positive). */
@@ -502,6 +518,7 @@ static void clear_moved_rows(struct vt *vt, int start, int end)
 
 		fill_blank(row->cells, vt->cols, blank);
 		row->wrapped = false;
+		row->id = ++vt->marks.last_id;
 		row->dirty_start = 0;
 		row->dirty_end = (uint16_t)vt->cols;
 	}
@@ -518,7 +535,8 @@ static void scroll_region_up(struct vt *vt, int top, int bottom, int n, bool sav
 	if (save && vt->active == 0 && top == 0 && vt->sb.cap > 0) {
 		for (int i = 0; i < n; i++)
 			scrollback_push(&vt->sb, rows[top + i].cells, vt->cols,
-					rows[top + i].wrapped);
+					rows[top + i].wrapped, rows[top + i].id);
+		vt->marks.scrolled += (uint64_t)n;
 	}
 	if (n < bottom - top)
 		rotate_up(rows, top, bottom, n);
@@ -705,6 +723,7 @@ void screen_alignment(struct vt *vt)
 	for (int r = 0; r < vt->rows; r++) {
 		fill_blank(row_at(vt, r)->cells, vt->cols, e);
 		row_at(vt, r)->wrapped = false;
+		row_at(vt, r)->id = ++vt->marks.last_id;
 	}
 	screen_damage_all(vt);
 	screen_set_cursor(vt, 0, 0);
@@ -726,6 +745,7 @@ void screen_set_alt(struct vt *vt, bool alt, bool clear)
 void screen_clear_scrollback(struct vt *vt)
 {
 	scrollback_clear(&vt->sb);
+	vt->marks.epoch++;
 }
 
 void screen_reset(struct vt *vt)
@@ -753,4 +773,5 @@ void screen_reset(struct vt *vt)
 	modes_reset(vt);
 	palette_reset(vt);
 	screen_damage_all(vt);
+	vt->marks.epoch++;
 }

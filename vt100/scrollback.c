@@ -170,7 +170,8 @@ static int encode(struct scrollback *sb, struct sb_line *line, const struct vt_c
 	return 0;
 }
 
-void scrollback_push(struct scrollback *sb, const struct vt_cell *cells, int cols, bool wrapped)
+void scrollback_push(struct scrollback *sb, const struct vt_cell *cells, int cols, bool wrapped,
+		     uint64_t id)
 {
 	struct sb_line *line;
 	int len = cols;
@@ -191,6 +192,7 @@ void scrollback_push(struct scrollback *sb, const struct vt_cell *cells, int col
 		line->len = line->nruns = line->ncomb = 0;
 	}
 	line->wrapped = wrapped;
+	line->id = id;
 }
 
 const struct sb_line *scrollback_line(const struct scrollback *sb, int i)

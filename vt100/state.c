@@ -485,7 +485,7 @@ static void get_scrollback(struct rbuf *r, struct vt *t)
 		if (!r->bad && !cells_ok(cells, (int)len, true))
 			r->bad = true;
 		if (!r->bad)
-			scrollback_push(&t->sb, cells, (int)len, wrapped);
+			scrollback_push(&t->sb, cells, (int)len, wrapped, ++t->marks.last_id);
 	}
 	free(cells);
 }
@@ -628,6 +628,7 @@ int vt_state_load(struct vt *vt, const uint8_t *buf, size_t len)
 	/* Commit: t's contents replace vt's; vt keeps its callbacks and cell size. */
 	struct vt_callbacks cb = vt->cb;
 	void *user = vt->user;
+	uint64_t epoch = vt->marks.epoch;
 	unsigned serial = vt->palette_serial;
 	int cell_w = vt->cell_w, cell_h = vt->cell_h;
 
@@ -639,6 +640,9 @@ int vt_state_load(struct vt *vt, const uint8_t *buf, size_t len)
 	free(t);
 	vt->cb = cb;
 	vt->user = user;
+	/* t's ids are its own: a new epoch, so no one takes them for vt's old ones. */
+	vt->marks.epoch = epoch;
+	screen_renumber(vt);
 	vt->palette_serial = serial + 1; /* colours may differ while cells match */
 	vt->cell_w = cell_w;
 	vt->cell_h = cell_h;

@@ -54,7 +54,11 @@ int vt_set_scrollback(struct vt *vt, int lines)
 {
 	if (lines < 0 || lines > 10000000)
 		return -EINVAL;
-	return scrollback_init(&vt->sb, lines);
+	int err = scrollback_init(&vt->sb, lines);
+
+	if (err == 0)
+		vt->marks.epoch++;
+	return err;
 }
 
 int vt_set_cell_pixels(struct vt *vt, int width, int height)
@@ -117,6 +121,20 @@ bool vt_row_wrapped(const struct vt *vt, int row)
 	if (row >= 0)
 		return vt->grid[vt->active].rows[row].wrapped;
 	return scrollback_line(&vt->sb, -row - 1)->wrapped;
+}
+
+void vt_get_text_marks(const struct vt *vt, struct vt_text_marks *marks)
+{
+	*marks = vt->marks;
+}
+
+uint64_t vt_line_id(const struct vt *vt, int row)
+{
+	if (row >= vt->rows || row < -vt->sb.count)
+		return 0;
+	if (row >= 0)
+		return vt->grid[vt->active].rows[row].id;
+	return scrollback_line(&vt->sb, -row - 1)->id;
 }
 
 void vt_damage_flush(struct vt *vt, const struct vt_damage_callbacks *cb, void *user)

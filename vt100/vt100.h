@@ -161,6 +161,26 @@ int vt_scrollback_count(const struct vt *vt);
 bool vt_row_wrapped(const struct vt *vt, int row);
 
 /*
+ * Following text as it moves (a frontend's selection).  Every line, on the
+ * screen or in the scrollback, has an id that it keeps while its cells are
+ * unchanged, wherever scrolling takes it; any change to its cells (printing,
+ * erasing, inserting, deleting, a scroll clearing it) gives it a new id,
+ * higher than any before.  Scrollback lines never change.  Ids mean
+ * something only within one epoch: the epoch changes when text is
+ * replaced wholesale (RIS, CSI 3 J, a resize, a state load, a new
+ * scrollback size).
+ */
+struct vt_text_marks {
+	uint64_t epoch;
+	uint64_t scrolled; /* lines pushed into the scrollback in this epoch */
+	uint64_t last_id;  /* the highest id given: higher ones are later changes */
+};
+
+void vt_get_text_marks(const struct vt *vt, struct vt_text_marks *marks);
+/* The id of the line at row (as in vt_get_cell), 0 if there is none. */
+uint64_t vt_line_id(const struct vt *vt, int row);
+
+/*
  * The 0xRRGGBB a packed colour shows as: the palette and default colours
  * as the program left them (OSC 4, 10, 11 and their resets).  foreground
  * chooses which default VT_COLOR_DEFAULT means.

@@ -25,6 +25,7 @@ struct row {
 	struct vt_cell *cells;
 	uint16_t dirty_start, dirty_end; /* damaged cells [start, end) */
 	bool wrapped;                    /* soft-wrapped into the next row */
+	uint64_t id; /* vt_line_id(): renewed by every change to the cells */
 };
 
 /* What DECSC saves and DECRC restores. */
@@ -51,6 +52,7 @@ struct sb_line {
 	uint16_t nruns, ncomb;
 	bool ascii;     /* one byte per character */
 	bool wrapped;
+	uint64_t id;    /* the screen row's, as it left the screen */
 };
 
 /* A ring of the lines that scrolled off the top of the main screen. */
@@ -96,6 +98,7 @@ struct vt {
 	uint32_t last_char; /* for REP; 0 if none since the last control */
 
 	struct scrollback sb;
+	struct vt_text_marks marks; /* following text: see vt_line_id() */
 	struct pending_scroll scroll;
 	bool all_dirty;
 
@@ -139,7 +142,10 @@ void screen_alignment(struct vt *vt);
 void screen_set_alt(struct vt *vt, bool alt, bool clear);
 void screen_save_cursor(struct vt *vt);
 void screen_restore_cursor(struct vt *vt);
+/* Cells of row changed: damage, and a new line id. */
 void screen_damage_row(struct vt *vt, int row, int start, int end);
+/* New ids for every row of both screens, in a new text epoch (resize, load). */
+void screen_renumber(struct vt *vt);
 void screen_damage_all(struct vt *vt);
 void screen_clear_scrollback(struct vt *vt);
 struct vt_cell screen_blank(const struct vt *vt);
@@ -148,7 +154,8 @@ int screen_resize(struct vt *vt, int rows, int cols);
 /* scrollback.c */
 int scrollback_init(struct scrollback *sb, int cap);
 void scrollback_free(struct scrollback *sb);
-void scrollback_push(struct scrollback *sb, const struct vt_cell *cells, int cols, bool wrapped);
+void scrollback_push(struct scrollback *sb, const struct vt_cell *cells, int cols, bool wrapped,
+		     uint64_t id);
 void scrollback_clear(struct scrollback *sb);
 /* i: 0 newest .. count-1 oldest */
 const struct sb_line *scrollback_line(const struct scrollback *sb, int i);

@@ -346,7 +346,8 @@ START_TEST(tigervnc_viewer)
 	const char *const args[] = {
 		"-v", "127.0.0.1:170", "--geometry", "40x6", "-c", "/bin/sh", "-c",
 		"printf '\\033[2J\\033[H" HIDE "\\033[1;32mTigerVNC\\033[0m under Xvfb\\r\\n'; "
-		"PS1='$ ' exec /bin/sh", NULL,
+		/* the prompt rings (RFB Bell), which the viewer must take in its stride */
+		"PS1=\"$(printf '\\a')$ \" exec /bin/sh", NULL,
 	};
 	char dir[] = "/tmp/vncterm-tiger-XXXXXX", cmd[512], err[96], xwd[96];
 	int x = -1, y = -1;
@@ -521,7 +522,7 @@ START_TEST(novnc_in_chromium)
 	const char *const args[] = {
 		"-v", "127.0.0.1:171", "--geometry", "40x6", "-c", "/bin/sh", "-c",
 		"printf '\\033[2J\\033[H" HIDE "\\033[1;35mnoVNC\\033[0m in Chromium\\r\\n'; "
-		"PS1='$ ' exec /bin/sh", NULL,
+		"PS1=\"$(printf '\\a')$ \" exec /bin/sh", NULL,
 	};
 	char dir[] = "/tmp/vncterm-novnc-XXXXXX", path[96], err[96], cmd[512];
 	int w, h, w2, h2;

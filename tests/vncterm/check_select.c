@@ -18,7 +18,7 @@ static struct vt *screen(const char *bytes)
 
 static void assert_text(struct vt *vt, struct sel_pos a, struct sel_pos b, const char *want)
 {
-	struct selection s = { true, a, b };
+	struct selection s = { .active = true, .anchor = a, .head = b };
 	char *text;
 	size_t len;
 
@@ -72,7 +72,7 @@ END_TEST
 
 START_TEST(test_contains_and_inactive)
 {
-	struct selection s = { true, { 1, 5 }, { 0, 3 } };
+	struct selection s = { .active = true, .anchor = { 1, 5 }, .head = { 0, 3 } };
 	struct vt *vt = screen("x");
 	char *text;
 	size_t len;
