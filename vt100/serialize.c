@@ -83,9 +83,13 @@ static void sgr_color(struct sbuf *b, uint32_t c, int base)
 
 	switch (VT_COLOR_KIND(c)) {
 	case VT_COLOR_KIND_INDEX:
-		if (i < 8)
+		/*
+		 * A foreground 0-7 from 38;5;N stays 38;5;N: as 30-37 it would
+		 * turn bright under bold on replay (VT_COLOR_SGR_ANSI).
+		 */
+		if (i < 8 && (base != 30 || (c & VT_COLOR_SGR_ANSI)))
 			sprint(b, ";%u", (unsigned)base + i);
-		else if (i < 16)
+		else if (i >= 8 && i < 16)
 			sprint(b, ";%u", (unsigned)base + 60 + i - 8);
 		else
 			sprint(b, ";%d;5;%u", base + 8, i);

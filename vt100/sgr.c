@@ -3,7 +3,9 @@
  * SGR -- select graphic rendition.  Colours in both forms: the common
  * 38;5;N / 38;2;R;G;B (parameters) and ISO 8613-6 38:5:N / 38:2:CS:R:G:B
  * (sub-parameters, with or without the colour space id).  Bold never
- * changes the colour.  Unknown parameters are skipped with their
+ * changes the colour here; a foreground from SGR 30-37 is marked
+ * (VT_COLOR_ANSI) so that the renderer can show it bright when bold, as
+ * xterm does for those and not for 38;5;N.  Unknown parameters are skipped with their
  * sub-parameters.
  */
 #include "vt_internal.h"
@@ -76,7 +78,7 @@ void sgr_apply(struct vt *vt, const struct parser_seq *s)
 		if (i > 0 && s->sub[i])
 			continue; /* a sub-parameter of something we skipped */
 		if (v >= 30 && v <= 37) {
-			pen->fg = VT_COLOR_INDEX(v - 30);
+			pen->fg = VT_COLOR_ANSI(v - 30);
 		} else if (v >= 40 && v <= 47) {
 			pen->bg = VT_COLOR_INDEX(v - 40);
 		} else if (v >= 90 && v <= 97) {
