@@ -205,6 +205,7 @@ struct look {
 	uint16_t attrs;
 	enum vt_cursor_shape cursor; /* if has_cursor */
 	bool has_cursor;
+	bool hidden; /* invisible, or blinking in the off phase: no ink but the cursor's */
 };
 
 /* Is the cell at screen row, col inside the highlighted selection? */
@@ -249,8 +250,8 @@ static struct look look_of(const struct render *r, const struct vt *vt, const st
 	}
 	if (c->attrs & VT_ATTR_FAINT)
 		fg = blend(fg, bg);
-	if ((c->attrs & VT_ATTR_INVISIBLE) || ((c->attrs & VT_ATTR_BLINK) && r->blink_off))
-		fg = bg;
+	/* The cursor keeps fg to be drawn with (a block on hidden text still shows). */
+	l.hidden = (c->attrs & VT_ATTR_INVISIBLE) || ((c->attrs & VT_ATTR_BLINK) && r->blink_off);
 	l.fg = fg;
 	l.bg = bg;
 	l.attrs = c->ch ? c->attrs : 0;
@@ -307,23 +308,30 @@ static void shear(uint16_t rows[RENDER_CELL_H])
 	}
 }
 
-/* The cell's bits, 8 or 16 wide (w), left pixel in bit 15: glyph, attributes, cursor. */
-static void cell_bits(const struct vt_cell *c, int w, struct look l, uint16_t rows[RENDER_CELL_H])
+/* The glyph and its lines, 8 or 16 wide (w), left pixel in bit 15. */
+static void ink_bits(const struct vt_cell *c, int w, uint16_t attrs, uint16_t rows[RENDER_CELL_H])
 {
 	if (c->ch > ' ') {
 		glyph_rows(c->ch, w, rows);
 		for (int i = 0; i < VT_MAX_COMBINING && c->comb[i]; i++)
 			glyph_rows(c->comb[i], w, rows);
-		if (l.attrs & VT_ATTR_ITALIC)
+		if (attrs & VT_ATTR_ITALIC)
 			shear(rows);
-		if (l.attrs & VT_ATTR_BOLD) /* clipped: a narrow cell shows bits 15-8 only */
+		if (attrs & VT_ATTR_BOLD) /* clipped: a narrow cell shows bits 15-8 only */
 			for (int y = 0; y < RENDER_CELL_H; y++)
 				rows[y] |= rows[y] >> 1;
 	}
-	if (l.attrs & VT_ATTR_UNDERLINE)
+	if (attrs & VT_ATTR_UNDERLINE)
 		rows[RENDER_CELL_H - 2] = 0xffff;
-	if (l.attrs & VT_ATTR_STRIKE)
+	if (attrs & VT_ATTR_STRIKE)
 		rows[RENDER_CELL_H / 2] = 0xffff;
+}
+
+/* The cell's bits: its ink unless hidden, then the cursor's shape. */
+static void cell_bits(const struct vt_cell *c, int w, struct look l, uint16_t rows[RENDER_CELL_H])
+{
+	if (!l.hidden)
+		ink_bits(c, w, l.attrs, rows);
 	if (l.has_cursor && l.cursor == VT_CURSOR_UNDERLINE) {
 		rows[RENDER_CELL_H - 2] = (uint16_t)~rows[RENDER_CELL_H - 2];
 		rows[RENDER_CELL_H - 1] = (uint16_t)~rows[RENDER_CELL_H - 1];
