@@ -430,6 +430,8 @@ static const char *const bad_options[][10] = {
 	{ "-v", "127.0.0.1:60", "--geometry", "0x0", "-c", "/bin/true" },
 	{ "-v", "127.0.0.1:60", "--geometry", "80", "-c", "/bin/true" },
 	{ "-v", "127.0.0.1:60", "--geometry", "axb", "-c", "/bin/true" },
+	{ "-v", "127.0.0.1:60", "--font-scale", "4", "-c", "/bin/true" },
+	{ "-v", "127.0.0.1:60", "--font-scale", "0", "-c", "/bin/true" },
 	{ "-v", "127.0.0.1:notaport", "-c", "/bin/true" },
 	{ "-v" },
 	{ "--vnclisten", "127.0.0.1:60", "--pty", "-c", "/bin/true" },
