@@ -263,18 +263,15 @@ static long best_match(const struct xshot *s, const uint32_t *want, int w, int h
 }
 
 /*
- * Poll the Xvfb screen until rows x cols cells of bytes appear exactly;
- * returns the differing pixels at the best place seen (0 on success).
+ * Poll the Xvfb screen until want (w x h) appears exactly; returns the
+ * differing pixels at the best place seen (0 on success).
  */
-static long wait_for_xscreen(const char *xwd, int rows, int cols, const char *bytes, int ms,
-			     int *x, int *y)
+static long wait_for_xpixels(const char *xwd, const uint32_t *want, int w, int h, int ms, int *x,
+			     int *y)
 {
-	int w, h;
-	uint32_t *want = expected_screen(rows, cols, bytes, &w, &h);
 	int64_t deadline = now_ms() + ms;
 	long best = (long)w * h;
 
-	ck_assert_ptr_nonnull(want);
 	do {
 		struct xshot s;
 
@@ -289,8 +286,57 @@ static long wait_for_xscreen(const char *xwd, int rows, int cols, const char *by
 		}
 		sleep_ms(100);
 	} while (now_ms() < deadline);
+	return best;
+}
+
+/* The same for the renderer's picture of rows x cols cells of bytes. */
+static long wait_for_xscreen(const char *xwd, int rows, int cols, const char *bytes, int ms,
+			     int *x, int *y)
+{
+	int w, h;
+	uint32_t *want = expected_screen(rows, cols, bytes, &w, &h);
+
+	ck_assert_ptr_nonnull(want);
+	long best = wait_for_xpixels(xwd, want, w, h, ms, x, y);
+
 	free(want);
 	return best;
+}
+
+/*
+ * Xvfb with a screen of size (WxH) kept in dir, and TigerVNC's viewer on
+ * it showing the daemon on port; returns Xvfb's display number.
+ */
+static int start_tiger(const char *dir, const char *err, const char *size, int port,
+		       struct group *xvfb, struct group *viewer)
+{
+	char cmd[512], line[32];
+	int out[2];
+
+	/* -displayfd: Xvfb picks a free display and prints its number. */
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "exec Xvfb -displayfd 1 -fbdir '%s' -screen 0 %sx24 -nolisten tcp -wr -noreset",
+		 dir, size);
+	*xvfb = spawn_group(cmd, out[1], err);
+	close(out[1]);
+	ck_assert_msg(read_line(out[0], line, sizeof(line), 10000), "Xvfb gave no display (%s)",
+		      err);
+	close(out[0]);
+	int disp = atoi(line);
+
+	/*
+	 * Raw encoding so nothing lossy is involved; no menu key, no resizing
+	 * of the remote desktop, no dialogs on errors.  Without a window
+	 * manager the window is where -geometry puts it.
+	 */
+	snprintf(cmd, sizeof(cmd),
+		 "DISPLAY=:%d exec xtigervncviewer -geometry +0+0 -SecurityTypes None "
+		 "-PreferredEncoding Raw -NoJPEG -AutoSelect=0 -MenuKey= -RemoteResize=0 -Shared "
+		 "-AlertOnFatalError=0 -ReconnectOnError=0 127.0.0.1::%d",
+		 disp, port);
+	*viewer = spawn_group(cmd, -1, err);
+	return disp;
 }
 
 /* Remove a test's scratch directory and what the helpers left in it. */
@@ -312,39 +358,17 @@ START_TEST(tigervnc_viewer)
 		"printf '\\033[2J\\033[H" HIDE "\\033[1;32mTigerVNC\\033[0m under Xvfb\\r\\n'; "
 		"PS1='$ ' exec /bin/sh", NULL,
 	};
-	char dir[] = "/tmp/vncterm-tiger-XXXXXX", cmd[512], err[96], xwd[96], line[32];
-	int out[2], x = -1, y = -1;
+	char dir[] = "/tmp/vncterm-tiger-XXXXXX", cmd[512], err[96], xwd[96];
+	int x = -1, y = -1;
 	int64_t t0 = now_ms();
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(err, sizeof(err), "%s/log", dir);
 	snprintf(xwd, sizeof(xwd), "%s/Xvfb_screen0", dir);
 	struct vncterm *v = start_daemon(args, 170);
+	struct group xvfb, viewer;
+	int disp = start_tiger(dir, err, "640x400", v->port, &xvfb, &viewer);
 
-	/* -displayfd: Xvfb picks a free display and prints its number. */
-	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
-	snprintf(cmd, sizeof(cmd),
-		 "exec Xvfb -displayfd 1 -fbdir '%s' -screen 0 640x400x24 -nolisten tcp -wr "
-		 "-noreset", dir);
-	struct group xvfb = spawn_group(cmd, out[1], err);
-
-	close(out[1]);
-	ck_assert_msg(read_line(out[0], line, sizeof(line), 10000), "Xvfb gave no display (%s)",
-		      err);
-	close(out[0]);
-	int disp = atoi(line);
-
-	/*
-	 * Raw encoding so nothing lossy is involved; no menu key, no resizing
-	 * of the remote desktop, no dialogs on errors.  Without a window
-	 * manager the window is where -geometry puts it.
-	 */
-	snprintf(cmd, sizeof(cmd),
-		 "DISPLAY=:%d exec xtigervncviewer -geometry +0+0 -SecurityTypes None "
-		 "-PreferredEncoding Raw -NoJPEG -AutoSelect=0 -MenuKey= -RemoteResize=0 -Shared "
-		 "-AlertOnFatalError=0 -ReconnectOnError=0 127.0.0.1::%d",
-		 disp, v->port);
-	struct group viewer = spawn_group(cmd, -1, err);
 	long bad = wait_for_xscreen(xwd, 6, 40, TIGER_FIRST, 15000, &x, &y);
 	int64_t t1 = now_ms();
 
@@ -431,49 +455,22 @@ START_TEST(tigervnc_bold_italic_scaled)
 		"-c", "printf '\\033[2J\\033[H" HIDE "\\033[1;34m" LOOK_BOLD "\\033[0m \\033[3m"
 		LOOK_ITALIC "\\033[m'; exec sleep 1000", NULL,
 	};
-	char dir[] = "/tmp/vncterm-look-XXXXXX", cmd[512], err[96], xwd[96], line[32];
-	int out[2], x = -1, y = -1, w, h;
+	char dir[] = "/tmp/vncterm-look-XXXXXX", err[96], xwd[96];
+	int x = -1, y = -1, w, h;
 	uint32_t *want = look_expected(&w, &h);
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(err, sizeof(err), "%s/log", dir);
 	snprintf(xwd, sizeof(xwd), "%s/Xvfb_screen0", dir);
 	struct vncterm *v = start_daemon(args, 454);
+	struct group xvfb, viewer;
 
-	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
-	snprintf(cmd, sizeof(cmd),
-		 "exec Xvfb -displayfd 1 -fbdir '%s' -screen 0 800x300x24 -nolisten tcp -wr "
-		 "-noreset", dir);
-	struct group xvfb = spawn_group(cmd, out[1], err);
-
-	close(out[1]);
-	ck_assert_msg(read_line(out[0], line, sizeof(line), 10000), "Xvfb gave no display (%s)",
-		      err);
-	close(out[0]);
 	/* Raw and 24-bit colour: the viewer adds no difference of its own. */
-	snprintf(cmd, sizeof(cmd),
-		 "DISPLAY=:%d exec xtigervncviewer -geometry +0+0 -SecurityTypes None "
-		 "-PreferredEncoding Raw -NoJPEG -AutoSelect=0 -MenuKey= -RemoteResize=0 -Shared "
-		 "-AlertOnFatalError=0 -ReconnectOnError=0 127.0.0.1::%d",
-		 atoi(line), v->port);
-	struct group viewer = spawn_group(cmd, -1, err);
-	int64_t deadline = now_ms() + 15000;
-	long best = (long)w * h;
+	start_tiger(dir, err, "800x300", v->port, &xvfb, &viewer);
+	long bad = wait_for_xpixels(xwd, want, w, h, 15000, &x, &y);
 
-	do {
-		struct xshot shot;
-
-		if (read_xwd(xwd, &shot)) {
-			long bad = best_match(&shot, want, w, h, &x, &y);
-
-			free(shot.px);
-			best = bad < best ? bad : best;
-		}
-		if (best)
-			sleep_ms(100);
-	} while (best && now_ms() < deadline);
-	ck_assert_msg(best == 0, "bold/italic at scale 2: %ld pixels differ at best (log %s)",
-		      best, err);
+	ck_assert_msg(bad == 0, "bold/italic at scale 2: %ld pixels differ at best (log %s)", bad,
+		      err);
 	fprintf(stderr, "real_viewers: TigerVNC showed bold and italic at scale 2 exactly at +%d+%d\n",
 		x, y);
 	free(want);

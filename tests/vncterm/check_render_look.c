@@ -7,6 +7,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,70 +114,59 @@ static void bold_rows(uint32_t cp, unsigned rows[16])
 		rows[y] = thick(font_row(cp, y));
 }
 
-/* ls --color's directories: bold blue is colour 12, two pixels thick. */
-START_TEST(test_bold_blue_bright_and_thick)
+/*
+ * Bold: the glyph overstruck, and the colour xterm shows: bright for SGR
+ * 30-37 (ls --color's directories, dialog's bold black borders), as set
+ * for the default foreground, 38;5;N, 90-97 and direct colour.
+ */
+static const struct {
+	const char *in;
+	char ch;
+	uint32_t fg;
+} bolds[] = {
+	{ "\033[1;34ml", 'l', BLUE12 },
+	{ "\033[1;30;40mM", 'M', GREY8 },
+	{ "\033[1mM", 'M', FG },
+	{ "\033[1;38;5;4mM", 'M', BLUE },
+	{ "\033[1;94mM", 'M', BLUE12 },
+	{ "\033[1;38;2;1;2;3mM", 'M', 0x010203 },
+	{ "\033[34;1mM", 'M', BLUE12 }, /* the order does not matter */
+};
+
+START_TEST(test_bold)
+{
+	struct scene s;
+	unsigned rows[16];
+	char in[32];
+
+	scene_init(&s, 1, 4, 1);
+	snprintf(in, sizeof(in), "\033[?25l%s", bolds[_i].in);
+	show(&s, in);
+	bold_rows((uint32_t)bolds[_i].ch, rows);
+	expect_cell(&s, 0, rows, bolds[_i].fg, BG);
+	scene_free(&s);
+}
+END_TEST
+
+/* 'l' has a one-pixel stem in column 4: bold makes it columns 4-5; 22 ends it. */
+START_TEST(test_bold_stem_and_end)
 {
 	struct scene s;
 	unsigned rows[16];
 
 	scene_init(&s, 1, 4, 1);
-	show(&s, "\033[?25l\033[1;34ml\033[22mM");
-	bold_rows('l', rows);
-	expect_cell(&s, 0, rows, BLUE12, BG);
-	for (int y = 0; y < 16; y++)
-		rows[y] = font_row('M', y);
-	expect_cell(&s, 1, rows, BLUE, BG); /* 22: plain again */
-	/* 'l' has a one-pixel stem in column 4: bold makes it columns 4-5. */
+	show(&s, "\033[?25l\033[1;34ml\033[22mM\033[0;1;30;7m ");
 	ck_assert_uint_eq(font_row('l', 8), 0x08);
+	ck_assert_uint_eq(pixel(&s, 3, 8), BG);
 	ck_assert_uint_eq(pixel(&s, 4, 8), BLUE12);
 	ck_assert_uint_eq(pixel(&s, 5, 8), BLUE12);
-	scene_free(&s);
-}
-END_TEST
-
-/* Bold black (dialog's borders) shows as colour 8 on black. */
-START_TEST(test_bold_black_is_grey)
-{
-	struct scene s;
-	unsigned rows[16];
-
-	scene_init(&s, 1, 4, 1);
-	show(&s, "\033[?25l\033[1;30;40mM\033[7m \033[m");
-	bold_rows('M', rows);
-	expect_cell(&s, 0, rows, GREY8, BG);
+	ck_assert_uint_eq(pixel(&s, 6, 8), BG);
+	for (int y = 0; y < 16; y++)
+		rows[y] = font_row('M', y);
+	expect_cell(&s, 1, rows, BLUE, BG);
 	/* reversed, the bright colour becomes the background, as in xterm */
 	for (int y = 0; y < 16; y++)
-		ck_assert_uint_eq(pixel(&s, 8 + 3, y), GREY8);
-	scene_free(&s);
-}
-END_TEST
-
-/* The default foreground keeps its colour, only the glyph thickens. */
-START_TEST(test_bold_default_fg)
-{
-	struct scene s;
-	unsigned rows[16];
-
-	scene_init(&s, 1, 4, 1);
-	show(&s, "\033[?25l\033[1mM");
-	bold_rows('M', rows);
-	expect_cell(&s, 0, rows, FG, BG);
-	scene_free(&s);
-}
-END_TEST
-
-/* xterm brightens only SGR 30-37: 38;5;4, 94 and direct colour stay as set. */
-START_TEST(test_bold_256_not_brightened)
-{
-	struct scene s;
-	unsigned rows[16];
-
-	scene_init(&s, 1, 4, 1);
-	show(&s, "\033[?25l\033[1;38;5;4mM\033[94mM\033[38;2;1;2;3mM");
-	bold_rows('M', rows);
-	expect_cell(&s, 0, rows, BLUE, BG);
-	expect_cell(&s, 1, rows, BLUE12, BG);
-	expect_cell(&s, 2, rows, 0x010203, BG);
+		ck_assert_uint_eq(pixel(&s, 16 + 3, y), GREY8);
 	scene_free(&s);
 }
 END_TEST
@@ -416,10 +406,8 @@ Suite *render_look_suite(void)
 	Suite *s = suite_create("render look");
 	TCase *tc = tcase_create("attributes");
 
-	tcase_add_test(tc, test_bold_blue_bright_and_thick);
-	tcase_add_test(tc, test_bold_black_is_grey);
-	tcase_add_test(tc, test_bold_default_fg);
-	tcase_add_test(tc, test_bold_256_not_brightened);
+	tcase_add_loop_test(tc, test_bold, 0, sizeof(bolds) / sizeof(bolds[0]));
+	tcase_add_test(tc, test_bold_stem_and_end);
 	tcase_add_test(tc, test_bold_stays_in_cell);
 	tcase_add_test(tc, test_italic_shear);
 	suite_add_tcase(s, tc);
