@@ -328,15 +328,16 @@ static void ink_bits(const struct vt_cell *c, int w, uint16_t attrs, uint16_t ro
 }
 
 /* The cell's bits: its ink unless hidden, then the cursor's shape. */
-static void cell_bits(const struct vt_cell *c, int w, struct look l, uint16_t rows[RENDER_CELL_H])
+static void cell_bits(const struct vt_cell *c, int w, const struct look *l,
+		      uint16_t rows[RENDER_CELL_H])
 {
-	if (!l.hidden)
-		ink_bits(c, w, l.attrs, rows);
-	if (l.has_cursor && l.cursor == VT_CURSOR_UNDERLINE) {
+	if (!l->hidden)
+		ink_bits(c, w, l->attrs, rows);
+	if (l->has_cursor && l->cursor == VT_CURSOR_UNDERLINE) {
 		rows[RENDER_CELL_H - 2] = (uint16_t)~rows[RENDER_CELL_H - 2];
 		rows[RENDER_CELL_H - 1] = (uint16_t)~rows[RENDER_CELL_H - 1];
 	}
-	if (l.has_cursor && l.cursor == VT_CURSOR_BAR)
+	if (l->has_cursor && l->cursor == VT_CURSOR_BAR)
 		for (int y = 0; y < RENDER_CELL_H; y++)
 			rows[y] ^= 0xc000;
 }
@@ -354,7 +355,7 @@ static void paint(struct render *r, int row, int col, const struct vt_cell *c, s
 		l.fg = l.bg;
 		l.bg = t;
 	}
-	cell_bits(c, w, l, rows);
+	cell_bits(c, w, &l, rows);
 	if (r->scale > 1) {
 		for (int y = 0; y < RENDER_CELL_H; y++, px += (size_t)r->width * (size_t)r->scale)
 			put_row_scaled(r, px, rows[y], w, l.fg, l.bg);
