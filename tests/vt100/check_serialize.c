@@ -81,14 +81,16 @@ START_TEST(test_sgr_forms)
 	struct vt *a = vt_new(1, 20, NULL, NULL);
 	char *bytes;
 	size_t len;
+	const char *in = "\033[1;34;101mA\033[0;38:5:200;48:2::1:2:3mB";
 
-	vt_write(a, "\033[1;34;101mA\033[0;38:5:200;48:2::1:2:3mB", 43);
+	vt_write(a, in, strlen(in));
 	ck_assert_int_eq(vt_serialize(a, &bytes, &len), 0);
 	ck_assert_ptr_nonnull(strstr(bytes, "\033[0;1;34;101mA"));
 	ck_assert_ptr_nonnull(strstr(bytes, "\033[0;38;5;200;48;2;1;2;3mB"));
 	free(bytes);
 	/* 34 and 38;5;4 stay apart: bold brightens only the first (xterm) */
-	vt_write(a, "\033[H\033[0;1;34mC\033[0;1;38;5;4mD", 27);
+	in = "\033[H\033[0;1;34mC\033[0;1;38;5;4mD";
+	vt_write(a, in, strlen(in));
 	ck_assert_int_eq(vt_serialize(a, &bytes, &len), 0);
 	ck_assert_ptr_nonnull(strstr(bytes, "\033[0;1;34;49mC"));
 	ck_assert_ptr_nonnull(strstr(bytes, "\033[0;1;38;5;4;49mD"));
