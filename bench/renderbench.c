@@ -45,7 +45,7 @@ static int run(const char *buf, size_t len, int rows, int cols)
 {
 	static const struct render_callbacks cb = { .copy = on_copy, .damage = on_damage };
 	struct vt *vt = vt_new(rows, cols, NULL, NULL);
-	struct render *r = render_new(rows, cols);
+	struct render *r = render_new(rows, cols, 1);
 	struct count c = { 0, 0 };
 	long frames = 0;
 

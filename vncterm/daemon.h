@@ -21,7 +21,6 @@
 #define READ_BUDGET (256 * 1024) /* per loop, so viewers stay served under a flood */
 #define OUTQ_MAX (64 * 1024)     /* keys and replies waiting for the source */
 #define PASTE_MAX (1024 * 1024) /* a larger paste is cut here */
-#define BLINK_MS 500
 #define RESTART_MS 1000 /* -r starts the command at most once a second */
 #define MAX_POLL 256
 #define VNC_PORT_BASE 5900  /* -v ADDR:N tries 5900+N first */
@@ -61,7 +60,6 @@ struct vncterm {
 	int status;       /* exit status */
 	char outq[OUTQ_MAX]; /* bytes for the source, in order */
 	size_t outq_len;
-	long long blink_due; /* ms: when blinking text next changes phase */
 	struct selection sel;
 	bool dragging;
 	int clicks;            /* 1, 2 (word) or 3 (line) */

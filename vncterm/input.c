@@ -160,7 +160,10 @@ static void send_to_source(struct vncterm *t, const char *buf, size_t len)
 int on_resize(int width, int height, void *user)
 {
 	struct vncterm *t = user;
-	int cols = width / RENDER_CELL_W, rows = height / RENDER_CELL_H, w, h, err;
+	int cw, ch, w, h, err;
+
+	render_cell_size(t->render, &cw, &ch);
+	int cols = width / cw, rows = height / ch;
 
 	if (t->src < 0 || !t->src_is_pty)
 		return -EPERM;
@@ -358,12 +361,13 @@ void on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mod
 					  VT_BUTTON_WHEEL_UP, VT_BUTTON_WHEEL_DOWN };
 	struct vncterm *t = user;
 	struct vt_modes m;
-	int rows, cols;
+	int rows, cols, cw, ch;
 
 	follow_selection(t); /* what the pointer extends or pastes is where its text is now */
 	vt_get_size(t->vt, &rows, &cols);
 	vt_get_modes(t->vt, &m);
-	int row = y / RENDER_CELL_H, col = x / RENDER_CELL_W;
+	render_cell_size(t->render, &cw, &ch);
+	int row = y / ch, col = x / cw;
 
 	row = row < rows ? row : rows - 1;
 	col = col < cols ? col : cols - 1;

@@ -10,7 +10,7 @@
  * The source is always drained into the emulator, viewer or not; the
  * framebuffer is brought up to date once per loop, so a burst of output
  * costs one repaint.  No timer runs while idle (the blink timer runs only
- * while a blinking cell is shown).  Signals are taken through the signalfd,
+ * while a blinking cell or a blinking cursor is shown).  Signals are taken through the signalfd,
  * never in handlers.
  */
 #include <errno.h>
@@ -361,10 +361,12 @@ static void loop(struct vncterm *t)
 		if (t->src >= 0)
 			fds[n++] = (struct pollfd){ .fd = t->src,
 						    .events = POLLIN | (pending_output(t) ? POLLOUT : 0) };
-		if (render_blinking(t->render)) {
-			long long left = t->blink_due - now_ms();
+		long long blink_at = render_blink_due(t->render, now_ms());
 
-			timeout = left < 0 ? 0 : left > BLINK_MS ? BLINK_MS : (int)left;
+		if (blink_at >= 0) { /* only while something blinks on screen */
+			long long left = blink_at - now_ms();
+
+			timeout = left < 0 ? 0 : (int)left;
 		}
 		if (t->since_frame) {
 			long long left = t->frame_at + frame_interval(t) - now_ms();
@@ -397,10 +399,7 @@ static void loop(struct vncterm *t)
 
 		if (r < 0 && errno != EINTR)
 			die("poll: %s", strerror(errno));
-		if (render_blinking(t->render) && now_ms() >= t->blink_due) {
-			render_blink(t->render, t->vt, &render_cb, t);
-			t->blink_due = now_ms() + BLINK_MS;
-		}
+		render_blink_at(t->render, t->vt, now_ms(), &render_cb, t);
 		handle_signals(t);
 		if (mon_at >= 0 && fds[mon_at].revents) {
 			uint32_t type;
@@ -679,12 +678,15 @@ int main(int argc, char **argv)
 			log_msg(LOG_WARNING, "statefile %s not restored: %s; starting blank",
 				t->opt.statefile, e == -EINVAL ? "corrupt or not a statefile" : strerror(-e));
 	}
-	t->render = render_new(t->opt.rows, t->opt.cols);
+	t->render = render_new(t->opt.rows, t->opt.cols, t->opt.font_scale);
 	if (!t->render)
 		die("framebuffer for %dx%d: %s", t->opt.cols, t->opt.rows, strerror(errno));
-	/* XTWINOPS 14 and 16 report the pixels the renderer draws a cell in. */
-	if (vt_set_cell_pixels(t->vt, RENDER_CELL_W, RENDER_CELL_H) < 0)
-		die("cell size %dx%d: %s", RENDER_CELL_W, RENDER_CELL_H, strerror(EINVAL));
+	/* XTWINOPS 14 and 16 report the pixels the renderer draws a cell in, scaled. */
+	int cw, ch;
+
+	render_cell_size(t->render, &cw, &ch);
+	if (vt_set_cell_pixels(t->vt, cw, ch) < 0)
+		die("cell size %dx%d: %s", cw, ch, strerror(EINVAL));
 	uint32_t *fb = render_pixels(t->render, &w, &h);
 
 	t->vnc = vnc_new(t->opt.listen_addr, t->opt.display, t->opt.title, fb, w, h,

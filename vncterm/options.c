@@ -15,10 +15,12 @@
 
 #include "vncterm/consolelog.h"
 #include "vncterm/options.h"
+#include "vncterm/render.h"
 #include "vt100/vt100.h"
 
 enum {
 	OPT_GEOMETRY = 256,
+	OPT_FONT_SCALE,
 	OPT_SCROLLBACK,
 	OPT_INPUT,
 	OPT_PASSWORD,
@@ -40,6 +42,7 @@ enum {
 
 static const struct option longopts[] = {
 	{ "geometry", required_argument, NULL, OPT_GEOMETRY },
+	{ "font-scale", required_argument, NULL, OPT_FONT_SCALE },
 	{ "scrollback", required_argument, NULL, OPT_SCROLLBACK },
 	{ "input", required_argument, NULL, OPT_INPUT },
 	{ "password", required_argument, NULL, OPT_PASSWORD },
@@ -109,6 +112,8 @@ void options_usage(FILE *f, const char *prog)
 		"\n"
 		"SCREEN\n"
 		"  --geometry CxR      columns x rows (default 80x25)\n"
+		"  --font-scale N      draw each font pixel N x N, 1-3 (default 1): a cell is\n"
+		"                      8N x 16N pixels, for large screens\n"
 		"  --scrollback N      lines of scrollback, 0-1000000 (default %d)\n"
 		"  -l, --loadstate STATEFILE\n"
 		"                      restore a saved console state at start\n"
@@ -333,6 +338,7 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 	snprintf(o->listen_addr, sizeof(o->listen_addr), "127.0.0.1");
 	o->rows = 25;
 	o->cols = 80;
+	o->font_scale = 1;
 	o->scrollback = VT_DEFAULT_SCROLLBACK;
 	o->log_level = 1;
 	o->max_viewers = OPTIONS_MAX_VIEWERS;
@@ -360,6 +366,11 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 		case OPT_GEOMETRY:
 			if (parse_geometry(o, optarg, err, errlen) < 0)
 				return -EINVAL;
+			break;
+		case OPT_FONT_SCALE:
+			if (number(optarg, 1, RENDER_MAX_SCALE, &n) < 0)
+				return fail(err, errlen, "--font-scale %s: expected 1, 2 or 3", optarg);
+			o->font_scale = (int)n;
 			break;
 		case OPT_SCROLLBACK:
 			if (number(optarg, 0, 1000000, &n) < 0)

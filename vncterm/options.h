@@ -31,6 +31,7 @@ struct options {
 	bool remote;            /* listen_addr is not a loopback address */
 	bool allow_remote;      /* --allow-remote: that is meant (no warning) */
 	int rows, cols;
+	int font_scale;         /* --font-scale: pixels a font pixel, 1-3 */
 	int scrollback;
 	const char *title;      /* -t; NULL: from OSC titles */
 	char *const *command;   /* -c CMD ARGS... (NULL-terminated), or NULL */

@@ -9,12 +9,25 @@
  *   emulator's scroll to pixels and shadow (reported as a copy), repaint
  *   damaged cells that differ from the shadow, draw the cursor.
  * - Colours: the emulator's palette (vt_color_rgb()); a change of it
- *   repaints everything, as the cells themselves did not change.  Bold is drawn by overstriking one pixel to the
- *   right; faint blends the foreground halfway to the background; italic
- *   is kept upright; blink alternates with render_blink().
+ *   repaints everything, as the cells themselves did not change.  Bold
+ *   shows colours 0-7 set by SGR 30-37 as 8-15 (xterm's boldColors and the
+ *   Linux console; not 38;5;N, not the default foreground) and overstrikes
+ *   the glyph one pixel to the right, clipped to the cell; faint blends the
+ *   foreground halfway to the background; italic shears the glyph (top
+ *   rows right, descenders left, one pixel each at 8x16: Unifont leaves
+ *   the outer columns blank, so no ink is lost); blink alternates with
+ *   render_blink().
  * - Glyphs come from fonts/ (8x16, 16x16 for wide characters).  A 16-pixel
  *   glyph in a narrow cell is squeezed by OR-ing column pairs; an 8-pixel
  *   glyph in a wide cell is centred.  Combining marks are OR-ed on top.
+ * - Scale: a cell is built as 8x16 (or 16x16) bits, lines and cursor
+ *   included, then each bit becomes scale x scale pixels: crisp, and every
+ *   thickness scales with it.  Scale 1 keeps its own unscaled loop.
+ * - The cursor blinks when the program asks (DECSCUSR 0/odd, mode 12),
+ *   600 ms shown and 300 ms hidden (xterm's cursorOnTime/cursorOffTime),
+ *   and starts shown again whenever it is redrawn (it moved, or its cell
+ *   changed), as xterm does; blinking text keeps its own 500/500 phase,
+ *   unaffected by typing.  Only what is on screen asks for a timer.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -23,9 +36,24 @@
 #include "fonts/font.h"
 #include "vncterm/render.h"
 
+/*
+ * Italic bands of an 8x16 glyph (Unifont: capitals from row 4, baseline
+ * on row 13, descenders to 15): rows above TOP one pixel right, rows from
+ * BOTTOM one pixel left, a slant of about 10 degrees around the middle.
+ */
+#define RENDER_ITALIC_TOP 7
+#define RENDER_ITALIC_BOTTOM 11
+
+/* Phases of the blinking cursor (xterm's defaults) and of blinking text. */
+#define CURSOR_ON_MS 600
+#define CURSOR_OFF_MS 300
+#define TEXT_BLINK_MS 500
+
 struct render {
 	int rows, cols;
 	int width, height;
+	int scale;               /* pixels a font pixel, each way */
+	int cw, ch;              /* cell size in pixels: RENDER_CELL_W/H x scale */
 	uint32_t *fb;
 	struct vt_cell *shadow;  /* rows x cols, as painted */
 	bool *row_blink;         /* a blinking cell is in this row */
@@ -39,6 +67,9 @@ struct render {
 	/* the cursor as drawn; cur_row < 0 if not drawn */
 	int cur_row, cur_col;
 	enum vt_cursor_shape cur_shape;
+	bool cur_blink;          /* the drawn cursor blinks */
+	bool cur_off;            /* ... and is in its hidden phase */
+	long long text_due, cur_due; /* next phase change, ms; 0: not scheduled */
 	unsigned palette_serial; /* vt_palette_serial() as painted */
 };
 
@@ -59,7 +90,7 @@ static void invalidate(struct vt_cell *c, int n)
 
 static int alloc_buffers(struct render *r, int rows, int cols)
 {
-	size_t w = (size_t)cols * RENDER_CELL_W, h = (size_t)rows * RENDER_CELL_H;
+	size_t w = (size_t)cols * (size_t)r->cw, h = (size_t)rows * (size_t)r->ch;
 	uint32_t *fb = calloc(w * h, sizeof(*fb));
 	struct vt_cell *shadow = malloc((size_t)rows * (size_t)cols * sizeof(*shadow));
 	bool *row_blink = calloc((size_t)rows, sizeof(*row_blink));
@@ -85,15 +116,21 @@ static int alloc_buffers(struct render *r, int rows, int cols)
 	return 0;
 }
 
-struct render *render_new(int rows, int cols)
+struct render *render_new(int rows, int cols, int scale)
 {
 	struct render *r;
 
-	if (rows < 1 || cols < 1 || rows > VT_MAX_ROWS || cols > VT_MAX_COLS) {
+	if (rows < 1 || cols < 1 || rows > VT_MAX_ROWS || cols > VT_MAX_COLS || scale < 1 ||
+	    scale > RENDER_MAX_SCALE) {
 		errno = EINVAL;
 		return NULL;
 	}
 	r = calloc(1, sizeof(*r));
+	if (r) {
+		r->scale = scale;
+		r->cw = RENDER_CELL_W * scale;
+		r->ch = RENDER_CELL_H * scale;
+	}
 	if (!r || alloc_buffers(r, rows, cols) < 0) {
 		free(r);
 		errno = ENOMEM;
@@ -110,6 +147,12 @@ void render_free(struct render *r)
 	free(r->shadow);
 	free(r->row_blink);
 	free(r);
+}
+
+void render_cell_size(const struct render *r, int *width, int *height)
+{
+	*width = r->cw;
+	*height = r->ch;
 }
 
 uint32_t *render_pixels(const struct render *r, int *width, int *height)
@@ -163,6 +206,7 @@ struct look {
 	uint16_t attrs;
 	enum vt_cursor_shape cursor; /* if has_cursor */
 	bool has_cursor;
+	bool hidden; /* invisible, or blinking in the off phase: no ink but the cursor's */
 };
 
 /* Is the cell at screen row, col inside the highlighted selection? */
@@ -177,11 +221,24 @@ static bool highlighted(const struct render *r, int row, int col)
 	return !(vr == r->hl_r0 && col < r->hl_c0) && !(vr == r->hl_r1 && col > r->hl_c1);
 }
 
+/*
+ * The foreground a bold cell shows: colours 0-7 set by SGR 30-37 turn into
+ * 8-15, as in xterm (boldColors, which exempts SGR 38) and the Linux
+ * console; 38;5;N, direct colour and the default stay as they are.
+ */
+static uint32_t bold_fg(uint32_t fg)
+{
+	if (VT_COLOR_KIND(fg) == VT_COLOR_KIND_INDEX && (fg & VT_COLOR_SGR_ANSI) && (fg & 0xff) < 8)
+		return VT_COLOR_INDEX((fg & 0xff) + 8);
+	return fg;
+}
+
 static struct look look_of(const struct render *r, const struct vt *vt, const struct vt_cell *c,
 			   int row, int col)
 {
 	struct look l = { 0 };
-	uint32_t fg = vt_color_rgb(vt, c->fg, true), bg = vt_color_rgb(vt, c->bg, false);
+	uint32_t fg = vt_color_rgb(vt, c->attrs & VT_ATTR_BOLD ? bold_fg(c->fg) : c->fg, true);
+	uint32_t bg = vt_color_rgb(vt, c->bg, false);
 	bool rev = ((c->attrs & VT_ATTR_REVERSE) != 0) != r->reverse;
 
 	if (c->ch == 0) /* erased: only the background counts */
@@ -194,8 +251,8 @@ static struct look look_of(const struct render *r, const struct vt *vt, const st
 	}
 	if (c->attrs & VT_ATTR_FAINT)
 		fg = blend(fg, bg);
-	if ((c->attrs & VT_ATTR_INVISIBLE) || ((c->attrs & VT_ATTR_BLINK) && r->blink_off))
-		fg = bg;
+	/* The cursor keeps fg to be drawn with (a block on hidden text still shows). */
+	l.hidden = (c->attrs & VT_ATTR_INVISIBLE) || ((c->attrs & VT_ATTR_BLINK) && r->blink_off);
 	l.fg = fg;
 	l.bg = bg;
 	l.attrs = c->ch ? c->attrs : 0;
@@ -217,11 +274,80 @@ static inline void put_row(uint32_t *px, uint16_t bits, uint32_t fg, uint32_t bg
 	}
 }
 
+/*
+ * One bit row as scale x scale pixels per bit: n bits from the top of
+ * bits, written scale times down the framebuffer.
+ */
+static void put_row_scaled(const struct render *r, uint32_t *px, uint16_t bits, int n,
+			   uint32_t fg, uint32_t bg)
+{
+	int s = r->scale;
+	uint32_t *p = px;
+
+	for (int x = 0; x < n; x++) {
+		uint32_t v = bits & (0x8000u >> x) ? fg : bg;
+
+		for (int k = 0; k < s; k++)
+			*p++ = v;
+	}
+	for (int k = 1; k < s; k++)
+		memcpy(px + (size_t)k * (size_t)r->width, px, (size_t)(n * s) * sizeof(*px));
+}
+
+/*
+ * Italic as a shear of the glyph's bits, left pixel in bit 15: rows above
+ * the x-height move one pixel right, descenders one pixel left, bits
+ * pushed past the cell's edge are dropped (uint16_t keeps the cell).
+ */
+static void shear(uint16_t rows[RENDER_CELL_H])
+{
+	for (int y = 0; y < RENDER_CELL_H; y++) {
+		if (y < RENDER_ITALIC_TOP)
+			rows[y] >>= 1;
+		else if (y >= RENDER_ITALIC_BOTTOM)
+			rows[y] = (uint16_t)(rows[y] << 1);
+	}
+}
+
+/* The glyph and its lines, 8 or 16 wide (w), left pixel in bit 15. */
+static void ink_bits(const struct vt_cell *c, int w, uint16_t attrs, uint16_t rows[RENDER_CELL_H])
+{
+	if (c->ch > ' ') {
+		glyph_rows(c->ch, w, rows);
+		for (int i = 0; i < VT_MAX_COMBINING && c->comb[i]; i++)
+			glyph_rows(c->comb[i], w, rows);
+		if (attrs & VT_ATTR_ITALIC)
+			shear(rows);
+		if (attrs & VT_ATTR_BOLD) /* clipped: a narrow cell shows bits 15-8 only */
+			for (int y = 0; y < RENDER_CELL_H; y++)
+				rows[y] |= rows[y] >> 1;
+	}
+	if (attrs & VT_ATTR_UNDERLINE)
+		rows[RENDER_CELL_H - 2] = 0xffff;
+	if (attrs & VT_ATTR_STRIKE)
+		rows[RENDER_CELL_H / 2] = 0xffff;
+}
+
+/* The cell's bits: its ink unless hidden, then the cursor's shape. */
+static void cell_bits(const struct vt_cell *c, int w, const struct look *l,
+		      uint16_t rows[RENDER_CELL_H])
+{
+	if (!l->hidden)
+		ink_bits(c, w, l->attrs, rows);
+	if (l->has_cursor && l->cursor == VT_CURSOR_UNDERLINE) {
+		rows[RENDER_CELL_H - 2] = (uint16_t)~rows[RENDER_CELL_H - 2];
+		rows[RENDER_CELL_H - 1] = (uint16_t)~rows[RENDER_CELL_H - 1];
+	}
+	if (l->has_cursor && l->cursor == VT_CURSOR_BAR)
+		for (int y = 0; y < RENDER_CELL_H; y++)
+			rows[y] ^= 0xc000;
+}
+
 static void paint(struct render *r, int row, int col, const struct vt_cell *c, struct look l)
 {
 	int w = c->width == 2 && col + 1 < r->cols ? 2 * RENDER_CELL_W : RENDER_CELL_W;
-	uint32_t *px = r->fb + (size_t)row * RENDER_CELL_H * (size_t)r->width +
-		       (size_t)col * RENDER_CELL_W;
+	uint32_t *px = r->fb + (size_t)row * (size_t)r->ch * (size_t)r->width +
+		       (size_t)col * (size_t)r->cw;
 	uint16_t rows[RENDER_CELL_H] = { 0 };
 
 	if (l.has_cursor && l.cursor == VT_CURSOR_BLOCK) {
@@ -230,25 +356,12 @@ static void paint(struct render *r, int row, int col, const struct vt_cell *c, s
 		l.fg = l.bg;
 		l.bg = t;
 	}
-	if (c->ch > ' ') {
-		glyph_rows(c->ch, w, rows);
-		for (int i = 0; i < VT_MAX_COMBINING && c->comb[i]; i++)
-			glyph_rows(c->comb[i], w, rows);
-		if (l.attrs & VT_ATTR_BOLD)
-			for (int y = 0; y < RENDER_CELL_H; y++)
-				rows[y] |= rows[y] >> 1;
+	cell_bits(c, w, &l, rows);
+	if (r->scale > 1) {
+		for (int y = 0; y < RENDER_CELL_H; y++, px += (size_t)r->width * (size_t)r->scale)
+			put_row_scaled(r, px, rows[y], w, l.fg, l.bg);
+		return;
 	}
-	if (l.attrs & VT_ATTR_UNDERLINE)
-		rows[RENDER_CELL_H - 2] = 0xffff;
-	if (l.attrs & VT_ATTR_STRIKE)
-		rows[RENDER_CELL_H / 2] = 0xffff;
-	if (l.has_cursor && l.cursor == VT_CURSOR_UNDERLINE) {
-		rows[RENDER_CELL_H - 2] = (uint16_t)~rows[RENDER_CELL_H - 2];
-		rows[RENDER_CELL_H - 1] = (uint16_t)~rows[RENDER_CELL_H - 1];
-	}
-	if (l.has_cursor && l.cursor == VT_CURSOR_BAR)
-		for (int y = 0; y < RENDER_CELL_H; y++)
-			rows[y] ^= 0xc000;
 	for (int y = 0; y < RENDER_CELL_H; y++, px += r->width) {
 		put_row(px, rows[y], l.fg, l.bg);
 		if (w == 16)
@@ -274,9 +387,7 @@ struct damage {
 static void report(const struct render *r, const struct damage *d, int row, int c0, int c1)
 {
 	if (c0 < c1 && d->cb && d->cb->damage)
-		d->cb->damage(c0 * RENDER_CELL_W, row * RENDER_CELL_H,
-			      (c1 - c0) * RENDER_CELL_W, RENDER_CELL_H, d->user);
-	(void)r;
+		d->cb->damage(c0 * r->cw, row * r->ch, (c1 - c0) * r->cw, r->ch, d->user);
 }
 
 /* Repaint cells [c0, c1) of a row that differ from the shadow (or all if force). */
@@ -353,7 +464,7 @@ static void scroll_pixels(struct render *r, int top, int bottom, int count,
 			  const struct damage *d)
 {
 	int n = bottom - top - abs(count);
-	size_t rowpx = (size_t)r->width * RENDER_CELL_H;
+	size_t rowpx = (size_t)r->width * (size_t)r->ch;
 	int dst = count > 0 ? top : top - count, src = count > 0 ? top + count : top;
 
 	if (n <= 0)
@@ -368,8 +479,7 @@ static void scroll_pixels(struct render *r, int top, int bottom, int count,
 
 	invalidate(r->shadow + (size_t)ex * (size_t)r->cols, abs(count) * r->cols);
 	if (d->cb && d->cb->copy)
-		d->cb->copy(0, dst * RENDER_CELL_H, r->width, n * RENDER_CELL_H, 0,
-			    (dst - src) * RENDER_CELL_H, d->user);
+		d->cb->copy(0, dst * r->ch, r->width, n * r->ch, 0, (dst - src) * r->ch, d->user);
 }
 
 struct flush_ctx {
@@ -452,14 +562,19 @@ void render_update(struct render *r, struct vt *vt, const struct render_callback
 	vt_get_cursor(vt, &crow, &ccol);
 	bool shown = m.cursor_visible && r->view == 0 && crow < r->rows && ccol < r->cols;
 
-	if (shown && r->cur_row == crow && r->cur_col == ccol && r->cur_shape == m.cursor_shape)
-		return; /* drawn, and nothing touched it */
+	if (shown && r->cur_row == crow && r->cur_col == ccol && r->cur_shape == m.cursor_shape &&
+	    r->cur_blink == m.cursor_blink)
+		return; /* drawn, and nothing touched it (a blink phase stays) */
 	erase_cursor(&f);
 	if (shown) {
 		repaint(r, vt, crow, ccol, ccol + 1, false, &d); /* a valid shadow to draw on */
 		r->cur_row = crow;
 		r->cur_col = ccol;
 		r->cur_shape = m.cursor_shape;
+		/* Activity shows the cursor at once, for a whole phase (xterm). */
+		r->cur_blink = m.cursor_blink;
+		r->cur_off = false;
+		r->cur_due = 0;
 		paint_cursor_cell(r, vt, crow, ccol, true, m.cursor_shape, &d);
 	}
 }
@@ -494,7 +609,13 @@ int render_get_view(const struct render *r)
 	return r->view;
 }
 
-bool render_blinking(const struct render *r)
+/* A cursor is drawn on the live screen, and blinks. */
+static bool cursor_blinks(const struct render *r)
+{
+	return r->cur_row >= 0 && r->cur_blink;
+}
+
+static bool text_blinks(const struct render *r)
 {
 	for (int row = 0; row < r->rows; row++)
 		if (r->row_blink[row])
@@ -502,11 +623,13 @@ bool render_blinking(const struct render *r)
 	return false;
 }
 
-void render_blink(struct render *r, const struct vt *vt, const struct render_callbacks *cb,
-		  void *user)
+bool render_blinking(const struct render *r)
 {
-	struct damage d = { cb, user };
+	return cursor_blinks(r) || text_blinks(r);
+}
 
+static void blink_text(struct render *r, const struct vt *vt, const struct damage *d)
+{
 	r->blink_off = !r->blink_off;
 	for (int row = 0; row < r->rows; row++) {
 		if (!r->row_blink[row])
@@ -517,12 +640,65 @@ void render_blink(struct render *r, const struct vt *vt, const struct render_cal
 			if ((s->attrs & VT_ATTR_BLINK) && s->width != 0 && s->ch) {
 				struct look l = look_of(r, vt, s, row, col);
 
-				l.has_cursor = row == r->cur_row && col == r->cur_col;
+				l.has_cursor = row == r->cur_row && col == r->cur_col && !r->cur_off;
 				l.cursor = r->cur_shape;
 				paint(r, row, col, s, l);
-				report(r, &d, row, col, col + (s->width == 2 ? 2 : 1));
+				report(r, d, row, col, col + (s->width == 2 ? 2 : 1));
 			}
 		}
 	}
-	(void)vt;
+}
+
+static void blink_cursor(struct render *r, const struct vt *vt, const struct damage *d)
+{
+	r->cur_off = !r->cur_off;
+	paint_cursor_cell(r, vt, r->cur_row, r->cur_col, !r->cur_off, r->cur_shape, d);
+}
+
+void render_blink(struct render *r, const struct vt *vt, const struct render_callbacks *cb,
+		  void *user)
+{
+	struct damage d = { cb, user };
+
+	blink_text(r, vt, &d);
+	if (cursor_blinks(r))
+		blink_cursor(r, vt, &d);
+}
+
+long long render_blink_due(struct render *r, long long now)
+{
+	long long due = -1;
+
+	if (text_blinks(r)) {
+		if (!r->text_due)
+			r->text_due = now + TEXT_BLINK_MS;
+		due = r->text_due;
+	} else {
+		r->text_due = 0;
+		r->blink_off = false; /* text that starts blinking starts shown */
+	}
+	if (cursor_blinks(r)) {
+		if (!r->cur_due)
+			r->cur_due = now + (r->cur_off ? CURSOR_OFF_MS : CURSOR_ON_MS);
+		if (due < 0 || r->cur_due < due)
+			due = r->cur_due;
+	} else {
+		r->cur_due = 0;
+	}
+	return due;
+}
+
+void render_blink_at(struct render *r, const struct vt *vt, long long now,
+		     const struct render_callbacks *cb, void *user)
+{
+	struct damage d = { cb, user };
+
+	if (r->text_due && now >= r->text_due && text_blinks(r)) {
+		blink_text(r, vt, &d);
+		r->text_due = now + TEXT_BLINK_MS;
+	}
+	if (r->cur_due && now >= r->cur_due && cursor_blinks(r)) {
+		blink_cursor(r, vt, &d);
+		r->cur_due = now + (r->cur_off ? CURSOR_OFF_MS : CURSOR_ON_MS);
+	}
 }

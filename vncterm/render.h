@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Renderer: the emulator's cells become a 32-bit framebuffer (0x00RRGGBB,
- * 8x16 pixels a cell), repainting only what changed.  Knows nothing of
+ * 8x16 pixels a cell times the scale), repainting only what changed.  Knows nothing of
  * VNC: changes are reported through callbacks, a scroll as a pixel move
  * the VNC layer can send as CopyRect.
  */
@@ -13,8 +13,10 @@
 
 #include "vt100/vt100.h"
 
+/* A cell at scale 1, the font's size; every pixel of it is scale x scale. */
 #define RENDER_CELL_W 8
 #define RENDER_CELL_H 16
+#define RENDER_MAX_SCALE 3
 
 struct render;
 
@@ -28,9 +30,16 @@ struct render_callbacks {
 	void (*damage)(int x, int y, int w, int h, void *user);
 };
 
-/* A black framebuffer for rows x cols cells; NULL with errno on failure. */
-struct render *render_new(int rows, int cols);
+/*
+ * A black framebuffer for rows x cols cells, each RENDER_CELL_W x
+ * RENDER_CELL_H font pixels drawn as scale x scale (1 to RENDER_MAX_SCALE);
+ * NULL with errno on failure.
+ */
+struct render *render_new(int rows, int cols, int scale);
 void render_free(struct render *r);
+
+/* A cell's size in framebuffer pixels (the scale applied). */
+void render_cell_size(const struct render *r, int *width, int *height);
 
 /* The pixels, width x height, rows packed (stride = width). */
 uint32_t *render_pixels(const struct render *r, int *width, int *height);
@@ -60,10 +69,24 @@ int render_get_view(const struct render *r);
  */
 void render_set_highlight(struct render *r, bool active, int row0, int col0, int row1, int col1);
 
-/* True while a blinking cell is on screen: only then is a timer needed. */
+/*
+ * True while something blinks on screen: a blinking cell, or a blinking
+ * cursor (DECSCUSR 0/odd, mode 12) drawn on the live screen.  Only then is
+ * a timer needed: not for a steady, hidden or scrolled-back cursor.
+ */
 bool render_blinking(const struct render *r);
-/* Flip the blink phase and repaint blinking cells. */
+/* Flip every blink phase (text, and the cursor's) now and repaint. */
 void render_blink(struct render *r, const struct vt *vt, const struct render_callbacks *cb,
 		  void *user);
+/*
+ * When, in ms of the caller's monotonic clock now, the next blink phase
+ * change is due; -1 if nothing blinks.  What started blinking since the
+ * last call (or was redrawn: a moved cursor starts shown) is scheduled from
+ * now.  The cursor shows 600 ms and hides 300 ms, text 500 and 500.
+ */
+long long render_blink_due(struct render *r, long long now);
+/* Flip the phases due by now, repaint them, and schedule the next. */
+void render_blink_at(struct render *r, const struct vt *vt, long long now,
+		     const struct render_callbacks *cb, void *user);
 
 #endif

@@ -18,7 +18,7 @@
 /* SGR: the rendition, as the parameters that make it from a reset. */
 static void rqss_sgr(const struct vt *vt, char *buf, size_t size)
 {
-	sgr_params(&vt->pen, ':', buf, size);
+	sgr_params(&vt->pen, SGR_DECRQSS, buf, size);
 }
 
 /* DECSTBM: the scroll region, 1-based and inclusive. */

@@ -92,7 +92,7 @@ static void sgr(struct sbuf *b, uint32_t fg, uint32_t bg, uint16_t attrs)
 	char p[SGR_PARAMS_MAX];
 
 	/* semicolons: what every terminal a text-port client may use reads */
-	sgr_params(&(struct pen){ fg, bg, attrs }, ';', p, sizeof(p));
+	sgr_params(&(struct pen){ fg, bg, attrs }, SGR_REPLAY, p, sizeof(p));
 	sprint(b, "\033[%sm", p);
 }
 

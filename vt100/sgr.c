@@ -3,7 +3,9 @@
  * SGR -- select graphic rendition.  Colours in both forms: the common
  * 38;5;N / 38;2;R;G;B (parameters) and ISO 8613-6 38:5:N / 38:2:CS:R:G:B
  * (sub-parameters, with or without the colour space id).  Bold never
- * changes the colour.  Unknown parameters are skipped with their
+ * changes the colour here; a foreground from SGR 30-37 is marked
+ * (VT_COLOR_ANSI) so that the renderer can show it bright when bold, as
+ * xterm does for those and not for 38;5;N.  Unknown parameters are skipped with their
  * sub-parameters.
  */
 #include <stdio.h>
@@ -78,7 +80,7 @@ void sgr_apply(struct vt *vt, const struct parser_seq *s)
 		if (i > 0 && s->sub[i])
 			continue; /* a sub-parameter of something we skipped */
 		if (v >= 30 && v <= 37) {
-			pen->fg = VT_COLOR_INDEX(v - 30);
+			pen->fg = VT_COLOR_ANSI(v - 30);
 		} else if (v >= 40 && v <= 47) {
 			pen->bg = VT_COLOR_INDEX(v - 40);
 		} else if (v >= 90 && v <= 97) {
@@ -162,17 +164,20 @@ void sgr_apply(struct vt *vt, const struct parser_seq *s)
 
 /*
  * One colour after a ';': 30-37, 90-97, 38:5:N or 38:2::R:G:B as xterm's
- * DECRQSS reports it (sep ':'), or 38;5;N and 38;2;R;G;B (sep ';'), the
- * older form every terminal reads.  base 30; 40 for the background.
- * Returns how many bytes it wrote into buf.
+ * DECRQSS reports it, or for SGR_REPLAY 38;5;N and 38;2;R;G;B, the older
+ * form every terminal reads, with a foreground 0-7 that 38;5;N set kept
+ * so: as 30-37 it would turn bright under bold (VT_COLOR_SGR_ANSI).
+ * base 30; 40 for the background.  Returns how many bytes it wrote.
  */
-static int color_param(char *buf, size_t size, uint32_t c, unsigned base, char sep)
+static int color_param(char *buf, size_t size, uint32_t c, unsigned base, enum sgr_form form)
 {
 	uint32_t i = c & 0xff;
+	char sep = form == SGR_REPLAY ? ';' : ':';
+	bool keep_index = form == SGR_REPLAY && base == 30 && !(c & VT_COLOR_SGR_ANSI);
 
 	switch (VT_COLOR_KIND(c)) {
 	case VT_COLOR_KIND_INDEX:
-		if (i < 16)
+		if (i < 16 && !(i < 8 && keep_index))
 			return snprintf(buf, size, ";%u", i < 8 ? base + i : base + 60 + i - 8);
 		return snprintf(buf, size, ";%u%c5%c%u", base + 8, sep, sep, i);
 	case VT_COLOR_KIND_RGB:
@@ -183,7 +188,7 @@ static int color_param(char *buf, size_t size, uint32_t c, unsigned base, char s
 	}
 }
 
-size_t sgr_params(const struct pen *pen, char sep, char *buf, size_t size)
+size_t sgr_params(const struct pen *pen, enum sgr_form form, char *buf, size_t size)
 {
 	/* xterm's order: the VT100's flags first, then the later ones */
 	static const struct {
@@ -205,7 +210,7 @@ size_t sgr_params(const struct pen *pen, char sep, char *buf, size_t size)
 		}
 	}
 	for (int k = 0; k < 2; k++) {
-		n += (size_t)color_param(p + n, sizeof(p) - n, k ? pen->bg : pen->fg, k ? 40 : 30, sep);
+		n += (size_t)color_param(p + n, sizeof(p) - n, k ? pen->bg : pen->fg, k ? 40 : 30, form);
 		if (n >= sizeof(p))
 			n = sizeof(p) - 1; /* cannot happen: 17 + 2 * 18 bytes at most */
 	}

@@ -332,6 +332,8 @@ static bool color_ok(uint32_t c)
 	case VT_COLOR_KIND_DEFAULT:
 		return c == 0;
 	case VT_COLOR_KIND_INDEX:
+		if ((c & 0x00ffff00u) == VT_COLOR_SGR_ANSI)
+			return (c & 0xff) < 8;
 		return (c & 0x00ffff00u) == 0;
 	case VT_COLOR_KIND_RGB:
 		return true;

@@ -28,6 +28,12 @@ struct vt;
 #define VT_COLOR_KIND_INDEX 1u /* low byte: palette index 0-255 */
 #define VT_COLOR_KIND_RGB 2u   /* low 24 bits: 0xRRGGBB */
 #define VT_COLOR_INDEX(i) ((VT_COLOR_KIND_INDEX << 24) | ((uint32_t)(i) & 0xffu))
+/*
+ * On an index 0-7: set by SGR 30-37, which bold shows bright (xterm's
+ * boldColors, the Linux console), unlike the same index from 38;5;N.
+ */
+#define VT_COLOR_SGR_ANSI (1u << 8)
+#define VT_COLOR_ANSI(i) (VT_COLOR_INDEX(i) | VT_COLOR_SGR_ANSI)
 #define VT_COLOR_RGB(r, g, b)                                                   \
 	((VT_COLOR_KIND_RGB << 24) | (((uint32_t)(r) & 0xffu) << 16) |          \
 	 (((uint32_t)(g) & 0xffu) << 8) | ((uint32_t)(b) & 0xffu))

@@ -171,12 +171,12 @@ void dispatch_reply(struct vt *vt, const char *fmt, ...)
 void sgr_apply(struct vt *vt, const struct parser_seq *seq);
 /* The longest sgr_params() string, with its NUL: every flag, two RGB colours. */
 #define SGR_PARAMS_MAX 64
-/*
- * The SGR parameters that make pen from a reset, NUL-terminated; returns
- * the length.  sep ':' gives xterm's DECRQSS form ("0;1;38:5:200"), ';'
- * the older one ("0;1;38;5;200").
- */
-size_t sgr_params(const struct pen *pen, char sep, char *buf, size_t size);
+enum sgr_form {
+	SGR_DECRQSS, /* as xterm's DECRQSS answers: "0;1;38:5:200" */
+	SGR_REPLAY,  /* for another terminal to replay: "0;1;38;5;200" */
+};
+/* The SGR parameters that make pen from a reset, NUL-terminated; returns the length. */
+size_t sgr_params(const struct pen *pen, enum sgr_form form, char *buf, size_t size);
 
 /* palette.c */
 void palette_reset(struct vt *vt);

@@ -151,7 +151,7 @@ static void print_attrs(const struct vt *vt, int rows, int cols)
 
 static int write_png(struct vt *vt, int rows, int cols, const char *path)
 {
-	struct render *r = render_new(rows, cols);
+	struct render *r = render_new(rows, cols, 1);
 	int w, h, err;
 
 	if (!r) {

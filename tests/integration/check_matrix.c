@@ -523,7 +523,7 @@ static void batch_start(struct batch *bt, int b)
 				     "-c", "/bin/sh", "-c", script, NULL };
 
 	bt->v = start_daemon(args, DISPLAY_BASE + b);
-	bt->m = (struct model){ vt_new(ROWS, COLS, NULL, NULL), render_new(ROWS, COLS), ROWS, COLS,
+	bt->m = (struct model){ vt_new(ROWS, COLS, NULL, NULL), render_new(ROWS, COLS, 1), ROWS, COLS,
 				false };
 	ck_assert(bt->m.vt && bt->m.r);
 	snprintf(script, sizeof(script), HIDE "\033[2J\033[Hmatrix %d viewers\r\n", bt->n);

@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fonts/font.h"
 #include "tests/integration/util_vncterm.h"
 
 #define HIDE "\\033[?25l"
@@ -262,18 +263,15 @@ static long best_match(const struct xshot *s, const uint32_t *want, int w, int h
 }
 
 /*
- * Poll the Xvfb screen until rows x cols cells of bytes appear exactly;
- * returns the differing pixels at the best place seen (0 on success).
+ * Poll the Xvfb screen until want (w x h) appears exactly; returns the
+ * differing pixels at the best place seen (0 on success).
  */
-static long wait_for_xscreen(const char *xwd, int rows, int cols, const char *bytes, int ms,
-			     int *x, int *y)
+static long wait_for_xpixels(const char *xwd, const uint32_t *want, int w, int h, int ms, int *x,
+			     int *y)
 {
-	int w, h;
-	uint32_t *want = expected_screen(rows, cols, bytes, &w, &h);
 	int64_t deadline = now_ms() + ms;
 	long best = (long)w * h;
 
-	ck_assert_ptr_nonnull(want);
 	do {
 		struct xshot s;
 
@@ -288,6 +286,19 @@ static long wait_for_xscreen(const char *xwd, int rows, int cols, const char *by
 		}
 		sleep_ms(100);
 	} while (now_ms() < deadline);
+	return best;
+}
+
+/* The same for the renderer's picture of rows x cols cells of bytes. */
+static long wait_for_xscreen(const char *xwd, int rows, int cols, const char *bytes, int ms,
+			     int *x, int *y)
+{
+	int w, h;
+	uint32_t *want = expected_screen(rows, cols, bytes, &w, &h);
+
+	ck_assert_ptr_nonnull(want);
+	long best = wait_for_xpixels(xwd, want, w, h, ms, x, y);
+
 	free(want);
 	return best;
 }
@@ -465,6 +476,87 @@ START_TEST(tigervnc_layouts)
 }
 END_TEST
 
+/*
+ * Bold and italic at --font-scale 2, judged against pixels made here from
+ * the font alone (not by the renderer): bold blue is colour 12 (#5C5CFF)
+ * with each inked pixel's right neighbour inked too; italic moves glyph
+ * rows 0-6 one font pixel right and rows 11-15 one left; every font pixel
+ * is a 2x2 square.
+ */
+#define LOOK_SCALE 2
+#define LOOK_BOLD "Bold"
+#define LOOK_ITALIC "Italic"
+
+static unsigned look_row(char ch, int y, bool bold, bool italic)
+{
+	const uint8_t *bits;
+	unsigned row;
+
+	ck_assert_int_eq(font_glyph((unsigned char)ch, &bits), 8);
+	row = bits[y];
+	if (italic)
+		row = y < 7 ? row >> 1 : y >= 11 ? (row << 1) & 0xff : row;
+	if (bold)
+		row = (row | row >> 1) & 0xff;
+	return row;
+}
+
+/* "Bold Italic" as the first 11 cells of a row, scaled: w x h pixels. */
+static uint32_t *look_expected(int *w, int *h)
+{
+	static const char text[] = LOOK_BOLD " " LOOK_ITALIC;
+	int n = (int)strlen(text), s = LOOK_SCALE;
+	uint32_t *px;
+
+	*w = n * 8 * s;
+	*h = 16 * s;
+	px = calloc((size_t)*w * (size_t)*h, sizeof(*px));
+	ck_assert_ptr_nonnull(px);
+	for (int i = 0; i < n; i++) {
+		bool bold = i < (int)strlen(LOOK_BOLD), italic = i > (int)strlen(LOOK_BOLD);
+		uint32_t fg = bold ? 0x5c5cff : 0xe5e5e5;
+
+		for (int y = 0; y < 16 * s; y++)
+			for (int x = 0; x < 8 * s; x++)
+				if (look_row(text[i], y / s, bold, italic) & (0x80u >> (x / s)))
+					px[y * *w + i * 8 * s + x] = fg;
+	}
+	return px;
+}
+
+START_TEST(tigervnc_bold_italic_scaled)
+{
+	const char *const args[] = {
+		"-v", "127.0.0.1:454", "--geometry", "40x6", "--font-scale", "2", "-c", "/bin/sh",
+		"-c", "printf '\\033[2J\\033[H" HIDE "\\033[1;34m" LOOK_BOLD "\\033[0m \\033[3m"
+		LOOK_ITALIC "\\033[m'; exec sleep 1000", NULL,
+	};
+	char dir[] = "/tmp/vncterm-look-XXXXXX", err[96], xwd[96];
+	int x = -1, y = -1, w, h;
+	uint32_t *want = look_expected(&w, &h);
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(err, sizeof(err), "%s/log", dir);
+	snprintf(xwd, sizeof(xwd), "%s/Xvfb_screen0", dir);
+	struct vncterm *v = start_daemon(args, 454);
+	struct group xvfb, viewer;
+
+	/* Raw and 24-bit colour: the viewer adds no difference of its own. */
+	start_tigervnc(dir, err, v->port, &xvfb, &viewer);
+	long bad = wait_for_xpixels(xwd, want, w, h, 15000, &x, &y);
+
+	ck_assert_msg(bad == 0, "bold/italic at scale 2: %ld pixels differ at best (log %s)", bad,
+		      err);
+	fprintf(stderr, "real_viewers: TigerVNC showed bold and italic at scale 2 exactly at +%d+%d\n",
+		x, y);
+	free(want);
+	group_kill(&viewer);
+	group_kill(&xvfb);
+	stop_daemon(v);
+	remove_dir(dir);
+}
+END_TEST
+
 /* Write pixels as little-endian 32-bit words, the form cdp.py reads and writes. */
 static void write_pixels(const char *path, const uint32_t *px, int n)
 {
@@ -583,6 +675,7 @@ Suite *real_viewers_suite(void)
 
 	tcase_set_timeout(tc, 45);
 	tcase_add_test(tc, tigervnc_viewer);
+	tcase_add_test(tc, tigervnc_bold_italic_scaled);
 	tcase_add_test(tc, novnc_in_chromium);
 	tcase_add_test(tc, tigervnc_layouts);
 	suite_add_tcase(s, tc);

@@ -39,7 +39,7 @@ static void assert_shows(rfbClient *c, const struct transcript *t, int view, int
 			 int row1, int col1, const char *what)
 {
 	struct vt *vt = vt_new(ROWS, COLS, NULL, NULL);
-	struct render *r = render_new(ROWS, COLS);
+	struct render *r = render_new(ROWS, COLS, 1);
 	int w, h;
 
 	ck_assert(vt && r);

@@ -430,6 +430,8 @@ static const char *const bad_options[][10] = {
 	{ "-v", "127.0.0.1:60", "--geometry", "0x0", "-c", "/bin/true" },
 	{ "-v", "127.0.0.1:60", "--geometry", "80", "-c", "/bin/true" },
 	{ "-v", "127.0.0.1:60", "--geometry", "axb", "-c", "/bin/true" },
+	{ "-v", "127.0.0.1:60", "--font-scale", "4", "-c", "/bin/true" },
+	{ "-v", "127.0.0.1:60", "--font-scale", "0", "-c", "/bin/true" },
 	{ "-v", "127.0.0.1:notaport", "-c", "/bin/true" },
 	{ "-v" },
 	{ "--vnclisten", "127.0.0.1:60", "--pty", "-c", "/bin/true" },
@@ -683,7 +685,7 @@ START_TEST(selection)
 	ck_assert_msg(wait_clip(c, &k, 1), "no clipboard text after a drag");
 	ck_assert_str_eq(k.text, "hello");
 	struct vt *vt = vt_new(4, 20, NULL, NULL);
-	struct render *r = render_new(4, 20);
+	struct render *r = render_new(4, 20, 1);
 
 	vt_write(vt, bytes, strlen(bytes));
 	render_set_highlight(r, true, 0, 0, 0, 4);
@@ -698,7 +700,7 @@ START_TEST(selection)
 	ck_assert(SendPointerEvent(c, 40, 40, 2));
 	ck_assert(SendPointerEvent(c, 40, 40, 0));
 	vt = vt_new(4, 20, NULL, NULL);
-	r = render_new(4, 20);
+	r = render_new(4, 20, 1);
 	vt_write(vt, bytes, strlen(bytes));
 	vt_write(vt, "hello", 5);
 	render_set_highlight(r, true, 0, 0, 0, 4);

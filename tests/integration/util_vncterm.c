@@ -546,7 +546,7 @@ uint32_t *expected_pixels(int rows, int cols, const char *bytes, size_t len, int
 			  int *width, int *height)
 {
 	struct vt *vt = vt_new(rows, cols, NULL, NULL);
-	struct render *r = render_new(rows, cols);
+	struct render *r = render_new(rows, cols, 1);
 	uint32_t *copy = NULL;
 
 	if (vt && r) {

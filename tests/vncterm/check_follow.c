@@ -251,7 +251,7 @@ static void assert_pixels(struct render *r, const char *bytes, const struct sele
 {
 	int w, h, w2, h2;
 	struct vt *vt = vt_new(4, 10, NULL, NULL);
-	struct render *fresh = render_new(4, 10);
+	struct render *fresh = render_new(4, 10, 1);
 
 	put(vt, bytes);
 	render_set_view(fresh, vt, view);
@@ -280,7 +280,7 @@ START_TEST(test_render_follows)
 	char bytes[256] = "a\r\nhello\r\nc\r\nd";
 	struct selection s;
 	struct vt *vt = setup(&s, false);
-	struct render *r = render_new(4, 10);
+	struct render *r = render_new(4, 10, 1);
 
 	for (int i = 0; i < 4; i++) {
 		put(vt, steps[i]);

@@ -120,6 +120,10 @@ static const struct bad bads[] = {
 	{ { "--geometry", "0x0", NULL }, "COLSxROWS" },
 	{ { "--geometry", "80x25x", NULL }, "COLSxROWS" },
 	{ { "--geometry", "5000x10", NULL }, "COLSxROWS" },
+	{ { "--font-scale", "0", NULL }, "expected 1, 2 or 3" },
+	{ { "--font-scale", "4", NULL }, "expected 1, 2 or 3" },
+	{ { "--font-scale", "1.5", NULL }, "expected 1, 2 or 3" },
+	{ { "--font-scale", NULL }, "needs an argument" },
 	{ { "--scrollback", "-1", NULL }, "--scrollback" },
 	{ { "--log-level", "9", NULL }, "--log-level" },
 	{ { "--log", "file", NULL }, "stderr or syslog" },
@@ -165,6 +169,24 @@ START_TEST(test_bad)
 	ck_assert_int_eq(r, -EINVAL);
 	ck_assert_msg(strstr(err, b->says) != NULL, "%s: message '%s'", b->args[0], err);
 	ck_assert_ptr_null(strchr(err, '\n')); /* one line */
+}
+END_TEST
+
+/* --font-scale: 1 unless given; 2 and 3 accepted. */
+START_TEST(test_font_scale)
+{
+	struct options o;
+	char err[256];
+	const char *none[] = { NULL };
+	const char *two[] = { "--font-scale", "2", NULL };
+	const char *three[] = { "--font-scale=3", NULL };
+
+	ck_assert_int_eq(parse(&o, err, none), 0);
+	ck_assert_int_eq(o.font_scale, 1);
+	ck_assert_int_eq(parse(&o, err, two), 0);
+	ck_assert_int_eq(o.font_scale, 2);
+	ck_assert_int_eq(parse(&o, err, three), 0);
+	ck_assert_int_eq(o.font_scale, 3);
 }
 END_TEST
 
@@ -428,6 +450,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_original_flags);
 	tcase_add_test(tc, test_ipv6);
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bads) / sizeof(bads[0]));
+	tcase_add_test(tc, test_font_scale);
 	tcase_add_test(tc, test_max_viewers);
 	tcase_add_test(tc, test_keys);
 	tcase_add_test(tc, test_log_target);

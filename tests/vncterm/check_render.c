@@ -48,7 +48,7 @@ static void scene_init(struct scene *s, int rows, int cols)
 {
 	memset(s, 0, sizeof(*s));
 	s->vt = vt_new(rows, cols, NULL, NULL);
-	s->r = render_new(rows, cols);
+	s->r = render_new(rows, cols, 1);
 	ck_assert_ptr_nonnull(s->vt);
 	ck_assert_ptr_nonnull(s->r);
 }

@@ -33,7 +33,7 @@ START_TEST(test_image)
 
 	ck_assert_msg(f != NULL, "%s: no such case", path);
 	struct vt *vt = vt_new(25, 80, NULL, NULL);
-	struct render *r = render_new(25, 80);
+	struct render *r = render_new(25, 80, 1);
 	char buf[65536];
 	size_t k;
 

@@ -157,7 +157,7 @@ struct acase {
 
 static const struct acase acases[] = {
 	{ "default", "x", 0, 0, 0 },
-	{ "16 colours", "\033[31;42mx", VT_COLOR_INDEX(1), VT_COLOR_INDEX(2), 0 },
+	{ "16 colours", "\033[31;42mx", VT_COLOR_ANSI(1), VT_COLOR_INDEX(2), 0 },
 	{ "bright", "\033[91;102mx", VT_COLOR_INDEX(9), VT_COLOR_INDEX(10), 0 },
 	{ "256", "\033[38;5;200;48;5;17mx", VT_COLOR_INDEX(200), VT_COLOR_INDEX(17), 0 },
 	{ "256 colon", "\033[38:5:200mx", VT_COLOR_INDEX(200), 0, 0 },
@@ -178,7 +178,9 @@ static const struct acase acases[] = {
 	{ "reset", "\033[1;31;44m\033[mx", 0, 0, 0 },
 	{ "39 49", "\033[31;44m\033[39;49mx", 0, 0, 0 },
 	{ "58 skipped", "\033[58;2;1;2;3;1mx", 0, 0, VT_ATTR_BOLD },
-	{ "bold keeps colour", "\033[1;31mx", VT_COLOR_INDEX(1), 0, VT_ATTR_BOLD },
+	{ "bold keeps colour", "\033[1;31mx", VT_COLOR_ANSI(1), 0, VT_ATTR_BOLD },
+	/* 38;5;N is not SGR 30-37: bold does not brighten it (xterm) */
+	{ "256 index 1 unmarked", "\033[1;38;5;1mx", VT_COLOR_INDEX(1), 0, VT_ATTR_BOLD },
 };
 
 START_TEST(test_attr_case)
@@ -233,7 +235,7 @@ START_TEST(test_wide_cells)
 	ck_assert_uint_eq(h.ch, 0x4e2d);
 	ck_assert_uint_eq(h.width, 2);
 	ck_assert_uint_eq(tail.width, 0);
-	ck_assert_uint_eq(tail.fg, VT_COLOR_INDEX(1));
+	ck_assert_uint_eq(tail.fg, VT_COLOR_ANSI(1));
 	/* Erasing one half erases both and leaves plain cells. */
 	tvt_puts(&t, "\033[m\033[2G\033[X");
 	ck_assert_uint_eq(tvt_cell(&t, 0, 0).ch, 0);

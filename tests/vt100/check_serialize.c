@@ -72,6 +72,8 @@ static const char *const streams[] = {
 	"\033[?1049hon the alternate screen\033[4;4H",
 	"\033[91;104mbright\033[38:5:100;48:2::1:2:3mcolon in\033[42m\033[Kerased bg",
 	"\033[1\"qkept\033[0\"q free \033[1;31mP\033[1\"qQ\r\n\033[0mnext row\033[1\"q\033[0m",
+	/* SGR 34 and 38;5;4 differ once bold (bright or not): both survive */
+	"\033[1;34mdir\033[0;1;38;5;4m idx\033[m",
 };
 
 /* The forms chosen, exactly: 30-37, 90-97, then 38;5 and 38;2 with semicolons. */
@@ -80,13 +82,19 @@ START_TEST(test_sgr_forms)
 	struct vt *a = vt_new(1, 20, NULL, NULL);
 	char *bytes;
 	size_t len;
+	const char *in = "\033[1;34;101mA\033[0;38:5:200;48:2::1:2:3mB";
 
-	static const char in[] = "\033[1;34;101mA\033[0;38:5:200;48:2::1:2:3mB";
-
-	vt_write(a, in, sizeof(in) - 1);
+	vt_write(a, in, strlen(in));
 	ck_assert_int_eq(vt_serialize(a, &bytes, &len), 0);
 	ck_assert_ptr_nonnull(strstr(bytes, "\033[0;1;34;101mA"));
 	ck_assert_ptr_nonnull(strstr(bytes, "\033[0;38;5;200;48;2;1;2;3mB"));
+	free(bytes);
+	/* 34 and 38;5;4 stay apart: bold brightens only the first (xterm) */
+	in = "\033[H\033[0;1;34mC\033[0;1;38;5;4mD";
+	vt_write(a, in, strlen(in));
+	ck_assert_int_eq(vt_serialize(a, &bytes, &len), 0);
+	ck_assert_ptr_nonnull(strstr(bytes, "\033[0;1;34mC"));
+	ck_assert_ptr_nonnull(strstr(bytes, "\033[0;1;38;5;4mD"));
 	ck_assert_ptr_nonnull(strstr(bytes, "\033[0m\033[r\033[?7h\033[H\033[2J\033[1;1H"));
 	free(bytes);
 	vt_free(a);
