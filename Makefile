@@ -15,6 +15,8 @@
 VERSION := 0.8.0
 CC      ?= cc
 CFLAGS  ?= -O2 -g
+.DEFAULT_GOAL := all
+
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. $(EXTRA_CFLAGS) $(SAN_FLAGS)
 B       := build
