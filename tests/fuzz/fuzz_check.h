@@ -132,7 +132,9 @@ static inline void fuzz_check_color(uint32_t c)
 		FUZZ_CHECK(c == VT_COLOR_DEFAULT);
 		break;
 	case VT_COLOR_KIND_INDEX:
-		FUZZ_CHECK((c & 0x00ffff00u) == 0);
+		/* SGR 30-37 mark their colour (VT_COLOR_SGR_ANSI), for bold to brighten */
+		FUZZ_CHECK((c & 0x00ffff00u) == 0 ||
+			   ((c & 0x00ffff00u) == VT_COLOR_SGR_ANSI && (c & 0xff) < 8));
 		break;
 	case VT_COLOR_KIND_RGB:
 		break;
