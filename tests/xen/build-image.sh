@@ -43,7 +43,7 @@ KPKG=$(apt-cache depends linux-image-amd64 | sed -n 's/^ *Depends: \(linux-image
 [ -n "$KPKG" ] || die "cannot resolve linux-image-amd64"
 
 # What goes into dom0 besides minbase.
-DOM0_PKGS="xen-utils-$XENVER,xen-utils-common,busybox,socat,kmod,procps,libvncserver1,libseccomp2"
+DOM0_PKGS="xen-utils-$XENVER,xen-utils-common,busybox,socat,kmod,procps,libvncserver1,libseccomp2,libxkbcommon0,libx11-data"
 DOM0_PKGS="$DOM0_PKGS,libxenstore4,libxenevtchn1,libxengnttab1,libxenforeignmemory1,libxentoolcore1"
 DOM0_PKGS="$DOM0_PKGS,libxentoollog1,libxencall1,libxenmisc$XENVER,zlib1g,libjpeg62-turbo"
 
