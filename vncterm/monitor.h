@@ -36,6 +36,7 @@
 #include <sys/types.h>
 
 #include "xenconsole/console.h"
+#include "xenconsole/keys.h"
 
 enum {
 	MONITOR_SAVE_STATE = 1,
@@ -62,8 +63,8 @@ struct monitor {
 	struct xencons_params watch_params;
 	uid_t base_uid;         /* vncterm_base's: a PUBLISH's port is its sender's uid - this */
 	bool publish_served;    /* PUBLISH was served: another is refused */
-	bool published;
-	uint32_t ports[2];      /* what publish() wrote: vnc-port, tc-port (0: none) */
+	struct xencons_keys keys; /* what this monitor wrote, to remove exactly that */
+	bool exit_on_release;   /* --exit-on-release: end when the domain is gone */
 	pid_t worker;
 	int fd;                 /* the monitor's end of the socketpair */
 	/* what the watch last reported, to send once the worker exists */
