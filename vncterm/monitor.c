@@ -444,9 +444,14 @@ static void serve(struct monitor *m, int sigfd)
 		if (m->watch) {
 			xencons_handle(m->watch);
 			if (xencons_gone(m->watch) && !told_gone) {
-				fprintf(stderr, "vncterm: domain %d is gone; exiting\n", m->domid);
+				fprintf(stderr, "vncterm: domain %d is gone; %s\n", m->domid,
+					m->exit_on_release ? "exiting (--exit-on-release)" :
+							     "staying until SIGTERM");
 				told_gone = true;
-				kill(m->worker, SIGTERM);
+				if (m->exit_on_release)
+					kill(m->worker, SIGTERM);
+				else if (m->fd >= 0)
+					monitor_send(m->fd, MONITOR_GONE, NULL, 0);
 			}
 		}
 		struct signalfd_siginfo si;
