@@ -235,7 +235,8 @@ test: $(B)/tests/libxensim.so $(B)/tests/xensim-probe $(XENSTORED)
 # --- end of Xen simulation ---
 
 # vncterm's own sandbox functions, applied before one allowed or forbidden call.
-$(B)/tests/sandbox-probe: tests/sandbox/probe.c $(B)/vncterm/sandbox.o $(FLAGS_STAMP)
+$(B)/tests/sandbox-probe: tests/sandbox/probe.c $(B)/vncterm/sandbox.o $(B)/xenconsole/statedir.o \
+		$(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter-out $(FLAGS_STAMP),$^) -lseccomp -lxentoolcore -lpthread
 test: $(B)/tests/sandbox-probe

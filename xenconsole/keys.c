@@ -4,8 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <xenstore.h>
 
 #include "xenconsole/console.h"
@@ -117,20 +115,4 @@ int xencons_rm_if(struct xs_handle *xs, const char *key, const char *value)
 			return -(errno ? errno : EIO);
 	}
 	return -EAGAIN;
-}
-
-int xencons_state_dir_remove(const char *dir)
-{
-	char path[300];
-	struct stat st;
-
-	if (lstat(dir, &st) < 0)
-		return -errno;
-	if (!S_ISDIR(st.st_mode) || st.st_uid != 0)
-		return -EPERM;
-	snprintf(path, sizeof(path), "%s/%s", dir, XENCONS_STATE_FILE);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/%s.tmp", dir, XENCONS_STATE_FILE);
-	unlink(path);
-	return rmdir(dir) < 0 ? -errno : 0;
 }
