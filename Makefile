@@ -75,7 +75,8 @@ $(TSAN_VNC)/stamp: FORCE
 # through the relay (the stress test covers them under TSan), and they
 # run in the plain and ASan runs.
 TSAN_SUITES := integration sandbox
-TSAN_SKIP := xenconsole install hostile_guest xen console_log logging deadkeys limits matrix
+TSAN_SKIP := xenconsole install hostile_guest xen xen_agent xenlock console_log logging deadkeys \
+	limits matrix
 
 # Debian packages the build and the tests need.  `make deps` installs the
 # missing ones when run as root and says what to install otherwise.
