@@ -198,6 +198,9 @@ int xencons_lock_take(struct xencons_lock *l, const char *cons_path, unsigned in
 	if (l->xen_fd == -EWOULDBLOCK) {
 		l->xen_fd = -1;
 		e = busy(held, cons_path, l->xen_path, domid, err, errlen);
+	} else if (l->xen_fd == -ENOENT) {
+		/* No lock directory (no /run/lock): Xen's client cannot lock either, nor run. */
+		l->xen_fd = -1;
 	} else if (l->xen_fd < 0) {
 		e = l->xen_fd;
 		l->xen_fd = -1;
