@@ -109,7 +109,7 @@ static void assert_keys_gone(struct xhost *h, pid_t pid)
 }
 
 /*
- * Item 3: the domain is released; vncterm says so and stays, the same
+ * The domain is released; vncterm says so and stays, the same
  * pid naming the console path, until the agent's SIGTERM ends it (exit
  * 0, no SIGKILL needed), and its keys go then.
  */
@@ -169,7 +169,7 @@ START_TEST(release_with_exit_on_release)
 END_TEST
 
 /*
- * Item 4: SIGUSR1 records the statefile; the agent takes it while
+ * SIGUSR1 records the statefile; the agent takes it while
  * vncterm runs; at the stop the key goes with the file: it never names
  * a file that is not there.
  */
@@ -248,7 +248,7 @@ static void assert_repaired(const char *log, pid_t dead, int ms)
 	ck_assert_msg(strstr(buf, dir) && !xhost_exists(dir), "%s: %s", dir, buf);
 }
 
-/* Item 5: the next vncterm repairs it, and gives the console back to xenconsoled at its end. */
+/* the next vncterm repairs it, and gives the console back to xenconsoled at its end. */
 START_TEST(stale_state_repaired_by_vncterm)
 {
 	static const char *const argv[] = { "--domid", DOM_STR, "-T", "-v", "127.0.0.1:462", NULL };
@@ -272,7 +272,7 @@ START_TEST(stale_state_repaired_by_vncterm)
 }
 END_TEST
 
-/* Item 5: so does `xenconsole --ring`. */
+/* so does `xenconsole --ring`. */
 START_TEST(stale_state_repaired_by_xenconsole_ring)
 {
 	static const char *const argv[] = { "--ring", DOM_STR, NULL };
