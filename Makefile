@@ -77,7 +77,8 @@ $(TSAN_VNC)/stamp: FORCE
 # through the relay (the stress test covers them under TSan), and they
 # run in the plain and ASan runs.
 TSAN_SUITES := integration sandbox
-TSAN_SKIP := xenconsole install hostile_guest xen console_log logging deadkeys limits matrix
+TSAN_SKIP := xenconsole install hostile_guest xen xen_agent xenlock console_log logging deadkeys \
+	limits matrix
 
 # Debian packages the build and the tests need.  `make deps` installs the
 # missing ones when run as root and says what to install otherwise.
@@ -249,7 +250,8 @@ test: $(B)/tests/libxensim.so $(B)/tests/xensim-probe $(XENSTORED)
 # --- end of Xen simulation ---
 
 # vncterm's own sandbox functions, applied before one allowed or forbidden call.
-$(B)/tests/sandbox-probe: tests/sandbox/probe.c $(B)/vncterm/sandbox.o $(FLAGS_STAMP)
+$(B)/tests/sandbox-probe: tests/sandbox/probe.c $(B)/vncterm/sandbox.o $(B)/xenconsole/statedir.o \
+		$(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $(filter-out $(FLAGS_STAMP),$^) -lseccomp -lxentoolcore -lpthread
 test: $(B)/tests/sandbox-probe

@@ -71,6 +71,7 @@ struct vncterm {
 	struct monitor mon;  /* the parent's, when sandboxed */
 	char xs_path[256];   /* the console path the monitor publishes under */
 	bool xc_was_connected;
+	bool told_gone;      /* the domain's release was shown (it stays without --exit-on-release) */
 	size_t since_frame;  /* console bytes since the last frame */
 	long long frame_at;  /* ms of the last frame */
 	long long window_at; /* ms the current FLOOD_WINDOW_MS began */

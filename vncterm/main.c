@@ -309,6 +309,20 @@ static void handle_signals(struct vncterm *t)
 
 /* ---- the loop ---- */
 
+/*
+ * The domain is gone and vncterm stays (the host agent's contract: its
+ * pid stays ours until the agent stops it): the viewers see why the
+ * console went quiet.
+ */
+static void show_gone(struct vncterm *t)
+{
+	char line[96];
+	int n = snprintf(line, sizeof(line), "\r\n\033[0m[vncterm: domain %d is gone]\r\n",
+			 options_domid(&t->opt));
+
+	vt_write(t->vt, line, (size_t)n);
+}
+
 static bool from_monitor(struct vncterm *t, uint32_t *type, int32_t *answer);
 static bool wait_monitor(struct vncterm *t, uint32_t want, int32_t *answer, int ms);
 
@@ -320,10 +334,14 @@ static bool wait_monitor(struct vncterm *t, uint32_t want, int32_t *answer, int 
 static void source_ended(struct vncterm *t)
 {
 	if (t->xc) {
-		if (xencons_gone(t->xc) && !t->quit) {
-			log_msg(LOG_INFO, "domain %d is gone; exiting",
-				options_domid(&t->opt));
-			t->quit = true; /* status 0: the domain's end is a clean end */
+		if (xencons_gone(t->xc) && !t->quit && !t->told_gone) {
+			if (t->opt.exit_on_release)
+				t->quit = true; /* status 0: the domain's end is a clean end */
+			else
+				show_gone(t);
+			log_msg(LOG_INFO, "domain %d is gone; %s", options_domid(&t->opt),
+				t->quit ? "exiting" : "staying until SIGTERM");
+			t->told_gone = true;
 		}
 		return;
 	}
@@ -464,6 +482,7 @@ static void start_sandbox_monitor(struct vncterm *t)
 	mp->domid = options_domid(o);
 	options_console_path(o, t->xs_path, sizeof(t->xs_path));
 	mp->xs_path = t->xs_path[0] ? t->xs_path : NULL;
+	mp->exit_on_release = o->exit_on_release;
 	if (xen_source(o)) {
 		/* The monitor holds xenstore, the lock and the claim; the worker gets the console. */
 		struct xencons_params p = {
@@ -552,6 +571,8 @@ static bool from_monitor(struct vncterm *t, uint32_t *type, int32_t *answer)
 		memcpy(&size, msg.data, sizeof(size));
 		adopt_console_log(t, msg.fd, size);
 		msg.fd = -1;
+	} else if (msg.type == MONITOR_GONE && msg.len == 0) {
+		show_gone(t);
 	} else if (msg.type == MONITOR_ANSWER && msg.len == 4) {
 		memcpy(answer, msg.data, sizeof(*answer));
 		if (*answer < 0)

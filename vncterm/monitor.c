@@ -133,75 +133,30 @@ static struct xs_handle *xs_of(struct monitor *m)
 	return m->xs;
 }
 
-static int put(struct monitor *m, const char *key, const char *value)
-{
-	struct xs_handle *xs = xs_of(m);
-
-	if (!xs || !xs_write(xs, XBT_NULL, key, value, (unsigned int)strlen(value))) {
-		int e = errno ? errno : EIO;
-
-		fprintf(stderr, "vncterm monitor: xenstore write %s: %s\n", key, strerror(e));
-		return -e;
-	}
-	return 0;
-}
-
 static void record(struct monitor *m, const char *path)
 {
-	char key[300];
+	int e;
 
 	if (!m->xs_path)
 		return;
-	snprintf(key, sizeof(key), "%s/statefile", m->xs_path);
-	put(m, key, path);
+	if ((e = xencons_keys_statefile(xs_of(m), &m->keys, path)) < 0)
+		fprintf(stderr, "vncterm monitor: xenstore write %s/statefile: %s\n", m->xs_path,
+			strerror(-e));
 }
 
 static int publish(struct monitor *m, const uint32_t ports[2])
 {
-	char key[300], val[32];
+	char err[400];
 	int e;
 
 	if (!m->xs_path || ports[0] == 0 || ports[0] > 65535 || ports[1] > 65535)
 		return -EINVAL;
-	snprintf(key, sizeof(key), "%s/vnc-port", m->xs_path);
-	snprintf(val, sizeof(val), "%u", ports[0]);
-	if ((e = put(m, key, val)) < 0)
-		return e;
-	if (ports[1]) {
-		snprintf(key, sizeof(key), "%s/tc-port", m->xs_path);
-		snprintf(val, sizeof(val), "%u", ports[1]);
-		if ((e = put(m, key, val)) < 0)
-			return e;
-	}
 	/* The host agent signals and watches this process, which outlives the worker's drop. */
-	xencons_pid_key(m->xs_path, (unsigned)m->domid, key, sizeof(key));
-	snprintf(val, sizeof(val), "%ld", (long)getpid());
-	if ((e = put(m, key, val)) < 0)
-		return e;
-	m->ports[0] = ports[0];
-	m->ports[1] = ports[1];
-	m->published = true;
-	return 0;
-}
-
-/* Only what we wrote: a vncterm that replaced us may have written its own since. */
-static void unpublish(struct monitor *m)
-{
-	char key[300], val[32];
-
-	if (!m->published || !m->xs || (m->watch && xencons_gone(m->watch)))
-		return;
-	snprintf(key, sizeof(key), "%s/vnc-port", m->xs_path);
-	snprintf(val, sizeof(val), "%u", m->ports[0]);
-	xencons_rm_if(m->xs, key, val);
-	if (m->ports[1]) {
-		snprintf(key, sizeof(key), "%s/tc-port", m->xs_path);
-		snprintf(val, sizeof(val), "%u", m->ports[1]);
-		xencons_rm_if(m->xs, key, val);
-	}
-	xencons_pid_key(m->xs_path, (unsigned)m->domid, key, sizeof(key));
-	snprintf(val, sizeof(val), "%ld", (long)getpid());
-	xencons_rm_if(m->xs, key, val);
+	e = xencons_keys_publish(xs_of(m), &m->keys, ports[0], ports[1], (long)getpid(), err,
+				 sizeof(err));
+	if (e < 0)
+		fprintf(stderr, "vncterm monitor: %s\n", err);
+	return e;
 }
 
 /* One message from the monitor, with fd attached when fd >= 0. */
@@ -450,18 +405,18 @@ int monitor_recv(int fd, struct monitor_msg *msg)
 /* The worker's end: the directory goes, and so does this process. */
 static void finish(struct monitor *m, int status)
 {
-	char path[128];
+	int e;
 
-	unpublish(m);
+	/*
+	 * Keys first, then the lock: a reader that takes the console next
+	 * finds no key of ours left.  The statefile key goes with the file.
+	 */
+	xencons_keys_remove(m->xs, &m->keys);
 	xencons_free(m->watch); /* gives the console back: type restored, lock released */
 	if (m->xs)
 		xs_close(m->xs);
-	snprintf(path, sizeof(path), "%s/%s", m->dir, STATEFILE_NAME);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/%s.tmp", m->dir, STATEFILE_NAME);
-	unlink(path);
-	if (rmdir(m->dir) < 0)
-		fprintf(stderr, "vncterm monitor: rmdir %s: %s\n", m->dir, strerror(errno));
+	if ((e = xencons_state_dir_remove(m->dir)) < 0)
+		fprintf(stderr, "vncterm monitor: removing %s: %s\n", m->dir, strerror(-e));
 	if (WIFSIGNALED(status)) {
 		fprintf(stderr, "vncterm: worker killed by signal %d%s\n", WTERMSIG(status),
 			WTERMSIG(status) == SIGSYS ? " (a system call outside the sandbox's allow-list)"
@@ -489,9 +444,14 @@ static void serve(struct monitor *m, int sigfd)
 		if (m->watch) {
 			xencons_handle(m->watch);
 			if (xencons_gone(m->watch) && !told_gone) {
-				fprintf(stderr, "vncterm: domain %d is gone; exiting\n", m->domid);
+				fprintf(stderr, "vncterm: domain %d is gone; %s\n", m->domid,
+					m->exit_on_release ? "exiting (--exit-on-release)" :
+							     "staying until SIGTERM");
 				told_gone = true;
-				kill(m->worker, SIGTERM);
+				if (m->exit_on_release)
+					kill(m->worker, SIGTERM);
+				else if (m->fd >= 0)
+					monitor_send(m->fd, MONITOR_GONE, NULL, 0);
 			}
 		}
 		struct signalfd_siginfo si;
@@ -597,6 +557,8 @@ int monitor_fork(struct monitor *m, int *fd, char *err, int errlen)
 	}
 	close(sp[1]);
 	m->fd = sp[0];
+	if (m->xs_path)
+		xencons_keys_init(&m->keys, m->xs_path, (unsigned)m->domid);
 	int sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 
 	if (sigfd < 0) {

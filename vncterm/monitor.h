@@ -8,8 +8,11 @@
  *    root's) and record its path in xenstore;
  *  - hold the only xenstore connection: publish vnc-port, tc-port and
  *    vncterm-pid, watch the console path and tell the worker the new ring
- *    or hand it the new pty (as an fd), and end the worker when the domain
- *    is released.
+ *    or hand it the new pty (as an fd), and, when the domain is released,
+ *    tell the worker (which shows it) and stay until SIGTERM, or with
+ *    --exit-on-release end the worker.  The keys, the lock and the claim
+ *    stay until the monitor exits, so that the pid the host agent wrote is
+ *    this process until the agent itself stops it.
  * It also forwards signals, removes the directory when the worker ends and
  * exits with the worker's status.
  *
@@ -21,7 +24,8 @@
  * process's uid was derived from (uid - vncterm_base, which the kernel
  * attests): any other is answered -EPERM and the worker is killed.  The monitor sends RING
  * (u32 ring-ref, u32 port; all ones: gone), PTY (the tty's name, its fd
- * attached; no fd: gone) and LOG_FILE (u64 the file's length, the console
+ * attached; no fd: gone), GONE (no bytes: the domain was released and
+ * vncterm stays until SIGTERM, without --exit-on-release) and LOG_FILE (u64 the file's length, the console
  * log's fd attached: first of all, and again on SIGHUP, which then rotates
  * the log instead of ending vncterm).  Anything else is refused and ends
  * the channel.
@@ -36,6 +40,7 @@
 #include <sys/types.h>
 
 #include "xenconsole/console.h"
+#include "xenconsole/keys.h"
 
 enum {
 	MONITOR_SAVE_STATE = 1,
@@ -45,6 +50,7 @@ enum {
 	MONITOR_RING = 17,
 	MONITOR_PTY = 18,
 	MONITOR_LOG_FILE = 19,
+	MONITOR_GONE = 20,
 };
 #define MONITOR_STATE_MAX (64u << 20)
 #define MONITOR_MSG_MAX 256 /* what the monitor sends: small */
@@ -62,8 +68,8 @@ struct monitor {
 	struct xencons_params watch_params;
 	uid_t base_uid;         /* vncterm_base's: a PUBLISH's port is its sender's uid - this */
 	bool publish_served;    /* PUBLISH was served: another is refused */
-	bool published;
-	uint32_t ports[2];      /* what publish() wrote: vnc-port, tc-port (0: none) */
+	struct xencons_keys keys; /* what this monitor wrote, to remove exactly that */
+	bool exit_on_release;   /* --exit-on-release: end when the domain is gone */
 	pid_t worker;
 	int fd;                 /* the monitor's end of the socketpair */
 	/* what the watch last reported, to send once the worker exists */

@@ -26,6 +26,7 @@ enum {
 	OPT_PASSWORD,
 	OPT_DOMID,
 	OPT_EVENT_BUDGET,
+	OPT_EXIT_ON_RELEASE,
 	OPT_SANDBOX_DEBUG,
 	OPT_VIEW_ONLY_PASSWORD,
 	OPT_LOG_LEVEL,
@@ -48,6 +49,7 @@ static const struct option longopts[] = {
 	{ "password", required_argument, NULL, OPT_PASSWORD },
 	{ "domid", required_argument, NULL, OPT_DOMID },
 	{ "event-budget", required_argument, NULL, OPT_EVENT_BUDGET },
+	{ "exit-on-release", no_argument, NULL, OPT_EXIT_ON_RELEASE },
 	{ "sandbox-debug", no_argument, NULL, OPT_SANDBOX_DEBUG },
 	{ "view-only-password", required_argument, NULL, OPT_VIEW_ONLY_PASSWORD },
 	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
@@ -106,6 +108,8 @@ void options_usage(FILE *f, const char *prog)
 		"                      -c too, as the host console's unit does)\n"
 		"  --domid N           read domain N's console ring directly (PATH defaults to\n"
 		"                      /local/domain/N/console), claiming it from xenconsoled\n"
+		"  --exit-on-release   exit (0) when the domain is released; without it, -x\n"
+		"                      and --domid stay, saying so, until SIGTERM\n"
 		"  --input FILE        read the console's output from FILE (debugging)\n"
 		"  -r, --restart       restart the command when it exits (at most once a second)\n"
 		"  -s, --stay          stay up after the command exits\n"
@@ -390,6 +394,7 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 				return fail(err, errlen, "--event-budget %s: expected 1-100000", optarg);
 			o->event_budget = (int)n;
 			break;
+		case OPT_EXIT_ON_RELEASE: o->exit_on_release = true; break;
 		case OPT_VIEW_ONLY_PASSWORD: o->view_only_password_file = optarg; break;
 		case OPT_LOG_LEVEL:
 			if (number(optarg, 0, 3, &n) < 0)

@@ -77,26 +77,6 @@ static int failed(char *err, int errlen, int e, const char *fmt, ...)
 	return e ? -e : -EPERM;
 }
 
-/*
- * A directory for our own pid is left over from a vncterm that was killed
- * (the monitor removes it otherwise): that one is dead, so its statefile
- * goes with it.  Anything else in there, or a non-directory, is left for
- * an admin, and mkdir then fails.
- */
-static void remove_stale(const char *dir)
-{
-	char path[128];
-	struct stat st;
-
-	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0)
-		return;
-	snprintf(path, sizeof(path), "%s/vncterm.statefile", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/vncterm.statefile.tmp", dir);
-	unlink(path);
-	rmdir(dir);
-}
-
 int sandbox_prepare(struct sandbox *sb, pid_t pid, bool debug, char *err, int errlen)
 {
 	struct passwd *base = getpwnam(SANDBOX_USER);
@@ -121,7 +101,13 @@ int sandbox_prepare(struct sandbox *sb, pid_t pid, bool debug, char *err, int er
 	int made = mkdir(sb->dir, 0755);
 
 	if (made < 0 && errno == EEXIST) {
-		remove_stale(sb->dir);
+		/*
+		 * Left over from a vncterm that was killed (the monitor removes
+		 * it otherwise): that one is dead, so its statefile goes with
+		 * it.  Anything else in there, or a non-directory, is left for an
+		 * admin, and mkdir then fails.
+		 */
+		xencons_state_dir_remove(sb->dir);
 		made = mkdir(sb->dir, 0755);
 	}
 	if (made < 0)

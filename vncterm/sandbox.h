@@ -11,8 +11,10 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "xenconsole/keys.h" /* XENCONS_STATE_ROOT: where the host agent looks */
+
 #define SANDBOX_USER "vncterm_base"
-#define SANDBOX_ROOT "/var/xen/vncterm"
+#define SANDBOX_ROOT XENCONS_STATE_ROOT
 /*
  * The per-instance ids are vncterm_base's plus the bound TCP port, as in
  * the original: every id from the base to base + 65535 must be free of

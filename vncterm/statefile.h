@@ -4,8 +4,9 @@
 #define VNCTERM_STATEFILE_H
 
 #include "vt100/vt100.h"
+#include "xenconsole/keys.h" /* XENCONS_STATE_FILE: the name the host agent expects */
 
-#define STATEFILE_NAME "vncterm.statefile"
+#define STATEFILE_NAME XENCONS_STATE_FILE
 #define STATEFILE_MAX (256u << 20) /* larger files are refused unread */
 
 /* Write vt's state to path atomically (temporary file, fsync, rename).  0 or -errno. */

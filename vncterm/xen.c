@@ -15,17 +15,8 @@ struct xen {
 	struct xs_handle *xs;
 	struct xencons *cons;
 	char path[256];     /* the console path */
-	char pid_path[300]; /* xencons_pid_key() */
-	char published_vnc[16], published_tc[16], published_pid[24]; /* what we wrote */
-	bool published;
+	struct xencons_keys keys; /* what this process wrote */
 };
-
-static int put(struct xen *x, const char *path, const char *value)
-{
-	if (!xs_write(x->xs, XBT_NULL, path, value, (unsigned int)strlen(value)))
-		return -errno;
-	return 0;
-}
 
 struct xen *xen_open(const struct options *o, bool console,
 		     void (*log_at)(int level, const char *msg, void *user), void *user, char *err,
@@ -39,7 +30,7 @@ struct xen *xen_open(const struct options *o, bool console,
 		return NULL;
 	}
 	options_console_path(o, x->path, sizeof(x->path));
-	xencons_pid_key(x->path, (unsigned)domid, x->pid_path, sizeof(x->pid_path));
+	xencons_keys_init(&x->keys, x->path, (unsigned)domid);
 	x->xs = xs_open(0);
 	if (!x->xs) {
 		snprintf(err, (size_t)errlen,
@@ -74,25 +65,14 @@ void xen_free(struct xen *x)
 {
 	if (!x)
 		return;
-	bool gone = x->cons && xencons_gone(x->cons);
-
-	xencons_free(x->cons);
 	/*
 	 * Stale ports would send the host agent's viewers to whoever binds
 	 * them next; but only what we wrote goes: a vncterm that replaced us
-	 * may have written its own since.
+	 * may have written its own since.  Keys before the lock, as the
+	 * monitor does.
 	 */
-	if (x->published && !gone) {
-		char key[300];
-
-		snprintf(key, sizeof(key), "%s/vnc-port", x->path);
-		xencons_rm_if(x->xs, key, x->published_vnc);
-		if (x->published_tc[0]) {
-			snprintf(key, sizeof(key), "%s/tc-port", x->path);
-			xencons_rm_if(x->xs, key, x->published_tc);
-		}
-		xencons_rm_if(x->xs, x->pid_path, x->published_pid);
-	}
+	xencons_keys_remove(x->xs, &x->keys);
+	xencons_free(x->cons);
 	xs_close(x->xs);
 	free(x);
 }
@@ -104,34 +84,11 @@ struct xencons *xen_console(struct xen *x)
 
 int xen_publish(struct xen *x, int vnc_port, int tc_port, char *err, int errlen)
 {
-	char key[300];
-	int e;
-
-	snprintf(key, sizeof(key), "%s/vnc-port", x->path);
-	snprintf(x->published_vnc, sizeof(x->published_vnc), "%d", vnc_port);
-	if ((e = put(x, key, x->published_vnc)) < 0)
-		goto fail;
-	if (tc_port > 0) {
-		snprintf(key, sizeof(key), "%s/tc-port", x->path);
-		snprintf(x->published_tc, sizeof(x->published_tc), "%d", tc_port);
-		if ((e = put(x, key, x->published_tc)) < 0)
-			goto fail;
-	}
-	snprintf(key, sizeof(key), "%s", x->pid_path);
-	snprintf(x->published_pid, sizeof(x->published_pid), "%ld", (long)getpid());
-	if ((e = put(x, key, x->published_pid)) < 0)
-		goto fail;
-	x->published = true;
-	return 0;
-fail:
-	snprintf(err, (size_t)errlen, "xenstore write %s: %s", key, strerror(-e));
-	return e;
+	return xencons_keys_publish(x->xs, &x->keys, (unsigned)vnc_port,
+				    tc_port > 0 ? (unsigned)tc_port : 0, (long)getpid(), err, errlen);
 }
 
 int xen_record_statefile(struct xen *x, const char *abs_path)
 {
-	char key[300];
-
-	snprintf(key, sizeof(key), "%s/statefile", x->path);
-	return put(x, key, abs_path);
+	return xencons_keys_statefile(x->xs, &x->keys, abs_path);
 }

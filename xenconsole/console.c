@@ -19,7 +19,9 @@
 #include <xen/grant_table.h>
 
 #include "xenconsole/console.h"
+#include "xenconsole/lock.h"
 #include "xenconsole/ring.h"
+#include "xenconsole/stale.h"
 
 #define TOKEN_PATH "xencons-path"
 #define TOKEN_RELEASE "xencons-release"
@@ -31,8 +33,7 @@ struct xencons {
 	struct xs_handle *xs;
 	struct xencons_params p;
 	char path[256];
-	char lock_path[300];
-	int lock_fd;
+	struct xencons_lock lock;
 	bool connected, gone, watching;
 	/* ring mode */
 	xengnttab_handle *gnt;
@@ -51,6 +52,7 @@ struct xencons {
 	bool throttled;        /* over budget: channel left masked */
 	long long throttle_logged; /* ms of the last "held off" line; 0: none */
 	bool claimed;
+	bool stale_claim;      /* type held a dead reader's claim: give back xenconsoled's */
 	char *old_type;        /* <path>/type before the claim; NULL if there was none */
 	bool refused_logged;
 	/* watch-only mode (params.changed): what was last reported */
@@ -130,53 +132,24 @@ static long number_node(struct xencons *x, const char *name, long max)
 	return v;
 }
 
-/* ---- the lock: one reader per console ---- */
+/* ---- the lock, and what a killed reader left ---- */
 
+/*
+ * Both locks (lock.h), then, holding them, repair what a reader killed
+ * before us left on this console (stale.h).
+ */
 static int take_lock(struct xencons *x, char *err, int errlen)
 {
-	const char *dir = getenv("XENCONS_LOCK_DIR");
-	char name[256];
-	size_t i;
+	/* A watch-only reader (vncterm's monitor) claims the ring too, for its worker. */
+	struct xencons_stale st = { .path = x->path, .domid = x->p.domid,
+				    .ring = x->p.mode == XENCONS_RING };
+	char msg[512];
+	int e = xencons_lock_take(&x->lock, x->path, x->p.domid, &st.prev, err, errlen);
 
-	if (!dir || !*dir)
-		dir = "/run/xen";
-	/* One file per console path, so a domain's serial and PV consoles are separate. */
-	snprintf(name, sizeof(name), "%s", x->path[0] == '/' ? x->path + 1 : x->path);
-	for (i = 0; name[i]; i++)
-		if (name[i] == '/')
-			name[i] = '_';
-	snprintf(x->lock_path, sizeof(x->lock_path), "%s/%s.lock", dir, name);
-	mkdir(dir, 0755); /* exists on a Xen host; made for a first run */
-	x->lock_fd = open(x->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (x->lock_fd < 0) {
-		int e = errno;
-
-		snprintf(err, (size_t)errlen, "lock file %s: %s", x->lock_path, strerror(e));
-		return -e;
-	}
-	if (flock(x->lock_fd, LOCK_EX | LOCK_NB) < 0) {
-		int e = errno;
-		char pid[32] = "";
-		ssize_t n = pread(x->lock_fd, pid, sizeof(pid) - 1, 0);
-
-		pid[n > 0 ? n : 0] = '\0';
-		pid[strcspn(pid, "\n")] = '\0';
-		if (e == EWOULDBLOCK)
-			snprintf(err, (size_t)errlen,
-				 "console %s is in use by process %s (a vncterm or xenconsole); "
-				 "detach that one first",
-				 x->path, pid[0] ? pid : "?");
-		else
-			snprintf(err, (size_t)errlen, "lock %s: %s", x->lock_path, strerror(e));
-		close(x->lock_fd);
-		x->lock_fd = -1;
-		return -(e == EWOULDBLOCK ? EBUSY : e);
-	}
-	char pid[32];
-	int len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-
-	if (ftruncate(x->lock_fd, 0) < 0 || pwrite(x->lock_fd, pid, (size_t)len, 0) != len)
-		say(x, "cannot record pid in %s: %s", x->lock_path, strerror(errno));
+	if (e < 0)
+		return e;
+	if (xencons_stale_repair(x->xs, &st, &x->stale_claim, msg, sizeof(msg)) > 0)
+		say(x, "%s", msg);
 	return 0;
 }
 
@@ -295,7 +268,7 @@ static void claim(struct xencons *x)
 
 	if (x->claimed)
 		return;
-	x->old_type = node(x, "type");
+	x->old_type = x->stale_claim ? strdup("xenconsoled") : node(x, "type");
 	snprintf(full, sizeof(full), "%s/type", x->path);
 	if (!xs_write(x->xs, XBT_NULL, full, mine, (unsigned int)strlen(mine)))
 		say(x, "cannot write %s: %s (xenconsoled may also read this ring)", full,
@@ -526,7 +499,8 @@ struct xencons *xencons_open_direct(const struct xencons_params *p, char *err, i
 		x->p.budget = XENCONS_DEFAULT_BUDGET;
 	if (!x->p.period_ms)
 		x->p.period_ms = XENCONS_DEFAULT_PERIOD_MS;
-	x->lock_fd = x->pty_fd = -1;
+	x->pty_fd = -1;
+	xencons_lock_init(&x->lock);
 	x->ring_ref = x->remote_port = -1;
 	x->period_start = now_ms();
 	set_path(x, p);
@@ -577,7 +551,8 @@ struct xencons *xencons_open(struct xs_handle *xs, const struct xencons_params *
 		x->p.budget = XENCONS_DEFAULT_BUDGET;
 	if (!x->p.period_ms)
 		x->p.period_ms = XENCONS_DEFAULT_PERIOD_MS;
-	x->lock_fd = x->pty_fd = -1;
+	x->pty_fd = -1;
+	xencons_lock_init(&x->lock);
 	x->ring_ref = x->remote_port = -1;
 	set_path(x, p);
 	if (!xs_is_domain_introduced(xs, p->domid)) {
@@ -630,8 +605,7 @@ void xencons_free(struct xencons *x)
 		xenforeignmemory_close(x->fmem);
 	if (x->gnt)
 		xengnttab_close(x->gnt);
-	if (x->lock_fd >= 0)
-		close(x->lock_fd);
+	xencons_lock_release(&x->lock);
 	free(x);
 }
 

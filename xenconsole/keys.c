@@ -20,6 +20,76 @@ void xencons_pid_key(const char *path, unsigned int domid, char *buf, size_t siz
 		snprintf(buf, size, "%s/vncterm-pid", path);
 }
 
+void xencons_keys_init(struct xencons_keys *k, const char *path, unsigned int domid)
+{
+	memset(k, 0, sizeof(*k));
+	snprintf(k->path, sizeof(k->path), "%s", path);
+	xencons_pid_key(path, domid, k->pid_key, sizeof(k->pid_key));
+}
+
+/* <path>/<name> = value, remembered in mine (for removal) once written. */
+static int put(struct xs_handle *xs, const char *key, const char *value, char *mine,
+	       size_t size)
+{
+	if (!xs || !xs_write(xs, XBT_NULL, key, value, (unsigned int)strlen(value)))
+		return -(errno ? errno : EIO);
+	snprintf(mine, size, "%s", value);
+	return 0;
+}
+
+int xencons_keys_publish(struct xs_handle *xs, struct xencons_keys *k, unsigned int vnc_port,
+			 unsigned int tc_port, long pid, char *err, int errlen)
+{
+	char key[300], val[32];
+	int e;
+
+	snprintf(key, sizeof(key), "%s/vnc-port", k->path);
+	snprintf(val, sizeof(val), "%u", vnc_port);
+	if ((e = put(xs, key, val, k->vnc, sizeof(k->vnc))) < 0)
+		goto fail;
+	if (tc_port > 0) {
+		snprintf(key, sizeof(key), "%s/tc-port", k->path);
+		snprintf(val, sizeof(val), "%u", tc_port);
+		if ((e = put(xs, key, val, k->tc, sizeof(k->tc))) < 0)
+			goto fail;
+	}
+	snprintf(key, sizeof(key), "%s", k->pid_key);
+	snprintf(val, sizeof(val), "%ld", pid);
+	if ((e = put(xs, key, val, k->pid, sizeof(k->pid))) < 0)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, (size_t)errlen, "xenstore write %s: %s", key, strerror(-e));
+	return e;
+}
+
+int xencons_keys_statefile(struct xs_handle *xs, struct xencons_keys *k, const char *file)
+{
+	char key[300];
+
+	snprintf(key, sizeof(key), "%s/statefile", k->path);
+	return put(xs, key, file, k->statefile, sizeof(k->statefile));
+}
+
+void xencons_keys_remove(struct xs_handle *xs, struct xencons_keys *k)
+{
+	static const char *const names[] = { "vnc-port", "tc-port", "statefile" };
+	const char *values[] = { k->vnc, k->tc, k->statefile };
+	char key[300];
+
+	if (!xs)
+		return;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!values[i][0])
+			continue;
+		snprintf(key, sizeof(key), "%s/%s", k->path, names[i]);
+		xencons_rm_if(xs, key, values[i]);
+	}
+	if (k->pid[0])
+		xencons_rm_if(xs, k->pid_key, k->pid);
+	k->vnc[0] = k->tc[0] = k->pid[0] = k->statefile[0] = '\0';
+}
+
 int xencons_rm_if(struct xs_handle *xs, const char *key, const char *value)
 {
 	for (int i = 0; i < RM_TRIES; i++) {

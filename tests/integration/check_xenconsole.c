@@ -33,15 +33,9 @@
 #include <xenstore.h>
 
 #include "tests/integration/util_vncterm.h"
+#include "tests/integration/util_xenhost.h" /* XENCONSOLE_BIN, XEN_XENCONSOLE_BIN */
 #include "tests/xensim/xensim.h"
 
-#ifndef XENCONSOLE_BIN
-#define XENCONSOLE_BIN "../xenconsole/xenconsole"
-#endif
-/* Xen 4.17's own client, from Debian's xen-utils (unpacked with xenstored). */
-#ifndef XEN_XENCONSOLE_BIN
-#define XEN_XENCONSOLE_BIN "../build/xen-utils/usr/lib/xen-4.17/bin/xenconsole"
-#endif
 
 #define DOMID 7
 #define DOMID_STR "7"

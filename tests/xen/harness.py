@@ -201,6 +201,36 @@ def assert_exited(ser, pid, why, S):
         raise Failure("vncterm did not exit cleanly after %s:\n%s" % (why, out))
 
 
+def agent_stop(ser, pid, cpath, why, S):
+    """After the domain's release vncterm stays, saying so, until the host
+    agent stops it as xenopsd does (SIGTERM, a wait, SIGKILL, then rm
+    vncterm-pid): SIGTERM alone ends it, status 0, its keys removed."""
+    _, out = ser.run("sleep 2; kill -0 %d && echo still-running; cat /tmp/vt.log"
+                     % pid, 30 * S, check=False)
+    if "still-running" not in out or "is gone; staying until SIGTERM" not in out:
+        raise Failure("vncterm did not stay after %s:\n%s" % (why, out))
+    _, out = ser.run("kill -TERM %d; i=0; while [ -e /proc/%d ] && ! grep -q '^State:.*Z' "
+                     "/proc/%d/status; do i=$((i+1)); [ $i -gt 5 ] && { kill -KILL %d; "
+                     "echo needed-sigkill; break; }; sleep 1; done; xenstore-rm %s "
+                     "2>/dev/null; true" % (pid, pid, pid, pid,
+                                            "/local/domain/%s/vncterm-pid" % cpath.split("/")[3]),
+                     60 * S, check=False)
+    if "needed-sigkill" in out:
+        raise Failure("vncterm did not end on SIGTERM after %s" % why)
+    assert_exited(ser, pid, "the agent's SIGTERM after " + why, S)
+    _, out = ser.run("xenstore-read %s/vnc-port || echo no-port" % cpath, 30 * S, check=False)
+    if "no-port" not in out:
+        raise Failure("vnc-port is left after %s:\n%s" % (why, out))
+
+
+def xen_client_refused(ser, domid, S):
+    """Xen's own xenconsole is refused while vncterm holds the console."""
+    _, out = ser.run("timeout 10 /usr/lib/xen-4.17/bin/xenconsole %d </dev/null; "
+                     "echo xen-xc-exit $?" % domid, 30 * S, check=False)
+    if "Could not lock /var/lock/xenconsole.%d" % domid not in out:
+        raise Failure("Xen's xenconsole was not refused beside vncterm:\n" + out)
+
+
 def cpu_ticks(pid):
     """Shell: utime + stime of pid and its worker, in clock ticks."""
     return ("{ read W _ < /proc/%d/task/%d/children; "
@@ -339,6 +369,8 @@ def tool_checks(ser, domid, view, S, mark):
     pid, vnc, tc = start_vncterm(ser, "-x %s -T -v 127.0.0.1:1" % cpath, cpath, S)
     assert_sandboxed(ser, pid, S)
     assert_idle(ser, pid, S)
+    xen_client_refused(ser, domid, S)
+    mark("Xen's xenconsole refused beside vncterm ok")
     view.relay(vnc)
     ser.run("xl unpause guest", 30 * S)
     out = view.run(["wait=guest-boot-ok", "type=echo hello-$RANDOM\\r", "wait=^hello-[0-9]+$"],
@@ -353,21 +385,22 @@ def tool_checks(ser, domid, view, S, mark):
     mark("statefile ok")
     ser.run("xl save guest /tmp/guest.save", 180 * S)
     mark("xl save done")
-    assert_exited(ser, pid, "xl save ended the domain", S)
+    agent_stop(ser, pid, cpath, "xl save ended the domain", S)
     ser.run("xl restore /tmp/guest.save && rm /tmp/guest.save", 180 * S)
     domid = guest_domid(ser, S)
     cpath = "/local/domain/%d/console" % domid
     mark("xl restore done")
     ser.run("i=0; until xenstore-read %s/tty; do i=$((i+1)); [ $i -gt 20 ] && false; "
             "sleep 1; done" % cpath, 60 * S)
-    pid, vnc, tc = start_vncterm(ser, "-x %s -T -v 127.0.0.1:1 -l /tmp/saved.state" % cpath,
-                                 cpath, S)
+    pid, vnc, tc = start_vncterm(ser, "-x %s -T -v 127.0.0.1:1 -l /tmp/saved.state "
+                                 "--exit-on-release" % cpath, cpath, S)
     assert_sandboxed(ser, pid, S)
     view.relay(vnc)
     view.run(["wait=^%s$" % hello, "type=echo again-$RANDOM\\r", "wait=^again-[0-9]+$"],
              "restored screen")
     mark("restore with -l ok")
-    # The guest's end ends vncterm, cleanly, its directory removed.
+    # With --exit-on-release (the unit's) the guest's end ends vncterm, cleanly, its
+    # directory removed.
     ser.run("xl destroy guest", 60 * S)
     assert_exited(ser, pid, "xl destroy", S)
     mark("destroy ends vncterm ok")
