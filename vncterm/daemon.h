@@ -78,6 +78,8 @@ struct vncterm {
 	size_t window_bytes; /* console bytes since window_at */
 	struct consolelog *clog; /* --log-file, else NULL */
 	char log_path[4096];  /* --log-file, absolute */
+	int unix_fd;         /* --unix's listening socket until the vnc has it, else -1 */
+	struct unixsock_id unix_id; /* --unix's, when made here (unsandboxed), to remove it */
 	char *paste;         /* pasted text still to type, after outq */
 	size_t paste_len, paste_off;
 };

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,7 +33,7 @@ static void seterr(char *err, int errlen, const char *fmt, ...)
  * as the client sees it but unknown here, so vncterm can neither serve
  * nor refuse them, and a viewer waiting for the server's greeting hangs.
  */
-static int listen_on(const char *addr, int port)
+static int listen_on(const char *addr, int port, bool listening)
 {
 	struct sockaddr_storage ss = { 0 };
 	socklen_t len;
@@ -56,7 +57,7 @@ static int listen_on(const char *addr, int port)
 		return -errno;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
 	    (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0) ||
-	    bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, SOMAXCONN) < 0) {
+	    bind(fd, (struct sockaddr *)&ss, len) < 0 || (listening && listen(fd, SOMAXCONN) < 0)) {
 		int err = -errno;
 
 		close(fd);
@@ -78,12 +79,13 @@ static const char *twin_of(const char *addr)
 	return NULL;
 }
 
-int listen_open(const char *addr, int first_port, int fds[2], int *port, char *err, int errlen)
+int listen_open(const char *addr, int first_port, bool listening, int fds[2], int *port, char *err,
+		int errlen)
 {
 	const char *twin = twin_of(addr);
 
 	for (int p = first_port; p <= 65535; p++) {
-		int a = listen_on(addr, p), b = -1;
+		int a = listen_on(addr, p, listening), b = -1;
 
 		if (a == -EADDRINUSE)
 			continue;
@@ -92,7 +94,7 @@ int listen_open(const char *addr, int first_port, int fds[2], int *port, char *e
 			return a;
 		}
 		if (twin) {
-			b = listen_on(twin, p);
+			b = listen_on(twin, p, listening);
 			if (b == -EADDRINUSE) {
 				close(a);
 				continue;

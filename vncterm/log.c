@@ -65,29 +65,45 @@ bool log_enabled(int level)
 	return level <= logger.level;
 }
 
-void log_msg(int level, const char *fmt, ...)
+/* One line at syslog priority prio, if shown is set. */
+static void vlog(bool shown, int prio, const char *fmt, va_list ap)
 {
-	va_list ap;
 	int saved = errno;
 
-	if (!log_enabled(level))
+	if (!shown)
 		return;
-	va_start(ap, fmt);
 	if (logger.target == LOG_TO_SYSLOG) {
 		va_list copy;
 
 		va_copy(copy, ap);
-		vsyslog(level, fmt, copy);
+		vsyslog(prio, fmt, copy);
 		va_end(copy);
 	}
 	/* Errors also reach stderr under syslog: whoever started vncterm sees why it ended. */
-	if (logger.target == LOG_TO_STDERR || level <= LOG_ERR) {
+	if (logger.target == LOG_TO_STDERR || prio <= LOG_ERR) {
 		char line[1024];
 
 		vsnprintf(line, sizeof(line), fmt, ap);
 		/* One write a line: the monitor and the worker share stderr. */
 		fprintf(stderr, "%s: %s\n", logger.ident, line);
 	}
-	va_end(ap);
 	errno = saved;
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(log_enabled(level), level, fmt, ap);
+	va_end(ap);
+}
+
+void log_audit(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(log_enabled(LOG_WARNING), LOG_NOTICE, fmt, ap);
+	va_end(ap);
 }

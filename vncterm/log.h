@@ -38,5 +38,10 @@ bool log_toggle_debug(void);
 /* Whether a message at level would be written. */
 bool log_enabled(int level);
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * A viewer's audit line (audit.c): written from --log-level 1, the
+ * default, on, at syslog's LOG_NOTICE (an event, not a warning).
+ */
+void log_audit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

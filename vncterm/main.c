@@ -38,6 +38,7 @@
 #include "vncterm/select.h"
 #include "vncterm/statefile.h"
 #include "vncterm/textport.h"
+#include "vncterm/unixsock.h"
 #include "vncterm/vnc.h"
 #include "vncterm/xen.h"
 #include "xenconsole/console.h"
@@ -513,6 +514,8 @@ static void start_sandbox_monitor(struct vncterm *t)
 	snprintf(mp->dir, sizeof(mp->dir), "%s", t->sandbox.dir);
 	mp->base_uid = t->sandbox.base_uid; /* checks the worker's PUBLISH against its uid */
 	mp->log_path = t->clog ? t->log_path : NULL;
+	mp->unix_path = o->unix_path;
+	mp->no_tcp = o->no_tcp;
 	if (monitor_fork(mp, &t->monitor, err, sizeof(err)) < 0)
 		die("%s", err);
 	/* The worker: the fork closed syslog's socket; connect again while /dev/log is reachable. */
@@ -524,6 +527,8 @@ static void start_sandbox_monitor(struct vncterm *t)
 		if (!wait_monitor(t, MONITOR_LOG_FILE, &answer, 10000))
 			die("--log-file %s: the monitor did not open it", t->log_path);
 	}
+	if (o->unix_path && !wait_monitor(t, MONITOR_VNC_SOCKET, &(int32_t){ 0 }, 10000))
+		die("--unix %s: the monitor did not make it", o->unix_path);
 	if (xen_source(o)) {
 		struct xencons_params p = {
 			.domid = (unsigned int)mp->domid,
@@ -570,6 +575,9 @@ static bool from_monitor(struct vncterm *t, uint32_t *type, int32_t *answer)
 
 		memcpy(&size, msg.data, sizeof(size));
 		adopt_console_log(t, msg.fd, size);
+		msg.fd = -1;
+	} else if (msg.type == MONITOR_VNC_SOCKET && msg.len == 0 && msg.fd >= 0 && t->unix_fd < 0) {
+		t->unix_fd = msg.fd;
 		msg.fd = -1;
 	} else if (msg.type == MONITOR_GONE && msg.len == 0) {
 		show_gone(t);
@@ -673,8 +681,7 @@ int main(int argc, char **argv)
 		return r > 0 ? 0 : 2;
 	}
 	log_open(t->opt.log_syslog ? LOG_TO_SYSLOG : LOG_TO_STDERR, t->opt.log_level, "vncterm");
-	t->src = -1;
-	t->monitor = -1;
+	t->src = t->monitor = t->unix_fd = -1;
 	setup_console_log(t);
 	start_sandbox_monitor(t);
 	if (t->clog && t->monitor < 0 && !open_console_log(t))
@@ -710,11 +717,18 @@ int main(int argc, char **argv)
 		die("cell size %dx%d: %s", cw, ch, strerror(EINVAL));
 	uint32_t *fb = render_pixels(t->render, &w, &h);
 
-	t->vnc = vnc_new(t->opt.listen_addr, t->opt.display, t->opt.title, fb, w, h,
+	/* Unsandboxed, --unix's socket is made here; sandboxed, the monitor sent it. */
+	if (t->opt.unix_path && t->monitor < 0 &&
+	    (t->unix_fd = unixsock_open(t->opt.unix_path, &t->unix_id, err, sizeof(err))) < 0)
+		die("%s", err);
+	t->vnc = vnc_new(t->opt.listen_addr, t->opt.display, !t->opt.no_tcp, t->opt.title, fb, w, h,
 			 t->opt.log_level, t->opt.max_viewers, &vnc_cb, t, err, sizeof(err));
 	if (!t->vnc)
 		die("%s", err);
-	if (t->opt.remote)
+	if (t->unix_fd >= 0)
+		vnc_listen_unix(t->vnc, t->unix_fd);
+	vnc_set_idle_timeout(t->vnc, t->opt.idle_timeout * 1000);
+	if (t->opt.remote && !t->opt.no_tcp)
 		log_msg(t->opt.allow_remote ? LOG_INFO : LOG_WARNING,
 			"VNC listens on %s port %d, not a loopback address: anyone who can reach "
 			"it can see%s the console%s",
@@ -750,11 +764,14 @@ int main(int argc, char **argv)
 		}
 	}
 	/* xenstore first: once the port line is out, the keys are there too. */
-	if (t->xen && xen_publish(t->xen, vnc_port(t->vnc), t->tp ? textport_port(t->tp) : 0, err,
-				  sizeof(err)) < 0)
+	if (t->xen && xen_publish(t->xen, t->opt.no_tcp ? 0 : vnc_port(t->vnc),
+				  t->tp ? textport_port(t->tp) : 0, t->opt.unix_path, err, sizeof(err)) < 0)
 		die("%s", err);
-	/* The VNC port, then (with -T) the text port, one line each: all is set up. */
-	printf("%d\n", vnc_port(t->vnc));
+	/* The VNC port (--no-tcp: the socket), then (-T) the text port, one line each: all is set up. */
+	if (t->opt.no_tcp)
+		printf("%s\n", t->opt.unix_path);
+	else
+		printf("%d\n", vnc_port(t->vnc));
 	if (t->tp)
 		printf("%d\n", textport_port(t->tp));
 	fflush(stdout);
@@ -766,6 +783,7 @@ int main(int argc, char **argv)
 	xen_free(t->xen);
 	textport_free(t->tp);
 	vnc_free(t->vnc);
+	unixsock_remove(t->opt.unix_path, &t->unix_id);
 	render_free(t->render);
 	vt_free(t->vt);
 	consolelog_free(t->clog);

@@ -152,8 +152,8 @@ static int publish(struct monitor *m, const uint32_t ports[2])
 	if (!m->xs_path || ports[0] == 0 || ports[0] > 65535 || ports[1] > 65535)
 		return -EINVAL;
 	/* The host agent signals and watches this process, which outlives the worker's drop. */
-	e = xencons_keys_publish(xs_of(m), &m->keys, ports[0], ports[1], (long)getpid(), err,
-				 sizeof(err));
+	e = xencons_keys_publish(xs_of(m), &m->keys, m->no_tcp ? 0 : ports[0], ports[1],
+				 m->unix_path, (long)getpid(), err, sizeof(err));
 	if (e < 0)
 		fprintf(stderr, "vncterm monitor: %s\n", err);
 	return e;
@@ -221,6 +221,26 @@ static int send_log(struct monitor *m)
 			fprintf(stderr, "vncterm monitor: sending the console log: %s\n",
 				strerror(-e));
 	}
+	close(fd);
+	return e;
+}
+
+/*
+ * Make --unix's socket, as root (the worker, once sandboxed, could not),
+ * and hand it to the worker.  A failure is fatal, as a bad command line is.
+ */
+static int send_unix(struct monitor *m)
+{
+	char why[300];
+	int fd = unixsock_open(m->unix_path, &m->unix_id, why, sizeof(why)), e;
+
+	if (fd < 0) {
+		fprintf(stderr, "vncterm: %s\n", why);
+		return fd;
+	}
+	e = send_with_fd(m, MONITOR_VNC_SOCKET, NULL, 0, fd);
+	if (e < 0)
+		fprintf(stderr, "vncterm monitor: sending the --unix socket: %s\n", strerror(-e));
 	close(fd);
 	return e;
 }
@@ -412,6 +432,7 @@ static void finish(struct monitor *m, int status)
 	 * finds no key of ours left.  The statefile key goes with the file.
 	 */
 	xencons_keys_remove(m->xs, &m->keys);
+	unixsock_remove(m->unix_path, &m->unix_id);
 	xencons_free(m->watch); /* gives the console back: type restored, lock released */
 	if (m->xs)
 		xs_close(m->xs);
@@ -569,7 +590,7 @@ int monitor_fork(struct monitor *m, int *fd, char *err, int errlen)
 		waitpid(m->worker, &st, 0);
 		finish(m, st);
 	}
-	if (m->log_path && send_log(m) < 0) {
+	if ((m->log_path && send_log(m) < 0) || (m->unix_path && send_unix(m) < 0)) {
 		int st;
 
 		kill(m->worker, SIGKILL);

@@ -27,7 +27,8 @@
  * attached; no fd: gone), GONE (no bytes: the domain was released and
  * vncterm stays until SIGTERM, without --exit-on-release) and LOG_FILE (u64 the file's length, the console
  * log's fd attached: first of all, and again on SIGHUP, which then rotates
- * the log instead of ending vncterm).  Anything else is refused and ends
+ * the log instead of ending vncterm) and VNC_SOCKET (no bytes, --unix's
+ * listening socket attached, made by the monitor as root: next, once).  Anything else is refused and ends
  * the channel.
  */
 #ifndef VNCTERM_MONITOR_H
@@ -39,6 +40,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include "vncterm/unixsock.h"
 #include "xenconsole/console.h"
 #include "xenconsole/keys.h"
 
@@ -51,6 +53,7 @@ enum {
 	MONITOR_PTY = 18,
 	MONITOR_LOG_FILE = 19,
 	MONITOR_GONE = 20,
+	MONITOR_VNC_SOCKET = 21,
 };
 #define MONITOR_STATE_MAX (64u << 20)
 #define MONITOR_MSG_MAX 256 /* what the monitor sends: small */
@@ -61,6 +64,9 @@ struct monitor {
 	char dir[64];           /* the per-instance directory */
 	const char *xs_path;    /* -x: where the keys go; NULL for none */
 	const char *log_path;   /* --log-file (absolute), or NULL */
+	const char *unix_path;  /* --unix: made here, published as vnc-socket, removed at the end */
+	struct unixsock_id unix_id;
+	bool no_tcp;            /* --no-tcp: the worker's port is held only, not published */
 	int domid;              /* the domain of xs_path, or -1 */
 	struct xs_handle *xs;   /* the privileged connection (Xen consoles), or NULL */
 	struct xencons *watch;  /* watch-only console (Xen consoles), or NULL */

@@ -37,6 +37,9 @@ enum {
 	OPT_LOG_FILE_MAX,
 	OPT_HANDSHAKE_TIMEOUT,
 	OPT_KEYS,
+	OPT_UNIX,
+	OPT_NO_TCP,
+	OPT_IDLE_TIMEOUT,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -60,6 +63,9 @@ static const struct option longopts[] = {
 	{ "log-file-max", required_argument, NULL, OPT_LOG_FILE_MAX },
 	{ "handshake-timeout", required_argument, NULL, OPT_HANDSHAKE_TIMEOUT },
 	{ "keys", required_argument, NULL, OPT_KEYS },
+	{ "unix", required_argument, NULL, OPT_UNIX },
+	{ "no-tcp", no_argument, NULL, OPT_NO_TCP },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	/* The original vncterm's long forms of its short options. */
@@ -135,6 +141,12 @@ void options_usage(FILE *f, const char *prog)
 		"                      127.0.0.1:N); a non-loopback ADDR is served, with\n"
 		"                      a warning\n"
 		"  --allow-remote      a non-loopback -v address is meant: no warning\n"
+		"  --unix PATH         also serve VNC and WebSocket on the UNIX socket PATH\n"
+		"                      (absolute; mode 0600, its maker's: root's when started\n"
+		"                      as root), published as vnc-socket with -x/--domid\n"
+		"  --no-tcp            with --unix: no VNC TCP listener at all (the display's\n"
+		"                      port is held, never listened on; the socket's path is\n"
+		"                      printed instead of the port)\n"
 		"  -T, --text          also serve a text port, on loopback always, at 9500+N\n"
 		"                      for the display N bound (port 5900+N) or the next free\n"
 		"                      one: the screen, then the console's bytes; what a\n"
@@ -149,6 +161,9 @@ void options_usage(FILE *f, const char *prog)
 		"                      disconnect a viewer that has not finished the RFB\n"
 		"                      handshake (password included) after SEC, 1-3600\n"
 		"                      (default %d)\n"
+		"  --idle-timeout SEC  disconnect a viewer that sent no key or pointer event\n"
+		"                      for SEC, 1-86400, after a warning in its desktop name\n"
+		"                      and a bell (default: never)\n"
 		"\n"
 		"XEN\n"
 		"  --event-budget N    ring events taken per 200 ms before a flooding guest is\n"
@@ -430,6 +445,18 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 			o->handshake_timeout = (int)n;
 			break;
 		case OPT_SANDBOX_DEBUG: o->sandbox_debug = true; break;
+		case OPT_UNIX:
+			if (optarg[0] != '/')
+				return fail(err, errlen, "--unix %s: expected an absolute path", optarg);
+			o->unix_path = optarg;
+			break;
+		case OPT_NO_TCP: o->no_tcp = true; break;
+		case OPT_IDLE_TIMEOUT:
+			if (number(optarg, 1, 86400, &n) < 0)
+				return fail(err, errlen, "--idle-timeout %s: expected 1-86400 seconds",
+					    optarg);
+			o->idle_timeout = (int)n;
+			break;
 		case OPT_KEYS:
 			if (parse_keys(o, optarg) < 0)
 				return fail(err, errlen, "--keys %s: expected xterm, linux or vt220", optarg);
@@ -469,6 +496,8 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 		return fail(err, errlen,
 			    "-T: the text port has no password; it cannot be used with --password "
 			    "or --view-only-password");
+	if (o->no_tcp && !o->unix_path)
+		return fail(err, errlen, "--no-tcp: viewers need a way in; give --unix PATH too");
 	if (o->xs_path && (strncmp(o->xs_path, "/local/domain/", 14) || options_xs_domid(o) < 0))
 		return fail(err, errlen, "-x %s: expected a console path /local/domain/N/...",
 			    o->xs_path);

@@ -56,6 +56,9 @@ struct options {
 	int max_viewers;        /* --max-viewers: VNC viewers served at once */
 	int handshake_timeout;  /* --handshake-timeout, seconds */
 	bool sandbox_debug;     /* --sandbox-debug */
+	const char *unix_path;  /* --unix: VNC on this UNIX socket too; NULL: none */
+	bool no_tcp;            /* --no-tcp: on the UNIX socket alone */
+	int idle_timeout;       /* --idle-timeout, seconds; 0: never */
 	/*
 	 * --keys: the terminal whose keys are sent.  Default: xterm's for a
 	 * command (its TERM is xterm-256color), a VT220's for a console (a PV

@@ -33,6 +33,7 @@ struct relay_port {
 	bool ws;
 	uint8_t *buf;         /* buf[off, len) is still to be sent */
 	size_t off, len, cap;
+	uint64_t sent;        /* bytes the viewer's socket took (the audit line's) */
 	bool pair_eof, broken, closing, released;
 	long long close_by;   /* ms */
 };
@@ -149,6 +150,7 @@ static void give(struct relay_port *p)
 			break;
 		}
 		p->off += (size_t)n;
+		p->sent += (uint64_t)n;
 	}
 	if (p->off == p->len && p->cap > KEEP_BYTES) {
 		free(p->buf);
@@ -312,6 +314,15 @@ size_t relay_pending(struct relay_port *p)
 {
 	pthread_mutex_lock(&p->r->mu);
 	size_t n = p->len - p->off;
+
+	pthread_mutex_unlock(&p->r->mu);
+	return n;
+}
+
+uint64_t relay_sent(struct relay_port *p)
+{
+	pthread_mutex_lock(&p->r->mu);
+	uint64_t n = p->sent;
 
 	pthread_mutex_unlock(&p->r->mu);
 	return n;

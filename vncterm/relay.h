@@ -33,6 +33,8 @@ void relay_free(struct relay *r);
 struct relay_port *relay_add(struct relay *r, int pair_fd, int net_fd, bool ws);
 /* Bytes read from the pair and not yet taken by the viewer's socket. */
 size_t relay_pending(struct relay_port *p);
+/* Bytes the viewer's socket has taken, WebSocket framing included. */
+uint64_t relay_sent(struct relay_port *p);
 /* The viewer's socket failed or the viewer closed it: it reads nothing more. */
 bool relay_broken(struct relay_port *p);
 /* Send one control frame (a pong, a close) between data frames; WebSocket only. */

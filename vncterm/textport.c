@@ -97,7 +97,7 @@ struct textport *textport_new(const char *addr, int first_port, const struct tex
 		return NULL;
 	for (int i = 0; i < TP_MAX_CLIENTS; i++)
 		tp->c[i].fd = -1;
-	if (listen_open(addr, first_port, tp->lfd, &tp->port, err, errlen) < 0) {
+	if (listen_open(addr, first_port, true, tp->lfd, &tp->port, err, errlen) < 0) {
 		free(tp);
 		return NULL;
 	}

@@ -46,7 +46,6 @@
 #define FLUSH_MS 1000
 /* Units handed to libvncserver per viewer per round: one flood cannot keep the loop. */
 #define UNITS_PER_ROUND 256
-#define REFUSAL_LOG_MS 1000
 /* Accepting again after the fds ran out. */
 #define EMFILE_BACKOFF_MS 250
 /*
@@ -84,6 +83,7 @@ void viewer_close(struct conn *c, int level, const char *fmt, ...)
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
 		log_msg(level, "viewer %s %s", c->host, msg);
+		audit_reason(c, msg);
 	}
 	if (c->cl) {
 		/* Closes libvncserver's end of the pair: the relay sees its end after its last bytes. */
@@ -98,10 +98,8 @@ void viewer_close(struct conn *c, int level, const char *fmt, ...)
 		relay_close(c->out, FLUSH_MS);
 	else
 		close(c->fd);
-	if (c->announced) {
-		v->nclients--;
-		log_msg(LOG_INFO, "viewer %s disconnected", c->host);
-	}
+	if (c->announced)
+		v->nclients--; /* its audit line comes once its output is flushed */
 	c->phase = PHASE_CLOSED;
 }
 
@@ -266,38 +264,6 @@ void viewer_set_encodings(struct conn *c, uint8_t *msg, size_t *len)
 	*len = 4 + 4 * kept;
 }
 
-/*
- * One line a refusal, at most one a second: a flood of connections must
- * not become a flood of log lines.  Those held back are counted in a line
- * of their own a second later.
- */
-static void log_refusal(struct vnc *v, const char *host)
-{
-	long long now = vnc_now_ms();
-
-	if (v->log_level < 1)
-		return;
-	if (v->refusal_logged_at && now - v->refusal_logged_at < REFUSAL_LOG_MS) {
-		v->refusals_unlogged++;
-		return;
-	}
-	log_msg(LOG_WARNING, "viewer %s refused: %d connected already (--max-viewers %d)", host,
-		v->nconns, v->max_clients);
-	v->refusal_logged_at = now;
-}
-
-static void log_refusals_held(struct vnc *v)
-{
-	long long now = vnc_now_ms();
-
-	if (!v->refusals_unlogged || now - v->refusal_logged_at < REFUSAL_LOG_MS)
-		return;
-	log_msg(LOG_WARNING, "%lu more viewers refused (--max-viewers %d)", v->refusals_unlogged,
-		v->max_clients);
-	v->refusals_unlogged = 0;
-	v->refusal_logged_at = now;
-}
-
 static void host_of(const struct sockaddr_storage *ss, char *host, size_t len)
 {
 	snprintf(host, len, ss->ss_family == AF_UNIX ? "(local)" : "?");
@@ -369,6 +335,7 @@ static void conn_add(struct vnc *v, int fd, const struct sockaddr_storage *ss)
 	/* A viewer gets selections made while it is connected, not the one before. */
 	c->clip_serial = v->clip_serial;
 	host_of(ss, c->host, sizeof(c->host));
+	audit_start(c, ss);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	v->conns[v->nconns++] = c;
 }
@@ -376,7 +343,7 @@ static void conn_add(struct vnc *v, int fd, const struct sockaddr_storage *ss)
 /* At most max_clients connections, handshakes included; past that each is closed as it comes. */
 void viewer_accept(struct vnc *v)
 {
-	log_refusals_held(v);
+	audit_refusals_held(v);
 	v->accept_waits = false;
 	/*
 	 * At the limit with a connection on its way out: the next one waits
@@ -387,7 +354,7 @@ void viewer_accept(struct vnc *v)
 		v->accept_waits |= v->conns[i]->phase == PHASE_CLOSED;
 	if (v->accept_waits || vnc_now_ms() < v->accept_resume)
 		return;
-	for (int i = 0; i < 2; i++) {
+	for (int i = v->tcp ? 0 : LISTEN_UNIX; i < LISTEN_FDS; i++) {
 		for (int n = 0; n < 64 && v->listen_fds[i] >= 0; n++) {
 			struct sockaddr_storage ss;
 			socklen_t len = sizeof(ss);
@@ -402,11 +369,8 @@ void viewer_accept(struct vnc *v)
 			if (fd < 0)
 				break;
 			if (v->nconns >= v->max_clients) {
-				char host[INET6_ADDRSTRLEN];
-
-				host_of(&ss, host, sizeof(host));
+				audit_refused_at_limit(v, fd, &ss);
 				close(fd);
-				log_refusal(v, host);
 				continue;
 			}
 			conn_add(v, fd, &ss);
@@ -506,9 +470,9 @@ static void ws_request(struct conn *c)
 	if (end < 0 || ws_answer((const char *)c->raw, (size_t)end, answer, &why) < 0) {
 		static const char bad[] = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n";
 
-		if (send(c->fd, bad, sizeof(bad) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-			/* It is being closed anyway. */
-		}
+		ssize_t n = send(c->fd, bad, sizeof(bad) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		c->audit.out += n > 0 ? (uint64_t)n : 0; /* it is being closed anyway */
 		viewer_close(c, LOG_WARNING, "sent %s: disconnected",
 			     why ? why : "a WebSocket request of over 8 KiB");
 		return;
@@ -516,7 +480,10 @@ static void ws_request(struct conn *c)
 	/* The socket is new and empty: the answer fits, or the viewer is not reading at all. */
 	size_t len = strlen(answer);
 
-	if (send(c->fd, answer, len, MSG_NOSIGNAL | MSG_DONTWAIT) != (ssize_t)len) {
+	ssize_t sent = send(c->fd, answer, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+	c->audit.out += sent > 0 ? (uint64_t)sent : 0;
+	if (sent != (ssize_t)len) {
 		viewer_close(c, LOG_WARNING, "did not take the WebSocket answer: disconnected");
 		return;
 	}
@@ -574,7 +541,13 @@ static void hand_over(struct conn *c, const uint8_t *unit, size_t len)
 		viewer_close(c, LOG_WARNING, "disconnected: socketpair write: %s", strerror(errno));
 		return;
 	}
+	/* ServerInit names the desktop as this viewer sees it (policy.c). */
+	char name[sizeof(v->title)];
+
+	if (c->cl->state == RFB_INITIALISATION)
+		v->screen->desktopName = policy_name(c, name, sizeof(name));
 	rfbProcessClientMessage(c->cl);
+	v->screen->desktopName = v->title;
 	if (!viewer_alive(c)) {
 		viewer_close(c, was_normal ? LOG_INFO : LOG_WARNING,
 			     was_normal ? "closed by libvncserver" : "failed the RFB handshake");
@@ -587,8 +560,7 @@ static void hand_over(struct conn *c, const uint8_t *unit, size_t len)
 	if (!c->announced && c->cl->state == RFB_NORMAL) {
 		c->announced = true;
 		v->nclients++;
-		log_msg(LOG_INFO, "viewer %s connected (%d of at most %d)", c->host, v->nconns,
-			v->max_clients);
+		audit_connected(c);
 	}
 }
 
@@ -646,6 +618,8 @@ static bool next_unit(struct conn *c)
 	}
 	if (u.type == rfbSetEncodings)
 		viewer_set_encodings(c, unit, &u.len);
+	if (u.type == rfbKeyEvent || u.type == rfbPointerEvent)
+		policy_input(c);
 	hand_over(c, unit, u.len);
 	return viewer_alive(c);
 }
@@ -667,6 +641,7 @@ void viewer_input(struct conn *c)
 			return;
 		}
 		if (n > 0) {
+			c->audit.in += (uint64_t)n;
 			c->raw_len += (size_t)n;
 			c->last_byte_at = vnc_now_ms();
 		}
@@ -739,6 +714,10 @@ void viewer_deadlines(struct vnc *v, int *timeout)
 			wake_within(timeout, c->partial_since + hs - now);
 		if (c->more)
 			wake_within(timeout, 0);
+		long long idle_at = policy_idle(c, now);
+
+		if (idle_at >= 0)
+			wake_within(timeout, idle_at - now);
 	}
 	if (v->refusals_unlogged)
 		wake_within(timeout, v->refusal_logged_at + REFUSAL_LOG_MS - now);
@@ -756,6 +735,7 @@ void viewer_reap(struct vnc *v)
 			i++;
 			continue;
 		}
+		audit_end(c);
 		if (c->out)
 			relay_free_port(c->out);
 		v->conns[i] = v->conns[--v->nconns];
@@ -770,14 +750,17 @@ void viewer_free_all(struct vnc *v)
 	for (int i = 0; i < v->nconns; i++) {
 		struct conn *c = v->conns[i];
 
+		audit_reason(c, "vncterm is ending");
 		viewer_close(c, LOG_DEBUG, NULL);
 		if (c->out) {
 			/* Nothing more is flushed at exit: the relay closes at once. */
 			relay_close(c->out, 0);
 			while (!relay_released(c->out))
 				poll(NULL, 0, 1);
-			relay_free_port(c->out);
 		}
+		audit_end(c);
+		if (c->out)
+			relay_free_port(c->out);
 		compose_release(&c->compose);
 		free(c);
 	}

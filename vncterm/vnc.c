@@ -115,7 +115,7 @@ static void vnc_release(struct vnc *v)
 		rfbShutdownServer(v->screen, TRUE);
 		rfbScreenCleanup(v->screen);
 	}
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < LISTEN_FDS; i++)
 		if (v->listen_fds[i] >= 0)
 			close(v->listen_fds[i]);
 	if (v->wake_fd >= 0)
@@ -143,9 +143,9 @@ static void load_compose(struct vnc *v)
 		log_msg(LOG_WARNING, "%s: dead keys and Compose sequences will type nothing", why);
 }
 
-struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *fb, int width,
-		    int height, int log_level, int max_viewers, const struct vnc_callbacks *cb,
-		    void *user, char *err, int errlen)
+struct vnc *vnc_new(const char *addr, int display, bool tcp, const char *title, uint32_t *fb,
+		    int width, int height, int log_level, int max_viewers,
+		    const struct vnc_callbacks *cb, void *user, char *err, int errlen)
 {
 	struct vnc *v = calloc(1, sizeof(*v));
 	int r;
@@ -154,7 +154,10 @@ struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *
 		seterr(err, errlen, "out of memory");
 		return NULL;
 	}
-	v->listen_fds[0] = v->listen_fds[1] = v->wake_fd = v->spare_fd = -1;
+	for (int i = 0; i < LISTEN_FDS; i++)
+		v->listen_fds[i] = -1;
+	v->wake_fd = v->spare_fd = -1;
+	v->tcp = tcp;
 	v->max_clients = max_viewers > 0 ? max_viewers : 1;
 	v->log_level = log_level;
 	v->cb = *cb;
@@ -177,7 +180,7 @@ struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *
 		seterr(err, errlen, "the viewers' output thread: %s", strerror(-r));
 		goto fail;
 	}
-	if (listen_open(addr, 5900 + display, v->listen_fds, &v->port, err, errlen) < 0) {
+	if (listen_open(addr, 5900 + display, tcp, v->listen_fds, &v->port, err, errlen) < 0) {
 		v->listen_fds[0] = v->listen_fds[1] = -1;
 		goto fail;
 	}
@@ -233,6 +236,18 @@ void vnc_set_handshake_timeout(struct vnc *v, int ms)
 	v->handshake_ms = ms > 0 ? ms : 0;
 }
 
+void vnc_listen_unix(struct vnc *v, int fd)
+{
+	if (v->listen_fds[LISTEN_UNIX] >= 0)
+		close(v->listen_fds[LISTEN_UNIX]);
+	v->listen_fds[LISTEN_UNIX] = fd;
+}
+
+void vnc_set_idle_timeout(struct vnc *v, int ms)
+{
+	v->idle_ms = ms > 0 ? ms : 0;
+}
+
 int vnc_port(const struct vnc *v)
 {
 	return v->port;
@@ -265,7 +280,8 @@ int vnc_pollfds(struct vnc *v, struct pollfd *fds, int max, int *timeout)
 	viewer_deadlines(v, timeout);
 	if (n < max)
 		fds[n++] = (struct pollfd){ .fd = v->wake_fd, .events = POLLIN };
-	for (int i = 0; i < 2 && !v->accept_waits && now >= v->accept_resume; i++)
+	for (int i = v->tcp ? 0 : LISTEN_UNIX;
+	     i < LISTEN_FDS && !v->accept_waits && now >= v->accept_resume; i++)
 		if (v->listen_fds[i] >= 0 && n < max)
 			fds[n++] = (struct pollfd){ .fd = v->listen_fds[i], .events = POLLIN };
 	for (int i = 0; i < v->nconns && n < max; i++) {
@@ -359,12 +375,16 @@ static void serve(struct vnc *v, struct conn *c, long long now, bool ring)
 	if (c->cl->onHold)
 		return;
 	if (c->wants_name && (c->name_fresh || c->name_serial != v->title_serial)) {
+		char name[sizeof(v->title)];
+
 		c->name_fresh = false;
 		c->name_serial = v->title_serial;
-		send_name(c, v->title);
+		send_name(c, policy_name(c, name, sizeof(name)));
 	}
-	if (ring && viewer_alive(c))
+	/* The console's bell, or --idle-timeout's warning (policy.c). */
+	if ((ring || c->idle_ring) && viewer_alive(c))
 		send_bell(c);
+	c->idle_ring = false;
 	if (viewer_alive(c))
 		clip_send(c);
 	if (viewer_alive(c))

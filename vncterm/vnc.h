@@ -41,14 +41,22 @@ struct vnc_callbacks {
 
 /*
  * Listen on addr (and, for a loopback address, on the other family's
- * loopback too) at port 5900+display or the first free one above, and
+ * loopback too) at port 5900+display or the first free one above (without
+ * tcp, only hold that port, for the sandbox's per-instance ids), and
  * serve fb (width x height, 0x00RRGGBB) to at most max_viewers viewers at
  * once (more are disconnected as they connect).  libvncserver logs only
  * at log_level 3.  NULL on failure, with a message in err.
  */
-struct vnc *vnc_new(const char *addr, int display, const char *title, uint32_t *fb, int width,
-		    int height, int log_level, int max_viewers, const struct vnc_callbacks *cb,
-		    void *user, char *err, int errlen);
+struct vnc *vnc_new(const char *addr, int display, bool tcp, const char *title, uint32_t *fb,
+		    int width, int height, int log_level, int max_viewers,
+		    const struct vnc_callbacks *cb, void *user, char *err, int errlen);
+/* Also accept viewers on fd, a listening UNIX socket (--unix), which is the vnc's from then on. */
+void vnc_listen_unix(struct vnc *v, int fd);
+/*
+ * Disconnect a viewer that sent no key or pointer event for ms, after a
+ * warning (its desktop name and a bell); 0: never.
+ */
+void vnc_set_idle_timeout(struct vnc *v, int ms);
 void vnc_free(struct vnc *v);
 
 /*

@@ -46,6 +46,22 @@ enum conn_phase {
 	PHASE_CLOSED,     /* its output is being flushed, then it is reaped */
 };
 
+/* Refusals at --max-viewers: one line a second at most (audit.c). */
+#define REFUSAL_LOG_MS 1000
+/* The listening sockets: -v's address, its loopback twin, --unix's socket. */
+#define LISTEN_UNIX 2
+#define LISTEN_FDS 3
+
+/* One connection's accounting, for its audit lines (audit.c). */
+struct audit {
+	unsigned long id;
+	bool unix_peer;          /* a UNIX socket's: credentials, not an address */
+	char peer[80];           /* "peer=ADDR:PORT" or "uid=U pid=P" */
+	uint64_t in, out;        /* bytes read from it; sent to it past the relay */
+	char why[160];           /* how it ended: viewer_close()'s reason */
+	bool connected, view_only; /* its connect line is out; as what */
+};
+
 /* A ClientCutText being received (clipboard.c). */
 struct cut {
 	bool active, extended;
@@ -87,12 +103,19 @@ struct conn {
 	bool shift_l, shift_r, ctrl_l, ctrl_r, alt_l, alt_r;
 	struct compose compose;
 	int buttons, x, y;
+	struct audit audit;
+	/* --idle-timeout (policy.c): its last key or pointer event, ms; the warning. */
+	long long input_at;
+	bool idle_warned, idle_ring;
 };
 
 struct vnc {
 	rfbScreenInfoPtr screen;
 	int port;
-	int listen_fds[2];
+	int listen_fds[LISTEN_FDS]; /* -1: none */
+	bool tcp;                 /* listen_fds[0..1] are listened on (not --no-tcp's held port) */
+	int idle_ms;              /* --idle-timeout; 0: never */
+	unsigned long last_id;    /* the audit lines' connection ids */
 	int wake_fd;              /* eventfd: the relay has news */
 	struct relay *relay;
 	int spare_fd;             /* given up to shed a connection when fds run out */
@@ -132,6 +155,22 @@ void viewer_free_all(struct vnc *v);
 void viewer_callbacks(rfbScreenInfoPtr s);
 bool viewer_alive(const struct conn *c);
 void viewer_set_encodings(struct conn *c, uint8_t *msg, size_t *len);
+
+/* audit.c: one line per connect, disconnect and refusal (README's format). */
+void audit_start(struct conn *c, const struct sockaddr_storage *ss);
+void audit_connected(struct conn *c);
+void audit_reason(struct conn *c, const char *why);
+/* Its last line, once its output is flushed (before relay_free_port()). */
+void audit_end(struct conn *c);
+/* A connection closed at accept (--max-viewers): at most one line a second. */
+void audit_refused_at_limit(struct vnc *v, int fd, const struct sockaddr_storage *ss);
+void audit_refusals_held(struct vnc *v);
+
+/* policy.c: --idle-timeout, and the desktop name each viewer is shown. */
+void policy_input(struct conn *c);
+/* Warn or disconnect an idle viewer; the time (ms) to look again, or -1. */
+long long policy_idle(struct conn *c, long long now);
+const char *policy_name(const struct conn *c, char *buf, size_t size);
 
 /* clipboard.c */
 void clip_begin(struct conn *c, const struct gate_unit *u);

@@ -82,10 +82,12 @@ struct xencons *xen_console(struct xen *x)
 	return x ? x->cons : NULL;
 }
 
-int xen_publish(struct xen *x, int vnc_port, int tc_port, char *err, int errlen)
+int xen_publish(struct xen *x, int vnc_port, int tc_port, const char *vnc_socket, char *err,
+		int errlen)
 {
-	return xencons_keys_publish(x->xs, &x->keys, (unsigned)vnc_port,
-				    tc_port > 0 ? (unsigned)tc_port : 0, (long)getpid(), err, errlen);
+	return xencons_keys_publish(x->xs, &x->keys, vnc_port > 0 ? (unsigned)vnc_port : 0,
+				    tc_port > 0 ? (unsigned)tc_port : 0, vnc_socket, (long)getpid(),
+				    err, errlen);
 }
 
 int xen_record_statefile(struct xen *x, const char *abs_path)

@@ -28,8 +28,12 @@ void xen_free(struct xen *x);
 /* The console source, or NULL when the console is not the domain's. */
 struct xencons *xen_console(struct xen *x);
 
-/* Write vnc-port, tc-port (if tc_port > 0) and vncterm-pid.  0 or -errno (message in err). */
-int xen_publish(struct xen *x, int vnc_port, int tc_port, char *err, int errlen);
+/*
+ * Write vnc-port (if vnc_port > 0), tc-port (if tc_port > 0), vnc-socket
+ * (if not NULL) and vncterm-pid.  0 or -errno (message in err).
+ */
+int xen_publish(struct xen *x, int vnc_port, int tc_port, const char *vnc_socket, char *err,
+		int errlen);
 /* Record where the statefile was written.  0 or -errno. */
 int xen_record_statefile(struct xen *x, const char *abs_path);
 

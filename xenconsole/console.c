@@ -19,6 +19,7 @@
 #include <xen/grant_table.h>
 
 #include "xenconsole/console.h"
+#include "xenconsole/keys.h"
 #include "xenconsole/lock.h"
 #include "xenconsole/ring.h"
 #include "xenconsole/stale.h"
@@ -146,6 +147,15 @@ static int take_lock(struct xencons *x, char *err, int errlen)
 	char msg[512];
 	int e = xencons_lock_take(&x->lock, x->path, x->p.domid, &st.prev, err, errlen);
 
+	if (e == -EBUSY) {
+		/* Held by a vncterm: say where it serves the console instead. */
+		char hint[300];
+		size_t n = strlen(err);
+
+		xencons_keys_hint(x->xs, x->path, hint, sizeof(hint));
+		if (hint[0] && n < (size_t)errlen)
+			snprintf(err + n, (size_t)errlen - n, "%s", hint);
+	}
 	if (e < 0)
 		return e;
 	if (xencons_stale_repair(x->xs, &st, &x->stale_claim, msg, sizeof(msg)) > 0)

@@ -38,15 +38,27 @@ static int put(struct xs_handle *xs, const char *key, const char *value, char *m
 }
 
 int xencons_keys_publish(struct xs_handle *xs, struct xencons_keys *k, unsigned int vnc_port,
-			 unsigned int tc_port, long pid, char *err, int errlen)
+			 unsigned int tc_port, const char *vnc_socket, long pid, char *err,
+			 int errlen)
 {
 	char key[300], val[32];
 	int e;
 
-	snprintf(key, sizeof(key), "%s/vnc-port", k->path);
-	snprintf(val, sizeof(val), "%u", vnc_port);
-	if ((e = put(xs, key, val, k->vnc, sizeof(k->vnc))) < 0)
-		goto fail;
+	if (vnc_port > 0) {
+		snprintf(key, sizeof(key), "%s/vnc-port", k->path);
+		snprintf(val, sizeof(val), "%u", vnc_port);
+		if ((e = put(xs, key, val, k->vnc, sizeof(k->vnc))) < 0)
+			goto fail;
+	}
+	if (vnc_socket) {
+		snprintf(key, sizeof(key), "%s/vnc-socket", k->path);
+		if (strlen(vnc_socket) >= sizeof(k->sock)) {
+			e = -ENAMETOOLONG;
+			goto fail;
+		}
+		if ((e = put(xs, key, vnc_socket, k->sock, sizeof(k->sock))) < 0)
+			goto fail;
+	}
 	if (tc_port > 0) {
 		snprintf(key, sizeof(key), "%s/tc-port", k->path);
 		snprintf(val, sizeof(val), "%u", tc_port);
@@ -73,8 +85,8 @@ int xencons_keys_statefile(struct xs_handle *xs, struct xencons_keys *k, const c
 
 void xencons_keys_remove(struct xs_handle *xs, struct xencons_keys *k)
 {
-	static const char *const names[] = { "vnc-port", "tc-port", "statefile" };
-	const char *values[] = { k->vnc, k->tc, k->statefile };
+	static const char *const names[] = { "vnc-port", "tc-port", "vnc-socket", "statefile" };
+	const char *values[] = { k->vnc, k->tc, k->sock, k->statefile };
 	char key[300];
 
 	if (!xs)
@@ -87,7 +99,42 @@ void xencons_keys_remove(struct xs_handle *xs, struct xencons_keys *k)
 	}
 	if (k->pid[0])
 		xencons_rm_if(xs, k->pid_key, k->pid);
-	k->vnc[0] = k->tc[0] = k->pid[0] = k->statefile[0] = '\0';
+	k->vnc[0] = k->tc[0] = k->sock[0] = k->pid[0] = k->statefile[0] = '\0';
+}
+
+/* <path>/<name>'s value, if it is short and printable; else "". */
+static void read_key(struct xs_handle *xs, const char *path, const char *name, char *buf,
+		     size_t size)
+{
+	char key[300];
+	unsigned int len = 0;
+
+	snprintf(key, sizeof(key), "%s/%s", path, name);
+	char *v = xs_read(xs, XBT_NULL, key, &len);
+
+	buf[0] = '\0';
+	if (v && len < size && strlen(v) == len && strspn(v, "/._-+:@0123456789abcdefghijklmnopqrstuvwxyz"
+							    "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == len)
+		memcpy(buf, v, (size_t)len + 1);
+	free(v);
+}
+
+void xencons_keys_hint(struct xs_handle *xs, const char *path, char *buf, size_t size)
+{
+	char sock[108], port[16];
+
+	read_key(xs, path, "vnc-socket", sock, sizeof(sock));
+	read_key(xs, path, "vnc-port", port, sizeof(port));
+	if (sock[0] && port[0])
+		snprintf(buf, size, "; vncterm serves it over VNC on the UNIX socket %s "
+				    "(vncviewer %s) and on port %s", sock, sock, port);
+	else if (sock[0])
+		snprintf(buf, size, "; vncterm serves it over VNC on the UNIX socket %s "
+				    "(vncviewer %s)", sock, sock);
+	else if (port[0])
+		snprintf(buf, size, "; vncterm serves it over VNC on port %s", port);
+	else if (size)
+		buf[0] = '\0';
 }
 
 int xencons_rm_if(struct xs_handle *xs, const char *key, const char *value)

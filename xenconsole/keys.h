@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The xenstore keys a console's reader publishes for the host agent
- * (design.md section 3): <path>/vnc-port, <path>/tc-port, the pid key and,
+ * (design.md section 3): <path>/vnc-port, <path>/tc-port, <path>/vnc-socket
+ * (--unix), the pid key and,
  * after SIGUSR1, <path>/statefile; written and removed here alone, for
  * vncterm's monitor and its unsandboxed path both.  Several readers may
  * serve one domain (its primary console and device/console/N), and a
@@ -30,6 +31,7 @@ struct xencons_keys {
 	char path[256];     /* the console path */
 	char pid_key[300];  /* xencons_pid_key() */
 	char vnc[16], tc[16], pid[24]; /* the values written; "" for none */
+	char sock[108];     /* vnc-socket's: a UNIX socket's path fits sun_path */
 	char statefile[300];
 };
 
@@ -43,11 +45,20 @@ void xencons_pid_key(const char *path, unsigned int domid, char *buf, size_t siz
 void xencons_keys_init(struct xencons_keys *k, const char *path, unsigned int domid);
 
 /*
- * Write vnc-port, tc-port (if tc_port > 0) and the pid key (pid).
+ * Write vnc-port (if vnc_port > 0), tc-port (if tc_port > 0), vnc-socket
+ * (if vnc_socket is not NULL) and the pid key (pid).
  * 0 or -errno with a message naming the key in err.
  */
 int xencons_keys_publish(struct xs_handle *xs, struct xencons_keys *k, unsigned int vnc_port,
-			 unsigned int tc_port, long pid, char *err, int errlen);
+			 unsigned int tc_port, const char *vnc_socket, long pid, char *err,
+			 int errlen);
+
+/*
+ * For a reader refused the console: how the vncterm holding it serves it
+ * instead ("; vncterm serves it on the UNIX socket S and port P"), from
+ * the keys under path, or "" if it published none.
+ */
+void xencons_keys_hint(struct xs_handle *xs, const char *path, char *buf, size_t size);
 
 /* Record file (absolute) in <path>/statefile.  0 or -errno. */
 int xencons_keys_statefile(struct xs_handle *xs, struct xencons_keys *k, const char *file);

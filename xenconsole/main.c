@@ -733,7 +733,7 @@ int main(int argc, char **argv)
 {
 	struct session *s = calloc(1, sizeof(*s)); /* two 64 KiB queues: not on the stack */
 	struct options opt;
-	char path[128], tty[160], err[256] = "";
+	char path[128], tty[160], err[512] = "";
 
 	if (!s) {
 		fputs("xenconsole: out of memory\n", stderr);

@@ -163,7 +163,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		s->w = SIZES[0][0];
 		s->h = SIZES[0][1];
 		s->fb = fb_new(s->w, s->h);
-		s->vnc = vnc_new("127.0.0.1", 4000 + i, "fuzz", s->fb, s->w, s->h, 0, 4, &callbacks,
+		s->vnc = vnc_new("127.0.0.1", 4000 + i, true, "fuzz", s->fb, s->w, s->h, 0, 4, &callbacks,
 				 s, err, sizeof(err));
 		if (!s->vnc) {
 			fprintf(stderr, "fuzz_vnc: vnc_new: %s\n", err);
