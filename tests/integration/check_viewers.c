@@ -121,56 +121,6 @@ START_TEST(vncsnapshot_screenshot)
 }
 END_TEST
 
-static void send_all(int fd, const void *buf, size_t n)
-{
-	ck_assert_msg(send(fd, buf, n, MSG_NOSIGNAL) == (ssize_t)n, "send: %s", strerror(errno));
-}
-
-static void recv_all(int fd, void *buf, size_t n)
-{
-	for (size_t got = 0; got < n;) {
-		ssize_t r = recv(fd, (char *)buf + got, n - got, 0);
-
-		ck_assert_msg(r > 0, "connection ended after %zu of %zu bytes", got, n);
-		got += (size_t)r;
-	}
-}
-
-/* One client-to-server binary frame, masked as RFC 6455 requires of clients. */
-static void ws_send(int fd, const void *data, size_t n)
-{
-	unsigned char f[2 + 4 + 125];
-	const unsigned char mask[4] = { 0x12, 0x34, 0x56, 0x78 };
-
-	ck_assert(n <= 125);
-	f[0] = 0x82;
-	f[1] = (unsigned char)(0x80 | n);
-	memcpy(f + 2, mask, 4);
-	for (size_t i = 0; i < n; i++)
-		f[6 + i] = ((const unsigned char *)data)[i] ^ mask[i % 4];
-	send_all(fd, f, 6 + n);
-}
-
-/* One server-to-client frame's payload (unmasked, short); returns its length. */
-static size_t ws_recv(int fd, unsigned char *out, size_t max)
-{
-	unsigned char hd[4];
-	size_t n;
-
-	recv_all(fd, hd, 2);
-	ck_assert_msg((hd[0] & 0x0f) == 0x2 || (hd[0] & 0x0f) == 0x1, "frame opcode %#x",
-		      hd[0] & 0x0f);
-	ck_assert_msg(!(hd[1] & 0x80), "server frames must not be masked");
-	n = hd[1] & 0x7f;
-	if (n == 126) {
-		recv_all(fd, hd + 2, 2);
-		n = (size_t)hd[2] << 8 | hd[3];
-	}
-	ck_assert_msg(n < 127 && n <= max, "frame of %zu bytes", n);
-	recv_all(fd, out, n);
-	return n;
-}
-
 START_TEST(websocket_client)
 {
 	const char *const args[] = { "-v", "127.0.0.1:76", "--geometry", "40x6", "-t", "ws-title",
@@ -178,39 +128,11 @@ START_TEST(websocket_client)
 	struct vncterm *v = start_daemon(args, 76);
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)v->port) };
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	char req[512], resp[1024];
 	unsigned char buf[256];
-	size_t n = 0;
 
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	/* RFC 6455's own example key, so the expected accept value is known. */
-	snprintf(req, sizeof(req),
-		 "GET /websockify HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
-		 "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-		 "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n"
-		 "Origin: http://127.0.0.1\r\n\r\n",
-		 v->port);
-	send_all(fd, req, strlen(req));
-	while (n < sizeof(resp) - 1 && !strstr(resp, "\r\n\r\n")) {
-		recv_all(fd, resp + n, 1);
-		resp[++n] = '\0';
-	}
-	ck_assert_msg(!strncmp(resp, "HTTP/1.1 101", 12), "no protocol switch: %s", resp);
-	ck_assert_msg(strstr(resp, "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
-		      "wrong or missing accept key: %s", resp);
-	/* RFB inside the frames: version, security None, init. */
-	n = ws_recv(fd, buf, sizeof(buf));
-	ck_assert_msg(n == 12 && !memcmp(buf, "RFB 003.008\n", 12), "no RFB version in a frame");
-	ws_send(fd, "RFB 003.008\n", 12);
-	n = ws_recv(fd, buf, sizeof(buf));
-	ck_assert_msg(n >= 2 && buf[0] >= 1 && memchr(buf + 1, 1, buf[0]), "security None not offered");
-	ws_send(fd, "\x01", 1);
-	n = ws_recv(fd, buf, sizeof(buf));
-	ck_assert_msg(n == 4 && !memcmp(buf, "\0\0\0\0", 4), "security result not OK");
-	ws_send(fd, "\x01", 1); /* ClientInit, shared */
-	n = ws_recv(fd, buf, sizeof(buf));
-	ck_assert_msg(n >= 24, "ServerInit of %zu bytes", n);
+	size_t n = ws_rfb_session(fd, buf, sizeof(buf));
 	int w = buf[0] << 8 | buf[1], h = buf[2] << 8 | buf[3], ew, eh;
 	uint32_t name_len = (uint32_t)buf[20] << 24 | (uint32_t)buf[21] << 16 | buf[22] << 8 | buf[23];
 	uint32_t *want = expected_screen(6, 40, "", &ew, &eh);

@@ -173,10 +173,12 @@ static pid_t spawn(const char *const *args, int *out_fd, int *err_fd)
 	return pid;
 }
 
-/* The port line: digits and a newline, within timeout_ms; else -1. */
-static int read_port(int fd, int timeout_ms)
+/*
+ * The first line, into line (size bytes), within timeout_ms: the port if it
+ * is digits, else -1 (--no-tcp prints the socket's path).
+ */
+static int read_port(int fd, int timeout_ms, char *line, size_t size)
 {
-	char line[16];
 	size_t len = 0;
 	int64_t deadline = now_ms() + timeout_ms;
 
@@ -205,12 +207,14 @@ static int read_port(int fd, int timeout_ms)
 		}
 		if (line[len] == '\n')
 			break;
-		if (++len == sizeof(line) - 1) {
+		if (++len == size - 1) {
 			fprintf(stderr, "vncterm's port line is too long\n");
 			return -1;
 		}
 	}
 	line[len] = '\0';
+	if (line[0] == '/')
+		return -1;
 	if (len == 0 || len > 5 || strspn(line, "0123456789") != len || atoi(line) < 1 ||
 	    atoi(line) > 65535) {
 		fprintf(stderr, "vncterm's port line is not a port: \"%s\"\n", line);
@@ -234,7 +238,7 @@ struct vncterm *vncterm_start(const char *const *args)
 	}
 	v->pid = pid;
 	/* Kept open until the end: a later write must not raise SIGPIPE. */
-	v->port = read_port(v->out_fd, 5000);
+	v->port = read_port(v->out_fd, 5000, v->line, sizeof(v->line));
 	return v;
 }
 

@@ -50,6 +50,7 @@ struct vncterm {
 	pid_t pid;       /* also its process group */
 	int out_fd;      /* read end of its stdout */
 	int port;        /* the TCP port it printed; -1 if it printed none */
+	char line[128];  /* its first line as printed (--no-tcp: the socket's path) */
 	bool reaped;
 	int status;      /* wait status, once reaped */
 };
@@ -164,6 +165,16 @@ pid_t worker_of(pid_t monitor);
 double cpu_seconds(pid_t pid);
 /* A field of /proc/PID/status such as "VmHWM", in KiB (the test fails if absent). */
 long status_kb(pid_t pid, const char *field);
+/* One client-to-server binary WebSocket frame (masked), of at most 125 bytes. */
+void ws_send(int fd, const void *data, size_t n);
+/* One server-to-client frame's payload (unmasked, short); returns its length. */
+size_t ws_recv(int fd, unsigned char *out, size_t max);
+/*
+ * On fd, connected to vncterm: the WebSocket upgrade, then RFB 3.8 in
+ * frames through ServerInit (security None, shared), which goes into init
+ * (size bytes); its length.  Any step that fails fails the test.
+ */
+size_t ws_rfb_session(int fd, unsigned char *init, size_t size);
 /* A big-endian number of n bytes. */
 uint32_t be_uint(const unsigned char *p, int n);
 /* pid's state letter in /proc/PID/stat (R, S, T for stopped, Z...), '?' if it is gone. */
