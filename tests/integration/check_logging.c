@@ -35,11 +35,13 @@ START_TEST(viewer_connect_and_disconnect_logged)
 	struct vncterm *v = start_logged(args, 160, log);
 	rfbClient *c = connect_to("127.0.0.1", v);
 
-	ck_assert_msg(file_says(log, "vncterm: viewer 127.0.0.1 connected", 3000, buf, sizeof(buf)),
+	ck_assert_msg(file_says(log, "vncterm: audit event=connect id=1 transport=tcp "
+				     "peer=127.0.0.1:", 3000, buf, sizeof(buf)),
 		      "no connect line: \"%s\"", buf);
 	vnc_disconnect(c);
-	ck_assert_msg(file_says(log, "vncterm: viewer 127.0.0.1 disconnected", 3000, buf,
-				sizeof(buf)), "no disconnect line: \"%s\"", buf);
+	ck_assert_msg(file_says(log, "vncterm: audit event=disconnect id=1 transport=tcp "
+				     "peer=127.0.0.1:", 3000, buf, sizeof(buf)),
+		      "no disconnect line: \"%s\"", buf);
 	ck_assert_msg(strstr(buf, "console source: /bin/sleep started on a pty"),
 		      "no source line: \"%s\"", buf);
 	stop_daemon(v);
@@ -47,8 +49,11 @@ START_TEST(viewer_connect_and_disconnect_logged)
 }
 END_TEST
 
-/* The default level (1) says nothing of viewers: one line per viewer is an event, not a warning. */
-START_TEST(viewers_quiet_at_default_level)
+/*
+ * The default level (1) has each viewer's audit lines (a connect, a
+ * disconnect), and nothing else of a viewer that behaves.
+ */
+START_TEST(viewers_audited_at_default_level)
 {
 	char log[] = "/tmp/vncterm-logging-XXXXXX", buf[8192];
 	int fd = mkstemp(log);
@@ -65,6 +70,8 @@ START_TEST(viewers_quiet_at_default_level)
 	stop_daemon(v);
 	read_file(log, buf, sizeof(buf));
 	ck_assert_msg(!strstr(buf, "viewer 127.0.0.1"), "viewer lines at level 1: \"%s\"", buf);
+	ck_assert_msg(strstr(buf, "audit event=connect id=1 ") &&
+		      strstr(buf, "audit event=disconnect id=1 "), "no audit lines: \"%s\"", buf);
 	ck_assert_msg(strstr(buf, "without a sandbox"), "warning missing: \"%s\"", buf);
 	unlink(log);
 }
@@ -103,16 +110,15 @@ START_TEST(sigusr2_toggles_debug)
 
 	assert_screen(c, 25, 80, "", 3000);
 	vnc_disconnect(c);
-	ck_assert_int_eq(count_of(log, "viewer 127.0.0.1 connected"), 0);
+	ck_assert_int_eq(count_of(log, "viewer 127.0.0.1 closed the connection"), 0);
 	ck_assert_int_eq(kill(v->pid, SIGUSR2), 0);
 	ck_assert_msg(file_says(log, "debug messages on (SIGUSR2", 3000, buf, sizeof(buf)),
 		      "no 'debug messages on' line: \"%s\"", buf);
 	c = connect_to("127.0.0.1", v);
-	ck_assert_msg(file_says(log, "viewer 127.0.0.1 connected", 3000, buf, sizeof(buf)),
-		      "no viewer line with debug on: \"%s\"", buf);
+	assert_screen(c, 25, 80, "", 3000);
 	vnc_disconnect(c);
-	ck_assert_msg(file_says(log, "viewer 127.0.0.1 disconnected", 3000, buf, sizeof(buf)),
-		      "no disconnect line with debug on: \"%s\"", buf);
+	ck_assert_msg(file_says(log, "viewer 127.0.0.1 closed the connection", 3000, buf,
+				sizeof(buf)), "no debug line with debug on: \"%s\"", buf);
 	ck_assert_int_eq(kill(v->pid, SIGUSR2), 0);
 	ck_assert_msg(file_says(log, "debug messages off (SIGUSR2): back to --log-level 1", 3000, buf,
 				sizeof(buf)), "no 'debug messages off' line: \"%s\"", buf);
@@ -121,7 +127,7 @@ START_TEST(sigusr2_toggles_debug)
 	vnc_disconnect(c);
 	sleep_ms(300);
 	ck_assert_msg(vncterm_alive(v), "SIGUSR2 ended vncterm");
-	ck_assert_int_eq(count_of(log, "viewer 127.0.0.1 connected"), 1);
+	ck_assert_int_eq(count_of(log, "viewer 127.0.0.1 closed the connection"), 1);
 	stop_daemon(v);
 	if (master >= 0) {
 		close(master);
@@ -275,7 +281,7 @@ Suite *logging_suite(void)
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, viewer_connect_and_disconnect_logged);
-	tcase_add_test(tc, viewers_quiet_at_default_level);
+	tcase_add_test(tc, viewers_audited_at_default_level);
 	tcase_add_loop_test(tc, sigusr2_toggles_debug, 0, 2); /* -c, then sandboxed */
 	tcase_add_loop_test(tc, bad_log_values_exit_2, 0,
 			    (int)(sizeof(bad_log_args) / sizeof(bad_log_args[0])));
