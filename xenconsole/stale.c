@@ -93,6 +93,7 @@ int xencons_stale_repair(struct xs_handle *xs, const struct xencons_stale *s, bo
 	repair_type(xs, s, stale_claim, list, sizeof(list));
 	drop(xs, s->path, "vnc-port", list, sizeof(list));
 	drop(xs, s->path, "tc-port", list, sizeof(list));
+	drop(xs, s->path, "vnc-socket", list, sizeof(list));
 	drop(xs, s->path, "statefile", list, sizeof(list));
 	if (v && kp != (long)getpid() && xencons_rm_if(xs, pid_key, v) == 1)
 		note(list, sizeof(list), strrchr(pid_key, '/') + 1);

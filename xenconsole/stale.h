@@ -6,7 +6,7 @@
  * there:
  *  - <path>/type = vncterm or xenconsole, a ring claim that keeps
  *    xenconsoled off the console;
- *  - vnc-port, tc-port, the pid key and statefile (keys.h), which send the
+ *  - vnc-port, tc-port, vnc-socket, the pid key and statefile (keys.h), which send the
  *    host agent's viewers to ports someone else may bind next;
  *  - XENCONS_STATE_ROOT/<pid>, its statefile directory.
  * Only when the pid the pid key records (or, without one, the lock's

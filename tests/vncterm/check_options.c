@@ -146,6 +146,12 @@ static const struct bad bads[] = {
 	{ { "--handshake-timeout", "0", NULL }, "--handshake-timeout" },
 	{ { "--handshake-timeout", "3601", NULL }, "--handshake-timeout" },
 	{ { "--handshake-timeout", "5s", NULL }, "--handshake-timeout" },
+	{ { "--idle-timeout", "0", NULL }, "--idle-timeout 0: expected 1-86400 seconds" },
+	{ { "--idle-timeout", "86401", NULL }, "--idle-timeout" },
+	{ { "--idle-timeout", "1m", NULL }, "--idle-timeout" },
+	{ { "--unix", "rel.sock", NULL }, "--unix rel.sock: expected an absolute path" },
+	{ { "--unix", "", NULL }, "--unix : expected an absolute path" },
+	{ { "--no-tcp", NULL }, "--no-tcp: viewers need a way in; give --unix PATH too" },
 	{ { "stray", NULL }, "unexpected argument" },
 	{ { "--keys", "vt100", NULL }, "--keys vt100: expected xterm, linux or vt220" },
 	{ { "--keys", "", NULL }, "--keys" },
@@ -201,9 +207,18 @@ START_TEST(test_max_viewers)
 
 	const char *hs[] = { "--handshake-timeout", "5", NULL };
 
+	const char *policy[] = { "--idle-timeout", "900", "--unix", "/run/v.sock", "--no-tcp", NULL };
+
 	ck_assert_int_eq(parse(&o, err, none), 0);
 	ck_assert_int_eq(o.max_viewers, 32);
 	ck_assert_int_eq(o.handshake_timeout, 60);
+	ck_assert_int_eq(o.idle_timeout, 0);
+	ck_assert_ptr_null(o.unix_path);
+	ck_assert(!o.no_tcp);
+	ck_assert_int_eq(parse(&o, err, policy), 0);
+	ck_assert_int_eq(o.idle_timeout, 900);
+	ck_assert_str_eq(o.unix_path, "/run/v.sock");
+	ck_assert(o.no_tcp);
 	ck_assert_int_eq(parse(&o, err, hs), 0);
 	ck_assert_int_eq(o.handshake_timeout, 5);
 	ck_assert_int_eq(parse(&o, err, one), 0);
