@@ -125,7 +125,8 @@ VNCTERM_SRCS := vncterm/input.c vncterm/listen.c vncterm/main.c vncterm/options.
 	vncterm/pty.c vncterm/select.c vncterm/statefile.c vncterm/textport.c vncterm/vnc.c \
 	vncterm/xen.c vncterm/sandbox.c vncterm/monitor.c vncterm/log.c vncterm/consolelog.c vncterm/logfile.c \
 	vncterm/viewer.c vncterm/gate.c vncterm/websocket.c vncterm/relay.c vncterm/clipboard.c \
-	vncterm/compose.c vncterm/unixsock.c vncterm/audit.c vncterm/policy.c
+	vncterm/compose.c vncterm/unixsock.c vncterm/audit.c vncterm/policy.c \
+	vncterm/serve.c
 VNCTERM_OBJS := $(VNCTERM_SRCS:%.c=$(B)/%.o)
 
 PROGS := vt100/vtdump vncterm/vncterm xenconsole/xenconsole

@@ -89,6 +89,11 @@ void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Milliseconds on the monotonic clock. */
 long long now_ms(void);
 
+/* serve.c: the viewers' side of start-up (the worker's, before the drop). */
+void start_vnc(struct vncterm *t, uint32_t *fb, int w, int h);
+void set_passwords(struct vncterm *t);
+void start_text_port(struct vncterm *t);
+
 /* logfile.c: --log-file (absolute path, opening, writing the console's output). */
 void setup_console_log(struct vncterm *t);
 bool open_console_log(struct vncterm *t);
