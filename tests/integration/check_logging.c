@@ -110,6 +110,9 @@ START_TEST(sigusr2_toggles_debug)
 
 	assert_screen(c, 25, 80, "", 3000);
 	vnc_disconnect(c);
+	/* Its end is seen before debug goes on: the audit line comes after it, at level 1. */
+	ck_assert_msg(file_says(log, "audit event=disconnect id=1 ", 3000, buf, sizeof(buf)),
+		      "no disconnect line: \"%s\"", buf);
 	ck_assert_int_eq(count_of(log, "viewer 127.0.0.1 closed the connection"), 0);
 	ck_assert_int_eq(kill(v->pid, SIGUSR2), 0);
 	ck_assert_msg(file_says(log, "debug messages on (SIGUSR2", 3000, buf, sizeof(buf)),
@@ -125,7 +128,8 @@ START_TEST(sigusr2_toggles_debug)
 	c = connect_to("127.0.0.1", v);
 	assert_screen(c, 25, 80, "", 3000);
 	vnc_disconnect(c);
-	sleep_ms(300);
+	ck_assert_msg(file_says(log, "audit event=disconnect id=3 ", 3000, buf, sizeof(buf)),
+		      "no disconnect line: \"%s\"", buf);
 	ck_assert_msg(vncterm_alive(v), "SIGUSR2 ended vncterm");
 	ck_assert_int_eq(count_of(log, "viewer 127.0.0.1 closed the connection"), 1);
 	stop_daemon(v);
