@@ -167,7 +167,7 @@ static int load_filter(const struct sandbox *sb)
 		return -ENOMEM;
 	/* Alphabetical; each with its reason. */
 	r |= ALLOW(accept);          /* new viewers (libvncserver) */
-	r |= ALLOW(accept4);         /* new text-port clients */
+	r |= ALLOW(accept4);         /* new viewers (TCP and --unix), text-port clients */
 	r |= ALLOW(brk);             /* malloc */
 	r |= ALLOW(clock_gettime);   /* deadlines (usually vDSO) */
 	/* Threads (the viewers' output relay, relay.c) but never a process: CLONE_THREAD must be set. */
@@ -188,7 +188,7 @@ static int load_filter(const struct sandbox *sb)
 	r |= ALLOW(getpid);          /* messages */
 	r |= ALLOW(getrandom);       /* libvncserver's auth challenge */
 	r |= ALLOW(getsockname);     /* libvncserver on accept */
-	r |= ALLOW(getsockopt);      /* libvncserver on accept */
+	r |= ALLOW(getsockopt);      /* libvncserver on accept; SO_PEERCRED (audit.c) */
 	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 			      SCMP_A1(SCMP_CMP_EQ, SIOCOUTQ)); /* stalled-viewer check */
 	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,

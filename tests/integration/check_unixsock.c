@@ -322,6 +322,16 @@ START_TEST(sandboxed_worker)
 	vnc_disconnect(c);
 	stop_daemon(v);
 	ck_assert_msg(access(path, F_OK) < 0, "%s left at exit (the monitor removes it)", path);
+	/* The monitor refuses a file that is not a socket as the unsandboxed path does. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	ck_assert(fd >= 0);
+	close(fd);
+	const char *const on_file[] = { "-v", "127.0.0.1:266", "--unix", path, "-p", tty, NULL };
+
+	assert_refused(on_file, 1, "a file that is not a socket is there; refusing to replace it");
+	ck_assert_msg(access(path, F_OK) == 0, "the file was removed");
+	unlink(path);
 	close(master);
 	close(slave);
 }
