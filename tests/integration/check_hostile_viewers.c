@@ -697,6 +697,7 @@ START_TEST(extended_clipboard_notify)
 	ck_assert_msg(read_ext_cut(fd, 2000, &flags, NULL), "no Request after a Notify");
 	ck_assert_uint_eq(flags, EXT_REQUEST | EXT_TEXT);
 	send_ext_provide(fd, sizeof(text), text, sizeof(text));
+	raw_middle_click(fd); /* typed when the viewer pastes */
 	assert_file_tail(out, 0, "\xe2\x9c\x93 \xe6\x97\xa5\xe6\x9c\xac \xc3\xbc\r", 5000);
 	size_t at = file_size(out);
 
@@ -706,6 +707,7 @@ START_TEST(extended_clipboard_notify)
 	cut_header(latin1, 4);
 	memcpy(latin1 + 8, "ab\xe9!", 4);
 	send_all(fd, latin1, sizeof(latin1));
+	raw_middle_click(fd); /* typed when the viewer pastes */
 	assert_file_tail(out, at, "ab\xc3\xa9!", 5000);
 	at = file_size(out);
 	ck_assert_msg(!read_ext_cut(fd, 300, &flags, NULL), "a Latin-1 paste got %#x", flags);
@@ -715,6 +717,7 @@ START_TEST(extended_clipboard_notify)
 	ck_assert_msg(read_ext_cut(fd, 2000, &flags, NULL), "no Request after a second Notify");
 	ck_assert_uint_eq(flags, EXT_REQUEST | EXT_TEXT);
 	send_ext_provide(fd, 200 * 1000, "ok", 2);
+	raw_middle_click(fd); /* typed when the viewer pastes */
 	assert_file_tail(out, at, "ok", 5000);
 	at = file_size(out);
 
