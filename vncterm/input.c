@@ -367,7 +367,7 @@ bool on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mod
 	struct vt_modes m;
 	int rows, cols, cw, ch;
 
-	follow_selection(t); /* what the pointer extends or pastes is where its text is now */
+	follow_selection(t); /* what the pointer extends is where its text is now */
 	vt_get_size(t->vt, &rows, &cols);
 	vt_get_modes(t->vt, &m);
 	render_cell_size(t->render, &cw, &ch);
