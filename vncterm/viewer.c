@@ -92,8 +92,7 @@ void viewer_close(struct conn *c, int level, const char *fmt, ...)
 		rfbClientConnectionGone(c->cl);
 		c->cl = NULL;
 	}
-	free(c->cut.buf);
-	c->cut = (struct cut){ 0 };
+	clip_free(c);
 	if (c->out)
 		relay_close(c->out, FLUSH_MS);
 	else
@@ -156,7 +155,8 @@ static void on_key(rfbBool down, rfbKeySym key, rfbClientPtr cl)
 	int n = compose_feed(&c->compose, c->vnc->compose, (uint32_t)key, mods, out);
 
 	for (int k = 0; k < n; k++)
-		c->vnc->cb.key(out[k], mods, c->vnc->user);
+		if (c->vnc->cb.key(out[k], mods, c->vnc->user))
+			clip_paste(c);
 	viewer_changed(c->vnc);
 }
 
@@ -179,8 +179,9 @@ static void on_pointer(int mask, int x, int y, rfbClientPtr cl)
 
 		if ((mask ^ c->buttons) & bit) {
 			c->buttons ^= bit;
-			v->cb.pointer(b, (mask & bit) != 0, x, y, (unsigned)c->buttons, mods_of(c),
-				      v->user);
+			if (v->cb.pointer(b, (mask & bit) != 0, x, y, (unsigned)c->buttons,
+					  mods_of(c), v->user))
+				clip_paste(c);
 		}
 	}
 	viewer_changed(v);
