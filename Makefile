@@ -94,7 +94,7 @@ BENCH_PKGS := libvterm-dev
 # under Xvfb typed into with xdotool, noVNC in headless Chromium driven by
 # tests/real_viewers/cdp.py; setxkbmap (x11-xkb-utils) and xkb-data give
 # the X server the Russian, Greek, Polish and German layouts typed with.
-VIEWER_PKGS := tigervnc-viewer xvfb xdotool chromium novnc python3 x11-xkb-utils xkb-data
+VIEWER_PKGS := tigervnc-viewer xvfb xdotool xclip chromium novnc python3 x11-xkb-utils xkb-data
 
 VT100_SRCS := $(filter-out vt100/vtdump.c,$(wildcard vt100/*.c))
 VT100_OBJS := $(VT100_SRCS:%.c=$(B)/%.o)

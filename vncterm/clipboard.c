@@ -94,6 +94,8 @@ static void paste(struct conn *c, const char *utf8, size_t len)
 	c->sent_order = ++v->clip_events;
 	if (c->sent)
 		memcpy(c->sent, utf8, len);
+	log_msg(LOG_DEBUG, "viewer %s: its clipboard (%zu bytes) kept for its paste", c->host,
+		c->sent_len);
 }
 
 void clip_paste(struct conn *c)
