@@ -37,6 +37,13 @@ struct vnc_callbacks {
 	int (*resize)(int width, int height, void *user);
 	/* Clipboard text from a viewer that may type, as UTF-8 (borrowed). */
 	void (*paste)(const char *utf8, size_t len, void *user);
+	/*
+	 * --sysrq (NULL: off, and Alt+SysRq is typed as any key): a key
+	 * pressed within a viewer's Alt+SysRq sequence (vncterm/sysrq.h),
+	 * from the viewer at address viewer, view_only if it may only watch
+	 * (to be refused).  None of the sequence reaches key().
+	 */
+	void (*sysrq)(uint32_t keysym, const char *viewer, bool view_only, void *user);
 };
 
 /*

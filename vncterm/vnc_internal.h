@@ -23,6 +23,7 @@
 #include "vncterm/gate.h"
 #include "vncterm/password.h"
 #include "vncterm/relay.h"
+#include "vncterm/sysrq.h"
 #include "vncterm/vnc.h"
 #include "vncterm/websocket.h"
 
@@ -83,9 +84,10 @@ struct conn {
 	uint32_t clip_text_max;  /* the most text it takes unasked */
 	bool caps_due, request_due, provide_due, notify_due;
 	unsigned clip_serial;    /* the vnc's clip_serial it has */
-	/* Modifiers and the Compose sequence under way, per viewer. */
+	/* Modifiers, the Compose sequence and the Alt+SysRq under way, per viewer. */
 	bool shift_l, shift_r, ctrl_l, ctrl_r, alt_l, alt_r;
 	struct compose compose;
+	struct sysrq_seq sysrq;
 	int buttons, x, y;
 };
 
