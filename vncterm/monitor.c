@@ -338,11 +338,15 @@ static int serve_sysrq(struct monitor *m)
 	char pending = 0, line[320];
 	int e;
 
+	if (!m->sysrq || m->domid < 0) {
+		fprintf(stderr, "vncterm monitor: refused SYSRQ: --sysrq is off for this console\n");
+		return refuse(m, -EINVAL);
+	}
 	if (read_full(m->fd, &key, 1, PEER_IDLE_MS) < 0)
 		return -EPIPE;
-	if (!m->sysrq || m->domid < 0 || !xencons_sysrq_valid(key)) {
-		fprintf(stderr, "vncterm monitor: refused SYSRQ of byte %#x: %s\n", key,
-			m->sysrq ? "not a SysRq command" : "--sysrq is off for this console");
+	if (!xencons_sysrq_valid(key)) {
+		fprintf(stderr, "vncterm monitor: refused SYSRQ of byte %#x: not a SysRq command\n",
+			key);
 		return refuse(m, -EINVAL);
 	}
 	e = xencons_sysrq_send(xs_of(m), (unsigned)m->domid, (char)key, &pending);
