@@ -175,6 +175,44 @@ START_TEST(unsandboxed_requests_reach_domain)
 }
 END_TEST
 
+/*
+ * Each viewer's sequence is its own: while one holds Alt+SysRq (its
+ * request seen in xenstore, so its keys were read), another's keys are
+ * typed, and its Alt+SysRq is a request of its own.
+ */
+START_TEST(sequences_are_per_viewer)
+{
+	static const char *const argv[] = { "-x", CONS, "-v", "127.0.0.1:326", "--sysrq", NULL };
+	struct xhost h;
+
+	host_up(&h);
+	struct vncterm *v = start_logged(argv, 326, log_path);
+	rfbClient *a = connect_to("127.0.0.1", v);
+	rfbClient *b = connect_to("127.0.0.1", v);
+	const struct key_event hold[] = {
+		{ XK_Alt_L, true }, { XK_Sys_Req, true }, { XK_k, true }, { XK_k, false },
+	};
+
+	send_keys(a, hold, sizeof(hold) / sizeof(hold[0]));
+	guest_takes(&h, "k");
+	ck_assert(vnc_key(b, XK_l));
+	assert_typed_then_marker(&h, b, "l", 1);
+	alt_sysrq(b, XK_Print, XK_w);
+	guest_takes(&h, "w");
+	const struct key_event release[] = {
+		{ XK_l, true }, { XK_l, false }, { XK_Sys_Req, false }, { XK_Alt_L, false },
+	};
+
+	send_keys(a, release, sizeof(release) / sizeof(release[0]));
+	guest_takes(&h, "l");
+	assert_typed_then_marker(&h, a, "", 0);
+	vnc_disconnect(a);
+	vnc_disconnect(b);
+	stop_daemon(v);
+	xhost_down(&h);
+}
+END_TEST
+
 /* The bytes key set sends for Alt+h on a fresh terminal. */
 static size_t alt_h_bytes(enum vt_key_set set, char *buf, size_t size)
 {
@@ -334,6 +372,7 @@ Suite *sysrq_suite(void)
 	tcase_add_test(tc, invalid_command_key_refused);
 	tcase_add_test(tc, view_only_viewer_asks_nothing);
 	tcase_add_test(tc, command_console_types_keys);
+	tcase_add_test(tc, sequences_are_per_viewer);
 	suite_add_tcase(s, tc);
 	return s;
 }
