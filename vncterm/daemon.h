@@ -108,8 +108,8 @@ void on_vt_title(const char *title, void *user);
 void on_vt_bell(void *user);
 /* After the console wrote: the selection moves with its text, or ends (select.c). */
 void follow_selection(struct vncterm *t);
-void on_key(uint32_t keysym, unsigned mods, void *user);
-void on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mods,
+bool on_key(uint32_t keysym, unsigned mods, void *user);
+bool on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mods,
 		       void *user);
 /* --sysrq on the domain's console (else a warning, once): whether on_sysrq serves viewers. */
 bool sysrq_wanted(const struct vncterm *t);

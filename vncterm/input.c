@@ -249,10 +249,20 @@ static void scroll_view(struct vncterm *t, int delta)
 
 #define KEY_PAGE_UP 0xff55u   /* XK_Prior */
 #define KEY_PAGE_DOWN 0xff56u /* XK_Next */
+#define KEY_INSERT 0xff63u    /* XK_Insert */
 #define WHEEL_LINES 3
 #define MULTI_CLICK_MS 400
 
-void on_key(uint32_t keysym, unsigned mods, void *user)
+/* Shift+Insert (xterm's) and Ctrl+Shift+V (most terminals'): the viewer's clipboard. */
+static bool paste_key(uint32_t keysym, unsigned mods)
+{
+	if (keysym == KEY_INSERT)
+		return mods == VT_MOD_SHIFT;
+	return (keysym == 'V' || keysym == 'v') && mods == (VT_MOD_CTRL | VT_MOD_SHIFT);
+}
+
+/* True for a paste: the VNC side types the viewer's clipboard, and the key itself goes nowhere. */
+bool on_key(uint32_t keysym, unsigned mods, void *user)
 {
 	struct vncterm *t = user;
 	struct vt_modes m;
@@ -262,13 +272,16 @@ void on_key(uint32_t keysym, unsigned mods, void *user)
 	vt_get_size(t->vt, &rows, &cols);
 	if ((mods & VT_MOD_SHIFT) && (keysym == KEY_PAGE_UP || keysym == KEY_PAGE_DOWN)) {
 		scroll_view(t, keysym == KEY_PAGE_UP ? rows / 2 : -(rows / 2));
-		return;
+		return false;
 	}
 	render_set_view(t->render, t->vt, 0); /* any other key: back to the live screen */
+	if (paste_key(keysym, mods))
+		return true;
 	vt_get_modes(t->vt, &m);
 	n = vt_key_encode(keysym, mods, &m, t->opt.keys, buf, sizeof(buf));
 	if (n > 0)
 		send_to_source(t, buf, (size_t)n);
+	return false;
 }
 
 static void show_selection(struct vncterm *t)
@@ -301,17 +314,6 @@ static void publish_selection(struct vncterm *t)
 	if (select_text(t->vt, &t->sel, &text, &len) == 0) {
 		if (len)
 			vnc_set_clipboard(t->vnc, text, len);
-		free(text);
-	}
-}
-
-static void paste_selection(struct vncterm *t)
-{
-	char *text;
-	size_t len;
-
-	if (select_text(t->vt, &t->sel, &text, &len) == 0) {
-		on_paste(text, len, t);
 		free(text);
 	}
 }
@@ -358,9 +360,11 @@ static void select_pointer(struct vncterm *t, int button, bool down, struct sel_
 /*
  * The pointer: reported to the program when it asked for mouse tracking
  * (Shift keeps it for vncterm, as in xterm); otherwise the wheel scrolls
- * through the scrollback.
+ * through the scrollback, and a middle click pastes (true: the VNC side
+ * types the clicking viewer's clipboard, which holds the selection once
+ * it is made, as in xterm).
  */
-void on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mods,
+bool on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mods,
 		       void *user)
 {
 	static const int vt_button[5] = { VT_BUTTON_LEFT, VT_BUTTON_MIDDLE, VT_BUTTON_RIGHT,
@@ -369,7 +373,7 @@ void on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mod
 	struct vt_modes m;
 	int rows, cols, cw, ch;
 
-	follow_selection(t); /* what the pointer extends or pastes is where its text is now */
+	follow_selection(t); /* what the pointer extends is where its text is now */
 	vt_get_size(t->vt, &rows, &cols);
 	vt_get_modes(t->vt, &m);
 	render_cell_size(t->render, &cw, &ch);
@@ -390,18 +394,19 @@ void on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mod
 			render_set_view(t->render, t->vt, 0);
 			send_to_source(t, buf, (size_t)n);
 		}
-		return;
+		return false;
 	}
 	struct sel_pos pos = { row - render_get_view(t->render), col };
 
 	if (button == 0 || (button < 0 && t->dragging))
 		select_pointer(t, button, down, pos, cols);
 	else if (down && button == 1)
-		paste_selection(t);
+		return true;
 	else if (down && button == 3)
 		scroll_view(t, WHEEL_LINES);
 	else if (down && button == 4)
 		scroll_view(t, -WHEEL_LINES);
+	return false;
 }
 
 /* ---- Alt+SysRq (--sysrq): the domain's, never typed ---- */

@@ -729,6 +729,7 @@ int main(int argc, char **argv)
 	if (t->monitor >= 0 && sandbox_set_ids(&t->sandbox, vnc_port(t->vnc), err, sizeof(err)) < 0)
 		die("%s", err);
 	vnc_set_handshake_timeout(t->vnc, t->opt.handshake_timeout * 1000);
+	vnc_set_paste_on_receive(t->vnc, t->opt.paste_on_receive);
 	set_passwords(t);
 	if (t->opt.text_port)
 		start_text_port(t);

@@ -38,6 +38,7 @@ enum {
 	OPT_HANDSHAKE_TIMEOUT,
 	OPT_KEYS,
 	OPT_SYSRQ,
+	OPT_PASTE_ON_RECEIVE,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -62,6 +63,7 @@ static const struct option longopts[] = {
 	{ "handshake-timeout", required_argument, NULL, OPT_HANDSHAKE_TIMEOUT },
 	{ "keys", required_argument, NULL, OPT_KEYS },
 	{ "sysrq", no_argument, NULL, OPT_SYSRQ },
+	{ "paste-on-receive", no_argument, NULL, OPT_PASTE_ON_RECEIVE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	/* The original vncterm's long forms of its short options. */
@@ -151,6 +153,9 @@ void options_usage(FILE *f, const char *prog)
 		"                      disconnect a viewer that has not finished the RFB\n"
 		"                      handshake (password included) after SEC, 1-3600\n"
 		"                      (default %d)\n"
+		"  --paste-on-receive  type a viewer's clipboard text as it is sent (for\n"
+		"                      relays that send it to be typed); by default it is\n"
+		"                      typed on a middle click, Shift+Insert or Ctrl+Shift+V\n"
 		"\n"
 		"XEN\n"
 		"  --event-budget N    ring events taken per 200 ms before a flooding guest is\n"
@@ -437,6 +442,7 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 			o->handshake_timeout = (int)n;
 			break;
 		case OPT_SANDBOX_DEBUG: o->sandbox_debug = true; break;
+		case OPT_PASTE_ON_RECEIVE: o->paste_on_receive = true; break;
 		case OPT_KEYS:
 			if (parse_keys(o, optarg) < 0)
 				return fail(err, errlen, "--keys %s: expected xterm, linux or vt220", optarg);

@@ -57,6 +57,7 @@ struct options {
 	int max_viewers;        /* --max-viewers: VNC viewers served at once */
 	int handshake_timeout;  /* --handshake-timeout, seconds */
 	bool sandbox_debug;     /* --sandbox-debug */
+	bool paste_on_receive;  /* --paste-on-receive: viewers' text typed as it comes */
 	/*
 	 * --keys: the terminal whose keys are sent.  Default: xterm's for a
 	 * command (its TERM is xterm-256color), a VT220's for a console (a PV

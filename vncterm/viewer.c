@@ -92,8 +92,7 @@ void viewer_close(struct conn *c, int level, const char *fmt, ...)
 		rfbClientConnectionGone(c->cl);
 		c->cl = NULL;
 	}
-	free(c->cut.buf);
-	c->cut = (struct cut){ 0 };
+	clip_free(c);
 	if (c->out)
 		relay_close(c->out, FLUSH_MS);
 	else
@@ -149,7 +148,7 @@ static void on_key(rfbBool down, rfbKeySym key, rfbClientPtr cl)
 	case XK_Meta_R: c->alt_r = down; break;
 	default: modifier = false; break;
 	}
-	/* View-only viewers' sequences too: their refusal is logged. */
+	/* Before Compose, and whatever the viewer: nothing of a sequence is typed (sysrq.h). */
 	if (c->vnc->cb.sysrq) {
 		enum sysrq_step st = sysrq_feed(&c->sysrq, (uint32_t)key, down, c->alt_l || c->alt_r);
 
@@ -166,7 +165,8 @@ static void on_key(rfbBool down, rfbKeySym key, rfbClientPtr cl)
 	int n = compose_feed(&c->compose, c->vnc->compose, (uint32_t)key, mods, out);
 
 	for (int k = 0; k < n; k++)
-		c->vnc->cb.key(out[k], mods, c->vnc->user);
+		if (c->vnc->cb.key(out[k], mods, c->vnc->user))
+			clip_paste(c);
 	viewer_changed(c->vnc);
 }
 
@@ -189,8 +189,9 @@ static void on_pointer(int mask, int x, int y, rfbClientPtr cl)
 
 		if ((mask ^ c->buttons) & bit) {
 			c->buttons ^= bit;
-			v->cb.pointer(b, (mask & bit) != 0, x, y, (unsigned)c->buttons, mods_of(c),
-				      v->user);
+			if (v->cb.pointer(b, (mask & bit) != 0, x, y, (unsigned)c->buttons,
+					  mods_of(c), v->user))
+				clip_paste(c);
 		}
 	}
 	viewer_changed(v);

@@ -100,23 +100,24 @@ static void set_size(struct screen *s, int w, int h)
 	free(old);
 }
 
-static void on_key(uint32_t keysym, unsigned mods, void *user)
+/* Shift+Insert and a middle click paste, as in the daemon: the viewer's clipboard is typed. */
+static bool on_key(uint32_t keysym, unsigned mods, void *user)
 {
-	(void)keysym;
 	(void)user;
 	FUZZ_CHECK(mods < 8);
 	keys++;
+	return keysym == 0xff63;
 }
 
-static void on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mods,
+static bool on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mods,
 		       void *user)
 {
-	(void)down;
 	(void)user;
 	FUZZ_CHECK(button >= -1 && button < 5);
 	FUZZ_CHECK(x >= 0 && x < 65536 && y >= 0 && y < 65536);
 	FUZZ_CHECK(held < 32 && mods < 8);
 	pointers++;
+	return down && button == 1;
 }
 
 /* As the daemon does: a new framebuffer, told to every viewer. */
@@ -183,6 +184,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		}
 	}
 	FUZZ_CHECK(vnc_set_passwords(screens[1].vnc, "secret", "viewonly") == 0);
+	vnc_set_paste_on_receive(screens[0].vnc, true); /* the other keeps text until a paste */
 	return 0;
 }
 

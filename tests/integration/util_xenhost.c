@@ -63,12 +63,11 @@ bool xhost_wait_key(struct xhost *h, const char *name, const char *want, int ms)
 	return false;
 }
 
-void xhost_up(struct xhost *h, unsigned int domid, bool xen_lock)
+void xhost_domain_up(struct xhost *h, unsigned int domid)
 {
-	char pfn[32];
-
 	memset(h, 0, sizeof(*h));
 	h->domid = domid;
+	h->master = h->slave = -1;
 	snprintf(h->cons, sizeof(h->cons), "/local/domain/%u/console", domid);
 	ck_assert_int_eq(xsd_start(&h->xsd), 0);
 	ck_assert_int_eq(xensim_dom_create(domid), 0);
@@ -79,17 +78,29 @@ void xhost_up(struct xhost *h, unsigned int domid, bool xen_lock)
 	ck_assert_ptr_nonnull(h->ring);
 	snprintf(h->lockdir, sizeof(h->lockdir), "%s/locks", h->xsd.dir);
 	setenv("XENCONS_LOCK_DIR", h->lockdir, 1);
-	if (xen_lock)
-		setenv("XENCONS_XEN_LOCK_DIR", "/var/lock", 1);
 	setenv("LD_PRELOAD", xensim_lib(), 1);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+void xhost_ring_nodes(struct xhost *h)
+{
+	char pfn[32];
+
 	snprintf(pfn, sizeof(pfn), "%d", RING_PFN);
 	xhost_put(h, "ring-ref", pfn);
 	xhost_put(h, "port", CONS_PORT);
 	xhost_put(h, "limit", "1048576");
 	xhost_put(h, "type", "xenconsoled");
+}
+
+void xhost_up(struct xhost *h, unsigned int domid, bool xen_lock)
+{
+	xhost_domain_up(h, domid);
+	if (xen_lock)
+		setenv("XENCONS_XEN_LOCK_DIR", "/var/lock", 1);
+	xhost_ring_nodes(h);
 	ck_assert_int_eq(openpty(&h->master, &h->slave, h->tty, NULL, NULL), 0);
 	xhost_put(h, "tty", h->tty);
-	signal(SIGPIPE, SIG_IGN);
 }
 
 void xhost_down(struct xhost *h)
@@ -97,8 +108,10 @@ void xhost_down(struct xhost *h)
 	unsetenv("LD_PRELOAD");
 	unsetenv("XENCONS_LOCK_DIR");
 	unsetenv("XENCONS_XEN_LOCK_DIR");
-	close(h->master);
-	close(h->slave);
+	if (h->master >= 0)
+		close(h->master);
+	if (h->slave >= 0)
+		close(h->slave);
 	xensim_page_unmap(h->ring);
 	xs_close(h->xs);
 	xsd_stop(&h->xsd);

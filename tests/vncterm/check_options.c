@@ -324,6 +324,20 @@ START_TEST(test_remote_allowed)
 }
 END_TEST
 
+/* A viewer's clipboard is typed when it pastes, unless --paste-on-receive. */
+START_TEST(test_paste_on_receive)
+{
+	struct options o;
+	char err[256];
+	const char *none[] = { NULL }, *given[] = { "--paste-on-receive", NULL };
+
+	ck_assert_int_eq(parse(&o, err, none), 0);
+	ck_assert(!o.paste_on_receive);
+	ck_assert_int_eq(parse(&o, err, given), 0);
+	ck_assert(o.paste_on_receive);
+}
+END_TEST
+
 /* The original's -v forms: ADDR alone is display 0, :N every IPv4 address. */
 START_TEST(test_listen_forms)
 {
@@ -472,6 +486,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_log_target);
 	tcase_add_test(tc, test_log_file);
 	tcase_add_test(tc, test_remote_allowed);
+	tcase_add_test(tc, test_paste_on_receive);
 	tcase_add_test(tc, test_remote_without_flag);
 	tcase_add_test(tc, test_listen_forms);
 	tcase_add_test(tc, test_original_long_options);
