@@ -125,7 +125,7 @@ VNCTERM_SRCS := vncterm/input.c vncterm/listen.c vncterm/main.c vncterm/options.
 	vncterm/pty.c vncterm/select.c vncterm/statefile.c vncterm/textport.c vncterm/vnc.c \
 	vncterm/xen.c vncterm/sandbox.c vncterm/monitor.c vncterm/log.c vncterm/consolelog.c vncterm/logfile.c \
 	vncterm/viewer.c vncterm/gate.c vncterm/websocket.c vncterm/relay.c vncterm/clipboard.c \
-	vncterm/compose.c
+	vncterm/compose.c vncterm/sysrq.c
 VNCTERM_OBJS := $(VNCTERM_SRCS:%.c=$(B)/%.o)
 
 PROGS := vt100/vtdump vncterm/vncterm xenconsole/xenconsole
@@ -207,7 +207,7 @@ $(B)/tests/runner.o: tests/runner.c $(B)/tests/suites.h $(FLAGS_STAMP)
 DAEMON_TEST_OBJS := $(B)/vncterm/monitor.o $(B)/vncterm/options.o $(B)/vncterm/password.o \
 	$(B)/vncterm/paste.o $(B)/vncterm/select.o \
 	$(B)/vncterm/statefile.o $(B)/vncterm/consolelog.o $(B)/vncterm/gate.o $(B)/vncterm/websocket.o \
-	$(B)/vncterm/compose.o
+	$(B)/vncterm/compose.o $(B)/vncterm/sysrq.o
 
 $(B)/tests/runner: $(B)/tests/runner.o $(TEST_OBJS) $(DAEMON_TEST_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT) \
 		$(LIBXENCONS) | $(VNC_LIBDEP)

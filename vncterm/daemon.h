@@ -16,6 +16,7 @@
 #include "vncterm/options.h"
 #include "vncterm/sandbox.h"
 #include "vncterm/select.h"
+#include "vncterm/sysrq.h"
 
 #define TERM_NAME "xterm-256color"
 #define READ_BUDGET (256 * 1024) /* per loop, so viewers stay served under a flood */
@@ -80,6 +81,7 @@ struct vncterm {
 	char log_path[4096];  /* --log-file, absolute */
 	char *paste;         /* pasted text still to type, after outq */
 	size_t paste_len, paste_off;
+	struct sysrq_rate sysrq_rate; /* --sysrq: requests from all viewers */
 };
 
 /* Print "vncterm: <message>" and exit 1. */
@@ -109,5 +111,8 @@ void follow_selection(struct vncterm *t);
 bool on_key(uint32_t keysym, unsigned mods, void *user);
 bool on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mods,
 		       void *user);
+/* --sysrq on the domain's console (else a warning, once): whether on_sysrq serves viewers. */
+bool sysrq_wanted(const struct vncterm *t);
+void on_sysrq(uint32_t keysym, const char *viewer, bool view_only, void *user);
 
 #endif

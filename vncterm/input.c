@@ -3,21 +3,27 @@
  * What viewers send towards the console: keys (keys.c's bytes, or a scroll
  * of the view), the pointer (selection, xterm mouse reports, the wheel),
  * clipboard paste (bracketed, bounded, paced by the source), text-port
- * input, the emulator's own replies, and resize requests.  Bytes wait in
+ * input, the emulator's own replies, resize requests, and (--sysrq) the
+ * domain's SysRq, which is asked of xenstore instead.  Bytes wait in
  * a bounded queue and are written as the source takes them: nothing here
  * blocks the loop.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "vncterm/daemon.h"
+#include "vncterm/log.h"
 #include "vncterm/paste.h"
 #include "vncterm/pty.h"
 #include "vncterm/render.h"
+#include "vncterm/sysrq.h"
 #include "vncterm/vnc.h"
+#include "vncterm/xen.h"
 #include "xenconsole/console.h"
+#include "xenconsole/sysrq.h"
 #include "vt100/keys.h"
 #include "vt100/mouse.h"
 #include "vt100/vt100.h"
@@ -401,4 +407,71 @@ bool on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mod
 	else if (down && button == 4)
 		scroll_view(t, -WHEEL_LINES);
 	return false;
+}
+
+/* ---- Alt+SysRq (--sysrq): the domain's, never typed ---- */
+
+bool sysrq_wanted(const struct vncterm *t)
+{
+	if (!t->opt.sysrq)
+		return false;
+	if (t->xc)
+		return true;
+	log_msg(LOG_WARNING,
+		"--sysrq asks a domain's console for SysRq (-x PATH alone, or --domid); this "
+		"console is %s, so Alt+SysRq is typed as keys, as without it",
+		t->opt.command_given || (!t->opt.pty_path && !t->opt.input_file) ? "a command's" :
+		t->opt.pty_path ? "a pty's" : "a file's");
+	return false;
+}
+
+static void describe_key(uint32_t keysym, char *buf, size_t size)
+{
+	if (keysym >= 0x20 && keysym < 0x7f)
+		snprintf(buf, size, "'%c'", (char)keysym);
+	else
+		snprintf(buf, size, "keysym %#x", (unsigned)keysym);
+}
+
+/*
+ * One log line a request, whatever becomes of it (the monitor logs its
+ * own failures, where they are known); requests past the rate are
+ * dropped unlogged and counted on the next line.
+ */
+void on_sysrq(uint32_t keysym, const char *viewer, bool view_only, void *user)
+{
+	struct vncterm *t = user;
+	int domid = options_domid(&t->opt), key = sysrq_command(keysym), e;
+	char what[32], also[80] = "", line[320], pending = 0;
+	unsigned long dropped;
+
+	if (!sysrq_rate_take(&t->sysrq_rate, now_ms(), &dropped))
+		return;
+	if (dropped)
+		snprintf(also, sizeof(also), " (%lu more before it dropped: over %d a second)",
+			 dropped, 1000 / SYSRQ_REFILL_MS);
+	describe_key(keysym, what, sizeof(what));
+	if (view_only || key < 0) {
+		log_msg(LOG_WARNING, "viewer %s: Alt+SysRq+%s refused: %s; nothing sent to domain %d%s",
+			viewer, what,
+			view_only ? "the viewer is view-only" :
+				    "not a SysRq command (0-9, b-z or R)",
+			domid, also);
+		return;
+	}
+	log_msg(LOG_WARNING, "viewer %s asks domain %d for SysRq '%c' (%s)%s", viewer, domid, key,
+		xencons_sysrq_name(key), also);
+	if (t->monitor >= 0) {
+		char c = (char)key;
+
+		/* The monitor writes it, and logs a failure. */
+		if ((e = monitor_send(t->monitor, MONITOR_SYSRQ, &c, 1)) < 0)
+			log_msg(LOG_WARNING, "SysRq '%c' not sent to domain %d: the monitor: %s", key,
+				domid, strerror(-e));
+		return;
+	}
+	if ((e = xen_sysrq(t->xen, (char)key, &pending)) < 0) {
+		xencons_sysrq_error(e, (unsigned)domid, (char)key, pending, line, sizeof(line));
+		log_msg(LOG_WARNING, "%s", line);
+	}
 }

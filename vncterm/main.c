@@ -503,6 +503,7 @@ static void start_sandbox_monitor(struct vncterm *t)
 		 */
 		mp->watch_params = p;
 		mp->want_watch = true;
+		mp->sysrq = o->sysrq; /* SYSRQ is served for the domain's own console only */
 	}
 	if (sandbox_prepare(&t->sandbox, getpid(), o->sandbox_debug, err, sizeof(err)) < 0)
 		die("%s", err);
@@ -656,6 +657,7 @@ int main(int argc, char **argv)
 	static const struct vnc_callbacks vnc_cb = { .key = on_key, .pointer = on_pointer,
 						     .resize = on_resize, .paste = on_paste };
 	struct vncterm *t = calloc(1, sizeof(*t));
+	struct vnc_callbacks cb = vnc_cb;
 	char err[256];
 	int w, h, r;
 
@@ -710,8 +712,9 @@ int main(int argc, char **argv)
 		die("cell size %dx%d: %s", cw, ch, strerror(EINVAL));
 	uint32_t *fb = render_pixels(t->render, &w, &h);
 
+	cb.sysrq = sysrq_wanted(t) ? on_sysrq : NULL;
 	t->vnc = vnc_new(t->opt.listen_addr, t->opt.display, t->opt.title, fb, w, h,
-			 t->opt.log_level, t->opt.max_viewers, &vnc_cb, t, err, sizeof(err));
+			 t->opt.log_level, t->opt.max_viewers, &cb, t, err, sizeof(err));
 	if (!t->vnc)
 		die("%s", err);
 	if (t->opt.remote)

@@ -37,6 +37,7 @@ enum {
 	OPT_LOG_FILE_MAX,
 	OPT_HANDSHAKE_TIMEOUT,
 	OPT_KEYS,
+	OPT_SYSRQ,
 	OPT_PASTE_ON_RECEIVE,
 	OPT_HELP,
 	OPT_VERSION,
@@ -61,6 +62,7 @@ static const struct option longopts[] = {
 	{ "log-file-max", required_argument, NULL, OPT_LOG_FILE_MAX },
 	{ "handshake-timeout", required_argument, NULL, OPT_HANDSHAKE_TIMEOUT },
 	{ "keys", required_argument, NULL, OPT_KEYS },
+	{ "sysrq", no_argument, NULL, OPT_SYSRQ },
 	{ "paste-on-receive", no_argument, NULL, OPT_PASTE_ON_RECEIVE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -158,6 +160,10 @@ void options_usage(FILE *f, const char *prog)
 		"XEN\n"
 		"  --event-budget N    ring events taken per 200 ms before a flooding guest is\n"
 		"                      held off (default 30)\n"
+		"  --sysrq             Alt+SysRq+KEY (or Alt+Print+KEY) from a viewer that may\n"
+		"                      type asks the domain for SysRq KEY, as xl sysrq does;\n"
+		"                      for the domain's console (-x PATH alone, --domid) only:\n"
+		"                      elsewhere a warning, and the keys are typed as before\n"
 		"\n"
 		"CONSOLE LOG\n"
 		"  --log-file FILE     append the console's output to FILE (ESC written as ^[),\n"
@@ -400,6 +406,7 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 			o->event_budget = (int)n;
 			break;
 		case OPT_EXIT_ON_RELEASE: o->exit_on_release = true; break;
+		case OPT_SYSRQ: o->sysrq = true; break;
 		case OPT_VIEW_ONLY_PASSWORD: o->view_only_password_file = optarg; break;
 		case OPT_LOG_LEVEL:
 			if (number(optarg, 0, 3, &n) < 0)

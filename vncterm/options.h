@@ -46,6 +46,7 @@ struct options {
 	int domid;              /* --domid; -1 if not given */
 	int event_budget;       /* --event-budget; 0: the default */
 	bool exit_on_release;   /* --exit-on-release: end when the domain is gone */
+	bool sysrq;             /* --sysrq: Alt+SysRq+key asks the domain (vncterm/sysrq.h) */
 	const char *input_file; /* --input */
 	const char *password_file;           /* --password */
 	const char *view_only_password_file; /* --view-only-password */

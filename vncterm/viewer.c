@@ -133,21 +133,31 @@ static unsigned mods_of(const struct conn *c)
 static void on_key(rfbBool down, rfbKeySym key, rfbClientPtr cl)
 {
 	struct conn *c = cl->clientData;
+	bool modifier = true;
 
 	if (!c)
 		return;
 	switch (key) {
-	case XK_Shift_L: c->shift_l = down; return;
-	case XK_Shift_R: c->shift_r = down; return;
-	case XK_Control_L: c->ctrl_l = down; return;
-	case XK_Control_R: c->ctrl_r = down; return;
+	case XK_Shift_L: c->shift_l = down; break;
+	case XK_Shift_R: c->shift_r = down; break;
+	case XK_Control_L: c->ctrl_l = down; break;
+	case XK_Control_R: c->ctrl_r = down; break;
 	case XK_Alt_L:
-	case XK_Meta_L: c->alt_l = down; return;
+	case XK_Meta_L: c->alt_l = down; break;
 	case XK_Alt_R:
-	case XK_Meta_R: c->alt_r = down; return;
-	default: break;
+	case XK_Meta_R: c->alt_r = down; break;
+	default: modifier = false; break;
 	}
-	if (!down || cl->viewOnly || !c->vnc->cb.key)
+	/* Before Compose, and whatever the viewer: nothing of a sequence is typed (sysrq.h). */
+	if (c->vnc->cb.sysrq) {
+		enum sysrq_step st = sysrq_feed(&c->sysrq, (uint32_t)key, down, c->alt_l || c->alt_r);
+
+		if (st == SYSRQ_COMMAND)
+			c->vnc->cb.sysrq((uint32_t)key, c->host, cl->viewOnly, c->vnc->user);
+		if (st != SYSRQ_PASS)
+			return;
+	}
+	if (modifier || !down || cl->viewOnly || !c->vnc->cb.key)
 		return;
 	/* A dead key and its letter become one keysym, composed per viewer. */
 	uint32_t out[COMPOSE_MAX];

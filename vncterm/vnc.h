@@ -47,6 +47,13 @@ struct vnc_callbacks {
 	 * vnc_set_paste_on_receive(), text is typed as a viewer sends it.
 	 */
 	void (*paste)(const char *utf8, size_t len, void *user);
+	/*
+	 * --sysrq (NULL: off, and Alt+SysRq is typed as any key): a key
+	 * pressed within a viewer's Alt+SysRq sequence (vncterm/sysrq.h),
+	 * from the viewer at address viewer, view_only if it may only watch
+	 * (to be refused).  None of the sequence reaches key().
+	 */
+	void (*sysrq)(uint32_t keysym, const char *viewer, bool view_only, void *user);
 };
 
 /*

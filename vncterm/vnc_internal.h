@@ -23,6 +23,7 @@
 #include "vncterm/gate.h"
 #include "vncterm/password.h"
 #include "vncterm/relay.h"
+#include "vncterm/sysrq.h"
 #include "vncterm/vnc.h"
 #include "vncterm/websocket.h"
 
@@ -87,9 +88,10 @@ struct conn {
 	char *sent;
 	size_t sent_len;
 	unsigned long long sent_order;   /* the vnc's clip_events then */
-	/* Modifiers and the Compose sequence under way, per viewer. */
+	/* Modifiers, the Compose sequence and the Alt+SysRq under way, per viewer. */
 	bool shift_l, shift_r, ctrl_l, ctrl_r, alt_l, alt_r;
 	struct compose compose;
+	struct sysrq_seq sysrq;
 	int buttons, x, y;
 };
 

@@ -38,6 +38,7 @@
 
 #include "tests/fuzz/fuzz_check.h"
 #include "vncterm/log.h"
+#include "vncterm/sysrq.h"
 #include "vncterm/vnc.h"
 #include "vncterm/vnc_internal.h"
 
@@ -142,11 +143,22 @@ static void on_paste(const char *utf8, size_t len, void *user)
 	pastes++;
 }
 
+/* --sysrq on: a key within an Alt+SysRq sequence, never SysRq or Print itself. */
+static void on_sysrq(uint32_t keysym, const char *viewer, bool view_only, void *user)
+{
+	(void)view_only;
+	(void)user;
+	FUZZ_CHECK(keysym != SYSRQ_KEYSYM_SYS_REQ && keysym != SYSRQ_KEYSYM_PRINT);
+	FUZZ_CHECK(viewer && viewer[0]);
+	keys++;
+}
+
 static const struct vnc_callbacks callbacks = {
 	.key = on_key,
 	.pointer = on_pointer,
 	.resize = on_resize,
 	.paste = on_paste,
+	.sysrq = on_sysrq,
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -2,6 +2,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pty.h>
 #include <signal.h>
 #include <stdio.h>
@@ -114,6 +115,30 @@ void xhost_down(struct xhost *h)
 	xensim_page_unmap(h->ring);
 	xs_close(h->xs);
 	xsd_stop(&h->xsd);
+}
+
+bool xhost_typed(struct xhost *h, const char *want, size_t len, int ms)
+{
+	char got[4096];
+	size_t have = 0;
+	int64_t end = now_ms() + ms;
+
+	ck_assert_uint_le(len, sizeof(got));
+	while (have < len && now_ms() < end) {
+		struct pollfd p = { .fd = h->master, .events = POLLIN };
+
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		ssize_t n = read(h->master, got + have, sizeof(got) - have);
+
+		if (n > 0)
+			have += (size_t)n;
+	}
+	if (have == len && !memcmp(got, want, len))
+		return true;
+	fprintf(stderr, "console input: got %zu bytes \"%.*s\", expected %zu \"%.*s\"\n", have,
+		(int)have, got, len, (int)len, want);
+	return false;
 }
 
 pid_t xhost_spawn(const char *bin, const char *const *args, const char *log)

@@ -56,6 +56,13 @@ void xhost_put(struct xhost *h, const char *name, const char *value);
 bool xhost_wait_key(struct xhost *h, const char *name, const char *want, int ms);
 
 /*
+ * Read what the console's reader typed into xenconsoled's pty (master)
+ * until len bytes came or ms passed: true if exactly want, else false with
+ * what came on stderr.
+ */
+bool xhost_typed(struct xhost *h, const char *want, size_t len, int ms);
+
+/*
  * Run bin with args (argv[1..]) in a process group of its own, stdin from
  * /dev/null, stdout and stderr to the file log.  Its pid.
  */

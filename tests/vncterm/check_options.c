@@ -51,6 +51,21 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(o.cols, 80);
 	ck_assert_ptr_null(o.command);
 	ck_assert_ptr_null(o.title);
+	ck_assert(!o.sysrq);
+}
+END_TEST
+
+/* --sysrq is a flag; whether the console is a domain's is the daemon's to judge (a warning). */
+START_TEST(test_sysrq)
+{
+	struct options o;
+	char err[256];
+	const char *xen[] = { "-x", "/local/domain/7/console", "--sysrq", NULL };
+	const char *arg[] = { "--sysrq=yes", NULL };
+
+	ck_assert_int_eq(parse(&o, err, xen), 0);
+	ck_assert(o.sysrq);
+	ck_assert_int_eq(parse(&o, err, arg), -EINVAL);
 }
 END_TEST
 
@@ -459,6 +474,7 @@ Suite *options_suite(void)
 	TCase *tc = tcase_create("command line");
 
 	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_sysrq);
 	tcase_add_test(tc, test_help_and_version);
 	tcase_add_test(tc, test_command_is_rest);
 	tcase_add_test(tc, test_original_flags);
