@@ -504,6 +504,7 @@ static void start_sandbox_monitor(struct vncterm *t)
 		 */
 		mp->watch_params = p;
 		mp->want_watch = true;
+		mp->sysrq = o->sysrq; /* SYSRQ is served for the domain's own console only */
 	}
 	if (sandbox_prepare(&t->sandbox, getpid(), o->sandbox_debug, err, sizeof(err)) < 0)
 		die("%s", err);

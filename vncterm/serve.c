@@ -21,15 +21,17 @@
  */
 void start_vnc(struct vncterm *t, uint32_t *fb, int w, int h)
 {
-	static const struct vnc_callbacks vnc_cb = { .key = on_key, .pointer = on_pointer,
-						     .resize = on_resize, .paste = on_paste };
+	struct vnc_callbacks cb = { .key = on_key, .pointer = on_pointer, .resize = on_resize,
+				    .paste = on_paste };
 	char err[256];
+
+	cb.sysrq = sysrq_wanted(t) ? on_sysrq : NULL;
 
 	if (t->opt.unix_path && t->monitor < 0 &&
 	    (t->unix_fd = unixsock_open(t->opt.unix_path, &t->unix_id, err, sizeof(err))) < 0)
 		die("%s", err);
 	t->vnc = vnc_new(t->opt.listen_addr, t->opt.display, !t->opt.no_tcp, t->opt.title, fb, w, h,
-			 t->opt.log_level, t->opt.max_viewers, &vnc_cb, t, err, sizeof(err));
+			 t->opt.log_level, t->opt.max_viewers, &cb, t, err, sizeof(err));
 	if (!t->vnc)
 		die("%s", err);
 	if (t->unix_fd >= 0)
@@ -47,6 +49,7 @@ void start_vnc(struct vncterm *t, uint32_t *fb, int w, int h)
 	if (t->monitor >= 0 && sandbox_set_ids(&t->sandbox, vnc_port(t->vnc), err, sizeof(err)) < 0)
 		die("%s", err);
 	vnc_set_handshake_timeout(t->vnc, t->opt.handshake_timeout * 1000);
+	vnc_set_paste_on_receive(t->vnc, t->opt.paste_on_receive);
 }
 
 /* A password file that cannot be used is a bad command line: exit 2. */
