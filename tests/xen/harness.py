@@ -326,6 +326,24 @@ def xenconsole_escape(ser, domid, mode, tag, S):
         raise Failure("xenconsole %s: no %s-42 answer from the guest:\n%s" % (mode, tag, dump))
 
 
+def sysrq_from_viewer(ser, view, domid, S):
+    """A viewer's Alt+SysRq+h reaches the guest's kernel: the sandboxed
+    worker asks the monitor, which writes control/sysrq; the guest's Xen
+    driver (drivers/xen/manage.c) takes it, writes "" back and runs it.  'h'
+    is no command, so the kernel prints its help, with the console loglevel
+    raised for the header, on hvc0 and so back on the viewer's screen.
+    handle_sysrq() needs only a nonzero kernel.sysrq (Debian's default is
+    438); the help is not masked."""
+    view.run(["sysrq=h", "wait=sysrq: HELP :"], "SysRq from a viewer", 60)
+    _, out = ser.run("grep -c \"asks domain %d for SysRq 'h'\" /tmp/vt.log; "
+                     "echo \"pending=[$(xenstore-read /local/domain/%d/control/sysrq)]\""
+                     % (domid, domid), 30 * S, check=False)
+    if not re.search(r"^[1-9]", out, re.M) or "pending=[]" not in out:
+        _, log_text = ser.run("cat /tmp/vt.log", 30 * S, check=False)
+        raise Failure("SysRq from a viewer: vncterm did not log the request, or the guest "
+                      "did not take it (control/sysrq not emptied):\n%s\n%s" % (out, log_text))
+
+
 def guest_domid(ser, S):
     """The guest's domain id.  Tagged, and asked again if need be: a kernel
     message on dom0's console can land in the middle of the answer."""
@@ -366,7 +384,8 @@ def tool_checks(ser, domid, view, S, mark):
     ser.run("xl destroy guest; xl create -p /etc/xen/guest.cfg", 120 * S)
     domid = guest_domid(ser, S)
     cpath = "/local/domain/%d/console" % domid
-    pid, vnc, tc = start_vncterm(ser, "-x %s -T -v 127.0.0.1:1" % cpath, cpath, S)
+    # --sysrq: -x PATH alone is the domain's own console, which it needs.
+    pid, vnc, tc = start_vncterm(ser, "-x %s -T -v 127.0.0.1:1 --sysrq" % cpath, cpath, S)
     assert_sandboxed(ser, pid, S)
     assert_idle(ser, pid, S)
     xen_client_refused(ser, domid, S)
@@ -378,6 +397,8 @@ def tool_checks(ser, domid, view, S, mark):
     hello = matched(out, "^hello-[0-9]+$")
     text_port_echo(ser, tc, "pty", S)
     mark("sandboxed pty mode ok")
+    sysrq_from_viewer(ser, view, domid, S)
+    mark("sysrq from a viewer ok")
 
     # Suspend, as the host agent does it: SIGUSR1, keep the statefile, save.
     _, out = ser.run("kill -USR1 %d; sleep 2; F=$(xenstore-read %s/statefile) && "

@@ -10,6 +10,9 @@
  *   wait=REGEX   until a line of the screen matches (POSIX extended regex)
  *   type=TEXT    press the keys of TEXT; "\r" in TEXT is Return
  *   ctrl=C       press Control+C (any letter)
+ *   sysrq=KEY    the SysRq chord Alt+SysRq+KEY (KEY one ASCII character), in
+ *                the order a keyboard sends it: Alt_L, Sys_Req, KEY down,
+ *                then KEY, Sys_Req, Alt_L up
  *   watch=SEC    keep reading for SEC seconds; print how many updates came
  *                and the longest gap between two
  *   dump         print the screen
@@ -28,6 +31,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <rfb/keysym.h>
 
 #include "fonts/font.h"
 #include "tests/integration/util_vncterm.h"
@@ -49,7 +54,7 @@ static int reader_tag;
 static void usage(void)
 {
 	fprintf(stderr, "usage: vncread [--timeout SEC] HOST:PORT STEP...\n"
-		"steps: wait=REGEX type=TEXT ctrl=LETTER watch=SEC dump\n");
+		"steps: wait=REGEX type=TEXT ctrl=LETTER sysrq=KEY watch=SEC dump\n");
 	exit(2);
 }
 
@@ -189,6 +194,25 @@ static int step_ctrl(struct reader *r, const char *letter)
 			SendKeyEvent(r->c, 0xffe3, FALSE) ? 0 : 1;
 }
 
+static int step_sysrq(struct reader *r, const char *key)
+{
+	uint32_t k = (unsigned char)key[0];
+	const struct {
+		uint32_t keysym;
+		rfbBool down;
+	} seq[] = {
+		{ XK_Alt_L, TRUE }, { XK_Sys_Req, TRUE },  { k, TRUE },
+		{ k, FALSE },	    { XK_Sys_Req, FALSE }, { XK_Alt_L, FALSE },
+	};
+
+	if (strlen(key) != 1 || k < 0x21 || k > 0x7e)
+		usage();
+	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++)
+		if (!SendKeyEvent(r->c, seq[i].keysym, seq[i].down))
+			return 1;
+	return 0;
+}
+
 static int step_watch(struct reader *r, int seconds)
 {
 	long before = r->updates;
@@ -262,6 +286,8 @@ int main(int argc, char **argv)
 			rc = step_type(&r, s + 5);
 		else if (!strncmp(s, "ctrl=", 5))
 			rc = step_ctrl(&r, s + 5);
+		else if (!strncmp(s, "sysrq=", 6))
+			rc = step_sysrq(&r, s + 6);
 		else if (!strncmp(s, "watch=", 6))
 			rc = step_watch(&r, (int)number(s + 6, 1, 3600));
 		else if (!strcmp(s, "dump"))
