@@ -35,6 +35,9 @@ enum {
 	OPT_MAX_VIEWERS,
 	OPT_LOG_FILE,
 	OPT_LOG_FILE_MAX,
+	OPT_LOG_TIMESTAMPS,
+	OPT_RECORD,
+	OPT_RECORD_MAX,
 	OPT_HANDSHAKE_TIMEOUT,
 	OPT_KEYS,
 	OPT_HELP,
@@ -58,6 +61,9 @@ static const struct option longopts[] = {
 	{ "max-viewers", required_argument, NULL, OPT_MAX_VIEWERS },
 	{ "log-file", required_argument, NULL, OPT_LOG_FILE },
 	{ "log-file-max", required_argument, NULL, OPT_LOG_FILE_MAX },
+	{ "log-timestamps", no_argument, NULL, OPT_LOG_TIMESTAMPS },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "record-max", required_argument, NULL, OPT_RECORD_MAX },
 	{ "handshake-timeout", required_argument, NULL, OPT_HANDSHAKE_TIMEOUT },
 	{ "keys", required_argument, NULL, OPT_KEYS },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -159,6 +165,13 @@ void options_usage(FILE *f, const char *prog)
 		"                      every byte, before it is drawn; SIGHUP reopens FILE\n"
 		"  --log-file-max SIZE stop logging at SIZE bytes until reopened; K, M or G\n"
 		"                      suffix, 4K-64G (default 64M)\n"
+		"  --log-timestamps    start each line of the --log-file with its time\n"
+		"                      (ISO 8601, UTC: [2026-01-31T23:59:59.123Z])\n"
+		"  --record FILE       record the console's output, every byte, as an\n"
+		"                      asciicast v2 file for asciinema play; a FILE that is\n"
+		"                      not empty is moved to FILE.1 first; SIGHUP reopens it\n"
+		"  --record-max SIZE   stop recording at SIZE bytes until reopened (as\n"
+		"                      --log-file-max; default 64M)\n"
 		"\n"
 		"MESSAGES\n"
 		"  --log TARGET        stderr (default) or syslog (facility daemon)\n"
@@ -176,7 +189,8 @@ void options_usage(FILE *f, const char *prog)
 		"SIGNALS\n"
 		"  SIGUSR1             save the console state (vncterm.statefile)\n"
 		"  SIGUSR2             debug messages on, or back to --log-level (a toggle)\n"
-		"  SIGHUP              reopen the --log-file; without one, end as SIGTERM does\n"
+		"  SIGHUP              reopen the --log-file and --record; without either, end\n"
+		"                      as SIGTERM does\n"
 		"  SIGTERM, SIGINT     end cleanly (xenstore keys and sandbox directory removed)\n"
 		"\n"
 		"EXIT STATUS\n"
@@ -349,6 +363,7 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 	o->handshake_timeout = OPTIONS_HANDSHAKE_TIMEOUT;
 	o->domid = -1;
 	o->log_file_max = CONSOLELOG_DEFAULT_MAX;
+	o->record_max = CONSOLELOG_DEFAULT_MAX;
 	optind = 0; /* a fresh scan (GNU) */
 	opterr = 0;
 	/* '+': stop at the first non-option, which starts the command. */
@@ -423,6 +438,20 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 					    "--log-file-max %s: expected a size from 4K to 64G (suffix K, M or G)",
 					    optarg);
 			break;
+		case OPT_LOG_TIMESTAMPS:
+			o->log_timestamps = true;
+			break;
+		case OPT_RECORD:
+			if (!*optarg)
+				return fail(err, errlen, "--record: expected a file name");
+			o->record = optarg;
+			break;
+		case OPT_RECORD_MAX:
+			if (size_arg(optarg, CONSOLELOG_MIN_MAX, CONSOLELOG_MAX_MAX, &o->record_max) < 0)
+				return fail(err, errlen,
+					    "--record-max %s: expected a size from 4K to 64G (suffix K, M or G)",
+					    optarg);
+			break;
 		case OPT_HANDSHAKE_TIMEOUT:
 			if (number(optarg, 1, 3600, &n) < 0)
 				return fail(err, errlen, "--handshake-timeout %s: expected 1-3600 seconds",
@@ -464,6 +493,11 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 
 	if (sources > 1)
 		return fail(err, errlen, "choose one console source: -c, -p, --input or --domid");
+	if (o->log_timestamps && !o->log_file)
+		return fail(err, errlen, "--log-timestamps: stamps the --log-file; give one");
+	if (o->record && o->log_file && !strcmp(o->record, o->log_file))
+		return fail(err, errlen, "--record %s: that is the --log-file too; give each its own file",
+			    o->record);
 	/* The text port has no authentication: it would be a way round the password. */
 	if (o->text_port && (o->password_file || o->view_only_password_file))
 		return fail(err, errlen,

@@ -104,7 +104,7 @@ static struct consolelog *open_log(const char *path, uint64_t max)
 	int fd;
 
 	ck_assert_ptr_nonnull(l);
-	ck_assert_int_eq(consolelog_open(path, &fd, &size), 0);
+	ck_assert_int_eq(consolelog_open(path, false, &fd, &size), 0);
 	consolelog_set_fd(l, fd, size);
 	return l;
 }
@@ -163,7 +163,7 @@ START_TEST(capped)
 	uint64_t size;
 	int fd;
 
-	ck_assert_int_eq(consolelog_open(path, &fd, &size), 0);
+	ck_assert_int_eq(consolelog_open(path, false, &fd, &size), 0);
 	ck_assert_uint_eq(size, 0);
 	consolelog_set_fd(l, fd, size);
 	ck_assert_int_eq(consolelog_write(l, "after\n", 6), CONSOLELOG_OK);
@@ -223,11 +223,11 @@ START_TEST(open_refuses_non_files)
 	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
 	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
 	/* No reader: a blocking open would hang here. */
-	ck_assert_int_eq(consolelog_open(fifo, &fd, &size), -ENXIO);
-	ck_assert_int_eq(consolelog_open("/dev/null", &fd, &size), -EINVAL);
-	ck_assert_int_eq(consolelog_open(dir, &fd, &size), -EISDIR);
+	ck_assert_int_eq(consolelog_open(fifo, false, &fd, &size), -ENXIO);
+	ck_assert_int_eq(consolelog_open("/dev/null", false, &fd, &size), -EINVAL);
+	ck_assert_int_eq(consolelog_open(dir, false, &fd, &size), -EISDIR);
 	snprintf(fifo, sizeof(fifo), "%s/no/such", dir);
-	ck_assert_int_eq(consolelog_open(fifo, &fd, &size), -ENOENT);
+	ck_assert_int_eq(consolelog_open(fifo, false, &fd, &size), -ENOENT);
 	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
 	unlink(fifo);
 	rmdir(dir);
