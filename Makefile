@@ -85,10 +85,10 @@ TSAN_SKIP := xenconsole install hostile_guest xen xen_agent xenlock console_log 
 # libxkbcommon-dev: keysyms to characters (vt100/keys.c) and Compose
 # (vncterm/compose.c), whose tables libx11-data holds; ncurses-bin's
 # infocmp and ncurses-base's entries are what the keys suite checks the
-# key sets against.
+# key sets against; asciinema plays the console record back (the record suite).
 DEPS_PKGS := gcc make pkg-config check libvncserver-dev libxen-dev \
 	libseccomp-dev nettle-dev unifont zlib1g-dev vncsnapshot libjpeg-turbo-progs \
-	libxkbcommon-dev libx11-data ncurses-bin ncurses-base
+	libxkbcommon-dev libx11-data ncurses-bin ncurses-base asciinema
 BENCH_PKGS := libvterm-dev
 # Real graphical viewers (tests/integration/check_real_viewers.c): TigerVNC
 # under Xvfb typed into with xdotool, noVNC in headless Chromium driven by

@@ -182,17 +182,22 @@ static int put_mark(struct consolelog *l)
  * Append len bytes, keeping room for the mark.  What does not fit: with
  * whole, none of it (a record's event is whole or absent); else what fits.
  */
+static uint64_t room(const struct consolelog *l)
+{
+	return l->max > l->size + l->reserve ? l->max - l->size - l->reserve : 0;
+}
+
 static int put(struct consolelog *l, const char *out, size_t len, bool whole)
 {
-	uint64_t room = l->max > l->size + l->reserve ? l->max - l->size - l->reserve : 0;
+	uint64_t fits = room(l);
 	int e;
 
-	if (len > room) {
+	if (len > fits) {
 		if (whole)
-			room = 0;
-		if (room && (e = write_all(l->fd, out, (size_t)room)) < 0)
+			fits = 0;
+		if (fits && (e = write_all(l->fd, out, (size_t)fits)) < 0)
 			return fail(l, e);
-		l->size += room;
+		l->size += fits;
 		if ((e = put_mark(l)) < 0)
 			return e;
 		l->full = true;
@@ -316,7 +321,11 @@ size_t consolelog_filter(unsigned *state, const char *in, size_t n, char *out)
 	return o;
 }
 
-/* A record: one event per slice of a read, all at the read's time. */
+/*
+ * A record: one event per slice of a read, all at the read's time.  At
+ * the cap, as the log keeps what fits, the event is cut to the bytes
+ * whose event fits (halving), and the next one ends the record.
+ */
 static int write_cast(struct consolelog *l, const char *buf, size_t n)
 {
 	char out[ASCIICAST_EVENT_OUT(SLICE)];
@@ -325,7 +334,14 @@ static int write_cast(struct consolelog *l, const char *buf, size_t n)
 
 	for (size_t done = 0; done < n && r == CONSOLELOG_OK;) {
 		size_t take = n - done < SLICE ? n - done : SLICE;
+		struct vt_utf8 before = l->utf8;
 		size_t len = asciicast_output(&l->utf8, t, buf + done, take, out);
+
+		while (len > room(l) && take > 1) {
+			l->utf8 = before;
+			take /= 2;
+			len = asciicast_output(&l->utf8, t, buf + done, take, out);
+		}
 
 		done += take;
 		if (len)
