@@ -388,10 +388,14 @@ size_t consolelog_stamp(bool *mid_line, const char *stamp, size_t stamp_len, con
 void consolelog_stamp_text(char out[CONSOLELOG_STAMP_LEN + 1], long long sec, int msec)
 {
 	time_t t = (time_t)sec;
-	struct tm tm;
-	char day[24];
+	struct tm tm = { 0 };
+	char buf[96];
 
-	if (!gmtime_r(&t, &tm) || strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm) != 19)
-		strcpy(day, "0000-00-00T00:00:00");
-	snprintf(out, CONSOLELOG_STAMP_LEN + 1, "[%s.%03dZ] ", day, msec % 1000);
+	/* Not strftime(): it may call tzset(), which opens zone files a sandbox has not. */
+	if (!gmtime_r(&t, &tm) || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0)
+		memset(&tm, 0, sizeof(tm));
+	snprintf(buf, sizeof(buf), "[%04d-%02d-%02dT%02d:%02d:%02d.%03dZ] ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, msec % 1000);
+	memcpy(out, buf, CONSOLELOG_STAMP_LEN); /* bounded fields: exactly that long */
+	out[CONSOLELOG_STAMP_LEN] = '\0';
 }

@@ -330,6 +330,32 @@ static int parse_geometry(struct options *o, const char *arg, char *err, int err
 	return 0;
 }
 
+/* The files the console's output goes to: --log-file, --record and theirs. */
+static int file_option(struct options *o, int opt, const char *arg, char *err, int errlen)
+{
+	uint64_t *max = opt == OPT_LOG_FILE_MAX ? &o->log_file_max : &o->record_max;
+	const char *name = opt == OPT_LOG_FILE || opt == OPT_LOG_FILE_MAX ? "--log-file" : "--record";
+
+	switch (opt) {
+	case OPT_LOG_FILE:
+	case OPT_RECORD:
+		if (!*arg)
+			return fail(err, errlen, "%s: expected a file name", name);
+		*(opt == OPT_LOG_FILE ? &o->log_file : &o->record) = arg;
+		return 0;
+	case OPT_LOG_FILE_MAX:
+	case OPT_RECORD_MAX:
+		if (size_arg(arg, CONSOLELOG_MIN_MAX, CONSOLELOG_MAX_MAX, max) < 0)
+			return fail(err, errlen,
+				    "%s-max %s: expected a size from 4K to 64G (suffix K, M or G)", name,
+				    arg);
+		return 0;
+	default: /* OPT_LOG_TIMESTAMPS */
+		o->log_timestamps = true;
+		return 0;
+	}
+}
+
 /* --keys NAME, remembered as given: the default waits for the source. */
 static int parse_keys(struct options *o, const char *arg)
 {
@@ -428,29 +454,12 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 			o->max_viewers = (int)n;
 			break;
 		case OPT_LOG_FILE:
-			if (!*optarg)
-				return fail(err, errlen, "--log-file: expected a file name");
-			o->log_file = optarg;
-			break;
 		case OPT_LOG_FILE_MAX:
-			if (size_arg(optarg, CONSOLELOG_MIN_MAX, CONSOLELOG_MAX_MAX, &o->log_file_max) < 0)
-				return fail(err, errlen,
-					    "--log-file-max %s: expected a size from 4K to 64G (suffix K, M or G)",
-					    optarg);
-			break;
 		case OPT_LOG_TIMESTAMPS:
-			o->log_timestamps = true;
-			break;
 		case OPT_RECORD:
-			if (!*optarg)
-				return fail(err, errlen, "--record: expected a file name");
-			o->record = optarg;
-			break;
 		case OPT_RECORD_MAX:
-			if (size_arg(optarg, CONSOLELOG_MIN_MAX, CONSOLELOG_MAX_MAX, &o->record_max) < 0)
-				return fail(err, errlen,
-					    "--record-max %s: expected a size from 4K to 64G (suffix K, M or G)",
-					    optarg);
+			if (file_option(o, opt, optarg, err, errlen) < 0)
+				return -EINVAL;
 			break;
 		case OPT_HANDSHAKE_TIMEOUT:
 			if (number(optarg, 1, 3600, &n) < 0)

@@ -3,8 +3,9 @@
  * The console record (--record) and the log's stamps (--log-timestamps)
  * with the real daemon: a record that parses and replays to the screen
  * the emulator drew (vtdump, the daemon's own screen, Debian's asciinema),
- * resizes, a non-empty file moved aside, SIGHUP sandboxed, the cap, a Xen
- * ring console on the simulated host, and stamped log lines.
+ * resizes, a non-empty file moved aside, SIGHUP sandboxed (with a stamped
+ * log), the cap, a Xen ring console on the simulated host, stamped log
+ * lines and bad options.
  * Displays 127.0.0.1:300 to :307, domain 475.
  */
 #include <check.h>
@@ -348,6 +349,17 @@ START_TEST(resize_recorded)
 }
 END_TEST
 
+/* Is s "[YYYY-MM-DDTHH:MM:SS.mmmZ] " (ISO 8601, UTC)? */
+static bool iso_stamp(const char *s)
+{
+	static const char shape[] = "[dddd-dd-ddTdd:dd:dd.dddZ] ";
+
+	for (size_t i = 0; i + 1 < sizeof(shape); i++)
+		if (shape[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != shape[i])
+			return false;
+	return true;
+}
+
 /*
  * Sandboxed (a file source, as root): the monitor opens the record; after
  * a rotation SIGHUP makes it open a new one, which starts with a header
@@ -364,8 +376,13 @@ START_TEST(sighup_sandboxed_starts_a_new_record)
 	make_dir(&d);
 	snprintf(old, sizeof(old), "%s.rotated", d.rec);
 	ck_assert_int_eq(mkfifo(d.aux, 0600), 0);
+	char log[128];
+
+	snprintf(log, sizeof(log), "%s/console.log", d.path);
+	/* With a stamped log beside it: stamps need nothing the sandbox lacks. */
 	const char *const args[] = { "-v", "127.0.0.1:302", "--log-level", "2", "--record", d.rec,
-				     "--keys", "linux", "--input", d.aux, "-s", NULL };
+				     "--log-file", log, "--log-timestamps", "--keys", "linux",
+				     "--input", d.aux, "-s", NULL };
 	struct vncterm *v = start_logged(args, 302, d.err);
 	int fifo = open(d.aux, O_WRONLY | O_CLOEXEC);
 
@@ -375,6 +392,9 @@ START_TEST(sighup_sandboxed_starts_a_new_record)
 	ck_assert(record_shows(d.rec, "one \033[7m\r\n", 5000));
 	ck_assert_int_eq(stat(d.rec, &st), 0);
 	ck_assert_uint_eq(st.st_uid, 0); /* opened by the monitor, as root */
+	ck_assert(file_says(log, "one ^[[7m\r\n", 5000, buf, sizeof(buf)));
+	ck_assert_msg(iso_stamp(buf) && !strcmp(buf + CONSOLELOG_STAMP_LEN, "one ^[[7m\r\n"),
+		      "not a stamped line: %s", buf);
 	ck_assert_int_eq(rename(d.rec, old), 0);
 	ck_assert_int_eq(kill(v->pid, SIGHUP), 0);
 	ck_assert(file_says(d.rec, "{\"version\": 2", 3000, buf, sizeof(buf)));
@@ -460,17 +480,6 @@ START_TEST(ring_console_recorded)
 	remove_dir(&d);
 }
 END_TEST
-
-/* Is s "[YYYY-MM-DDTHH:MM:SS.mmmZ] " (ISO 8601, UTC)? */
-static bool iso_stamp(const char *s)
-{
-	static const char shape[] = "[dddd-dd-ddTdd:dd:dd.dddZ] ";
-
-	for (size_t i = 0; i + 1 < sizeof(shape); i++)
-		if (shape[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != shape[i])
-			return false;
-	return true;
-}
 
 /*
  * --log-timestamps: every line of the log starts with one stamp, a line
