@@ -16,6 +16,19 @@
  * logrotate moved it away).  Opening is separate from writing because a
  * sandboxed worker cannot open files: the privileged monitor opens it and
  * hands over the fd.
+ *
+ * With stamps (--log-timestamps) each line starts with the time its first
+ * byte was read, "[2026-01-31T23:59:59.123Z] ": ISO 8601 in UTC, which a
+ * sandboxed worker can compute without the zone files its chroot lacks.
+ *
+ * The same file handling serves the console record (--record): an
+ * asciicast (asciicast.h) of the raw output, with a header when a file is
+ * adopted, one event per write and an "r" event per resize.  A record is
+ * never appended to another (a player reads one header per file): it is
+ * opened "fresh", a file with something in it being moved to FILE.1
+ * first.  At the cap a record keeps what fits in whole lines (an event
+ * is cut to the bytes whose event fits), the last one the event saying
+ * it is full, which the player shows.
  */
 #ifndef VNCTERM_CONSOLELOG_H
 #define VNCTERM_CONSOLELOG_H
