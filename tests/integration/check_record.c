@@ -304,7 +304,8 @@ static long event_with(const struct cast *c, const char *what)
 /*
  * A viewer resizes the console: an "r" event with the new size, between
  * the output before and after it, and the record's output on a terminal
- * of the final size is what the daemon shows.
+ * of the final size is what the daemon shows.  Then SIGHUP after a
+ * rotation (unsandboxed: -c): a new record whose header has that size.
  */
 START_TEST(resize_recorded)
 {
@@ -315,7 +316,8 @@ START_TEST(resize_recorded)
 
 	make_dir(&d);
 	const char *const args[] = {
-		"-v", "127.0.0.1:301", "--geometry", "40x10", "--record", d.rec, "-c", "/bin/sh", "-c",
+		"-v", "127.0.0.1:301", "--log-level", "2", "--geometry", "40x10", "--record", d.rec,
+		"-c", "/bin/sh", "-c",
 		"trap 'stty size; printf \"\\033[1mafter\\033[0m\\n\"' WINCH; "
 		"printf '\\033[32mbefore\\033[0m\\n'; while :; do sleep 0.1; done",
 		NULL
@@ -342,6 +344,15 @@ START_TEST(resize_recorded)
 
 	assert_screen(vc, 12, 60, out, 5000);
 	vnc_disconnect(vc);
+	/* Unsandboxed, vncterm reopens it itself: the new record's header has the size now. */
+	char rotated[128], buf[4096];
+
+	snprintf(rotated, sizeof(rotated), "%s.rotated", d.rec);
+	ck_assert_int_eq(rename(d.rec, rotated), 0);
+	ck_assert_int_eq(kill(v->pid, SIGHUP), 0);
+	ck_assert(file_says(d.err, "reopened", 3000, buf, sizeof(buf)));
+	ck_assert(file_says(d.rec, "{\"version\": 2, \"width\": 60, \"height\": 12,", 3000, buf,
+			    sizeof(buf)));
 	stop_daemon(v);
 	free(out);
 	cast_free(&c);
