@@ -94,7 +94,7 @@ BENCH_PKGS := libvterm-dev
 # under Xvfb typed into with xdotool, noVNC in headless Chromium driven by
 # tests/real_viewers/cdp.py; setxkbmap (x11-xkb-utils) and xkb-data give
 # the X server the Russian, Greek, Polish and German layouts typed with.
-VIEWER_PKGS := tigervnc-viewer xvfb xdotool chromium novnc python3 x11-xkb-utils xkb-data
+VIEWER_PKGS := tigervnc-viewer xvfb xdotool xclip chromium novnc python3 x11-xkb-utils xkb-data
 
 VT100_SRCS := $(filter-out vt100/vtdump.c,$(wildcard vt100/*.c))
 VT100_OBJS := $(VT100_SRCS:%.c=$(B)/%.o)
@@ -125,7 +125,7 @@ VNCTERM_SRCS := vncterm/input.c vncterm/listen.c vncterm/main.c vncterm/options.
 	vncterm/pty.c vncterm/select.c vncterm/statefile.c vncterm/textport.c vncterm/vnc.c \
 	vncterm/xen.c vncterm/sandbox.c vncterm/monitor.c vncterm/log.c vncterm/consolelog.c vncterm/asciicast.c vncterm/logfile.c \
 	vncterm/viewer.c vncterm/gate.c vncterm/websocket.c vncterm/relay.c vncterm/clipboard.c \
-	vncterm/compose.c
+	vncterm/compose.c vncterm/sysrq.c
 VNCTERM_OBJS := $(VNCTERM_SRCS:%.c=$(B)/%.o)
 
 PROGS := vt100/vtdump vncterm/vncterm xenconsole/xenconsole
@@ -206,8 +206,8 @@ $(B)/tests/runner.o: tests/runner.c $(B)/tests/suites.h $(FLAGS_STAMP)
 # The daemon's parts that the unit tests reach (not main.c).
 DAEMON_TEST_OBJS := $(B)/vncterm/monitor.o $(B)/vncterm/options.o $(B)/vncterm/password.o \
 	$(B)/vncterm/paste.o $(B)/vncterm/select.o \
-	$(B)/vncterm/statefile.o $(B)/vncterm/consolelog.o $(B)/vncterm/asciicast.o $(B)/vncterm/gate.o $(B)/vncterm/websocket.o \
-	$(B)/vncterm/compose.o
+	$(B)/vncterm/statefile.o $(B)/vncterm/consolelog.o $(B)/vncterm/asciicast.o $(B)/vncterm/gate.o \
+	$(B)/vncterm/websocket.o $(B)/vncterm/compose.o $(B)/vncterm/sysrq.o
 
 $(B)/tests/runner: $(B)/tests/runner.o $(TEST_OBJS) $(DAEMON_TEST_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT) \
 		$(LIBXENCONS) | $(VNC_LIBDEP)

@@ -4,7 +4,8 @@
  * ClientCutText (the gate takes it) nor the extended clipboard's
  * pseudo-encoding (viewer_set_encodings() takes it out).
  *
- * From a viewer: ClientCutText is Latin-1, converted to UTF-8 and pasted.
+ * From a viewer: ClientCutText is Latin-1, converted to UTF-8 and kept as
+ * that viewer's clipboard, typed when it pastes (or at once: paste()).
  * The extended clipboard (pseudo-encoding 0xC0A1E5CE; a ClientCutText of
  * negative length, flags first) carries UTF-8: Caps says what the viewer
  * takes, Notify that it has text (we ask for it with a Request), Provide
@@ -58,15 +59,62 @@ size_t clip_feed(struct conn *c, const uint8_t *buf, size_t len)
 	return n;
 }
 
+static void type_text(struct conn *c, const char *utf8, size_t len)
+{
+	struct vnc *v = c->vnc;
+
+	if (len && !c->cl->viewOnly && v->cb.paste) {
+		v->cb.paste(utf8, len, v->user);
+		viewer_changed(v);
+	}
+}
+
+/*
+ * Text a viewer sent.  Viewers send their clipboard whenever it changes
+ * (TigerVNC, noVNC's panel): typed at once, whatever an admin copied
+ * anywhere would run on the console.  So it is kept, the newest only,
+ * until that viewer pastes (clip_paste()); --paste-on-receive types it.
+ */
 static void paste(struct conn *c, const char *utf8, size_t len)
 {
 	struct vnc *v = c->vnc;
 
 	len = strnlen(utf8, len); /* the extended form's text ends at its NUL */
-	if (len && !c->cl->viewOnly && v->cb.paste) {
-		v->cb.paste(utf8, len, v->user);
-		viewer_changed(v);
+	if (!len || c->cl->viewOnly)
+		return; /* a viewer that cannot type has nothing to paste */
+	if (v->paste_on_receive) {
+		type_text(c, utf8, len);
+		return;
 	}
+	if (len > CLIP_TEXT_MAX)
+		len = CLIP_TEXT_MAX; /* the daemon types at most as much (PASTE_MAX) */
+	free(c->sent);
+	c->sent = malloc(len);
+	c->sent_len = c->sent ? len : 0;
+	c->sent_order = ++v->clip_events;
+	if (c->sent)
+		memcpy(c->sent, utf8, len);
+	log_msg(LOG_DEBUG, "viewer %s: its clipboard (%zu bytes) kept for its paste", c->host,
+		c->sent_len);
+}
+
+void clip_paste(struct conn *c)
+{
+	struct vnc *v = c->vnc;
+
+	if (c->sent && c->sent_order > v->clip_order)
+		type_text(c, c->sent, c->sent_len);
+	else if (v->clip)
+		type_text(c, v->clip, v->clip_len);
+}
+
+void clip_free(struct conn *c)
+{
+	free(c->cut.buf);
+	c->cut = (struct cut){ 0 };
+	free(c->sent);
+	c->sent = NULL;
+	c->sent_len = 0;
 }
 
 /* Latin-1, two UTF-8 bytes at most each. */

@@ -16,6 +16,7 @@
 #include "vncterm/options.h"
 #include "vncterm/sandbox.h"
 #include "vncterm/select.h"
+#include "vncterm/sysrq.h"
 
 #define TERM_NAME "xterm-256color"
 #define READ_BUDGET (256 * 1024) /* per loop, so viewers stay served under a flood */
@@ -85,6 +86,7 @@ struct vncterm {
 	struct console_file cfile[MONITOR_FILES]; /* --log-file, --record (logfile.c) */
 	char *paste;         /* pasted text still to type, after outq */
 	size_t paste_len, paste_off;
+	struct sysrq_rate sysrq_rate; /* --sysrq: requests from all viewers */
 };
 
 /* Print "vncterm: <message>" and exit 1. */
@@ -122,8 +124,11 @@ void on_vt_title(const char *title, void *user);
 void on_vt_bell(void *user);
 /* After the console wrote: the selection moves with its text, or ends (select.c). */
 void follow_selection(struct vncterm *t);
-void on_key(uint32_t keysym, unsigned mods, void *user);
-void on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mods,
+bool on_key(uint32_t keysym, unsigned mods, void *user);
+bool on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mods,
 		       void *user);
+/* --sysrq on the domain's console (else a warning, once): whether on_sysrq serves viewers. */
+bool sysrq_wanted(const struct vncterm *t);
+void on_sysrq(uint32_t keysym, const char *viewer, bool view_only, void *user);
 
 #endif

@@ -3,21 +3,27 @@
  * What viewers send towards the console: keys (keys.c's bytes, or a scroll
  * of the view), the pointer (selection, xterm mouse reports, the wheel),
  * clipboard paste (bracketed, bounded, paced by the source), text-port
- * input, the emulator's own replies, and resize requests.  Bytes wait in
+ * input, the emulator's own replies, resize requests, and (--sysrq) the
+ * domain's SysRq, which is asked of xenstore instead.  Bytes wait in
  * a bounded queue and are written as the source takes them: nothing here
  * blocks the loop.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "vncterm/daemon.h"
+#include "vncterm/log.h"
 #include "vncterm/paste.h"
 #include "vncterm/pty.h"
 #include "vncterm/render.h"
+#include "vncterm/sysrq.h"
 #include "vncterm/vnc.h"
+#include "vncterm/xen.h"
 #include "xenconsole/console.h"
+#include "xenconsole/sysrq.h"
 #include "vt100/keys.h"
 #include "vt100/mouse.h"
 #include "vt100/vt100.h"
@@ -244,10 +250,20 @@ static void scroll_view(struct vncterm *t, int delta)
 
 #define KEY_PAGE_UP 0xff55u   /* XK_Prior */
 #define KEY_PAGE_DOWN 0xff56u /* XK_Next */
+#define KEY_INSERT 0xff63u    /* XK_Insert */
 #define WHEEL_LINES 3
 #define MULTI_CLICK_MS 400
 
-void on_key(uint32_t keysym, unsigned mods, void *user)
+/* Shift+Insert (xterm's) and Ctrl+Shift+V (most terminals'): the viewer's clipboard. */
+static bool paste_key(uint32_t keysym, unsigned mods)
+{
+	if (keysym == KEY_INSERT)
+		return mods == VT_MOD_SHIFT;
+	return (keysym == 'V' || keysym == 'v') && mods == (VT_MOD_CTRL | VT_MOD_SHIFT);
+}
+
+/* True for a paste: the VNC side types the viewer's clipboard, and the key itself goes nowhere. */
+bool on_key(uint32_t keysym, unsigned mods, void *user)
 {
 	struct vncterm *t = user;
 	struct vt_modes m;
@@ -257,13 +273,16 @@ void on_key(uint32_t keysym, unsigned mods, void *user)
 	vt_get_size(t->vt, &rows, &cols);
 	if ((mods & VT_MOD_SHIFT) && (keysym == KEY_PAGE_UP || keysym == KEY_PAGE_DOWN)) {
 		scroll_view(t, keysym == KEY_PAGE_UP ? rows / 2 : -(rows / 2));
-		return;
+		return false;
 	}
 	render_set_view(t->render, t->vt, 0); /* any other key: back to the live screen */
+	if (paste_key(keysym, mods))
+		return true;
 	vt_get_modes(t->vt, &m);
 	n = vt_key_encode(keysym, mods, &m, t->opt.keys, buf, sizeof(buf));
 	if (n > 0)
 		send_to_source(t, buf, (size_t)n);
+	return false;
 }
 
 static void show_selection(struct vncterm *t)
@@ -296,17 +315,6 @@ static void publish_selection(struct vncterm *t)
 	if (select_text(t->vt, &t->sel, &text, &len) == 0) {
 		if (len)
 			vnc_set_clipboard(t->vnc, text, len);
-		free(text);
-	}
-}
-
-static void paste_selection(struct vncterm *t)
-{
-	char *text;
-	size_t len;
-
-	if (select_text(t->vt, &t->sel, &text, &len) == 0) {
-		on_paste(text, len, t);
 		free(text);
 	}
 }
@@ -353,9 +361,11 @@ static void select_pointer(struct vncterm *t, int button, bool down, struct sel_
 /*
  * The pointer: reported to the program when it asked for mouse tracking
  * (Shift keeps it for vncterm, as in xterm); otherwise the wheel scrolls
- * through the scrollback.
+ * through the scrollback, and a middle click pastes (true: the VNC side
+ * types the clicking viewer's clipboard, which holds the selection once
+ * it is made, as in xterm).
  */
-void on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mods,
+bool on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mods,
 		       void *user)
 {
 	static const int vt_button[5] = { VT_BUTTON_LEFT, VT_BUTTON_MIDDLE, VT_BUTTON_RIGHT,
@@ -364,7 +374,7 @@ void on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mod
 	struct vt_modes m;
 	int rows, cols, cw, ch;
 
-	follow_selection(t); /* what the pointer extends or pastes is where its text is now */
+	follow_selection(t); /* what the pointer extends is where its text is now */
 	vt_get_size(t->vt, &rows, &cols);
 	vt_get_modes(t->vt, &m);
 	render_cell_size(t->render, &cw, &ch);
@@ -385,16 +395,84 @@ void on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mod
 			render_set_view(t->render, t->vt, 0);
 			send_to_source(t, buf, (size_t)n);
 		}
-		return;
+		return false;
 	}
 	struct sel_pos pos = { row - render_get_view(t->render), col };
 
 	if (button == 0 || (button < 0 && t->dragging))
 		select_pointer(t, button, down, pos, cols);
 	else if (down && button == 1)
-		paste_selection(t);
+		return true;
 	else if (down && button == 3)
 		scroll_view(t, WHEEL_LINES);
 	else if (down && button == 4)
 		scroll_view(t, -WHEEL_LINES);
+	return false;
+}
+
+/* ---- Alt+SysRq (--sysrq): the domain's, never typed ---- */
+
+bool sysrq_wanted(const struct vncterm *t)
+{
+	if (!t->opt.sysrq)
+		return false;
+	if (t->xc)
+		return true;
+	log_msg(LOG_WARNING,
+		"--sysrq asks a domain's console for SysRq (-x PATH alone, or --domid); this "
+		"console is %s, so Alt+SysRq is typed as keys, as without it",
+		t->opt.command_given || (!t->opt.pty_path && !t->opt.input_file) ? "a command's" :
+		t->opt.pty_path ? "a pty's" : "a file's");
+	return false;
+}
+
+static void describe_key(uint32_t keysym, char *buf, size_t size)
+{
+	if (keysym >= 0x20 && keysym < 0x7f)
+		snprintf(buf, size, "'%c'", (char)keysym);
+	else
+		snprintf(buf, size, "keysym %#x", (unsigned)keysym);
+}
+
+/*
+ * One log line a request, whatever becomes of it (the monitor logs its
+ * own failures, where they are known); requests past the rate are
+ * dropped unlogged and counted on the next line.
+ */
+void on_sysrq(uint32_t keysym, const char *viewer, bool view_only, void *user)
+{
+	struct vncterm *t = user;
+	int domid = options_domid(&t->opt), key = sysrq_command(keysym), e;
+	char what[32], also[80] = "", line[320], pending = 0;
+	unsigned long dropped;
+
+	if (!sysrq_rate_take(&t->sysrq_rate, now_ms(), &dropped))
+		return;
+	if (dropped)
+		snprintf(also, sizeof(also), " (%lu more before it dropped: over %d a second)",
+			 dropped, 1000 / SYSRQ_REFILL_MS);
+	describe_key(keysym, what, sizeof(what));
+	if (view_only || key < 0) {
+		log_msg(LOG_WARNING, "viewer %s: Alt+SysRq+%s refused: %s; nothing sent to domain %d%s",
+			viewer, what,
+			view_only ? "the viewer is view-only" :
+				    "not a SysRq command (0-9, b-z or R)",
+			domid, also);
+		return;
+	}
+	log_msg(LOG_WARNING, "viewer %s asks domain %d for SysRq '%c' (%s)%s", viewer, domid, key,
+		xencons_sysrq_name(key), also);
+	if (t->monitor >= 0) {
+		char c = (char)key;
+
+		/* The monitor writes it, and logs a failure. */
+		if ((e = monitor_send(t->monitor, MONITOR_SYSRQ, &c, 1)) < 0)
+			log_msg(LOG_WARNING, "SysRq '%c' not sent to domain %d: the monitor: %s", key,
+				domid, strerror(-e));
+		return;
+	}
+	if ((e = xen_sysrq(t->xen, (char)key, &pending)) < 0) {
+		xencons_sysrq_error(e, (unsigned)domid, (char)key, pending, line, sizeof(line));
+		log_msg(LOG_WARNING, "%s", line);
+	}
 }

@@ -502,6 +502,7 @@ static void start_sandbox_monitor(struct vncterm *t)
 		 */
 		mp->watch_params = p;
 		mp->want_watch = true;
+		mp->sysrq = o->sysrq; /* SYSRQ is served for the domain's own console only */
 	}
 	if (sandbox_prepare(&t->sandbox, getpid(), o->sandbox_debug, err, sizeof(err)) < 0)
 		die("%s", err);
@@ -657,6 +658,7 @@ int main(int argc, char **argv)
 	static const struct vnc_callbacks vnc_cb = { .key = on_key, .pointer = on_pointer,
 						     .resize = on_resize, .paste = on_paste };
 	struct vncterm *t = calloc(1, sizeof(*t));
+	struct vnc_callbacks cb = vnc_cb;
 	char err[256];
 	int w, h, r;
 
@@ -711,8 +713,9 @@ int main(int argc, char **argv)
 		die("cell size %dx%d: %s", cw, ch, strerror(EINVAL));
 	uint32_t *fb = render_pixels(t->render, &w, &h);
 
+	cb.sysrq = sysrq_wanted(t) ? on_sysrq : NULL;
 	t->vnc = vnc_new(t->opt.listen_addr, t->opt.display, t->opt.title, fb, w, h,
-			 t->opt.log_level, t->opt.max_viewers, &vnc_cb, t, err, sizeof(err));
+			 t->opt.log_level, t->opt.max_viewers, &cb, t, err, sizeof(err));
 	if (!t->vnc)
 		die("%s", err);
 	if (t->opt.remote)
@@ -727,6 +730,7 @@ int main(int argc, char **argv)
 	if (t->monitor >= 0 && sandbox_set_ids(&t->sandbox, vnc_port(t->vnc), err, sizeof(err)) < 0)
 		die("%s", err);
 	vnc_set_handshake_timeout(t->vnc, t->opt.handshake_timeout * 1000);
+	vnc_set_paste_on_receive(t->vnc, t->opt.paste_on_receive);
 	set_passwords(t);
 	if (t->opt.text_port)
 		start_text_port(t);

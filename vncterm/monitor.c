@@ -15,6 +15,7 @@
 #include "vncterm/monitor.h"
 #include "xenconsole/console.h"
 #include "xenconsole/keys.h"
+#include "xenconsole/sysrq.h"
 #include "vncterm/statefile.h"
 #include "vt100/vt100.h"
 
@@ -346,6 +347,37 @@ static int serve_publish(struct monitor *m)
 	return answer_with(m, publish(m, ports));
 }
 
+/*
+ * SYSRQ: its one byte checked again here (the worker is not trusted),
+ * written for this monitor's domain alone, and only when --sysrq made it
+ * a request a sound worker sends.  Unanswered: the outcome is known and
+ * logged here.
+ */
+static int serve_sysrq(struct monitor *m)
+{
+	uint8_t key;
+	char pending = 0, line[320];
+	int e;
+
+	if (!m->sysrq || m->domid < 0) {
+		fprintf(stderr, "vncterm monitor: refused SYSRQ: --sysrq is off for this console\n");
+		return refuse(m, -EINVAL);
+	}
+	if (read_full(m->fd, &key, 1, PEER_IDLE_MS) < 0)
+		return -EPIPE;
+	if (!xencons_sysrq_valid(key)) {
+		fprintf(stderr, "vncterm monitor: refused SYSRQ of byte %#x: not a SysRq command\n",
+			key);
+		return refuse(m, -EINVAL);
+	}
+	e = xencons_sysrq_send(xs_of(m), (unsigned)m->domid, (char)key, &pending);
+	if (e < 0) {
+		xencons_sysrq_error(e, (unsigned)m->domid, (char)key, pending, line, sizeof(line));
+		fprintf(stderr, "vncterm monitor: %s\n", line);
+	}
+	return 0;
+}
+
 int monitor_serve_one(struct monitor *m)
 {
 	uint32_t hdr[2];
@@ -355,6 +387,8 @@ int monitor_serve_one(struct monitor *m)
 		return -EPIPE;
 	if (hdr[0] == MONITOR_PUBLISH && hdr[1] == 8)
 		return serve_publish(m);
+	if (hdr[0] == MONITOR_SYSRQ && hdr[1] == 1)
+		return serve_sysrq(m);
 	if (hdr[0] == MONITOR_REOPEN && hdr[1] == 0) {
 		if (m->watch)
 			xencons_retell(m->watch);

@@ -7,8 +7,9 @@
  *  - write the statefile (into the per-instance directory, which is
  *    root's) and record its path in xenstore;
  *  - hold the only xenstore connection: publish vnc-port, tc-port and
- *    vncterm-pid, watch the console path and tell the worker the new ring
- *    or hand it the new pty (as an fd), and, when the domain is released,
+ *    vncterm-pid, ask the domain for a SysRq (--sysrq), watch the console
+ *    path and tell the worker the new ring or hand it the new pty (as an
+ *    fd), and, when the domain is released,
  *    tell the worker (which shows it) and stay until SIGTERM, or with
  *    --exit-on-release end the worker.  The keys, the lock and the claim
  *    stay until the monitor exits, so that the pid the host agent wrote is
@@ -18,7 +19,10 @@
  *
  * A message is { u32 type, u32 length } and length bytes.  The worker may
  * send SAVE_STATE (a state that must load; it is written as sent), PUBLISH
- * (u32 vnc port, u32 text port or 0) and REOPEN (no bytes: the pty closed);
+ * (u32 vnc port, u32 text port or 0), REOPEN (no bytes: the pty closed)
+ * and SYSRQ (exactly one byte, one of Linux's SysRq commands; served only
+ * with --sysrq on the domain's own console, written to that domain's
+ * control/sysrq alone, and its failure logged here, unanswered);
  * SAVE_STATE and PUBLISH are answered with ANSWER (i32: 0 or -errno).
  * PUBLISH is served once, and only with the VNC port the sending
  * process's uid was derived from (uid - vncterm_base, which the kernel
@@ -46,6 +50,7 @@ enum {
 	MONITOR_SAVE_STATE = 1,
 	MONITOR_PUBLISH = 2,
 	MONITOR_REOPEN = 3,
+	MONITOR_SYSRQ = 4,
 	MONITOR_ANSWER = 16,
 	MONITOR_RING = 17,
 	MONITOR_PTY = 18,
@@ -78,6 +83,7 @@ struct monitor {
 	bool publish_served;    /* PUBLISH was served: another is refused */
 	struct xencons_keys keys; /* what this monitor wrote, to remove exactly that */
 	bool exit_on_release;   /* --exit-on-release: end when the domain is gone */
+	bool sysrq;             /* --sysrq on the domain's console: SYSRQ is served */
 	pid_t worker;
 	int fd;                 /* the monitor's end of the socketpair */
 	/* what the watch last reported, to send once the worker exists */

@@ -40,6 +40,8 @@ enum {
 	OPT_RECORD_MAX,
 	OPT_HANDSHAKE_TIMEOUT,
 	OPT_KEYS,
+	OPT_SYSRQ,
+	OPT_PASTE_ON_RECEIVE,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -66,6 +68,8 @@ static const struct option longopts[] = {
 	{ "record-max", required_argument, NULL, OPT_RECORD_MAX },
 	{ "handshake-timeout", required_argument, NULL, OPT_HANDSHAKE_TIMEOUT },
 	{ "keys", required_argument, NULL, OPT_KEYS },
+	{ "sysrq", no_argument, NULL, OPT_SYSRQ },
+	{ "paste-on-receive", no_argument, NULL, OPT_PASTE_ON_RECEIVE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	/* The original vncterm's long forms of its short options. */
@@ -155,10 +159,17 @@ void options_usage(FILE *f, const char *prog)
 		"                      disconnect a viewer that has not finished the RFB\n"
 		"                      handshake (password included) after SEC, 1-3600\n"
 		"                      (default %d)\n"
+		"  --paste-on-receive  type a viewer's clipboard text as it is sent (for\n"
+		"                      relays that send it to be typed); by default it is\n"
+		"                      typed on a middle click, Shift+Insert or Ctrl+Shift+V\n"
 		"\n"
 		"XEN\n"
 		"  --event-budget N    ring events taken per 200 ms before a flooding guest is\n"
 		"                      held off (default 30)\n"
+		"  --sysrq             Alt+SysRq+KEY (or Alt+Print+KEY) from a viewer that may\n"
+		"                      type asks the domain for SysRq KEY, as xl sysrq does;\n"
+		"                      for the domain's console (-x PATH alone, --domid) only:\n"
+		"                      elsewhere a warning, and the keys are typed as before\n"
 		"\n"
 		"CONSOLE LOG\n"
 		"  --log-file FILE     append the console's output to FILE (ESC written as ^[),\n"
@@ -436,6 +447,7 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 			o->event_budget = (int)n;
 			break;
 		case OPT_EXIT_ON_RELEASE: o->exit_on_release = true; break;
+		case OPT_SYSRQ: o->sysrq = true; break;
 		case OPT_VIEW_ONLY_PASSWORD: o->view_only_password_file = optarg; break;
 		case OPT_LOG_LEVEL:
 			if (number(optarg, 0, 3, &n) < 0)
@@ -468,6 +480,7 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 			o->handshake_timeout = (int)n;
 			break;
 		case OPT_SANDBOX_DEBUG: o->sandbox_debug = true; break;
+		case OPT_PASTE_ON_RECEIVE: o->paste_on_receive = true; break;
 		case OPT_KEYS:
 			if (parse_keys(o, optarg) < 0)
 				return fail(err, errlen, "--keys %s: expected xterm, linux or vt220", optarg);

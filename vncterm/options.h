@@ -46,6 +46,7 @@ struct options {
 	int domid;              /* --domid; -1 if not given */
 	int event_budget;       /* --event-budget; 0: the default */
 	bool exit_on_release;   /* --exit-on-release: end when the domain is gone */
+	bool sysrq;             /* --sysrq: Alt+SysRq+key asks the domain (vncterm/sysrq.h) */
 	const char *input_file; /* --input */
 	const char *password_file;           /* --password */
 	const char *view_only_password_file; /* --view-only-password */
@@ -59,6 +60,7 @@ struct options {
 	int max_viewers;        /* --max-viewers: VNC viewers served at once */
 	int handshake_timeout;  /* --handshake-timeout, seconds */
 	bool sandbox_debug;     /* --sandbox-debug */
+	bool paste_on_receive;  /* --paste-on-receive: viewers' text typed as it comes */
 	/*
 	 * --keys: the terminal whose keys are sent.  Default: xterm's for a
 	 * command (its TERM is xterm-256color), a VT220's for a console (a PV

@@ -92,8 +92,7 @@ void viewer_close(struct conn *c, int level, const char *fmt, ...)
 		rfbClientConnectionGone(c->cl);
 		c->cl = NULL;
 	}
-	free(c->cut.buf);
-	c->cut = (struct cut){ 0 };
+	clip_free(c);
 	if (c->out)
 		relay_close(c->out, FLUSH_MS);
 	else
@@ -134,21 +133,31 @@ static unsigned mods_of(const struct conn *c)
 static void on_key(rfbBool down, rfbKeySym key, rfbClientPtr cl)
 {
 	struct conn *c = cl->clientData;
+	bool modifier = true;
 
 	if (!c)
 		return;
 	switch (key) {
-	case XK_Shift_L: c->shift_l = down; return;
-	case XK_Shift_R: c->shift_r = down; return;
-	case XK_Control_L: c->ctrl_l = down; return;
-	case XK_Control_R: c->ctrl_r = down; return;
+	case XK_Shift_L: c->shift_l = down; break;
+	case XK_Shift_R: c->shift_r = down; break;
+	case XK_Control_L: c->ctrl_l = down; break;
+	case XK_Control_R: c->ctrl_r = down; break;
 	case XK_Alt_L:
-	case XK_Meta_L: c->alt_l = down; return;
+	case XK_Meta_L: c->alt_l = down; break;
 	case XK_Alt_R:
-	case XK_Meta_R: c->alt_r = down; return;
-	default: break;
+	case XK_Meta_R: c->alt_r = down; break;
+	default: modifier = false; break;
 	}
-	if (!down || cl->viewOnly || !c->vnc->cb.key)
+	/* Before Compose, and whatever the viewer: nothing of a sequence is typed (sysrq.h). */
+	if (c->vnc->cb.sysrq) {
+		enum sysrq_step st = sysrq_feed(&c->sysrq, (uint32_t)key, down, c->alt_l || c->alt_r);
+
+		if (st == SYSRQ_COMMAND)
+			c->vnc->cb.sysrq((uint32_t)key, c->host, cl->viewOnly, c->vnc->user);
+		if (st != SYSRQ_PASS)
+			return;
+	}
+	if (modifier || !down || cl->viewOnly || !c->vnc->cb.key)
 		return;
 	/* A dead key and its letter become one keysym, composed per viewer. */
 	uint32_t out[COMPOSE_MAX];
@@ -156,7 +165,8 @@ static void on_key(rfbBool down, rfbKeySym key, rfbClientPtr cl)
 	int n = compose_feed(&c->compose, c->vnc->compose, (uint32_t)key, mods, out);
 
 	for (int k = 0; k < n; k++)
-		c->vnc->cb.key(out[k], mods, c->vnc->user);
+		if (c->vnc->cb.key(out[k], mods, c->vnc->user))
+			clip_paste(c);
 	viewer_changed(c->vnc);
 }
 
@@ -179,8 +189,9 @@ static void on_pointer(int mask, int x, int y, rfbClientPtr cl)
 
 		if ((mask ^ c->buttons) & bit) {
 			c->buttons ^= bit;
-			v->cb.pointer(b, (mask & bit) != 0, x, y, (unsigned)c->buttons, mods_of(c),
-				      v->user);
+			if (v->cb.pointer(b, (mask & bit) != 0, x, y, (unsigned)c->buttons,
+					  mods_of(c), v->user))
+				clip_paste(c);
 		}
 	}
 	viewer_changed(v);

@@ -410,6 +410,11 @@ void vnc_bell(struct vnc *v)
 	v->bell_due = true;
 }
 
+void vnc_set_paste_on_receive(struct vnc *v, bool on)
+{
+	v->paste_on_receive = on;
+}
+
 void vnc_set_clipboard(struct vnc *v, const char *utf8, size_t len)
 {
 	char *copy;
@@ -424,6 +429,7 @@ void vnc_set_clipboard(struct vnc *v, const char *utf8, size_t len)
 	free(v->clip);
 	v->clip = copy;
 	v->clip_len = len;
+	v->clip_order = ++v->clip_events; /* newer than what any viewer sent before */
 	/* Each viewer gets it in the next round, or once it reads again. */
 	v->clip_serial++;
 }

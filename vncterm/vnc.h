@@ -19,15 +19,18 @@ struct vnc_callbacks {
 	/*
 	 * A key pressed by a viewer that may type; mods are VT_MOD_*.  A dead
 	 * key or Compose sequence arrives as the keysyms it composes to, each
-	 * viewer composing on its own (vncterm/compose.h).
+	 * viewer composing on its own (vncterm/compose.h).  Returns true when
+	 * the key is a paste (Shift+Insert, say): that viewer's clipboard is
+	 * then typed, through paste.
 	 */
-	void (*key)(uint32_t keysym, unsigned mods, void *user);
+	bool (*key)(uint32_t keysym, unsigned mods, void *user);
 	/*
 	 * A pointer button pressed (down) or released, or the pointer moved
 	 * (button -1), at pixel (x, y), from a viewer that may type.  Buttons
 	 * are RFB's: 0 left, 1 middle, 2 right, 3 wheel up, 4 wheel down.
+	 * Returns true when the event is a paste (a middle click), as key.
 	 */
-	void (*pointer)(int button, bool down, int x, int y, unsigned buttons_held, unsigned mods,
+	bool (*pointer)(int button, bool down, int x, int y, unsigned buttons_held, unsigned mods,
 			void *user);
 	/*
 	 * A viewer asks for a framebuffer of width x height pixels.  0 if the
@@ -35,8 +38,22 @@ struct vnc_callbacks {
 	 * console cannot resize, another -errno if the size is refused.
 	 */
 	int (*resize)(int width, int height, void *user);
-	/* Clipboard text from a viewer that may type, as UTF-8 (borrowed). */
+	/*
+	 * Text to type, as UTF-8 (borrowed): the clipboard of a viewer that
+	 * may type, when a key or the pointer asked for it.  A viewer's
+	 * clipboard is the newer of the text it last sent and the text last
+	 * put on the viewers' clipboards (vnc_set_clipboard()): viewers send
+	 * theirs whenever it changes, which must not type it.  With
+	 * vnc_set_paste_on_receive(), text is typed as a viewer sends it.
+	 */
 	void (*paste)(const char *utf8, size_t len, void *user);
+	/*
+	 * --sysrq (NULL: off, and Alt+SysRq is typed as any key): a key
+	 * pressed within a viewer's Alt+SysRq sequence (vncterm/sysrq.h),
+	 * from the viewer at address viewer, view_only if it may only watch
+	 * (to be refused).  None of the sequence reaches key().
+	 */
+	void (*sysrq)(uint32_t keysym, const char *viewer, bool view_only, void *user);
 };
 
 /*
@@ -92,6 +109,12 @@ int vnc_add_viewer(struct vnc *v, int fd);
  */
 #define VNC_BELL_MS 200
 void vnc_bell(struct vnc *v);
+
+/*
+ * Type the text a viewer sends as it comes (on for relays that send it to
+ * be typed), rather than keep it until that viewer pastes.  Off at first.
+ */
+void vnc_set_paste_on_receive(struct vnc *v, bool on);
 
 /* Put UTF-8 text on every viewer's clipboard (Latin-1 for old viewers). */
 void vnc_set_clipboard(struct vnc *v, const char *utf8, size_t len);

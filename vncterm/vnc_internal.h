@@ -23,6 +23,7 @@
 #include "vncterm/gate.h"
 #include "vncterm/password.h"
 #include "vncterm/relay.h"
+#include "vncterm/sysrq.h"
 #include "vncterm/vnc.h"
 #include "vncterm/websocket.h"
 
@@ -83,9 +84,14 @@ struct conn {
 	uint32_t clip_text_max;  /* the most text it takes unasked */
 	bool caps_due, request_due, provide_due, notify_due;
 	unsigned clip_serial;    /* the vnc's clip_serial it has */
-	/* Modifiers and the Compose sequence under way, per viewer. */
+	/* The text it last sent, kept until it pastes (at most CLIP_TEXT_MAX), and when. */
+	char *sent;
+	size_t sent_len;
+	unsigned long long sent_order;   /* the vnc's clip_events then */
+	/* Modifiers, the Compose sequence and the Alt+SysRq under way, per viewer. */
 	bool shift_l, shift_r, ctrl_l, ctrl_r, alt_l, alt_r;
 	struct compose compose;
+	struct sysrq_seq sysrq;
 	int buttons, x, y;
 };
 
@@ -111,6 +117,10 @@ struct vnc {
 	char *clip;               /* the console's selection, UTF-8 */
 	size_t clip_len;
 	unsigned clip_serial;
+	/* Clipboard texts so far, a viewer's or the console's: which is newer. */
+	unsigned long long clip_events;
+	unsigned long long clip_order;  /* clip_events when clip was set */
+	bool paste_on_receive;
 	char passwords[2][PASSWORD_MAX + 1];
 	char *password_list[3];
 	rfbCursorPtr cursor;
@@ -139,5 +149,9 @@ size_t clip_feed(struct conn *c, const uint8_t *buf, size_t len);
 void clip_end(struct conn *c);
 /* What is due to this viewer: our Caps, a Request, the console's text. */
 void clip_send(struct conn *c);
+/* Type this viewer's clipboard (vnc.h's paste). */
+void clip_paste(struct conn *c);
+/* Its clipboard memory, at its end. */
+void clip_free(struct conn *c);
 
 #endif

@@ -10,11 +10,13 @@
 #include "vncterm/xen.h"
 #include "xenconsole/console.h"
 #include "xenconsole/keys.h"
+#include "xenconsole/sysrq.h"
 
 struct xen {
 	struct xs_handle *xs;
 	struct xencons *cons;
 	char path[256];     /* the console path */
+	int domid;
 	struct xencons_keys keys; /* what this process wrote */
 };
 
@@ -30,6 +32,7 @@ struct xen *xen_open(const struct options *o, bool console,
 		return NULL;
 	}
 	options_console_path(o, x->path, sizeof(x->path));
+	x->domid = domid;
 	xencons_keys_init(&x->keys, x->path, (unsigned)domid);
 	x->xs = xs_open(0);
 	if (!x->xs) {
@@ -91,4 +94,9 @@ int xen_publish(struct xen *x, int vnc_port, int tc_port, char *err, int errlen)
 int xen_record_statefile(struct xen *x, const char *abs_path)
 {
 	return xencons_keys_statefile(x->xs, &x->keys, abs_path);
+}
+
+int xen_sysrq(struct xen *x, char key, char *pending)
+{
+	return x->domid < 0 ? -EINVAL : xencons_sysrq_send(x->xs, (unsigned)x->domid, key, pending);
 }

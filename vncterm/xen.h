@@ -32,5 +32,7 @@ struct xencons *xen_console(struct xen *x);
 int xen_publish(struct xen *x, int vnc_port, int tc_port, char *err, int errlen);
 /* Record where the statefile was written.  0 or -errno. */
 int xen_record_statefile(struct xen *x, const char *abs_path);
+/* Ask the domain for SysRq key (xencons_sysrq_send()): 0 or -errno, -EBUSY with *pending. */
+int xen_sysrq(struct xen *x, char key, char *pending);
 
 #endif

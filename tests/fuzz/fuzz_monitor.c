@@ -18,7 +18,8 @@
  *    refused with -EINVAL and nothing else happens; any other (a second
  *    one, or another port) is answered -EPERM and the channel is shut;
  *  - REOPEN (no bytes): served without an answer;
- *  - anything else (a wrong length included): answered -EINVAL and the
+ *  - anything else (a wrong length included, and SYSRQ, which this
+ *    monitor, without --sysrq, never serves): answered -EINVAL and the
  *    channel is shut, so the next call sees it ended;
  *  - a stream that ends mid-message: -EPIPE and no answer;
  *  - exactly one 12-byte ANSWER per answered request, nothing more.

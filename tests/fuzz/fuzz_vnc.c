@@ -38,6 +38,7 @@
 
 #include "tests/fuzz/fuzz_check.h"
 #include "vncterm/log.h"
+#include "vncterm/sysrq.h"
 #include "vncterm/vnc.h"
 #include "vncterm/vnc_internal.h"
 
@@ -99,23 +100,24 @@ static void set_size(struct screen *s, int w, int h)
 	free(old);
 }
 
-static void on_key(uint32_t keysym, unsigned mods, void *user)
+/* Shift+Insert and a middle click paste, as in the daemon: the viewer's clipboard is typed. */
+static bool on_key(uint32_t keysym, unsigned mods, void *user)
 {
-	(void)keysym;
 	(void)user;
 	FUZZ_CHECK(mods < 8);
 	keys++;
+	return keysym == 0xff63;
 }
 
-static void on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mods,
+static bool on_pointer(int button, bool down, int x, int y, unsigned held, unsigned mods,
 		       void *user)
 {
-	(void)down;
 	(void)user;
 	FUZZ_CHECK(button >= -1 && button < 5);
 	FUZZ_CHECK(x >= 0 && x < 65536 && y >= 0 && y < 65536);
 	FUZZ_CHECK(held < 32 && mods < 8);
 	pointers++;
+	return down && button == 1;
 }
 
 /* As the daemon does: a new framebuffer, told to every viewer. */
@@ -141,11 +143,22 @@ static void on_paste(const char *utf8, size_t len, void *user)
 	pastes++;
 }
 
+/* --sysrq on: a key within an Alt+SysRq sequence, never SysRq or Print itself. */
+static void on_sysrq(uint32_t keysym, const char *viewer, bool view_only, void *user)
+{
+	(void)view_only;
+	(void)user;
+	FUZZ_CHECK(keysym != SYSRQ_KEYSYM_SYS_REQ && keysym != SYSRQ_KEYSYM_PRINT);
+	FUZZ_CHECK(viewer && viewer[0]);
+	keys++;
+}
+
 static const struct vnc_callbacks callbacks = {
 	.key = on_key,
 	.pointer = on_pointer,
 	.resize = on_resize,
 	.paste = on_paste,
+	.sysrq = on_sysrq,
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -171,6 +184,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		}
 	}
 	FUZZ_CHECK(vnc_set_passwords(screens[1].vnc, "secret", "viewonly") == 0);
+	vnc_set_paste_on_receive(screens[0].vnc, true); /* the other keeps text until a paste */
 	return 0;
 }
 

@@ -79,6 +79,10 @@ START_TEST(view_only_viewer_cannot_type)
 	/* The watcher's keys, paste and clicks go nowhere... */
 	ck_assert(vnc_key(watcher, XK_x));
 	ck_assert(SendClientCutText(watcher, "pasted", 6));
+	ck_assert(vnc_middle_click(watcher));
+	ck_assert(SendKeyEvent(watcher, XK_Shift_L, TRUE));
+	ck_assert(vnc_key(watcher, XK_Insert));
+	ck_assert(SendKeyEvent(watcher, XK_Shift_L, FALSE));
 	/* ...while the typist's arrive after them, and alone. */
 	ck_assert(vnc_key(typist, XK_y));
 	assert_screen(watcher, 5, 40, HIDE_BYTES "ready\r\ny", 5000);

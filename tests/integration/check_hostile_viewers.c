@@ -464,6 +464,7 @@ START_TEST(huge_clipboard)
 		cut_header(h, CUT_MAX);
 		send_all(fd, h, sizeof(h));
 		ck_assert_int_eq(send_until_closed(fd, CUT_MAX, now_ms() + 5000, &closed), CUT_MAX);
+		raw_middle_click(fd); /* kept until the viewer pastes */
 		ck_assert_msg(!closed_within(fd, 200, NULL), "a 1 MiB paste was refused");
 		close(fd);
 		assert_screen(c, 4, 20, i ? "ready done again" : "ready done", 10000);
@@ -514,6 +515,7 @@ START_TEST(extended_clipboard)
 	/* honest: "héllo" and its terminating NUL (which is not typed) */
 	fd = ext_clipboard_viewer(v->port);
 	send_ext_provide(fd, 7, "h\xc3\xa9llo", 7);
+	raw_middle_click(fd);
 	/* cat -v spells the UTF-8 of é (c3 a9) M-CM-) */
 	assert_screen(c, 4, 20, "readyhM-CM-)llo", 5000);
 	close(fd);
@@ -522,6 +524,7 @@ START_TEST(extended_clipboard)
 	cut_header(h, 1);
 	h[8] = 0xe9;
 	send_all(fd, h, 9);
+	raw_middle_click(fd);
 	assert_screen(c, 4, 20, "readyhM-CM-)lloM-CM-)", 5000);
 	close(fd);
 	assert_still_serving(v, c, XK_q, "readyhM-CM-)lloM-CM-)q", "after the clipboard messages");
@@ -579,6 +582,7 @@ START_TEST(extended_clipboard_no_stale_memory)
 	for (size_t i = 0; i < sizeof(secret); i++)
 		secret[i] = "SECRET"[i % 6];
 	ck_assert(SendClientCutText(c, secret, sizeof(secret)));
+	ck_assert(vnc_middle_click(c));
 	for (int64_t end = now_ms() + 5000; file_size(out) < sizeof(secret) && now_ms() < end;)
 		vnc_pump(c, now_ms() + 50);
 	size_t before = file_size(out);
@@ -588,6 +592,7 @@ START_TEST(extended_clipboard_no_stale_memory)
 	int fd = ext_clipboard_viewer(v->port);
 
 	send_ext_provide(fd, 100 * 1000, "hello", 5);
+	raw_middle_click(fd); /* its own clipboard, not the other viewer's */
 	for (int64_t end = now_ms() + 3000; now_ms() < end;)
 		vnc_pump(c, now_ms() + 50);
 	close(fd);
@@ -692,6 +697,7 @@ START_TEST(extended_clipboard_notify)
 	ck_assert_msg(read_ext_cut(fd, 2000, &flags, NULL), "no Request after a Notify");
 	ck_assert_uint_eq(flags, EXT_REQUEST | EXT_TEXT);
 	send_ext_provide(fd, sizeof(text), text, sizeof(text));
+	raw_middle_click(fd); /* typed when the viewer pastes */
 	assert_file_tail(out, 0, "\xe2\x9c\x93 \xe6\x97\xa5\xe6\x9c\xac \xc3\xbc\r", 5000);
 	size_t at = file_size(out);
 
@@ -701,6 +707,7 @@ START_TEST(extended_clipboard_notify)
 	cut_header(latin1, 4);
 	memcpy(latin1 + 8, "ab\xe9!", 4);
 	send_all(fd, latin1, sizeof(latin1));
+	raw_middle_click(fd); /* typed when the viewer pastes */
 	assert_file_tail(out, at, "ab\xc3\xa9!", 5000);
 	at = file_size(out);
 	ck_assert_msg(!read_ext_cut(fd, 300, &flags, NULL), "a Latin-1 paste got %#x", flags);
@@ -710,6 +717,7 @@ START_TEST(extended_clipboard_notify)
 	ck_assert_msg(read_ext_cut(fd, 2000, &flags, NULL), "no Request after a second Notify");
 	ck_assert_uint_eq(flags, EXT_REQUEST | EXT_TEXT);
 	send_ext_provide(fd, 200 * 1000, "ok", 2);
+	raw_middle_click(fd); /* typed when the viewer pastes */
 	assert_file_tail(out, at, "ok", 5000);
 	at = file_size(out);
 

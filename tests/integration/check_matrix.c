@@ -479,7 +479,10 @@ static void step_resize(struct batch *bt)
 	expect_screen(bt, "resize", NULL);
 }
 
-/* Each viewer's clipboard typed into the console, which prints them all. */
+/*
+ * Each viewer's clipboard typed into the console by its middle click (its
+ * own text, newer than the selection), and the console prints them all.
+ */
 static void step_clipboard(struct batch *bt)
 {
 	char utf8[32], latin1[32];
@@ -487,6 +490,8 @@ static void step_clipboard(struct batch *bt)
 	for (int i = 0; i < bt->n; i++) {
 		clip_text(i, utf8, latin1, sizeof(utf8));
 		ck_assert(mx_send_cut(&bt->views[i], utf8, latin1));
+		ck_assert(SendPointerEvent(bt->views[i].c, 0, 0, rfbButton2Mask));
+		ck_assert(SendPointerEvent(bt->views[i].c, 0, 0, 0));
 	}
 	model_clips(&bt->m, bt->n);
 	expect_screen(bt, "clipboard paste", NULL);

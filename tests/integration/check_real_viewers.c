@@ -477,6 +477,63 @@ START_TEST(tigervnc_layouts)
 END_TEST
 
 /*
+ * Paste on request with TigerVNC at its defaults: it sends the X
+ * clipboard whenever it changes (SendClipboard).  Copying text on the
+ * viewer's desktop types nothing; a middle click in the viewer types it.
+ * The daemon's debug line says when the text has arrived, so "nothing
+ * typed" is asserted after it, by a marker key that must come alone.
+ */
+START_TEST(tigervnc_paste_on_click)
+{
+	char dir[] = "/tmp/vncterm-tigerpaste-XXXXXX", cmd[512], err[96], rec[96], log[96];
+	char got[256], xwd[96];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(err, sizeof(err), "%s/log", dir);
+	snprintf(log, sizeof(log), "%s/vncterm.log", dir);
+	snprintf(rec, sizeof(rec), "%s/typed", dir);
+	snprintf(xwd, sizeof(xwd), "%s/Xvfb_screen0", dir);
+	snprintf(cmd, sizeof(cmd), "stty raw -echo; printf '" HIDE "ready'; exec cat > %s", rec);
+
+	const char *const args[] = { "-v", "127.0.0.1:173", "--geometry", "20x4", "--log-level",
+				     "3", "-c", "/bin/sh", "-c", cmd, NULL };
+	struct vncterm *v = start_logged(args, 173, log);
+	struct group xvfb, viewer;
+	int disp = start_tigervnc(dir, err, v->port, &xvfb, &viewer), x, y;
+
+	ck_assert_msg(wait_for_xscreen(xwd, 4, 20, HIDE_BYTES "ready", 15000, &x, &y) == 0,
+		      "the viewer never showed the console (log %s)", err);
+	/* TigerVNC announces a clipboard change only while its window has the focus. */
+	x_command(disp, "xdotool search --sync --name TigerVNC windowfocus --sync >/dev/null", err);
+	/* xclip -quiet owns the CLIPBOARD selection, in the foreground, until killed. */
+	snprintf(cmd, sizeof(cmd),
+		 "export DISPLAY=:%d; printf 'echo pasted' | exec xclip -quiet -selection clipboard",
+		 disp);
+	struct group clip = spawn_group(cmd, -1, err);
+
+	static char logged[256 * 1024];
+
+	ck_assert_msg(file_says(log, "its clipboard (11 bytes) kept", 10000, logged,
+				sizeof(logged)),
+		      "TigerVNC's clipboard never reached vncterm (log %s)", log);
+	x_command(disp, "xdotool key x", err);
+	ck_assert_msg(file_says(rec, "x", 5000, got, sizeof(got)) && !strcmp(got, "x"),
+		      "the console read '%s' before any paste, not 'x' alone", got);
+	snprintf(cmd, sizeof(cmd), "xdotool mousemove %d %d click 2", x + 8, y + 8);
+	x_command(disp, cmd, err);
+	ck_assert_msg(file_says(rec, "xecho pasted", 5000, got, sizeof(got)) &&
+			      !strcmp(got, "xecho pasted"),
+		      "after the middle click the console read '%s'", got);
+	fprintf(stderr, "real_viewers: TigerVNC's clipboard typed on the middle click only\n");
+	group_kill(&clip);
+	group_kill(&viewer);
+	group_kill(&xvfb);
+	stop_daemon(v);
+	remove_dir(dir);
+}
+END_TEST
+
+/*
  * Bold and italic at --font-scale 2, judged against pixels made here from
  * the font alone (not by the renderer): bold blue is colour 12 (#5C5CFF)
  * with each inked pixel's right neighbour inked too; italic moves glyph
@@ -678,6 +735,7 @@ Suite *real_viewers_suite(void)
 	tcase_add_test(tc, tigervnc_bold_italic_scaled);
 	tcase_add_test(tc, novnc_in_chromium);
 	tcase_add_test(tc, tigervnc_layouts);
+	tcase_add_test(tc, tigervnc_paste_on_click);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -367,10 +367,12 @@ static void ext_clipboard(struct stress *s)
 	assert_alive(s, "before an extended clipboard message");
 	int fd = ext_clipboard_viewer(s->port);
 
-	if (f)
+	if (f) {
 		send_ext_flags(fd, f);
-	else
-		send_ext_provide(fd, 7, "stress", 7); /* typed into the pty: dropped there */
+	} else {
+		send_ext_provide(fd, 7, "stress", 7);
+		raw_middle_click(fd); /* typed into the pty: dropped there */
+	}
 	keep(&s->ext, fd);
 	s->exts++;
 }

@@ -25,87 +25,24 @@
 #include <rfb/keysym.h>
 
 #include "tests/integration/util_vncterm.h"
+#include "tests/integration/util_xenhost.h"
 #include "tests/xensim/xensim.h"
 
 #define DOM 5
 #define STORE_PORT 1
 #define CONS_PORT 2
-#define RING_PFN 1234
 #define HIDE_BYTES "\033[?25l"
 
-struct host {
-	struct xsd xsd;
-	struct xs_handle *xs;
-	struct xencons_interface *ring;
-	char lockdir[PATH_MAX];
-};
-
-static void xs_put(struct host *h, const char *path, const char *value)
-{
-	ck_assert_msg(xs_write(h->xs, XBT_NULL, path, value, (unsigned int)strlen(value)),
-		      "xenstore write %s: %s", path, strerror(errno));
-}
-
-/* The xenstore value at path, or "" if absent, into buf. */
-static const char *xs_get(struct host *h, const char *path, char *buf, size_t size)
-{
-	unsigned int len;
-	char *v = xs_read(h->xs, XBT_NULL, path, &len);
-
-	snprintf(buf, size, "%s", v ? v : "");
-	free(v);
-	return buf;
-}
-
 /* xenstored with domain DOM introduced, a console page and (with nodes) its console nodes. */
-static void host_up(struct host *h, bool nodes)
+static void host_up(struct xhost *h, bool nodes)
 {
-	char pfn[32];
-
-	memset(h, 0, sizeof(*h));
-	ck_assert_int_eq(xsd_start(&h->xsd), 0);
-	ck_assert_int_eq(xensim_dom_create(DOM), 0);
-	ck_assert_int_eq(xsd_introduce(DOM, STORE_PORT), 0);
-	h->xs = xs_open(0);
-	ck_assert_ptr_nonnull(h->xs);
-	h->ring = xensim_console_create(DOM, RING_PFN);
-	ck_assert_ptr_nonnull(h->ring);
-	snprintf(h->lockdir, sizeof(h->lockdir), "%s/locks", h->xsd.dir);
-	setenv("XENCONS_LOCK_DIR", h->lockdir, 1);
-	setenv("LD_PRELOAD", xensim_lib(), 1);
-	if (nodes) {
-		snprintf(pfn, sizeof(pfn), "%d", RING_PFN);
-		xs_put(h, "/local/domain/5/console/ring-ref", pfn);
-		xs_put(h, "/local/domain/5/console/port", "2");
-		xs_put(h, "/local/domain/5/console/limit", "1048576");
-		xs_put(h, "/local/domain/5/console/type", "xenconsoled");
-	}
-}
-
-static void host_down(struct host *h)
-{
-	unsetenv("LD_PRELOAD");
-	xensim_page_unmap(h->ring);
-	xs_close(h->xs);
-	xsd_stop(&h->xsd);
-}
-
-/* The guest prints: bytes into out[], then an event. */
-static void guest_print(struct host *h, const char *s)
-{
-	size_t n = strlen(s);
-
-	for (size_t i = 0; i < n; i++) {
-		while (h->ring->out_prod - h->ring->out_cons >= sizeof(h->ring->out))
-			usleep(1000);
-		h->ring->out[MASK_XENCONS_IDX(h->ring->out_prod, h->ring->out)] = s[i];
-		__atomic_store_n(&h->ring->out_prod, h->ring->out_prod + 1, __ATOMIC_RELEASE);
-	}
-	ck_assert_int_eq(xensim_notify(DOM, CONS_PORT), 0);
+	xhost_domain_up(h, DOM);
+	if (nodes)
+		xhost_ring_nodes(h);
 }
 
 /* Wait until in[] holds want (taking it, as the guest would). */
-static bool guest_reads(struct host *h, const char *want, int ms)
+static bool guest_reads(struct xhost *h, const char *want, int ms)
 {
 	char got[8192];
 	size_t n = 0, len = strlen(want);
@@ -190,11 +127,11 @@ static void assert_worker_idle(pid_t monitor)
 
 START_TEST(ring_boot_text_and_keys)
 {
-	struct host h;
+	struct xhost h;
 	char buf[64], want[32];
 
 	host_up(&h, true);
-	guest_print(&h, HIDE_BYTES "Linux version 6.1\r\nlogin: ");
+	xhost_ring_print(&h, HIDE_BYTES "Linux version 6.1\r\nlogin: ");
 	const char *const args[] = { "--domid", "5", "-v", "127.0.0.1:80", "-T", "--geometry", "40x5",
 				     NULL };
 	struct vncterm *v = start_xen(args, 80);
@@ -205,14 +142,14 @@ START_TEST(ring_boot_text_and_keys)
 	assert_worker_idle(v->pid);
 	/* The host agent's keys. */
 	snprintf(want, sizeof(want), "%d", v->port);
-	ck_assert_str_eq(xs_get(&h, "/local/domain/5/console/vnc-port", buf, sizeof(buf)), want);
+	ck_assert_str_eq(xhost_get(&h, "/local/domain/5/console/vnc-port", buf, sizeof(buf)), want);
 	/* The text port is 9500+N for the display N bound, as the original's. */
 	snprintf(want, sizeof(want), "%d", 9500 + v->port - 5900);
-	ck_assert_str_eq(xs_get(&h, "/local/domain/5/console/tc-port", buf, sizeof(buf)), want);
+	ck_assert_str_eq(xhost_get(&h, "/local/domain/5/console/tc-port", buf, sizeof(buf)), want);
 	snprintf(want, sizeof(want), "%d", (int)v->pid);
-	ck_assert_str_eq(xs_get(&h, "/local/domain/5/vncterm-pid", buf, sizeof(buf)), want);
+	ck_assert_str_eq(xhost_get(&h, "/local/domain/5/vncterm-pid", buf, sizeof(buf)), want);
 	/* Claimed, so that xenconsoled leaves the ring alone. */
-	ck_assert_str_eq(xs_get(&h, "/local/domain/5/console/type", buf, sizeof(buf)), "vncterm");
+	ck_assert_str_eq(xhost_get(&h, "/local/domain/5/console/type", buf, sizeof(buf)), "vncterm");
 	/* Typed keys land in in[], and the guest is told. */
 	xensim_wait_notify(DOM, CONS_PORT, 0);
 	ck_assert(vnc_key(c, XK_r));
@@ -221,45 +158,46 @@ START_TEST(ring_boot_text_and_keys)
 	ck_assert_msg(guest_reads(&h, "ro\r", 5000), "typed keys never reached in[]");
 	ck_assert_int_gt(xensim_wait_notify(DOM, CONS_PORT, 2000), 0);
 	/* Output keeps flowing. */
-	guest_print(&h, "root\r\n# ");
+	xhost_ring_print(&h, "root\r\n# ");
 	assert_screen(c, 5, 40, HIDE_BYTES "Linux version 6.1\r\nlogin: root\r\n# ", 5000);
 	vnc_disconnect(c);
 	stop_daemon(v);
 	/* A clean exit gives the console back and removes the ports. */
-	ck_assert_str_eq(xs_get(&h, "/local/domain/5/console/type", buf, sizeof(buf)), "xenconsoled");
-	ck_assert_str_eq(xs_get(&h, "/local/domain/5/console/vnc-port", buf, sizeof(buf)), "");
-	host_down(&h);
+	ck_assert_str_eq(xhost_get(&h, "/local/domain/5/console/type", buf, sizeof(buf)), "xenconsoled");
+	ck_assert_str_eq(xhost_get(&h, "/local/domain/5/console/vnc-port", buf, sizeof(buf)), "");
+	xhost_down(&h);
 }
 END_TEST
 
 /* A paste bigger than in[] is fed as the guest makes room, never overrunning it. */
 START_TEST(paste_paced_by_guest)
 {
-	struct host h;
+	struct xhost h;
 	char text[5001];
 
 	for (int i = 0; i < 5000; i++)
 		text[i] = (char)('a' + i % 26);
 	text[5000] = '\0';
 	host_up(&h, true);
-	guest_print(&h, HIDE_BYTES "$ ");
+	xhost_ring_print(&h, HIDE_BYTES "$ ");
 	const char *const args[] = { "--domid", "5", "-v", "127.0.0.1:88", "--geometry", "40x5", NULL };
 	struct vncterm *v = start_xen(args, 88);
 	rfbClient *c = connect_to("127.0.0.1", v);
 
 	assert_screen(c, 5, 40, HIDE_BYTES "$ ", 5000);
 	ck_assert(SendClientCutText(c, text, 5000));
+	ck_assert(vnc_middle_click(c)); /* the viewer's clipboard is typed when it pastes */
 	ck_assert_msg(guest_reads(&h, text, 10000), "the paste did not arrive whole and in order");
 	vnc_disconnect(c);
 	stop_daemon(v);
-	host_down(&h);
+	xhost_down(&h);
 }
 END_TEST
 
 /* Resume or migration gives a new ring-ref: vncterm maps the new page. */
 START_TEST(ring_ref_change_remaps)
 {
-	struct host h;
+	struct xhost h;
 
 	host_up(&h, true);
 	ck_assert_int_eq(xensim_dom_no_grant(DOM), 0); /* foreign mapping by frame */
@@ -268,7 +206,7 @@ START_TEST(ring_ref_change_remaps)
 
 	snprintf(gref, sizeof(gref), "%s/dom5/gref-0", h.xsd.dir);
 	unlink(gref);
-	guest_print(&h, HIDE_BYTES "before");
+	xhost_ring_print(&h, HIDE_BYTES "before");
 	/*
 	 * -S: the simulated grant and foreign maps are files, which a chroot
 	 * hides; real Xen remaps through the device fds opened before the drop.
@@ -287,8 +225,8 @@ START_TEST(ring_ref_change_remaps)
 
 	h.ring = xensim_page_map(DOM, "pfn-4321");
 	ck_assert_ptr_nonnull(h.ring);
-	guest_print(&h, " after");
-	xs_put(&h, "/local/domain/5/console/ring-ref", "4321");
+	xhost_ring_print(&h, " after");
+	xhost_put(&h, "/local/domain/5/console/ring-ref", "4321");
 	assert_screen(c, 5, 40, HIDE_BYTES "before after", 5000);
 	ck_assert(file_says(log, "console ring of domain 5 remapped (frame 4321, event channel ", 1000,
 			    buf, sizeof(buf)));
@@ -305,7 +243,7 @@ START_TEST(ring_ref_change_remaps)
 	xensim_page_unmap(old);
 	vnc_disconnect(c);
 	stop_daemon(v);
-	host_down(&h);
+	xhost_down(&h);
 }
 END_TEST
 
@@ -317,12 +255,12 @@ static const XENCONS_RING_IDX hostile[][2] = {
 
 START_TEST(hostile_indices_reported_once)
 {
-	struct host h;
+	struct xhost h;
 	char log[PATH_MAX];
 
 	host_up(&h, true);
 	snprintf(log, sizeof(log), "%s/stderr", h.xsd.dir);
-	guest_print(&h, HIDE_BYTES "ok");
+	xhost_ring_print(&h, HIDE_BYTES "ok");
 	const char *const args[] = { "--domid", "5", "-v", "127.0.0.1:82", "--geometry", "40x5", NULL };
 	struct vncterm *v = start_logged(args, 82, log);
 	rfbClient *c = connect_to("127.0.0.1", v);
@@ -343,14 +281,14 @@ START_TEST(hostile_indices_reported_once)
 	ck_assert(guest_reads(&h, "z", 3000));
 	vnc_disconnect(c);
 	stop_daemon(v);
-	host_down(&h);
+	xhost_down(&h);
 }
 END_TEST
 
 /* Seconds of CPU (user + system) the process has used. */
 /* A guest that writes as fast as it can is held off by its full ring. */
 /* Fill the guest's output ring whenever it has room, for ms; counts what went through. */
-static unsigned long long flood_ring(struct host *h, int ms, int *full)
+static unsigned long long flood_ring(struct xhost *h, int ms, int *full)
 {
 	int64_t end = now_ms() + ms;
 	unsigned long long sent = 0;
@@ -376,7 +314,7 @@ static unsigned long long flood_ring(struct host *h, int ms, int *full)
 
 START_TEST(flooding_guest_is_throttled)
 {
-	struct host h;
+	struct xhost h;
 
 	host_up(&h, true);
 	const char *const args[] = { "--domid", "5", "-v", "127.0.0.1:83", "--event-budget", "10", NULL };
@@ -393,7 +331,7 @@ START_TEST(flooding_guest_is_throttled)
 	ck_assert_msg(cpu < 1.0, "vncterm used %.2f s of CPU in 3 s of flood", cpu);
 	ck_assert(vncterm_alive(v));
 	stop_daemon(v);
-	host_down(&h);
+	xhost_down(&h);
 }
 END_TEST
 
@@ -412,7 +350,7 @@ static void count_frame(rfbClient *c)
  */
 START_TEST(flooding_guest_frames_are_paced)
 {
-	struct host h;
+	struct xhost h;
 	int frames = 0, full;
 
 	host_up(&h, true);
@@ -442,14 +380,14 @@ START_TEST(flooding_guest_frames_are_paced)
 	ck_assert_msg(counted <= 2 * 1000 / 40 + 10, "%d frames in 2 s of flood: not paced", counted);
 	vnc_disconnect(c);
 	stop_daemon(v);
-	host_down(&h);
+	xhost_down(&h);
 }
 END_TEST
 
 /* With --exit-on-release (the systemd unit's); without it, see check_xen_agent.c. */
 START_TEST(domain_release_ends_vncterm)
 {
-	struct host h;
+	struct xhost h;
 
 	host_up(&h, true);
 	const char *const args[] = { "--domid", "5", "-v", "127.0.0.1:84", "--exit-on-release",
@@ -464,13 +402,13 @@ START_TEST(domain_release_ends_vncterm)
 		      "vncterm ended with status %#x, not exit 0", v->status);
 	vnc_disconnect(c);
 	vncterm_stop(v, 100);
-	host_down(&h);
+	xhost_down(&h);
 }
 END_TEST
 
 START_TEST(missing_domain_is_an_error)
 {
-	struct host h;
+	struct xhost h;
 	struct vncterm_run r;
 
 	host_up(&h, false);
@@ -479,21 +417,21 @@ START_TEST(missing_domain_is_an_error)
 	ck_assert_int_eq(vncterm_run(args, 5000, &r), 0);
 	ck_assert(r.exited && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 1);
 	ck_assert_msg(strstr(r.err, "domain 9 does not exist"), "message: %s", r.err);
-	host_down(&h);
+	xhost_down(&h);
 }
 END_TEST
 
 /* xenconsoled's form: -x PATH, the pty in PATH/tty, reopened when it changes. */
 START_TEST(pty_mode_follows_tty)
 {
-	struct host h;
+	struct xhost h;
 	int m1, s1, m2, s2;
 	char n1[64], n2[64], buf[64];
 
 	host_up(&h, false);
 	ck_assert_int_eq(openpty(&m1, &s1, n1, NULL, NULL), 0);
 	ck_assert_int_eq(openpty(&m2, &s2, n2, NULL, NULL), 0);
-	xs_put(&h, "/local/domain/5/console/tty", n1);
+	xhost_put(&h, "/local/domain/5/console/tty", n1);
 	const char *const args[] = { "-x", "/local/domain/5/console", "-v", "127.0.0.1:86",
 				     "--geometry", "40x5", NULL };
 	struct vncterm *v = start_xen(args, 86);
@@ -506,7 +444,7 @@ START_TEST(pty_mode_follows_tty)
 	ck_assert(vnc_key(c, XK_q));
 	ck_assert_int_eq(read(m1, buf, 1), 1);
 	ck_assert_int_eq(buf[0], 'q');
-	xs_put(&h, "/local/domain/5/console/tty", n2);
+	xhost_put(&h, "/local/domain/5/console/tty", n2);
 	usleep(300000);
 	ck_assert_int_eq(write(m2, " second", 7), 7);
 	assert_screen(c, 5, 40, HIDE_BYTES "first pty second", 5000);
@@ -514,7 +452,7 @@ START_TEST(pty_mode_follows_tty)
 	kill(v->pid, SIGUSR1);
 	int64_t end = now_ms() + 3000;
 
-	while (!*xs_get(&h, "/local/domain/5/console/statefile", buf, sizeof(buf)) && now_ms() < end)
+	while (!*xhost_get(&h, "/local/domain/5/console/statefile", buf, sizeof(buf)) && now_ms() < end)
 		usleep(20000);
 	ck_assert_msg(strstr(buf, "/vncterm.statefile") && buf[0] == '/', "statefile key: '%s'", buf);
 	unlink(buf);
@@ -524,14 +462,14 @@ START_TEST(pty_mode_follows_tty)
 	close(s1);
 	close(m2);
 	close(s2);
-	host_down(&h);
+	xhost_down(&h);
 }
 END_TEST
 
 /* The physical host's console: a command, with the keys under dom0's path. */
 START_TEST(host_console_form)
 {
-	struct host h;
+	struct xhost h;
 	char buf[64], want[32];
 
 	host_up(&h, false);
@@ -540,11 +478,11 @@ START_TEST(host_console_form)
 	struct vncterm *v = start_xen(args, 87);
 
 	snprintf(want, sizeof(want), "%d", v->port);
-	ck_assert_str_eq(xs_get(&h, "/local/domain/0/console/vnc-port", buf, sizeof(buf)), want);
+	ck_assert_str_eq(xhost_get(&h, "/local/domain/0/console/vnc-port", buf, sizeof(buf)), want);
 	snprintf(want, sizeof(want), "%d", (int)v->pid);
-	ck_assert_str_eq(xs_get(&h, "/local/domain/0/vncterm-pid", buf, sizeof(buf)), want);
+	ck_assert_str_eq(xhost_get(&h, "/local/domain/0/vncterm-pid", buf, sizeof(buf)), want);
 	stop_daemon(v);
-	host_down(&h);
+	xhost_down(&h);
 }
 END_TEST
 
@@ -555,7 +493,7 @@ END_TEST
  */
 START_TEST(ring_flood_with_console_log)
 {
-	struct host h;
+	struct xhost h;
 	static char buf[1 << 20]; /* the whole log: about 360 KB */
 	char log[PATH_MAX], line[64];
 	const int lines = 20000;
@@ -568,16 +506,16 @@ START_TEST(ring_flood_with_console_log)
 	rfbClient *c = connect_to("127.0.0.1", v);
 
 	assert_worker_sandboxed(v->pid);
-	guest_print(&h, HIDE_BYTES "\r\n");
+	xhost_ring_print(&h, HIDE_BYTES "\r\n");
 	for (int i = 1; i <= lines; i++) {
 		snprintf(line, sizeof(line), "flood-line %d\r\n", i);
-		guest_print(&h, line);
+		xhost_ring_print(&h, line);
 		if (i % 500 == 0) {
 			ck_assert(vnc_key(c, XK_y));
 			vnc_pump(c, now_ms() + 5);
 		}
 	}
-	guest_print(&h, "flood-done");
+	xhost_ring_print(&h, "flood-done");
 	ck_assert_msg(file_says(log, "flood-done", 10000, buf, sizeof(buf)), "the log never got the "
 		      "end of the flood");
 	ck_assert_msg(vncterm_alive(v), "vncterm died during the flood");
@@ -596,7 +534,7 @@ START_TEST(ring_flood_with_console_log)
 	ck_assert_int_eq(next, lines + 1);
 	vnc_disconnect(c);
 	stop_daemon(v);
-	host_down(&h);
+	xhost_down(&h);
 }
 END_TEST
 
@@ -635,16 +573,16 @@ static unsigned worker_uid(pid_t monitor)
  */
 START_TEST(secondary_console_maps_its_own_ring)
 {
-	struct host h;
+	struct xhost h;
 	char buf[64], want[32];
 
 	host_up(&h, true);
 	struct xencons_interface *second = xensim_page_map(DOM, "gref-7");
 
 	ck_assert_ptr_nonnull(second);
-	xs_put(&h, "/local/domain/5/device/console/1/ring-ref", "7");
-	xs_put(&h, "/local/domain/5/device/console/1/port", "3");
-	guest_print(&h, HIDE_BYTES "primary");
+	xhost_put(&h, "/local/domain/5/device/console/1/ring-ref", "7");
+	xhost_put(&h, "/local/domain/5/device/console/1/port", "3");
+	xhost_ring_print(&h, HIDE_BYTES "primary");
 	ring_print(second, 3, HIDE_BYTES "secondary");
 	const char *const prim_args[] = { "--domid", "5", "-v", "127.0.0.1:91", "--geometry", "40x5",
 					  NULL };
@@ -657,7 +595,7 @@ START_TEST(secondary_console_maps_its_own_ring)
 	assert_screen(cs, 5, 40, HIDE_BYTES "secondary", 5000);
 	assert_screen(cp, 5, 40, HIDE_BYTES "primary", 5000);
 	ring_print(second, 3, " two");
-	guest_print(&h, " one");
+	xhost_ring_print(&h, " one");
 	assert_screen(cs, 5, 40, HIDE_BYTES "secondary two", 5000);
 	assert_screen(cp, 5, 40, HIDE_BYTES "primary one", 5000);
 	/* Keys typed to the secondary's viewer reach its in[], not the primary's. */
@@ -671,25 +609,25 @@ START_TEST(secondary_console_maps_its_own_ring)
 	ck_assert_uint_eq(h.ring->in_prod, h.ring->in_cons);
 	/* Two pid keys, one each. */
 	snprintf(want, sizeof(want), "%d", (int)prim->pid);
-	ck_assert_str_eq(xs_get(&h, "/local/domain/5/vncterm-pid", buf, sizeof(buf)), want);
+	ck_assert_str_eq(xhost_get(&h, "/local/domain/5/vncterm-pid", buf, sizeof(buf)), want);
 	snprintf(want, sizeof(want), "%d", (int)sec->pid);
-	ck_assert_str_eq(xs_get(&h, "/local/domain/5/device/console/1/vncterm-pid", buf, sizeof(buf)),
+	ck_assert_str_eq(xhost_get(&h, "/local/domain/5/device/console/1/vncterm-pid", buf, sizeof(buf)),
 			 want);
 	snprintf(want, sizeof(want), "%d", sec->port);
-	ck_assert_str_eq(xs_get(&h, "/local/domain/5/device/console/1/vnc-port", buf, sizeof(buf)),
+	ck_assert_str_eq(xhost_get(&h, "/local/domain/5/device/console/1/vnc-port", buf, sizeof(buf)),
 			 want);
 	vnc_disconnect(cs);
 	stop_daemon(sec);
-	ck_assert_str_eq(xs_get(&h, "/local/domain/5/device/console/1/vncterm-pid", buf, sizeof(buf)),
+	ck_assert_str_eq(xhost_get(&h, "/local/domain/5/device/console/1/vncterm-pid", buf, sizeof(buf)),
 			 "");
 	snprintf(want, sizeof(want), "%d", (int)prim->pid);
-	ck_assert_str_eq(xs_get(&h, "/local/domain/5/vncterm-pid", buf, sizeof(buf)), want);
+	ck_assert_str_eq(xhost_get(&h, "/local/domain/5/vncterm-pid", buf, sizeof(buf)), want);
 	snprintf(want, sizeof(want), "%d", prim->port);
-	ck_assert_str_eq(xs_get(&h, "/local/domain/5/console/vnc-port", buf, sizeof(buf)), want);
+	ck_assert_str_eq(xhost_get(&h, "/local/domain/5/console/vnc-port", buf, sizeof(buf)), want);
 	vnc_disconnect(cp);
 	stop_daemon(prim);
 	xensim_page_unmap(second);
-	host_down(&h);
+	xhost_down(&h);
 }
 END_TEST
 
@@ -700,7 +638,7 @@ END_TEST
  */
 START_TEST(keys_of_a_successor_are_kept)
 {
-	struct host h;
+	struct xhost h;
 	char buf[64];
 	const char *const args[2][9] = {
 		{ "--domid", "5", "-T", "-v", "127.0.0.1:92", NULL },
@@ -710,15 +648,15 @@ START_TEST(keys_of_a_successor_are_kept)
 	host_up(&h, true);
 	struct vncterm *v = start_xen(args[_i], 92);
 
-	ck_assert_str_ne(xs_get(&h, "/local/domain/5/vncterm-pid", buf, sizeof(buf)), "");
-	xs_put(&h, "/local/domain/5/vncterm-pid", "424242");
-	xs_put(&h, "/local/domain/5/console/vnc-port", "5999");
-	xs_put(&h, "/local/domain/5/console/tc-port", "9599");
+	ck_assert_str_ne(xhost_get(&h, "/local/domain/5/vncterm-pid", buf, sizeof(buf)), "");
+	xhost_put(&h, "/local/domain/5/vncterm-pid", "424242");
+	xhost_put(&h, "/local/domain/5/console/vnc-port", "5999");
+	xhost_put(&h, "/local/domain/5/console/tc-port", "9599");
 	stop_daemon(v);
-	ck_assert_str_eq(xs_get(&h, "/local/domain/5/vncterm-pid", buf, sizeof(buf)), "424242");
-	ck_assert_str_eq(xs_get(&h, "/local/domain/5/console/vnc-port", buf, sizeof(buf)), "5999");
-	ck_assert_str_eq(xs_get(&h, "/local/domain/5/console/tc-port", buf, sizeof(buf)), "9599");
-	host_down(&h);
+	ck_assert_str_eq(xhost_get(&h, "/local/domain/5/vncterm-pid", buf, sizeof(buf)), "424242");
+	ck_assert_str_eq(xhost_get(&h, "/local/domain/5/console/vnc-port", buf, sizeof(buf)), "5999");
+	ck_assert_str_eq(xhost_get(&h, "/local/domain/5/console/tc-port", buf, sizeof(buf)), "9599");
+	xhost_down(&h);
 }
 END_TEST
 
@@ -729,7 +667,7 @@ END_TEST
  */
 START_TEST(host_agent_instances_get_distinct_ids)
 {
-	struct host h;
+	struct xhost h;
 	int master[3], slave[3];
 	struct vncterm *v[3];
 	struct passwd *base = getpwnam("vncterm_base");
@@ -746,7 +684,7 @@ START_TEST(host_agent_instances_get_distinct_ids)
 		}
 		ck_assert_int_eq(openpty(&master[i], &slave[i], tty, NULL, NULL), 0);
 		snprintf(path, sizeof(path), "/local/domain/%u/console/tty", dom);
-		xs_put(&h, path, tty);
+		xhost_put(&h, path, tty);
 	}
 	for (int i = 0; i < 3; i++) {
 		char xpath[64];
@@ -765,21 +703,21 @@ START_TEST(host_agent_instances_get_distinct_ids)
 		}
 		snprintf(path, sizeof(path), "/local/domain/%d/console/tc-port", DOM + i);
 		snprintf(want, sizeof(want), "%d", 9500 + v[i]->port - 5900);
-		ck_assert_str_eq(xs_get(&h, path, buf, sizeof(buf)), want);
+		ck_assert_str_eq(xhost_get(&h, path, buf, sizeof(buf)), want);
 	}
 	for (int i = 0; i < 3; i++) {
 		stop_daemon(v[i]);
 		close(master[i]);
 		close(slave[i]);
 	}
-	host_down(&h);
+	xhost_down(&h);
 }
 END_TEST
 
 /* The installed host-console unit's own command line publishes under dom0's console path. */
 START_TEST(host_console_unit_publishes)
 {
-	struct host h;
+	struct xhost h;
 	char unit[4096], buf[64], want[32];
 	char *argv[32];
 	int argc = 0;
@@ -820,12 +758,12 @@ START_TEST(host_console_unit_publishes)
 	struct vncterm *v = start_xen((const char *const *)argv, 0);
 
 	snprintf(want, sizeof(want), "%d", v->port);
-	ck_assert_str_eq(xs_get(&h, "/local/domain/0/console/vnc-port", buf, sizeof(buf)), want);
+	ck_assert_str_eq(xhost_get(&h, "/local/domain/0/console/vnc-port", buf, sizeof(buf)), want);
 	snprintf(want, sizeof(want), "%d", 9500 + v->port - 5900);
-	ck_assert_str_eq(xs_get(&h, "/local/domain/0/console/tc-port", buf, sizeof(buf)), want);
+	ck_assert_str_eq(xhost_get(&h, "/local/domain/0/console/tc-port", buf, sizeof(buf)), want);
 	stop_daemon(v);
-	ck_assert_str_eq(xs_get(&h, "/local/domain/0/console/vnc-port", buf, sizeof(buf)), "");
-	host_down(&h);
+	ck_assert_str_eq(xhost_get(&h, "/local/domain/0/console/vnc-port", buf, sizeof(buf)), "");
+	xhost_down(&h);
 }
 END_TEST
 

@@ -134,7 +134,15 @@ START_TEST(release_then_agent_stop)
 		      "log: %s", buf);
 	assert_screen(c, 25, 80, "\033[?25lhello\r\n\033[0m[vncterm: domain " DOM_STR " is gone]\r\n",
 		      5000);
-	sleep_ms(500);
+	/*
+	 * An exit on release would come in the loop round that logged it: a
+	 * viewer served after that round shows the daemon stayed.
+	 */
+	rfbClient *late = connect_to("127.0.0.1", v);
+
+	assert_screen(late, 25, 80, "\033[?25lhello\r\n\033[0m[vncterm: domain " DOM_STR " is gone]\r\n",
+		      5000);
+	vnc_disconnect(late);
 	ck_assert_msg(vncterm_alive(v) && agent_sees_running(v->pid),
 		      "vncterm left the pid the agent signals");
 	ck_assert_str_eq(xhost_get(&h, "vnc-port", buf, sizeof(buf)), want);
@@ -183,7 +191,6 @@ START_TEST(statefile_key_goes_with_the_file)
 	pid_t pid = v->pid;
 
 	ck_assert_int_eq(write(h.master, "saved text", 10), 10);
-	sleep_ms(300);
 	kill(v->pid, SIGUSR1);
 	ck_assert(xhost_wait_key(&h, "statefile", NULL, 5000));
 	xhost_get(&h, "statefile", file, sizeof(file));
@@ -304,7 +311,8 @@ START_TEST(no_repair_without_stale_state)
 	ring_only(&h);
 	struct vncterm *v = start_logged(argv, 463, log_path);
 
-	sleep_ms(300);
+	/* A repair is logged at the console's opening, before the port is published. */
+	ck_assert(xhost_wait_key(&h, "vnc-port", NULL, 5000));
 	ck_assert_int_eq(xhost_count(log_path, "repaired"), 0);
 	stop_daemon(v);
 	xhost_down(&h);

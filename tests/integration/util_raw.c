@@ -113,3 +113,10 @@ void send_ext_flags(int fd, uint32_t flags)
 	put32(m + 8, flags);
 	send_all(fd, m, 8 + len);
 }
+
+void raw_middle_click(int fd)
+{
+	static const unsigned char click[12] = { 5, 2, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0 };
+
+	send_all(fd, click, sizeof(click));
+}

@@ -45,5 +45,7 @@ int ext_clipboard_viewer(int port);
 void send_ext_provide(int fd, uint32_t claimed, const char *text, size_t len);
 /* An extended ClientCutText of flags alone, or (EXT_CAPS) a Caps with one size, 0. */
 void send_ext_flags(int fd, uint32_t flags);
+/* A middle click at (0, 0) (two PointerEvents): vncterm types this viewer's clipboard. */
+void raw_middle_click(int fd);
 
 #endif

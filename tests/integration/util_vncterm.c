@@ -469,6 +469,11 @@ bool vnc_key(rfbClient *c, uint32_t keysym)
 	return SendKeyEvent(c, keysym, TRUE) && SendKeyEvent(c, keysym, FALSE);
 }
 
+bool vnc_middle_click(rfbClient *c)
+{
+	return SendPointerEvent(c, 0, 0, rfbButton2Mask) && SendPointerEvent(c, 0, 0, 0);
+}
+
 /* Index of the first pixel whose RGB bits differ, or -1; counts them all. */
 static long first_difference(const uint32_t *got, const uint32_t *want, long n, long *count)
 {

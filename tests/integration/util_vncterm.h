@@ -101,6 +101,8 @@ bool vnc_handle_one(rfbClient *c, int ms);
 bool vnc_pump(rfbClient *c, int64_t deadline);
 /* Press and release keysym. */
 bool vnc_key(rfbClient *c, uint32_t keysym);
+/* Press and release the middle button at (0, 0): vncterm types this viewer's clipboard. */
+bool vnc_middle_click(rfbClient *c);
 
 /*
  * Pump messages until the viewer's framebuffer (width x height) equals

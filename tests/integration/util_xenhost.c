@@ -2,6 +2,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pty.h>
 #include <signal.h>
 #include <stdio.h>
@@ -62,12 +63,11 @@ bool xhost_wait_key(struct xhost *h, const char *name, const char *want, int ms)
 	return false;
 }
 
-void xhost_up(struct xhost *h, unsigned int domid, bool xen_lock)
+void xhost_domain_up(struct xhost *h, unsigned int domid)
 {
-	char pfn[32];
-
 	memset(h, 0, sizeof(*h));
 	h->domid = domid;
+	h->master = h->slave = -1;
 	snprintf(h->cons, sizeof(h->cons), "/local/domain/%u/console", domid);
 	ck_assert_int_eq(xsd_start(&h->xsd), 0);
 	ck_assert_int_eq(xensim_dom_create(domid), 0);
@@ -78,17 +78,29 @@ void xhost_up(struct xhost *h, unsigned int domid, bool xen_lock)
 	ck_assert_ptr_nonnull(h->ring);
 	snprintf(h->lockdir, sizeof(h->lockdir), "%s/locks", h->xsd.dir);
 	setenv("XENCONS_LOCK_DIR", h->lockdir, 1);
-	if (xen_lock)
-		setenv("XENCONS_XEN_LOCK_DIR", "/var/lock", 1);
 	setenv("LD_PRELOAD", xensim_lib(), 1);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+void xhost_ring_nodes(struct xhost *h)
+{
+	char pfn[32];
+
 	snprintf(pfn, sizeof(pfn), "%d", RING_PFN);
 	xhost_put(h, "ring-ref", pfn);
 	xhost_put(h, "port", CONS_PORT);
 	xhost_put(h, "limit", "1048576");
 	xhost_put(h, "type", "xenconsoled");
+}
+
+void xhost_up(struct xhost *h, unsigned int domid, bool xen_lock)
+{
+	xhost_domain_up(h, domid);
+	if (xen_lock)
+		setenv("XENCONS_XEN_LOCK_DIR", "/var/lock", 1);
+	xhost_ring_nodes(h);
 	ck_assert_int_eq(openpty(&h->master, &h->slave, h->tty, NULL, NULL), 0);
 	xhost_put(h, "tty", h->tty);
-	signal(SIGPIPE, SIG_IGN);
 }
 
 void xhost_ring_print(struct xhost *h, const char *s)
@@ -109,11 +121,37 @@ void xhost_down(struct xhost *h)
 	unsetenv("LD_PRELOAD");
 	unsetenv("XENCONS_LOCK_DIR");
 	unsetenv("XENCONS_XEN_LOCK_DIR");
-	close(h->master);
-	close(h->slave);
+	if (h->master >= 0)
+		close(h->master);
+	if (h->slave >= 0)
+		close(h->slave);
 	xensim_page_unmap(h->ring);
 	xs_close(h->xs);
 	xsd_stop(&h->xsd);
+}
+
+bool xhost_typed(struct xhost *h, const char *want, size_t len, int ms)
+{
+	char got[4096];
+	size_t have = 0;
+	int64_t end = now_ms() + ms;
+
+	ck_assert_uint_le(len, sizeof(got));
+	while (have < len && now_ms() < end) {
+		struct pollfd p = { .fd = h->master, .events = POLLIN };
+
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		ssize_t n = read(h->master, got + have, sizeof(got) - have);
+
+		if (n > 0)
+			have += (size_t)n;
+	}
+	if (have == len && !memcmp(got, want, len))
+		return true;
+	fprintf(stderr, "console input: got %zu bytes \"%.*s\", expected %zu \"%.*s\"\n", have,
+		(int)have, got, len, (int)len, want);
+	return false;
 }
 
 pid_t xhost_spawn(const char *bin, const char *const *args, const char *log)

@@ -31,7 +31,7 @@ struct xhost {
 	unsigned int domid;
 	char cons[64];                /* /local/domain/<domid>/console */
 	struct xencons_interface *ring; /* the console page, for ring mode */
-	int master, slave;            /* xenconsoled's pty: the guest's end, the tty */
+	int master, slave;            /* xenconsoled's pty (-1 without): the guest's end, the tty */
 	char tty[64];
 	char lockdir[PATH_MAX];       /* our lock's directory (XENCONS_LOCK_DIR) */
 };
@@ -43,6 +43,10 @@ struct xhost {
  * (/var/lock); else it is in the private lock directory too.
  */
 void xhost_up(struct xhost *h, unsigned int domid, bool xen_lock);
+/* Only xenstored, domain domid and its console page: no console nodes, no pty. */
+void xhost_domain_up(struct xhost *h, unsigned int domid);
+/* The toolstack's ring nodes: ring-ref, port, limit, type xenconsoled. */
+void xhost_ring_nodes(struct xhost *h);
 void xhost_down(struct xhost *h);
 
 /* <cons>/<name> (name starting with '/': that absolute key) into buf, "" if absent. */
@@ -52,6 +56,13 @@ void xhost_put(struct xhost *h, const char *name, const char *value);
 void xhost_ring_print(struct xhost *h, const char *s);
 /* Wait up to ms until the key holds something (want NULL) or want. */
 bool xhost_wait_key(struct xhost *h, const char *name, const char *want, int ms);
+
+/*
+ * Read what the console's reader typed into xenconsoled's pty (master)
+ * until len bytes came or ms passed: true if exactly want, else false with
+ * what came on stderr.
+ */
+bool xhost_typed(struct xhost *h, const char *want, size_t len, int ms);
 
 /*
  * Run bin with args (argv[1..]) in a process group of its own, stdin from

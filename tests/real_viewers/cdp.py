@@ -6,9 +6,10 @@ Usage: cdp.py VNC_PORT WORKDIR WIDTH HEIGHT COMMAND
 
 WORKDIR holds want1.rgb and want2.rgb (WIDTH x HEIGHT, 0x00RRGGBB as
 little-endian 32-bit words): the screens expected after typing COMMAND
-then Enter, and after pasting the text of WORKDIR/paste.txt (UTF-8) through
-noVNC's clipboard API, RFB.clipboardPasteFrom() (vncterm types its newline
-as Enter).  noVNC 1.3 sends it as UTF-8 through the extended clipboard
+then Enter, and after putting the text of WORKDIR/paste.txt (UTF-8) on
+noVNC's clipboard, RFB.clipboardPasteFrom(), and middle-clicking the
+canvas (vncterm keeps a viewer's clipboard until it pastes, then types its
+newline as Enter).  noVNC 1.3 sends it as UTF-8 through the extended clipboard
 (Notify, Request, Provide), since vncterm announces Notify; it would fall
 back to Latin-1 otherwise.  The canvas is written to got1.rgb and got2.rgb in the same format
 so that the caller judges the pixels itself.  Exit status 0 when both
@@ -267,6 +268,13 @@ def main():
                 " const send = p.sendKey; p.sendKey = function (...a) {"
                 " window.vncterm_rfb = this; return send.apply(this, a); }; return true; })",
                 await_promise=True)
+        # And to say when it has sent the clipboard's text (the Provide
+        # vncterm asks for): a middle click sent after it comes after it.
+        page.js("import('./core/rfb.js').then(m => { const M = m.default.messages;"
+                " const provide = M.extendedClipboardProvide;"
+                " M.extendedClipboardProvide = function (...a) {"
+                " const r = provide.apply(this, a); window.vncterm_provided = true; return r; };"
+                " return true; })", await_promise=True)
         # noVNC listens for keys on its canvas: give it the focus.
         page.call("Page.bringToFront")
         page.js("document.querySelector('#screen canvas').focus()")
@@ -285,10 +293,26 @@ def main():
                        " window.vncterm_rfb._clipboardServerCapabilitiesActions])")
         log(f"server's extended clipboard capabilities (formats, actions): {caps}")
         t2 = time.monotonic()
-        # No Enter key after it: with the extended clipboard the text
-        # follows a round trip (notify, request, provide), so a key sent now
-        # could overtake it.  The paste's own newline runs the command.
+        # The text goes on noVNC's clipboard; with the extended clipboard it
+        # follows a round trip (notify, request, provide), so the middle
+        # click waits for the provide (vncterm keeps the text until a
+        # paste).  The paste's own newline runs the command.
         page.js(f"window.vncterm_rfb.clipboardPasteFrom({json.dumps(paste)})")
+        deadline = time.monotonic() + 10
+        while not page.js("!!window.vncterm_provided") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not page.js("!!window.vncterm_provided"):
+            log("noVNC never sent the clipboard's text")
+            return 1
+        box = page.js("JSON.stringify(document.querySelector('#screen canvas')"
+                      ".getBoundingClientRect())")
+        box = json.loads(box)
+        x, y = box["left"] + 4, box["top"] + 4
+        page.call("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
+        page.call("Input.dispatchMouseEvent", type="mousePressed", x=x, y=y, button="middle",
+                  buttons=4, clickCount=1)
+        page.call("Input.dispatchMouseEvent", type="mouseReleased", x=x, y=y, button="middle",
+                  buttons=0, clickCount=1)
         bad = wait_for_canvas(page, want2, width, height, os.path.join(workdir, "got2.rgb"), 10)
         log(f"pasted screen: {bad} pixels differ, {time.monotonic() - t2:.2f} s after pasting")
         return 1 if bad else 0

@@ -4,7 +4,8 @@
  * (vncterm/monitor.c): malformed requests are refused and end the
  * channel, a stalled worker holds root for 2 s at most, and PUBLISH is
  * served once and only with the VNC port the sender's uid stands for;
- * any other PUBLISH ends the worker.  The uid tests run as root (as CI
+ * any other PUBLISH ends the worker; a SYSRQ must be one command
+ * character, with --sysrq.  The uid tests run as root (as CI
  * does), the others as anyone.
  */
 #include <check.h>
@@ -155,6 +156,45 @@ START_TEST(monitor_refusal_ends_channel)
 	rmdir(m.dir);
 	close(w);
 	close(m.fd);
+}
+END_TEST
+
+/*
+ * SYSRQ carries exactly one byte, one of Linux's SysRq commands, and is
+ * served only with --sysrq on the domain's console: anything else is
+ * refused and ends the channel, before xenstore is touched (this monitor
+ * has no connection to one: a request served would fail there and be
+ * logged, not answered).
+ */
+START_TEST(monitor_refuses_bad_sysrq)
+{
+	static const struct {
+		bool sysrq;
+		uint32_t len;
+		char body[4];
+	} bad[] = {
+		{ true, 0, "" },   { true, 2, "hh" },  { true, 1, "a" },  { true, 1, "A" },
+		{ true, 1, "\0" }, { true, 1, "\xff" }, { true, 1, "\n" }, { false, 1, "h" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct monitor m;
+		int w;
+		uint32_t hdr[2] = { MONITOR_SYSRQ, bad[i].len };
+
+		monitor_pair(&m, &w);
+		m.sysrq = bad[i].sysrq;
+		m.domid = 5;
+		ck_assert_int_eq(write(w, hdr, sizeof(hdr)), (ssize_t)sizeof(hdr));
+		ck_assert_int_eq(write(w, bad[i].body, bad[i].len), (ssize_t)bad[i].len);
+		ck_assert_msg(monitor_serve_one(&m) == -EINVAL, "case %zu served", i);
+		ck_assert_int_eq(answer(w), -EINVAL);
+		ck_assert_int_eq(monitor_serve_one(&m), -EPIPE);
+		ck_assert_ptr_null(m.xs);
+		rmdir(m.dir);
+		close(w);
+		close(m.fd);
+	}
 }
 END_TEST
 
@@ -334,6 +374,7 @@ Suite *monitor_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, monitor_refuses_malformed);
 	tcase_add_test(tc, monitor_refusal_ends_channel);
+	tcase_add_test(tc, monitor_refuses_bad_sysrq);
 	tcase_add_test(tc, monitor_stalled_worker_times_out);
 	tcase_add_test(tc, monitor_publish_once);
 	tcase_add_test(tc, monitor_publish_port_of_uid);

@@ -197,6 +197,7 @@ START_TEST(viewers_work_sandboxed)
 	ck_assert(vnc_key(c, XK_i));
 	ck_assert_msg(pty_got(s.master, "hi", 3000), "typing did not reach the pty");
 	ck_assert(SendClientCutText(c, "pasted", 6));
+	ck_assert(vnc_middle_click(c)); /* the viewer's clipboard is typed when it pastes */
 	ck_assert_msg(pty_got(s.master, "pasted", 3000), "the paste did not reach the pty");
 	/* Resize: the pty learns the new size. */
 	int w, h;

@@ -51,6 +51,21 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(o.cols, 80);
 	ck_assert_ptr_null(o.command);
 	ck_assert_ptr_null(o.title);
+	ck_assert(!o.sysrq);
+}
+END_TEST
+
+/* --sysrq is a flag; whether the console is a domain's is the daemon's to judge (a warning). */
+START_TEST(test_sysrq)
+{
+	struct options o;
+	char err[256];
+	const char *xen[] = { "-x", "/local/domain/7/console", "--sysrq", NULL };
+	const char *arg[] = { "--sysrq=yes", NULL };
+
+	ck_assert_int_eq(parse(&o, err, xen), 0);
+	ck_assert(o.sysrq);
+	ck_assert_int_eq(parse(&o, err, arg), -EINVAL);
 }
 END_TEST
 
@@ -309,6 +324,20 @@ START_TEST(test_remote_allowed)
 }
 END_TEST
 
+/* A viewer's clipboard is typed when it pastes, unless --paste-on-receive. */
+START_TEST(test_paste_on_receive)
+{
+	struct options o;
+	char err[256];
+	const char *none[] = { NULL }, *given[] = { "--paste-on-receive", NULL };
+
+	ck_assert_int_eq(parse(&o, err, none), 0);
+	ck_assert(!o.paste_on_receive);
+	ck_assert_int_eq(parse(&o, err, given), 0);
+	ck_assert(o.paste_on_receive);
+}
+END_TEST
+
 /* The original's -v forms: ADDR alone is display 0, :N every IPv4 address. */
 START_TEST(test_listen_forms)
 {
@@ -445,6 +474,7 @@ Suite *options_suite(void)
 	TCase *tc = tcase_create("command line");
 
 	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_sysrq);
 	tcase_add_test(tc, test_help_and_version);
 	tcase_add_test(tc, test_command_is_rest);
 	tcase_add_test(tc, test_original_flags);
@@ -456,6 +486,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_log_target);
 	tcase_add_test(tc, test_log_file);
 	tcase_add_test(tc, test_remote_allowed);
+	tcase_add_test(tc, test_paste_on_receive);
 	tcase_add_test(tc, test_remote_without_flag);
 	tcase_add_test(tc, test_listen_forms);
 	tcase_add_test(tc, test_original_long_options);
