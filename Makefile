@@ -71,24 +71,24 @@ $(TSAN_VNC)/stamp: FORCE
 # way there is (handshakes, WebSocket, clipboard, resize, stalls, drips,
 # signals, the matrix, the stress test) run; left out are the xenconsole
 # client (one thread), install, and the suites whose subject is the
-# console side (hostile_guest, xen, console_log, logging, deadkeys,
+# console side (hostile_guest, xen, console_log, record, logging, deadkeys,
 # limits), and the matrix, whose own viewer threads race inside libvncclient
 # (a test-side report, not the daemon's): their viewers take the same paths
 # through the relay (the stress test covers them under TSan), and they
 # run in the plain and ASan runs.
 TSAN_SUITES := integration sandbox
 TSAN_SKIP := xenconsole install hostile_guest xen xen_agent xenlock console_log logging deadkeys \
-	limits matrix
+	limits matrix record
 
 # Debian packages the build and the tests need.  `make deps` installs the
 # missing ones when run as root and says what to install otherwise.
 # libxkbcommon-dev: keysyms to characters (vt100/keys.c) and Compose
 # (vncterm/compose.c), whose tables libx11-data holds; ncurses-bin's
 # infocmp and ncurses-base's entries are what the keys suite checks the
-# key sets against.
+# key sets against; asciinema plays the console record back (the record suite).
 DEPS_PKGS := gcc make pkg-config check libvncserver-dev libxen-dev \
 	libseccomp-dev nettle-dev unifont zlib1g-dev vncsnapshot libjpeg-turbo-progs \
-	libxkbcommon-dev libx11-data ncurses-bin ncurses-base
+	libxkbcommon-dev libx11-data ncurses-bin ncurses-base asciinema
 BENCH_PKGS := libvterm-dev
 # Real graphical viewers (tests/integration/check_real_viewers.c): TigerVNC
 # under Xvfb typed into with xdotool, noVNC in headless Chromium driven by
@@ -123,7 +123,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubu
 # The daemon: its own files; render.c and png.c come from librender.
 VNCTERM_SRCS := vncterm/input.c vncterm/listen.c vncterm/main.c vncterm/options.c vncterm/password.c vncterm/paste.c \
 	vncterm/pty.c vncterm/select.c vncterm/statefile.c vncterm/textport.c vncterm/vnc.c \
-	vncterm/xen.c vncterm/sandbox.c vncterm/monitor.c vncterm/log.c vncterm/consolelog.c vncterm/logfile.c \
+	vncterm/xen.c vncterm/sandbox.c vncterm/monitor.c vncterm/log.c vncterm/consolelog.c vncterm/asciicast.c vncterm/logfile.c \
 	vncterm/viewer.c vncterm/gate.c vncterm/websocket.c vncterm/relay.c vncterm/clipboard.c \
 	vncterm/compose.c vncterm/sysrq.c vncterm/unixsock.c vncterm/audit.c vncterm/policy.c \
 	vncterm/serve.c
@@ -207,8 +207,8 @@ $(B)/tests/runner.o: tests/runner.c $(B)/tests/suites.h $(FLAGS_STAMP)
 # The daemon's parts that the unit tests reach (not main.c).
 DAEMON_TEST_OBJS := $(B)/vncterm/monitor.o $(B)/vncterm/unixsock.o $(B)/vncterm/options.o $(B)/vncterm/password.o \
 	$(B)/vncterm/paste.o $(B)/vncterm/select.o \
-	$(B)/vncterm/statefile.o $(B)/vncterm/consolelog.o $(B)/vncterm/gate.o $(B)/vncterm/websocket.o \
-	$(B)/vncterm/compose.o $(B)/vncterm/sysrq.o
+	$(B)/vncterm/statefile.o $(B)/vncterm/consolelog.o $(B)/vncterm/asciicast.o $(B)/vncterm/gate.o \
+	$(B)/vncterm/websocket.o $(B)/vncterm/compose.o $(B)/vncterm/sysrq.o
 
 $(B)/tests/runner: $(B)/tests/runner.o $(TEST_OBJS) $(DAEMON_TEST_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT) \
 		$(LIBXENCONS) | $(VNC_LIBDEP)

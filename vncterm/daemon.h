@@ -44,6 +44,12 @@
 #define FRAME_MS 15
 #define FLOOD_FRAME_MS 40
 
+/* A file the console's output goes to. */
+struct console_file {
+	struct consolelog *l; /* NULL: not asked for */
+	char path[4096];      /* absolute: the sandbox's monitor opens it again later */
+};
+
 struct vncterm {
 	struct options opt;
 	struct vt *vt;
@@ -77,8 +83,7 @@ struct vncterm {
 	long long frame_at;  /* ms of the last frame */
 	long long window_at; /* ms the current FLOOD_WINDOW_MS began */
 	size_t window_bytes; /* console bytes since window_at */
-	struct consolelog *clog; /* --log-file, else NULL */
-	char log_path[4096];  /* --log-file, absolute */
+	struct console_file cfile[MONITOR_FILES]; /* --log-file, --record (logfile.c) */
 	int unix_fd;         /* --unix's listening socket until the vnc has it, else -1 */
 	struct unixsock_id unix_id; /* --unix's, when made here (unsandboxed), to remove it */
 	char *paste;         /* pasted text still to type, after outq */
@@ -96,11 +101,22 @@ void start_vnc(struct vncterm *t, uint32_t *fb, int w, int h);
 void set_passwords(struct vncterm *t);
 void start_text_port(struct vncterm *t);
 
-/* logfile.c: --log-file (absolute path, opening, writing the console's output). */
-void setup_console_log(struct vncterm *t);
-bool open_console_log(struct vncterm *t);
-void adopt_console_log(struct vncterm *t, int fd, uint64_t size);
+/*
+ * logfile.c: the files the console's output goes to, --log-file and
+ * --record (absolute paths, opening, writing), indexed as the monitor's.
+ */
+void setup_console_files(struct vncterm *t);
+bool has_console_files(const struct vncterm *t);
+/* Open them ourselves (not sandboxed); false if one cannot be (logged). */
+bool open_console_files(struct vncterm *t, bool reopen);
+void adopt_console_file(struct vncterm *t, unsigned which, int fd, uint64_t size);
+/* What the sandbox needs: the monitor's paths, the largest file. */
+void console_files_for_monitor(const struct vncterm *t, struct monitor *m);
+uint64_t console_files_max(const struct vncterm *t);
 void log_console(struct vncterm *t, const char *buf, size_t n);
+/* The emulator is now cols x rows: the record says so. */
+void record_resize(struct vncterm *t, int cols, int rows);
+void free_console_files(struct vncterm *t);
 
 /* input.c: towards the console (as callbacks, user is the struct vncterm). */
 void drop_paste(struct vncterm *t);

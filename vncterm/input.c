@@ -198,6 +198,7 @@ int on_resize(int width, int height, void *user)
 		return err;
 	}
 	pty_resize(t->src, rows, cols);
+	record_resize(t, cols, rows);
 	follow_selection(t); /* a resize ends it */
 	uint32_t *fb = render_pixels(t->render, &w, &h);
 

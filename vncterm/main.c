@@ -151,9 +151,8 @@ static void consume(struct vncterm *t, const char *buf, size_t n)
 	}
 	t->window_bytes += n;
 	t->since_frame += n;
-	/* The log first: it must hold every byte, whatever frames the renderer skips. */
-	if (t->clog)
-		log_console(t, buf, n);
+	/* The log and record first: they must hold every byte, whatever frames are skipped. */
+	log_console(t, buf, n);
 	vt_write(t->vt, buf, n);
 	if (t->tp)
 		textport_broadcast(t->tp, buf, n);
@@ -255,12 +254,12 @@ static void handle_signals(struct vncterm *t)
 			break;
 		case SIGHUP:
 			/*
-			 * With a console log, SIGHUP is logrotate's: reopen it (the
-			 * sandbox's monitor does that and sends the file).
+			 * With a console log or record, SIGHUP is logrotate's: reopen
+			 * them (the sandbox's monitor does that and sends the files).
 			 */
-			if (t->clog) {
-				if (t->monitor < 0 && open_console_log(t))
-					log_msg(LOG_INFO, "console log %s reopened", t->log_path);
+			if (has_console_files(t)) {
+				if (t->monitor < 0)
+					open_console_files(t, true);
 				break;
 			}
 			t->quit = true;
@@ -509,24 +508,24 @@ static void start_sandbox_monitor(struct vncterm *t)
 	if (sandbox_prepare(&t->sandbox, getpid(), o->sandbox_debug, err, sizeof(err)) < 0)
 		die("%s", err);
 	t->sandbox.domid = xen_source(o) ? mp->domid : -1;
-	t->sandbox.file_max = t->clog ? t->opt.log_file_max : 0;
+	t->sandbox.file_max = console_files_max(t);
 	/* The viewers' output relay (relay.h), started before the drop; viewers need none. */
 	t->sandbox.threads = 1;
 	snprintf(mp->dir, sizeof(mp->dir), "%s", t->sandbox.dir);
 	mp->base_uid = t->sandbox.base_uid; /* checks the worker's PUBLISH against its uid */
-	mp->log_path = t->clog ? t->log_path : NULL;
+	console_files_for_monitor(t, mp);
 	mp->unix_path = o->unix_path;
 	mp->no_tcp = o->no_tcp;
 	if (monitor_fork(mp, &t->monitor, err, sizeof(err)) < 0)
 		die("%s", err);
 	/* The worker: the fork closed syslog's socket; connect again while /dev/log is reachable. */
 	log_reopen();
-	if (t->clog) {
+	for (int i = 0; i < MONITOR_FILES; i++) {
 		int32_t answer;
 
-		/* The monitor sends the log first; without it, it ends us (a bad --log-file). */
-		if (!wait_monitor(t, MONITOR_LOG_FILE, &answer, 10000))
-			die("--log-file %s: the monitor did not open it", t->log_path);
+		/* The monitor sends the files first; without them, it ends us (a bad path). */
+		if (mp->files[i].path && !wait_monitor(t, MONITOR_LOG_FILE, &answer, 10000))
+			die("%s %s: the monitor did not open it", mp->files[i].option, mp->files[i].path);
 	}
 	if (o->unix_path && !wait_monitor(t, MONITOR_VNC_SOCKET, &(int32_t){ 0 }, 10000))
 		die("--unix %s: the monitor did not make it", o->unix_path);
@@ -571,11 +570,13 @@ static bool from_monitor(struct vncterm *t, uint32_t *type, int32_t *answer)
 		name[msg.len] = '\0';
 		xencons_set_pty(t->xc, msg.fd, name);
 		msg.fd = -1;
-	} else if (msg.type == MONITOR_LOG_FILE && msg.len == 8 && msg.fd >= 0 && t->clog) {
+	} else if (msg.type == MONITOR_LOG_FILE && msg.len == 12 && msg.fd >= 0) {
 		uint64_t size;
+		uint32_t which;
 
 		memcpy(&size, msg.data, sizeof(size));
-		adopt_console_log(t, msg.fd, size);
+		memcpy(&which, msg.data + 8, sizeof(which));
+		adopt_console_file(t, which, msg.fd, size);
 		msg.fd = -1;
 	} else if (msg.type == MONITOR_VNC_SOCKET && msg.len == 0 && msg.fd >= 0 && t->unix_fd < 0) {
 		t->unix_fd = msg.fd;
@@ -639,9 +640,9 @@ int main(int argc, char **argv)
 	}
 	log_open(t->opt.log_syslog ? LOG_TO_SYSLOG : LOG_TO_STDERR, t->opt.log_level, "vncterm");
 	t->src = t->monitor = t->unix_fd = -1;
-	setup_console_log(t);
+	setup_console_files(t);
 	start_sandbox_monitor(t);
-	if (t->clog && t->monitor < 0 && !open_console_log(t))
+	if (t->monitor < 0 && !open_console_files(t, false))
 		exit(1);
 	if ((t->opt.xs_path || t->opt.domid >= 0) && t->monitor < 0) {
 		t->xen = xen_open(&t->opt, xen_source(&t->opt), on_xen_log, t, err, sizeof(err));
@@ -721,7 +722,7 @@ int main(int argc, char **argv)
 	unixsock_remove(t->opt.unix_path, &t->unix_id);
 	render_free(t->render);
 	vt_free(t->vt);
-	consolelog_free(t->clog);
+	free_console_files(t);
 	free(t);
 	return r;
 }

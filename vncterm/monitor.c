@@ -203,27 +203,48 @@ static void send_pty(struct monitor *m)
 }
 
 /*
- * Open the console log (--log-file) and hand it to the worker, which
- * cannot open files.  At start a failure is fatal, as any bad command
- * line is; on SIGHUP the worker keeps the file it has.
+ * Open the files the console's output goes to (--log-file, --record) and
+ * hand them to the worker, which cannot open files.  At start a failure
+ * is fatal, as any bad command line is; on SIGHUP the worker keeps the
+ * file it has.
  */
-static int send_log(struct monitor *m)
+static int send_files(struct monitor *m)
 {
-	uint64_t size;
-	int fd, e = consolelog_open(m->log_path, &fd, &size);
+	int r = 0;
 
-	if (e < 0) {
-		fprintf(stderr, "vncterm: --log-file %s: %s\n", m->log_path, consolelog_error(e));
-		return e;
-	}
-	if (m->fd >= 0) {
-		e = send_with_fd(m, MONITOR_LOG_FILE, &size, sizeof(size), fd);
-		if (e < 0)
-			fprintf(stderr, "vncterm monitor: sending the console log: %s\n",
+	for (uint32_t i = 0; i < MONITOR_FILES; i++) {
+		const struct monitor_file *f = &m->files[i];
+		uint8_t msg[12];
+		uint64_t size;
+		int fd, e;
+
+		if (!f->path)
+			continue;
+		e = consolelog_open(f->path, f->fresh, &fd, &size);
+		if (e < 0) {
+			fprintf(stderr, "vncterm: %s %s: %s\n", f->option, f->path,
+				consolelog_error(e));
+			r = e;
+			continue;
+		}
+		memcpy(msg, &size, sizeof(size));
+		memcpy(msg + 8, &i, sizeof(i));
+		if (m->fd >= 0 && (e = send_with_fd(m, MONITOR_LOG_FILE, msg, sizeof(msg), fd)) < 0) {
+			fprintf(stderr, "vncterm monitor: sending the %s file: %s\n", f->option,
 				strerror(-e));
+			r = e;
+		}
+		close(fd);
 	}
-	close(fd);
-	return e;
+	return r;
+}
+
+static bool has_files(const struct monitor *m)
+{
+	for (int i = 0; i < MONITOR_FILES; i++)
+		if (m->files[i].path)
+			return true;
+	return false;
 }
 
 /*
@@ -519,8 +540,8 @@ static void serve(struct monitor *m, int sigfd)
 					finish(m, st);
 				continue;
 			}
-			if (si.ssi_signo == SIGHUP && m->log_path) {
-				send_log(m); /* rotation: the worker cannot open the new file */
+			if (si.ssi_signo == SIGHUP && has_files(m)) {
+				send_files(m); /* rotation: the worker cannot open the new files */
 				continue;
 			}
 			kill(m->worker, (int)si.ssi_signo); /* TERM, INT, HUP, USR1, USR2: the worker's */
@@ -624,7 +645,7 @@ int monitor_fork(struct monitor *m, int *fd, char *err, int errlen)
 		waitpid(m->worker, &st, 0);
 		finish(m, st);
 	}
-	if ((m->log_path && send_log(m) < 0) || (m->unix_path && send_unix(m) < 0)) {
+	if (send_files(m) < 0 || (m->unix_path && send_unix(m) < 0)) {
 		int st;
 
 		kill(m->worker, SIGKILL);

@@ -29,10 +29,11 @@
  * attests): any other is answered -EPERM and the worker is killed.  The monitor sends RING
  * (u32 ring-ref, u32 port; all ones: gone), PTY (the tty's name, its fd
  * attached; no fd: gone), GONE (no bytes: the domain was released and
- * vncterm stays until SIGTERM, without --exit-on-release) and LOG_FILE (u64 the file's length, the console
- * log's fd attached: first of all, and again on SIGHUP, which then rotates
- * the log instead of ending vncterm) and VNC_SOCKET (no bytes, --unix's
- * listening socket attached, made by the monitor as root: next, once).  Anything else is refused and ends
+ * vncterm stays until SIGTERM, without --exit-on-release), LOG_FILE (u64 the file's length,
+ * u32 which of files[], its fd attached: first of all, and again on SIGHUP,
+ * which then rotates them instead of ending vncterm) and VNC_SOCKET (no bytes,
+ * --unix's listening socket attached, made by the monitor as root: next, once).
+ * Anything else is refused and ends
  * the channel.
  */
 #ifndef VNCTERM_MONITOR_H
@@ -65,10 +66,18 @@ enum {
 
 struct xs_handle;
 
+/* The files the console's output goes to, which the worker cannot open. */
+#define MONITOR_FILES 2 /* 0: --log-file, 1: --record */
+struct monitor_file {
+	const char *path;       /* absolute; NULL: not asked for */
+	const char *option;     /* for messages */
+	bool fresh;             /* consolelog_open()'s: a record starts a file of its own */
+};
+
 struct monitor {
 	char dir[64];           /* the per-instance directory */
 	const char *xs_path;    /* -x: where the keys go; NULL for none */
-	const char *log_path;   /* --log-file (absolute), or NULL */
+	struct monitor_file files[MONITOR_FILES];
 	const char *unix_path;  /* --unix: made here, published as vnc-socket, removed at the end */
 	struct unixsock_id unix_id;
 	bool no_tcp;            /* --no-tcp: the worker's port is held only, not published */

@@ -35,6 +35,9 @@ enum {
 	OPT_MAX_VIEWERS,
 	OPT_LOG_FILE,
 	OPT_LOG_FILE_MAX,
+	OPT_LOG_TIMESTAMPS,
+	OPT_RECORD,
+	OPT_RECORD_MAX,
 	OPT_HANDSHAKE_TIMEOUT,
 	OPT_KEYS,
 	OPT_UNIX,
@@ -63,6 +66,9 @@ static const struct option longopts[] = {
 	{ "max-viewers", required_argument, NULL, OPT_MAX_VIEWERS },
 	{ "log-file", required_argument, NULL, OPT_LOG_FILE },
 	{ "log-file-max", required_argument, NULL, OPT_LOG_FILE_MAX },
+	{ "log-timestamps", no_argument, NULL, OPT_LOG_TIMESTAMPS },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "record-max", required_argument, NULL, OPT_RECORD_MAX },
 	{ "handshake-timeout", required_argument, NULL, OPT_HANDSHAKE_TIMEOUT },
 	{ "keys", required_argument, NULL, OPT_KEYS },
 	{ "unix", required_argument, NULL, OPT_UNIX },
@@ -185,6 +191,13 @@ void options_usage(FILE *f, const char *prog)
 		"                      every byte, before it is drawn; SIGHUP reopens FILE\n"
 		"  --log-file-max SIZE stop logging at SIZE bytes until reopened; K, M or G\n"
 		"                      suffix, 4K-64G (default 64M)\n"
+		"  --log-timestamps    start each line of the --log-file with its time\n"
+		"                      (ISO 8601, UTC: [2026-01-31T23:59:59.123Z])\n"
+		"  --record FILE       record the console's output, every byte, as an\n"
+		"                      asciicast v2 file for asciinema play; a FILE that is\n"
+		"                      not empty is moved to FILE.1 first; SIGHUP reopens it\n"
+		"  --record-max SIZE   stop recording at SIZE bytes until reopened (as\n"
+		"                      --log-file-max; default 64M)\n"
 		"\n"
 		"MESSAGES\n"
 		"  --log TARGET        stderr (default) or syslog (facility daemon)\n"
@@ -202,7 +215,8 @@ void options_usage(FILE *f, const char *prog)
 		"SIGNALS\n"
 		"  SIGUSR1             save the console state (vncterm.statefile)\n"
 		"  SIGUSR2             debug messages on, or back to --log-level (a toggle)\n"
-		"  SIGHUP              reopen the --log-file; without one, end as SIGTERM does\n"
+		"  SIGHUP              reopen the --log-file and --record; without either, end\n"
+		"                      as SIGTERM does\n"
 		"  SIGTERM, SIGINT     end cleanly (xenstore keys and sandbox directory removed)\n"
 		"\n"
 		"EXIT STATUS\n"
@@ -342,6 +356,32 @@ static int parse_geometry(struct options *o, const char *arg, char *err, int err
 	return 0;
 }
 
+/* The files the console's output goes to: --log-file, --record and theirs. */
+static int file_option(struct options *o, int opt, const char *arg, char *err, int errlen)
+{
+	uint64_t *max = opt == OPT_LOG_FILE_MAX ? &o->log_file_max : &o->record_max;
+	const char *name = opt == OPT_LOG_FILE || opt == OPT_LOG_FILE_MAX ? "--log-file" : "--record";
+
+	switch (opt) {
+	case OPT_LOG_FILE:
+	case OPT_RECORD:
+		if (!*arg)
+			return fail(err, errlen, "%s: expected a file name", name);
+		*(opt == OPT_LOG_FILE ? &o->log_file : &o->record) = arg;
+		return 0;
+	case OPT_LOG_FILE_MAX:
+	case OPT_RECORD_MAX:
+		if (size_arg(arg, CONSOLELOG_MIN_MAX, CONSOLELOG_MAX_MAX, max) < 0)
+			return fail(err, errlen,
+				    "%s-max %s: expected a size from 4K to 64G (suffix K, M or G)", name,
+				    arg);
+		return 0;
+	default: /* OPT_LOG_TIMESTAMPS */
+		o->log_timestamps = true;
+		return 0;
+	}
+}
+
 /* --keys NAME, remembered as given: the default waits for the source. */
 static int parse_keys(struct options *o, const char *arg)
 {
@@ -375,6 +415,7 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 	o->handshake_timeout = OPTIONS_HANDSHAKE_TIMEOUT;
 	o->domid = -1;
 	o->log_file_max = CONSOLELOG_DEFAULT_MAX;
+	o->record_max = CONSOLELOG_DEFAULT_MAX;
 	optind = 0; /* a fresh scan (GNU) */
 	opterr = 0;
 	/* '+': stop at the first non-option, which starts the command. */
@@ -440,15 +481,12 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 			o->max_viewers = (int)n;
 			break;
 		case OPT_LOG_FILE:
-			if (!*optarg)
-				return fail(err, errlen, "--log-file: expected a file name");
-			o->log_file = optarg;
-			break;
 		case OPT_LOG_FILE_MAX:
-			if (size_arg(optarg, CONSOLELOG_MIN_MAX, CONSOLELOG_MAX_MAX, &o->log_file_max) < 0)
-				return fail(err, errlen,
-					    "--log-file-max %s: expected a size from 4K to 64G (suffix K, M or G)",
-					    optarg);
+		case OPT_LOG_TIMESTAMPS:
+		case OPT_RECORD:
+		case OPT_RECORD_MAX:
+			if (file_option(o, opt, optarg, err, errlen) < 0)
+				return -EINVAL;
 			break;
 		case OPT_HANDSHAKE_TIMEOUT:
 			if (number(optarg, 1, 3600, &n) < 0)
@@ -504,6 +542,11 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 
 	if (sources > 1)
 		return fail(err, errlen, "choose one console source: -c, -p, --input or --domid");
+	if (o->log_timestamps && !o->log_file)
+		return fail(err, errlen, "--log-timestamps: stamps the --log-file; give one");
+	if (o->record && o->log_file && !strcmp(o->record, o->log_file))
+		return fail(err, errlen, "--record %s: that is the --log-file too; give each its own file",
+			    o->record);
 	/* The text port has no authentication: it would be a way round the password. */
 	if (o->text_port && (o->password_file || o->view_only_password_file))
 		return fail(err, errlen,

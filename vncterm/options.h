@@ -54,6 +54,9 @@ struct options {
 	bool log_syslog;         /* --log syslog (else stderr) */
 	const char *log_file;   /* --log-file: the console's output is appended there */
 	uint64_t log_file_max;  /* --log-file-max, bytes */
+	bool log_timestamps;    /* --log-timestamps: each line of the log starts with its time */
+	const char *record;     /* --record: the console's output as an asciicast */
+	uint64_t record_max;    /* --record-max, bytes */
 	int max_viewers;        /* --max-viewers: VNC viewers served at once */
 	int handshake_timeout;  /* --handshake-timeout, seconds */
 	bool sandbox_debug;     /* --sandbox-debug */

@@ -5,7 +5,7 @@
  *
  * The model, and where we deviate from the diagram:
  * - Input is decoded as UTF-8 first (invalid or overlong input becomes
- *   U+FFFD, counted as xterm counts it: see decode()); U+0080..U+009F act
+ *   U+FFFD, counted as xterm counts it: see utf8.h); U+0080..U+009F act
  *   as the C1 controls, as xterm does in UTF-8 mode.  Raw 8-bit C1 bytes are not
  *   controls: they are ill-formed UTF-8.
  * - Code points >= U+00A0 print in the ground state, are collected in OSC
@@ -193,7 +193,7 @@ static void build_table(struct parser *p)
 void parser_reset(struct parser *p)
 {
 	p->state = S_GROUND;
-	p->u_need = 0;
+	p->u.need = 0;
 	p->nprint = 0;
 	p->str_len = 0;
 	p->str_overflow = 0;
@@ -448,45 +448,14 @@ static void process(struct parser *p, uint32_t c)
 		enter_state(p, next, c);
 }
 
-/*
- * Feed one byte to the UTF-8 decoder; complete code points go to process().
- * Errors are counted as xterm counts them: a sequence cut short by a byte
- * that is not a continuation is one U+FFFD (and that byte is taken
- * afresh); a complete sequence that is overlong, a surrogate, U+FFFE or
- * beyond U+10FFFF (including the old 5- and 6-byte forms) is one U+FFFD; a
- * stray continuation byte, FE or FF is one U+FFFD each.
- */
+/* Feed one byte to the UTF-8 decoder (utf8.h); complete code points go to process(). */
 static void decode(struct parser *p, uint8_t b)
 {
-	static const uint32_t min[6] = { 0, 0x80, 0x800, 0x10000, 0x200000, 0x4000000 };
+	uint32_t cp[2];
+	int n = vt_utf8_decode(&p->u, b, cp);
 
-	if (p->u_need) {
-		if ((b & 0xc0) == 0x80) {
-			p->u_cp = p->u_cp << 6 | (b & 0x3f);
-			if (--p->u_need == 0) {
-				uint32_t cp = p->u_cp;
-
-				if (cp < p->u_min || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000) ||
-				    cp == 0xfffe)
-					cp = 0xfffd;
-				process(p, cp);
-			}
-			return;
-		}
-		p->u_need = 0;
-		process(p, 0xfffd);
-	}
-	if (b < 0x80) {
-		process(p, b);
-		return;
-	}
-	if (b < 0xc0 || b >= 0xfe) {
-		process(p, 0xfffd);
-		return;
-	}
-	p->u_need = b < 0xe0 ? 1 : b < 0xf0 ? 2 : b < 0xf8 ? 3 : b < 0xfc ? 4 : 5;
-	p->u_cp = b & (0x7fu >> (p->u_need + 1));
-	p->u_min = min[p->u_need];
+	for (int i = 0; i < n; i++)
+		process(p, cp[i]);
 }
 
 /*
@@ -552,7 +521,7 @@ void parser_write(struct parser *p, const uint8_t *buf, size_t len)
 	size_t i = 0;
 
 	while (i < len) {
-		if (buf[i] == 0x1b && p->state == S_GROUND && p->u_need == 0 &&
+		if (buf[i] == 0x1b && p->state == S_GROUND && p->u.need == 0 &&
 		    i + 2 < len && buf[i + 1] == '[') {
 			size_t k;
 
@@ -563,7 +532,7 @@ void parser_write(struct parser *p, const uint8_t *buf, size_t len)
 				continue;
 			}
 		}
-		if (p->state == S_GROUND && p->u_need == 0 &&
+		if (p->state == S_GROUND && p->u.need == 0 &&
 		    buf[i] >= 0x20 && buf[i] < 0x7f) {
 			size_t j = i + 1;
 

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vt100/utf8.h"
+
 #define PARSER_MAX_PARAMS 32      /* more are parsed and dropped */
 #define PARSER_MAX_INTER 2        /* more make the sequence invalid */
 #define PARSER_PARAM_MAX 65535    /* values saturate here */
@@ -50,10 +52,7 @@ struct parser_callbacks {
 
 struct parser {
 	uint8_t state;
-	/* UTF-8 decoder */
-	uint32_t u_cp;
-	uint32_t u_min;          /* smallest value this length may encode */
-	uint8_t u_need;          /* continuation bytes still expected */
+	struct vt_utf8 u;        /* the UTF-8 decoder */
 	/* sequence being collected */
 	struct parser_seq seq;
 	uint8_t seq_bad;         /* too many intermediates */

@@ -10,7 +10,12 @@
  *    and no UTF-8 C1 control (so reading the log cannot drive a terminal);
  *  - through consolelog_write() into a memfd, the file never passes the
  *    cap, and what is in it is a prefix of the filtered input, followed by
- *    the one line saying it is full when the cap was reached.
+ *    the one line saying it is full when the cap was reached;
+ *  - the record (asciicast.c), fed the same pieces: each event within the
+ *    documented bound, the file within the cap and a valid asciicast
+ *    (tests/common/util_cast.c reads it strictly: JSON strings of valid
+ *    UTF-8, no raw control), whose text, uncapped, is exactly what the
+ *    emulator's decoder makes of the whole input.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,8 +24,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "tests/common/util_cast.h"
 #include "tests/fuzz/fuzz_check.h"
+#include "vncterm/asciicast.h"
 #include "vncterm/consolelog.h"
+#include "vt100/vt100.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -55,6 +63,79 @@ static void check_harmless(const char *s, size_t n)
 		FUZZ_CHECK(!(c == 0xc2 && i + 1 < n && (uint8_t)s[i + 1] >= 0x80 &&
 			     (uint8_t)s[i + 1] <= 0x9f));
 	}
+}
+
+/* The record's file, parsed; its text is want (wlen bytes) or, capped, a prefix of it. */
+static void check_cast(const char *file, size_t flen, const char *want, size_t wlen, bool capped)
+{
+	struct cast c;
+	char why[512];
+	size_t glen;
+
+	FUZZ_CHECK(cast_parse(file, flen, &c, why, sizeof(why)));
+	char *got = cast_output(&c, c.n, &glen);
+
+	if (!capped) {
+		FUZZ_CHECK(glen == wlen && memcmp(got, want, wlen) == 0);
+	} else {
+		static const char m[] = "\r\n[vncterm: console record full at ";
+		char *mark = memmem(got, glen, m, sizeof(m) - 1);
+
+		FUZZ_CHECK(mark && memcmp(got, want, (size_t)(mark - got)) == 0);
+	}
+	free(got);
+	cast_free(&c);
+}
+
+static void fuzz_cast(const uint8_t *in, size_t n, size_t cut, uint64_t max)
+{
+	struct vt_utf8 d = { 0 }, w = { 0 };
+	char *want = malloc(4 * n + 1), *file = malloc(ASCIICAST_LINE_MAX + ASCIICAST_EVENT_OUT(n) + 64 * n);
+	size_t wlen = 0, flen = 0;
+
+	FUZZ_CHECK(want && file);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t cp[2];
+		int k = vt_utf8_decode(&w, in[i], cp);
+
+		for (int j = 0; j < k; j++)
+			wlen += vt_utf8_encode(cp[j], want + wlen);
+	}
+	flen = asciicast_header(file, 80, 25, 0, "xterm");
+	for (size_t at = 0; at < n; at += cut) {
+		size_t take = n - at < cut ? n - at : cut, len;
+
+		len = asciicast_output(&d, at, (const char *)in + at, take, file + flen);
+		FUZZ_CHECK(len <= ASCIICAST_EVENT_OUT(take));
+		flen += len;
+	}
+	check_cast(file, flen, want, wlen, false);
+
+	/* Through the record's file, capped. */
+	int fd = memfd_create("fuzz-record", MFD_CLOEXEC);
+	struct consolelog *l = consolelog_new_cast(max, 80, 25, "xterm");
+	int fulls = 0;
+
+	FUZZ_CHECK(fd >= 0 && l);
+	consolelog_set_fd(l, dup(fd), 0);
+	for (size_t at = 0; at < n; at += cut) {
+		int r = consolelog_write(l, (const char *)in + at, n - at < cut ? n - at : cut);
+
+		FUZZ_CHECK(r == CONSOLELOG_OK || r == CONSOLELOG_FULL);
+		fulls += r == CONSOLELOG_FULL;
+	}
+	consolelog_free(l);
+	off_t end = lseek(fd, 0, SEEK_END);
+
+	FUZZ_CHECK(end > 0 && (uint64_t)end <= max && fulls <= 1);
+	char *rec = malloc((size_t)end);
+
+	FUZZ_CHECK(rec && pread(fd, rec, (size_t)end, 0) == end);
+	check_cast(rec, (size_t)end, want, wlen, fulls);
+	close(fd);
+	free(rec);
+	free(want);
+	free(file);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -120,5 +201,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(file);
 	free(want);
 	free(got);
+	fuzz_cast(in, n, cut, max);
 	return 0;
 }

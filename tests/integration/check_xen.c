@@ -41,20 +41,6 @@ static void host_up(struct xhost *h, bool nodes)
 		xhost_ring_nodes(h);
 }
 
-/* The guest prints: bytes into out[], then an event. */
-static void guest_print(struct xhost *h, const char *s)
-{
-	size_t n = strlen(s);
-
-	for (size_t i = 0; i < n; i++) {
-		while (h->ring->out_prod - h->ring->out_cons >= sizeof(h->ring->out))
-			usleep(1000);
-		h->ring->out[MASK_XENCONS_IDX(h->ring->out_prod, h->ring->out)] = s[i];
-		__atomic_store_n(&h->ring->out_prod, h->ring->out_prod + 1, __ATOMIC_RELEASE);
-	}
-	ck_assert_int_eq(xensim_notify(DOM, CONS_PORT), 0);
-}
-
 /* Wait until in[] holds want (taking it, as the guest would). */
 static bool guest_reads(struct xhost *h, const char *want, int ms)
 {
@@ -145,7 +131,7 @@ START_TEST(ring_boot_text_and_keys)
 	char buf[64], want[32];
 
 	host_up(&h, true);
-	guest_print(&h, HIDE_BYTES "Linux version 6.1\r\nlogin: ");
+	xhost_ring_print(&h, HIDE_BYTES "Linux version 6.1\r\nlogin: ");
 	const char *const args[] = { "--domid", "5", "-v", "127.0.0.1:80", "-T", "--geometry", "40x5",
 				     NULL };
 	struct vncterm *v = start_xen(args, 80);
@@ -172,7 +158,7 @@ START_TEST(ring_boot_text_and_keys)
 	ck_assert_msg(guest_reads(&h, "ro\r", 5000), "typed keys never reached in[]");
 	ck_assert_int_gt(xensim_wait_notify(DOM, CONS_PORT, 2000), 0);
 	/* Output keeps flowing. */
-	guest_print(&h, "root\r\n# ");
+	xhost_ring_print(&h, "root\r\n# ");
 	assert_screen(c, 5, 40, HIDE_BYTES "Linux version 6.1\r\nlogin: root\r\n# ", 5000);
 	vnc_disconnect(c);
 	stop_daemon(v);
@@ -193,7 +179,7 @@ START_TEST(paste_paced_by_guest)
 		text[i] = (char)('a' + i % 26);
 	text[5000] = '\0';
 	host_up(&h, true);
-	guest_print(&h, HIDE_BYTES "$ ");
+	xhost_ring_print(&h, HIDE_BYTES "$ ");
 	const char *const args[] = { "--domid", "5", "-v", "127.0.0.1:88", "--geometry", "40x5", NULL };
 	struct vncterm *v = start_xen(args, 88);
 	rfbClient *c = connect_to("127.0.0.1", v);
@@ -220,7 +206,7 @@ START_TEST(ring_ref_change_remaps)
 
 	snprintf(gref, sizeof(gref), "%s/dom5/gref-0", h.xsd.dir);
 	unlink(gref);
-	guest_print(&h, HIDE_BYTES "before");
+	xhost_ring_print(&h, HIDE_BYTES "before");
 	/*
 	 * -S: the simulated grant and foreign maps are files, which a chroot
 	 * hides; real Xen remaps through the device fds opened before the drop.
@@ -239,7 +225,7 @@ START_TEST(ring_ref_change_remaps)
 
 	h.ring = xensim_page_map(DOM, "pfn-4321");
 	ck_assert_ptr_nonnull(h.ring);
-	guest_print(&h, " after");
+	xhost_ring_print(&h, " after");
 	xhost_put(&h, "/local/domain/5/console/ring-ref", "4321");
 	assert_screen(c, 5, 40, HIDE_BYTES "before after", 5000);
 	ck_assert(file_says(log, "console ring of domain 5 remapped (frame 4321, event channel ", 1000,
@@ -274,7 +260,7 @@ START_TEST(hostile_indices_reported_once)
 
 	host_up(&h, true);
 	snprintf(log, sizeof(log), "%s/stderr", h.xsd.dir);
-	guest_print(&h, HIDE_BYTES "ok");
+	xhost_ring_print(&h, HIDE_BYTES "ok");
 	const char *const args[] = { "--domid", "5", "-v", "127.0.0.1:82", "--geometry", "40x5", NULL };
 	struct vncterm *v = start_logged(args, 82, log);
 	rfbClient *c = connect_to("127.0.0.1", v);
@@ -520,16 +506,16 @@ START_TEST(ring_flood_with_console_log)
 	rfbClient *c = connect_to("127.0.0.1", v);
 
 	assert_worker_sandboxed(v->pid);
-	guest_print(&h, HIDE_BYTES "\r\n");
+	xhost_ring_print(&h, HIDE_BYTES "\r\n");
 	for (int i = 1; i <= lines; i++) {
 		snprintf(line, sizeof(line), "flood-line %d\r\n", i);
-		guest_print(&h, line);
+		xhost_ring_print(&h, line);
 		if (i % 500 == 0) {
 			ck_assert(vnc_key(c, XK_y));
 			vnc_pump(c, now_ms() + 5);
 		}
 	}
-	guest_print(&h, "flood-done");
+	xhost_ring_print(&h, "flood-done");
 	ck_assert_msg(file_says(log, "flood-done", 10000, buf, sizeof(buf)), "the log never got the "
 		      "end of the flood");
 	ck_assert_msg(vncterm_alive(v), "vncterm died during the flood");
@@ -596,7 +582,7 @@ START_TEST(secondary_console_maps_its_own_ring)
 	ck_assert_ptr_nonnull(second);
 	xhost_put(&h, "/local/domain/5/device/console/1/ring-ref", "7");
 	xhost_put(&h, "/local/domain/5/device/console/1/port", "3");
-	guest_print(&h, HIDE_BYTES "primary");
+	xhost_ring_print(&h, HIDE_BYTES "primary");
 	ring_print(second, 3, HIDE_BYTES "secondary");
 	const char *const prim_args[] = { "--domid", "5", "-v", "127.0.0.1:91", "--geometry", "40x5",
 					  NULL };
@@ -609,7 +595,7 @@ START_TEST(secondary_console_maps_its_own_ring)
 	assert_screen(cs, 5, 40, HIDE_BYTES "secondary", 5000);
 	assert_screen(cp, 5, 40, HIDE_BYTES "primary", 5000);
 	ring_print(second, 3, " two");
-	guest_print(&h, " one");
+	xhost_ring_print(&h, " one");
 	assert_screen(cs, 5, 40, HIDE_BYTES "secondary two", 5000);
 	assert_screen(cp, 5, 40, HIDE_BYTES "primary one", 5000);
 	/* Keys typed to the secondary's viewer reach its in[], not the primary's. */

@@ -103,6 +103,19 @@ void xhost_up(struct xhost *h, unsigned int domid, bool xen_lock)
 	xhost_put(h, "tty", h->tty);
 }
 
+void xhost_ring_print(struct xhost *h, const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++) {
+		while (h->ring->out_prod - h->ring->out_cons >= sizeof(h->ring->out))
+			sleep_ms(1);
+		h->ring->out[MASK_XENCONS_IDX(h->ring->out_prod, h->ring->out)] = s[i];
+		__atomic_store_n(&h->ring->out_prod, h->ring->out_prod + 1, __ATOMIC_RELEASE);
+	}
+	ck_assert_int_eq(xensim_notify(h->domid, (unsigned int)atoi(CONS_PORT)), 0);
+}
+
 void xhost_down(struct xhost *h)
 {
 	unsetenv("LD_PRELOAD");

@@ -52,6 +52,8 @@ void xhost_down(struct xhost *h);
 /* <cons>/<name> (name starting with '/': that absolute key) into buf, "" if absent. */
 const char *xhost_get(struct xhost *h, const char *name, char *buf, size_t size);
 void xhost_put(struct xhost *h, const char *name, const char *value);
+/* The guest prints s on its console ring (as the ring has room) and notifies. */
+void xhost_ring_print(struct xhost *h, const char *s);
 /* Wait up to ms until the key holds something (want NULL) or want. */
 bool xhost_wait_key(struct xhost *h, const char *name, const char *want, int ms);
 

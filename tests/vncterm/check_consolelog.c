@@ -77,6 +77,36 @@ START_TEST(filter_bound)
 }
 END_TEST
 
+START_TEST(stamp_text_is_iso8601_utc)
+{
+	char out[CONSOLELOG_STAMP_LEN + 1];
+
+	consolelog_stamp_text(out, 0, 0);
+	ck_assert_str_eq(out, "[1970-01-01T00:00:00.000Z] ");
+	consolelog_stamp_text(out, 1700000000, 7);
+	ck_assert_str_eq(out, "[2023-11-14T22:13:20.007Z] ");
+	ck_assert_uint_eq(strlen(out), CONSOLELOG_STAMP_LEN);
+}
+END_TEST
+
+/* One stamp per line, where it starts, also when a line comes in several writes. */
+START_TEST(stamp_at_each_line_start)
+{
+	char out[CONSOLELOG_STAMP_OUT(16, 3) * 3];
+	bool mid = false;
+	size_t n = consolelog_stamp(&mid, "[T]", 3, "one\ntw", 6, out);
+
+	n += consolelog_stamp(&mid, "[U]", 3, "o\n", 2, out + n);
+	n += consolelog_stamp(&mid, "[V]", 3, "\nthree", 6, out + n);
+	out[n] = '\0';
+	ck_assert_str_eq(out, "[T]one\n[T]two\n[V]\n[V]three");
+	ck_assert(mid);
+	n = consolelog_stamp(&mid, "[W]", 3, "\n", 1, out);
+	ck_assert_uint_eq(n, 1); /* the next line's stamp waits for its first byte */
+	ck_assert(!mid);
+}
+END_TEST
+
 static void tmp_path(char *path)
 {
 	strcpy(path, "/tmp/vncterm-clog-XXXXXX");
@@ -104,10 +134,35 @@ static struct consolelog *open_log(const char *path, uint64_t max)
 	int fd;
 
 	ck_assert_ptr_nonnull(l);
-	ck_assert_int_eq(consolelog_open(path, &fd, &size), 0);
+	ck_assert_int_eq(consolelog_open(path, false, &fd, &size), 0);
 	consolelog_set_fd(l, fd, size);
 	return l;
 }
+
+/* Through the log: stamped after the filter, and counted against the cap. */
+START_TEST(stamped_log)
+{
+	char path[64], buf[4096];
+	struct consolelog *l = consolelog_new(CONSOLELOG_MIN_MAX);
+	uint64_t size;
+	int fd;
+
+	tmp_path(path);
+	ck_assert_int_eq(consolelog_open(path, false, &fd, &size), 0);
+	consolelog_set_fd(l, fd, size);
+	consolelog_set_stamps(l, true);
+	ck_assert_int_eq(consolelog_write(l, "a\033[1m\nb", 7), CONSOLELOG_OK);
+	ck_assert_int_eq(consolelog_write(l, "c\n", 2), CONSOLELOG_OK);
+	consolelog_free(l);
+	size_t n = slurp(path, buf, sizeof(buf));
+
+	ck_assert_uint_eq(n, 2 * CONSOLELOG_STAMP_LEN + 10);
+	ck_assert(buf[0] == '[' && buf[CONSOLELOG_STAMP_LEN - 2] == ']');
+	ck_assert_int_eq(memcmp(buf + CONSOLELOG_STAMP_LEN, "a^[[1m\n[", 8), 0);
+	ck_assert_str_eq(buf + 2 * CONSOLELOG_STAMP_LEN + 7, "bc\n");
+	unlink(path);
+}
+END_TEST
 
 /* Appended after what the file held, and again after another writer's line. */
 START_TEST(appends)
@@ -163,7 +218,7 @@ START_TEST(capped)
 	uint64_t size;
 	int fd;
 
-	ck_assert_int_eq(consolelog_open(path, &fd, &size), 0);
+	ck_assert_int_eq(consolelog_open(path, false, &fd, &size), 0);
 	ck_assert_uint_eq(size, 0);
 	consolelog_set_fd(l, fd, size);
 	ck_assert_int_eq(consolelog_write(l, "after\n", 6), CONSOLELOG_OK);
@@ -223,11 +278,11 @@ START_TEST(open_refuses_non_files)
 	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
 	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
 	/* No reader: a blocking open would hang here. */
-	ck_assert_int_eq(consolelog_open(fifo, &fd, &size), -ENXIO);
-	ck_assert_int_eq(consolelog_open("/dev/null", &fd, &size), -EINVAL);
-	ck_assert_int_eq(consolelog_open(dir, &fd, &size), -EISDIR);
+	ck_assert_int_eq(consolelog_open(fifo, false, &fd, &size), -ENXIO);
+	ck_assert_int_eq(consolelog_open("/dev/null", false, &fd, &size), -EINVAL);
+	ck_assert_int_eq(consolelog_open(dir, false, &fd, &size), -EISDIR);
 	snprintf(fifo, sizeof(fifo), "%s/no/such", dir);
-	ck_assert_int_eq(consolelog_open(fifo, &fd, &size), -ENOENT);
+	ck_assert_int_eq(consolelog_open(fifo, false, &fd, &size), -ENOENT);
 	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
 	unlink(fifo);
 	rmdir(dir);
@@ -245,6 +300,9 @@ Suite *consolelog_suite(void)
 	tcase_add_test(tc, utf8_kept_c1_made_7bit);
 	tcase_add_test(tc, c1_split_across_writes);
 	tcase_add_test(tc, filter_bound);
+	tcase_add_test(tc, stamp_text_is_iso8601_utc);
+	tcase_add_test(tc, stamp_at_each_line_start);
+	tcase_add_test(tc, stamped_log);
 	tcase_add_test(tc, appends);
 	tcase_add_test(tc, capped);
 	tcase_add_test(tc, full_at_open);
