@@ -82,7 +82,7 @@ START_TEST(install_into_destdir)
 	/* The units start the installed binary, as the host agent would. */
 	slurp("/lib/systemd/system/vncterm@.service", buf, sizeof(buf));
 	ck_assert_msg(strstr(buf, "ExecStart=/usr/bin/vncterm -x /local/domain/%i/console -T "
-				  "-v 127.0.0.1:1\n"),
+				  "-v 127.0.0.1:1 --exit-on-release\n"),
 		      "vncterm@.service: %s", buf);
 	ck_assert_msg(!strstr(buf, "@BINDIR@"), "a placeholder was left in the unit");
 	slurp("/lib/systemd/system/vncterm-host-console.service", buf, sizeof(buf));
