@@ -172,7 +172,8 @@ static int send_with_fd(struct monitor *m, uint32_t type, const void *buf, uint3
 	if (len > MONITOR_MSG_MAX)
 		return -EINVAL;
 	memcpy(data, hdr, sizeof(hdr));
-	memcpy(data + sizeof(hdr), buf, len);
+	if (len) /* VNC_SOCKET and GONE carry no bytes (buf NULL) */
+		memcpy(data + sizeof(hdr), buf, len);
 	if (fd >= 0) {
 		mh.msg_control = cbuf;
 		mh.msg_controllen = sizeof(cbuf);
