@@ -19,6 +19,7 @@
  * event so a renderer can copy pixels instead of repainting.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,7 +104,11 @@ static void dirty_row(struct vt *vt, int r, int start, int end)
 
 void screen_damage_row(struct vt *vt, int r, int start, int end)
 {
-	row_at(vt, r)->id = ++vt->marks.last_id;
+	struct row *row = row_at(vt, r);
+
+	row->id = ++vt->marks.last_id;
+	if (end > row->used)
+		row->used = (uint16_t)end;
 	dirty_row(vt, r, start, end);
 }
 
@@ -346,6 +351,26 @@ void screen_print(struct vt *vt, const uint32_t *cp, size_t n)
 }
 
 /*
+ * Cells of the pen's rendition holding s[0..n): each cell in three 8-byte
+ * stores of which only the first varies, where a struct copy takes seven.
+ */
+static void fill_ascii(struct vt_cell *cells, const uint8_t *s, int n, const struct pen *pen)
+{
+	struct vt_cell cell = { .fg = pen->fg, .bg = pen->bg, .attrs = pen->attrs, .width = 1 };
+	uint64_t tail[2]; /* bytes 8-23: comb[1], fg, bg, attrs, width */
+
+	_Static_assert(sizeof(cell) == 24 && offsetof(struct vt_cell, comb) == 4, "cell layout");
+	memcpy(tail, (const char *)&cell + 8, sizeof(tail));
+	for (int i = 0; i < n; i++) {
+		uint32_t head[2] = { s[i], 0 }; /* ch, comb[0] */
+		char *d = (char *)&cells[i];
+
+		memcpy(d, head, 8);
+		memcpy(d + 8, tail, 16);
+	}
+}
+
+/*
  * The hot path: plain ASCII with autowrap, no insert mode and no national
  * or graphics set in GL writes whole runs of cells at once.
  */
@@ -371,13 +396,7 @@ void screen_print_ascii(struct vt *vt, const uint8_t *s, size_t n)
 		if (cells[col + k - 1].width != 1)
 			unwide(vt, vt->row, col + k - 1);
 
-		struct vt_cell cell = { .fg = vt->pen.fg, .bg = vt->pen.bg,
-					.attrs = vt->pen.attrs, .width = 1 };
-
-		for (int i = 0; i < k; i++) {
-			cell.ch = s[i];
-			cells[col + i] = cell;
-		}
+		fill_ascii(cells + col, s, k, &vt->pen);
 		screen_damage_row(vt, vt->row, col, col + k);
 		vt->last_char = s[k - 1];
 		s += k;
@@ -479,6 +498,7 @@ void screen_erase_rows(struct vt *vt, int start, int end)
 		fill_blank(row_at(vt, r)->cells, vt->cols, screen_blank(vt));
 		row_at(vt, r)->wrapped = false;
 		screen_damage_row(vt, r, 0, vt->cols);
+		row_at(vt, r)->used = vt->pen.bg == VT_COLOR_DEFAULT ? 0 : (uint16_t)vt->cols;
 	}
 }
 
@@ -509,14 +529,17 @@ static void rotate_up(struct row *rows, int top, int bottom, int n)
 	reverse_rows(rows, top, bottom);
 }
 
+/* Beyond used the cells are default blanks already: only a coloured blank must go there. */
 static void clear_moved_rows(struct vt *vt, int start, int end)
 {
 	struct vt_cell blank = screen_blank(vt);
+	bool colored = blank.bg != VT_COLOR_DEFAULT;
 
 	for (int r = start; r < end; r++) {
 		struct row *row = row_at(vt, r);
 
-		fill_blank(row->cells, vt->cols, blank);
+		fill_blank(row->cells, colored ? vt->cols : row->used, blank);
+		row->used = colored ? (uint16_t)vt->cols : 0;
 		row->wrapped = false;
 		row->id = ++vt->marks.last_id;
 		row->dirty_start = 0;
@@ -534,7 +557,7 @@ static void scroll_region_up(struct vt *vt, int top, int bottom, int n, bool sav
 		n = bottom - top;
 	if (save && vt->active == 0 && top == 0 && vt->sb.cap > 0) {
 		for (int i = 0; i < n; i++)
-			scrollback_push(&vt->sb, rows[top + i].cells, vt->cols,
+			scrollback_push(&vt->sb, rows[top + i].cells, rows[top + i].used,
 					rows[top + i].wrapped, rows[top + i].id);
 		vt->marks.scrolled += (uint64_t)n;
 	}
@@ -722,6 +745,7 @@ void screen_alignment(struct vt *vt)
 	vt->origin = false;
 	for (int r = 0; r < vt->rows; r++) {
 		fill_blank(row_at(vt, r)->cells, vt->cols, e);
+		row_at(vt, r)->used = (uint16_t)vt->cols;
 		row_at(vt, r)->wrapped = false;
 		row_at(vt, r)->id = ++vt->marks.last_id;
 	}
