@@ -109,6 +109,7 @@ void screen_damage_row(struct vt *vt, int r, int start, int end)
 	row->id = ++vt->marks.last_id;
 	if (end > row->used)
 		row->used = (uint16_t)end;
+	row->plain = false;
 	dirty_row(vt, r, start, end);
 }
 
@@ -370,6 +371,27 @@ static void fill_ascii(struct vt_cell *cells, const uint8_t *s, int n, const str
 	}
 }
 
+static bool pen_eq(const struct pen *a, const struct pen *b)
+{
+	return a->fg == b->fg && a->bg == b->bg && a->attrs == b->attrs;
+}
+
+/*
+ * Printing pen's cells from col keeps row plain (vt_internal.h) if its
+ * cells so far are of the same pen, or there are none, and no blank of
+ * another rendition is left between them and col.
+ */
+static bool still_plain(const struct row *row, int col, const struct pen *pen)
+{
+	static const struct pen blank = { 0 };
+
+	if (!row->plain)
+		return false;
+	if (row->used > 0 && !pen_eq(&row->plain_pen, pen))
+		return false;
+	return col <= row->used || pen_eq(pen, &blank);
+}
+
 /*
  * The hot path: plain ASCII with autowrap, no insert mode and no national
  * or graphics set in GL writes whole runs of cells at once.
@@ -396,8 +418,14 @@ void screen_print_ascii(struct vt *vt, const uint8_t *s, size_t n)
 		if (cells[col + k - 1].width != 1)
 			unwide(vt, vt->row, col + k - 1);
 
+		bool plain = still_plain(row_at(vt, vt->row), col, &vt->pen);
+
 		fill_ascii(cells + col, s, k, &vt->pen);
 		screen_damage_row(vt, vt->row, col, col + k);
+		if (plain) {
+			row_at(vt, vt->row)->plain = true;
+			row_at(vt, vt->row)->plain_pen = vt->pen;
+		}
 		vt->last_char = s[k - 1];
 		s += k;
 		n -= (size_t)k;
@@ -498,7 +526,11 @@ void screen_erase_rows(struct vt *vt, int start, int end)
 		fill_blank(row_at(vt, r)->cells, vt->cols, screen_blank(vt));
 		row_at(vt, r)->wrapped = false;
 		screen_damage_row(vt, r, 0, vt->cols);
-		row_at(vt, r)->used = vt->pen.bg == VT_COLOR_DEFAULT ? 0 : (uint16_t)vt->cols;
+		if (vt->pen.bg == VT_COLOR_DEFAULT) {
+			row_at(vt, r)->used = 0;
+			row_at(vt, r)->plain = true;
+			row_at(vt, r)->plain_pen = (struct pen){ 0 };
+		}
 	}
 }
 
@@ -540,6 +572,8 @@ static void clear_moved_rows(struct vt *vt, int start, int end)
 
 		fill_blank(row->cells, colored ? vt->cols : row->used, blank);
 		row->used = colored ? (uint16_t)vt->cols : 0;
+		row->plain = !colored;
+		row->plain_pen = (struct pen){ 0 };
 		row->wrapped = false;
 		row->id = ++vt->marks.last_id;
 		row->dirty_start = 0;
@@ -558,7 +592,8 @@ static void scroll_region_up(struct vt *vt, int top, int bottom, int n, bool sav
 	if (save && vt->active == 0 && top == 0 && vt->sb.cap > 0) {
 		for (int i = 0; i < n; i++)
 			scrollback_push(&vt->sb, rows[top + i].cells, rows[top + i].used,
-					rows[top + i].wrapped, rows[top + i].id);
+					rows[top + i].wrapped, rows[top + i].id,
+					rows[top + i].plain ? &rows[top + i].plain_pen : NULL);
 		vt->marks.scrolled += (uint64_t)n;
 	}
 	if (n < bottom - top)
@@ -746,6 +781,7 @@ void screen_alignment(struct vt *vt)
 	for (int r = 0; r < vt->rows; r++) {
 		fill_blank(row_at(vt, r)->cells, vt->cols, e);
 		row_at(vt, r)->used = (uint16_t)vt->cols;
+		row_at(vt, r)->plain = false;
 		row_at(vt, r)->wrapped = false;
 		row_at(vt, r)->id = ++vt->marks.last_id;
 	}

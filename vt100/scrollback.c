@@ -183,7 +183,7 @@ static uint8_t *put_color(uint8_t *p, uint32_t c, enum color_code code)
 }
 
 /* A run of count cells of c's rendition. */
-static uint8_t *put_run(uint8_t *p, const struct vt_cell *c, int count)
+static inline uint8_t *put_run(uint8_t *p, const struct vt_cell *c, int count)
 {
 	enum color_code fc = color_code(c->fg), bc = color_code(c->bg);
 	unsigned style = fc | bc << 2;
@@ -219,70 +219,103 @@ static uint8_t *put_mark(uint8_t *p, int col, const struct vt_cell *c)
 	return p + (two ? 8 : 4);
 }
 
+/* Characters of two bytes, or four if need be: decided while they are written. */
+#define CSHIFT_WIDE 3
+
 /* What one pass over a line found: its parts, encoded in the scratch space. */
 struct sb_enc {
 	size_t runs_len, marks_len;
 	int nmarks;
-	unsigned cshift; /* log2 of the bytes per character */
+	unsigned cshift; /* log2 of the bytes per character; CSHIFT_WIDE: see put_wide */
 };
 
-/* The cells' rendition and width, compared as a whole: two loads. */
-struct cell_key {
-	uint64_t colors; /* fg, bg */
-	uint32_t rest;   /* attrs, width, pad_ */
+/*
+ * A cell as three words: its character and first mark; fg and bg;
+ * attrs, width and pad_.  Compared word by word, cells cost three loads.
+ */
+struct cell_words {
+	uint64_t head, colors;
+	uint32_t rest;
 };
 
-static inline struct cell_key key_of(const struct vt_cell *c)
+static inline struct cell_words words_of(const struct vt_cell *c)
 {
-	struct cell_key k;
+	struct cell_words w;
 
-	memcpy(&k.colors, &c->fg, sizeof(k.colors));
-	memcpy(&k.rest, &c->attrs, sizeof(k.rest));
-	return k;
+	memcpy(&w.head, c, sizeof(w.head));
+	memcpy(&w.colors, &c->fg, sizeof(w.colors));
+	memcpy(&w.rest, &c->attrs, sizeof(w.rest));
+	return w;
 }
 
 /*
- * The pass over the cells: a cell of the same rendition and width as the
- * one before and with no combining mark, the common case, costs one
- * branch; the rest (a new run, a wide character's tail, marks) is worked
- * out only where that test fails.
+ * The pass over the cells: a cell of the same rendition as the one before
+ * and with no combining mark, the common case, costs one branch; runs and
+ * marks are worked out only where that test fails.  Widths are ANDed and
+ * ORed up on the way: whether they are all 1.
  */
 static void analyse(struct sb_scratch *x, const struct vt_cell *cells, int len, struct sb_enc *e)
 {
+	const uint32_t width_bits = 0xffu << 16; /* of rest: attrs, width, pad_ */
 	uint8_t *runs = x->runs, *marks = x->marks, *narrow = x->narrow;
 	const struct vt_cell *run = cells, *end = cells + len;
-	struct cell_key key = key_of(cells);
-	uint32_t hi = 0;
+	struct cell_words key = words_of(cells);
+	uint32_t chars = 0, wand = width_bits, wor = 0;
 	int nmarks = 0;
-	bool tail = cells[0].width == 0;
 
 	for (const struct vt_cell *c = cells; c < end; c++) {
-		struct cell_key k = key_of(c);
+		struct cell_words w = words_of(c);
 
-		if (__builtin_expect(((k.colors ^ key.colors) | (k.rest ^ key.rest) | c->comb[0]) != 0,
-				     0)) {
-			if (k.colors != key.colors || c->attrs != run->attrs) {
-				runs = put_run(runs, run, (int)(c - run));
-				run = c;
-			}
-			key = k;
-			tail |= c->width == 0;
-			if (c->comb[0]) {
-				marks = put_mark(marks, (int)(c - cells), c);
-				nmarks++;
-			}
+		*narrow++ = (uint8_t)w.head; /* ch */
+		chars |= (uint32_t)w.head;
+		wand &= w.rest;
+		wor |= w.rest;
+		if (__builtin_expect(((w.colors ^ key.colors) | ((w.rest ^ key.rest) & ~width_bits) |
+				      w.head >> 32) == 0,
+				     1))
+			continue;
+		/* Read again rather than kept: the common case keeps no copies. */
+		w = words_of(c);
+		if (w.colors != key.colors || c->attrs != run->attrs) {
+			runs = put_run(runs, run, (int)(c - run));
+			run = c;
 		}
-		hi |= c->ch;
-		*narrow++ = (uint8_t)c->ch;
+		key = w;
+		if (c->comb[0]) {
+			marks = put_mark(marks, (int)(c - cells), c);
+			nmarks++;
+		}
 	}
 	runs = put_run(runs, run, (int)(end - run));
 	e->runs_len = (size_t)(runs - x->runs);
 	e->marks_len = (size_t)(marks - x->marks);
 	e->nmarks = nmarks;
-	/* The tail marker must not be a character: all ones never is below it. */
-	e->cshift = hi <= 0xff && !tail ? 0 : hi < 0xffff ? 1 : 2;
+	/*
+	 * One byte per character on a line of Latin-1; two if every one is
+	 * below U+FFFF, which marks a wide character's tail (the OR of them
+	 * is only if every one is); four otherwise.
+	 */
+	if ((wand & width_bits) != 1u << 16 || (wor & width_bits) != 1u << 16)
+		e->cshift = CSHIFT_WIDE;
+	else
+		e->cshift = chars <= 0xff ? 0 : chars < 0xffff ? 1 : 2;
 }
 
+/* A plain row's line (vt_internal.h): one run, characters of one byte. */
+static void analyse_plain(struct sb_scratch *x, const struct vt_cell *cells, int len,
+			  const struct pen *pen, struct sb_enc *e)
+{
+	const struct vt_cell c = { .fg = pen->fg, .bg = pen->bg, .attrs = pen->attrs };
+
+	for (int i = 0; i < len; i++)
+		x->narrow[i] = (uint8_t)cells[i].ch;
+	e->runs_len = (size_t)(put_run(x->runs, &c, len) - x->runs);
+	e->marks_len = 0;
+	e->nmarks = 0;
+	e->cshift = 0;
+}
+
+/* The characters at 1 << cshift bytes each, a wide character's tail all ones. */
 static uint8_t *put_chars(uint8_t *p, const struct sb_scratch *x, const struct vt_cell *cells,
 			  int len, unsigned cshift)
 {
@@ -290,19 +323,45 @@ static uint8_t *put_chars(uint8_t *p, const struct sb_scratch *x, const struct v
 		memcpy(p, x->narrow, (size_t)len);
 		return p + len;
 	}
-	for (int i = 0; i < len; i++) {
-		uint32_t ch = cells[i].width == 0 ? 0xffffffffu : cells[i].ch;
+	for (int i = 0; i < len && cshift == 1; i++) {
+		uint16_t v = cells[i].width == 0 ? 0xffff : (uint16_t)cells[i].ch;
 
-		if (cshift == 1) {
-			uint16_t v = (uint16_t)ch;
-
-			memcpy(p, &v, 2);
-			p += 2;
-		} else {
-			memcpy(p, &ch, 4);
-			p += 4;
-		}
+		memcpy(p, &v, 2);
+		p += 2;
 	}
+	for (int i = 0; i < len && cshift == 2; i++) {
+		uint32_t v = cells[i].width == 0 ? 0xffffffffu : cells[i].ch;
+
+		memcpy(p, &v, 4);
+		p += 4;
+	}
+	return p;
+}
+
+/*
+ * A line with wide characters (or other widths than 1): two bytes per
+ * character, unless one turns out to be U+FFFF or above; then four, over
+ * again.  Sets *cshift.
+ */
+static uint8_t *put_wide(uint8_t *p, const struct sb_scratch *x, const struct vt_cell *cells,
+			 int len, unsigned *cshift)
+{
+	uint8_t *start = p;
+
+	for (int i = 0; i < len; i++) {
+		uint16_t v = 0xffff;
+
+		if (cells[i].width != 0) {
+			if (cells[i].ch >= 0xffff) {
+				*cshift = 2;
+				return put_chars(start, x, cells, len, 2);
+			}
+			v = (uint16_t)cells[i].ch;
+		}
+		memcpy(p, &v, 2);
+		p += 2;
+	}
+	*cshift = 1;
 	return p;
 }
 
@@ -368,7 +427,7 @@ static void drop_oldest(struct scrollback *sb)
  * line is lost (and the oldest with it if the ring was full).
  */
 void scrollback_push(struct scrollback *sb, const struct vt_cell *cells, int cols, bool wrapped,
-		     uint64_t id)
+		     uint64_t id, const struct pen *plain)
 {
 	struct sb_scratch *x;
 	struct sb_enc e;
@@ -382,14 +441,18 @@ void scrollback_push(struct scrollback *sb, const struct vt_cell *cells, int col
 	x = scratch_for(sb, len);
 	if (!x)
 		return;
-	if (len > 0)
-		analyse(x, cells, len, &e);
-	else
+	if (len == 0)
 		e = (struct sb_enc){ 0 };
+	else if (plain && len == cols)
+		analyse_plain(x, cells, len, plain, &e);
+	else
+		analyse(x, cells, len, &e);
 	if (sb->count == sb->cap)
 		drop_oldest(sb);
 
-	size_t need = HEAD_MAX + ((size_t)len << e.cshift) + e.runs_len + VARINT16_MAX + e.marks_len;
+	bool wide = e.cshift == CSHIFT_WIDE;
+	size_t need = HEAD_MAX + ((size_t)len << (wide ? 2 : e.cshift)) + e.runs_len + VARINT16_MAX +
+		      e.marks_len;
 	struct sb_block *b = block_for(sb, need, id);
 
 	if (!b)
@@ -398,11 +461,15 @@ void scrollback_push(struct scrollback *sb, const struct vt_cell *cells, int col
 	uint8_t *start = b->data + b->used, *p = start;
 	uint64_t delta = id - b->base_id;
 
-	*p++ = (uint8_t)((wrapped ? SB_WRAPPED : 0) | (e.nmarks ? SB_MARKS : 0) |
-			 e.cshift << SB_CSHIFT);
+	p++; /* the flags, once the characters' size is known */
 	p = put_varint(p, (uint64_t)len);
 	p = put_varint(p, delta << 1 ^ (uint64_t)((int64_t)delta >> 63)); /* zigzag */
-	p = put_chars(p, x, cells, len, e.cshift);
+	if (wide)
+		p = put_wide(p, x, cells, len, &e.cshift);
+	else
+		p = put_chars(p, x, cells, len, e.cshift);
+	*start = (uint8_t)((wrapped ? SB_WRAPPED : 0) | (e.nmarks ? SB_MARKS : 0) |
+			   e.cshift << SB_CSHIFT);
 	memcpy(p, x->runs, e.runs_len);
 	p += e.runs_len;
 	if (e.nmarks) {

@@ -464,6 +464,7 @@ static void get_grids(struct rbuf *r, struct vt *t)
 			for (int c = 0; c < t->cols; c++)
 				get_cell(r, &rw->cells[c]);
 			rw->used = (uint16_t)t->cols;
+			rw->plain = false;
 			if (!cells_ok(rw->cells, t->cols, false))
 				r->bad = true;
 		}
@@ -489,7 +490,7 @@ static void get_scrollback(struct rbuf *r, struct vt *t)
 		if (!r->bad && !cells_ok(cells, (int)len, true))
 			r->bad = true;
 		if (!r->bad)
-			scrollback_push(&t->sb, cells, (int)len, wrapped, ++t->marks.last_id);
+			scrollback_push(&t->sb, cells, (int)len, wrapped, ++t->marks.last_id, NULL);
 	}
 	free(cells);
 }

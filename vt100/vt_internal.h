@@ -32,6 +32,13 @@ struct row {
 	 * raises it to end at least.
 	 */
 	uint16_t used;
+	/*
+	 * Every cell in [0, used) was printed by the ASCII path in plain_pen
+	 * (cleared by every screen_damage_row(), set again by that path):
+	 * the scrollback stores such a row without comparing its cells.
+	 */
+	bool plain;
+	struct pen plain_pen;
 	uint64_t id; /* vt_line_id(): renewed by every change to the cells */
 };
 
@@ -164,8 +171,9 @@ int screen_resize(struct vt *vt, int rows, int cols);
 /* scrollback.c */
 int scrollback_init(struct scrollback *sb, int cap);
 void scrollback_free(struct scrollback *sb);
+/* plain: the pen of every cell (a row's plain_pen), or NULL if not known. */
 void scrollback_push(struct scrollback *sb, const struct vt_cell *cells, int cols, bool wrapped,
-		     uint64_t id);
+		     uint64_t id, const struct pen *plain);
 void scrollback_clear(struct scrollback *sb);
 /* i: 0 newest .. count-1 oldest; false if there is no such line. */
 bool scrollback_line(const struct scrollback *sb, int i, struct sb_line *line);
