@@ -456,7 +456,7 @@ static void process(struct parser *p, uint32_t c)
  * beyond U+10FFFF (including the old 5- and 6-byte forms) is one U+FFFD; a
  * stray continuation byte, FE or FF is one U+FFFD each.
  */
-static void decode(struct parser *p, uint8_t b)
+static inline __attribute__((always_inline)) void decode(struct parser *p, uint8_t b)
 {
 	static const uint32_t min[6] = { 0, 0x80, 0x800, 0x10000, 0x200000, 0x4000000 };
 
@@ -547,13 +547,25 @@ static size_t fast_csi(struct parser *p, const uint8_t *b, size_t n)
 	return i + 1;
 }
 
+/*
+ * The ground state's common bytes skip the decoder and the table, with
+ * the table's effect: a CSI sequence (fast_csi), a run of printable ASCII,
+ * a C0 control other than ESC (executed; CAN and SUB return to the ground
+ * state, where this already is).
+ */
 void parser_write(struct parser *p, const uint8_t *buf, size_t len)
 {
 	size_t i = 0;
 
 	while (i < len) {
-		if (buf[i] == 0x1b && p->state == S_GROUND && p->u_need == 0 &&
-		    i + 2 < len && buf[i + 1] == '[') {
+		uint8_t b = buf[i];
+
+		if (p->state != S_GROUND || p->u_need != 0 || b >= 0x80) {
+			decode(p, b);
+			i++;
+			continue;
+		}
+		if (b == 0x1b && i + 2 < len && buf[i + 1] == '[') {
 			size_t k;
 
 			flush_print(p);
@@ -562,9 +574,7 @@ void parser_write(struct parser *p, const uint8_t *buf, size_t len)
 				i += k;
 				continue;
 			}
-		}
-		if (p->state == S_GROUND && p->u_need == 0 &&
-		    buf[i] >= 0x20 && buf[i] < 0x7f) {
+		} else if (b >= 0x20 && b < 0x7f) {
 			size_t j = i + 1;
 
 			while (j < len && buf[j] >= 0x20 && buf[j] < 0x7f)
@@ -572,6 +582,11 @@ void parser_write(struct parser *p, const uint8_t *buf, size_t len)
 			flush_print(p);
 			p->cb->print_ascii(buf + i, j - i, p->user);
 			i = j;
+			continue;
+		} else if (b < 0x20 && b != 0x1b) {
+			flush_print(p);
+			p->cb->execute(b, p->user);
+			i++;
 			continue;
 		}
 		decode(p, buf[i++]);
