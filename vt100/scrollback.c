@@ -301,20 +301,6 @@ static void analyse(struct sb_scratch *x, const struct vt_cell *cells, int len, 
 		e->cshift = chars <= 0xff ? 0 : chars < 0xffff ? 1 : 2;
 }
 
-/* A plain row's line (vt_internal.h): one run, characters of one byte. */
-static void analyse_plain(struct sb_scratch *x, const struct vt_cell *cells, int len,
-			  const struct pen *pen, struct sb_enc *e)
-{
-	const struct vt_cell c = { .fg = pen->fg, .bg = pen->bg, .attrs = pen->attrs };
-
-	for (int i = 0; i < len; i++)
-		x->narrow[i] = (uint8_t)cells[i].ch;
-	e->runs_len = (size_t)(put_run(x->runs, &c, len) - x->runs);
-	e->marks_len = 0;
-	e->nmarks = 0;
-	e->cshift = 0;
-}
-
 /* The characters at 1 << cshift bytes each, a wide character's tail all ones. */
 static uint8_t *put_chars(uint8_t *p, const struct sb_scratch *x, const struct vt_cell *cells,
 			  int len, unsigned cshift)
@@ -423,14 +409,74 @@ static void drop_oldest(struct scrollback *sb)
 }
 
 /*
- * Store cells [0, cols), the cells beyond being blank.  Out of memory the
- * line is lost (and the oldest with it if the ring was full).
+ * Room for a line of need bytes, its header written up to the flags
+ * (left for later, at *start); NULL if out of memory.
+ */
+static uint8_t *begin_line(struct scrollback *sb, size_t need, int len, uint64_t id,
+			   struct sb_block **block, uint8_t **start)
+{
+	if (sb->count == sb->cap)
+		drop_oldest(sb);
+
+	struct sb_block *b = block_for(sb, need, id);
+
+	if (!b)
+		return NULL;
+
+	uint8_t *p = b->data + b->used;
+	uint64_t delta = id - b->base_id;
+
+	*block = b;
+	*start = p++;
+	p = put_varint(p, (uint64_t)len);
+	return put_varint(p, delta << 1 ^ (uint64_t)((int64_t)delta >> 63)); /* zigzag */
+}
+
+/* The line from start to end is complete: its flags, its offset, the counts. */
+static void end_line(struct scrollback *sb, struct sb_block *b, uint8_t *start, const uint8_t *end,
+		     unsigned flags)
+{
+	uint16_t off = (uint16_t)b->used;
+
+	*start = (uint8_t)flags;
+	memcpy(b->data + b->size - 2 * ((size_t)b->nlines + 1), &off, 2);
+	b->used += (uint32_t)(end - start);
+	b->nlines++;
+	sb->next_seq++;
+	sb->count++;
+}
+
+/*
+ * A plain row's line (vt_internal.h) needs no pass over its renditions:
+ * characters of one byte, straight into the block, and one run.
+ */
+static void push_plain(struct scrollback *sb, const struct vt_cell *cells, int len, bool wrapped,
+		       uint64_t id, const struct pen *pen)
+{
+	const struct vt_cell c = { .fg = pen->fg, .bg = pen->bg, .attrs = pen->attrs };
+	struct sb_block *b;
+	uint8_t *start, *p = begin_line(sb, HEAD_MAX + (size_t)len + RUN_MAX, len, id, &b, &start);
+
+	if (!p)
+		return;
+	for (const struct vt_cell *end = cells + len; cells < end; cells++)
+		*p++ = (uint8_t)cells->ch;
+	p = put_run(p, &c, len);
+	end_line(sb, b, start, p, wrapped ? SB_WRAPPED : 0);
+}
+
+/*
+ * Store cells [0, cols), the cells beyond being blank; plain (the row's
+ * plain_pen) if the row is plain.  Out of memory the line is lost (and
+ * the oldest with it if the ring was full).
  */
 void scrollback_push(struct scrollback *sb, const struct vt_cell *cells, int cols, bool wrapped,
 		     uint64_t id, const struct pen *plain)
 {
 	struct sb_scratch *x;
-	struct sb_enc e;
+	struct sb_enc e = { 0 };
+	struct sb_block *b;
+	uint8_t *start, *p;
 	int len = cols;
 
 	if (sb->cap == 0)
@@ -438,38 +484,27 @@ void scrollback_push(struct scrollback *sb, const struct vt_cell *cells, int col
 	while (len > 0 && cells[len - 1].ch == 0 && cells[len - 1].bg == VT_COLOR_DEFAULT &&
 	       cells[len - 1].width == 1)
 		len--;
+	if (plain && len == cols) {
+		push_plain(sb, cells, len, wrapped, id, plain);
+		return;
+	}
 	x = scratch_for(sb, len);
 	if (!x)
 		return;
-	if (len == 0)
-		e = (struct sb_enc){ 0 };
-	else if (plain && len == cols)
-		analyse_plain(x, cells, len, plain, &e);
-	else
+	if (len > 0)
 		analyse(x, cells, len, &e);
-	if (sb->count == sb->cap)
-		drop_oldest(sb);
 
 	bool wide = e.cshift == CSHIFT_WIDE;
 	size_t need = HEAD_MAX + ((size_t)len << (wide ? 2 : e.cshift)) + e.runs_len + VARINT16_MAX +
 		      e.marks_len;
-	struct sb_block *b = block_for(sb, need, id);
 
-	if (!b)
+	p = begin_line(sb, need, len, id, &b, &start);
+	if (!p)
 		return;
-
-	uint8_t *start = b->data + b->used, *p = start;
-	uint64_t delta = id - b->base_id;
-
-	p++; /* the flags, once the characters' size is known */
-	p = put_varint(p, (uint64_t)len);
-	p = put_varint(p, delta << 1 ^ (uint64_t)((int64_t)delta >> 63)); /* zigzag */
 	if (wide)
 		p = put_wide(p, x, cells, len, &e.cshift);
 	else
 		p = put_chars(p, x, cells, len, e.cshift);
-	*start = (uint8_t)((wrapped ? SB_WRAPPED : 0) | (e.nmarks ? SB_MARKS : 0) |
-			   e.cshift << SB_CSHIFT);
 	memcpy(p, x->runs, e.runs_len);
 	p += e.runs_len;
 	if (e.nmarks) {
@@ -477,14 +512,8 @@ void scrollback_push(struct scrollback *sb, const struct vt_cell *cells, int col
 		memcpy(p, x->marks, e.marks_len);
 		p += e.marks_len;
 	}
-
-	uint16_t off = (uint16_t)b->used;
-
-	memcpy(b->data + b->size - 2 * ((size_t)b->nlines + 1), &off, 2);
-	b->used += (uint32_t)(p - start);
-	b->nlines++;
-	sb->next_seq++;
-	sb->count++;
+	end_line(sb, b, start, p,
+		 (wrapped ? SB_WRAPPED : 0) | (e.nmarks ? SB_MARKS : 0) | e.cshift << SB_CSHIFT);
 }
 
 /* ---- decoding ---- */

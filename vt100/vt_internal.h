@@ -23,6 +23,7 @@ struct pen {
 /* One screen line.  Rows move as a whole when the screen scrolls. */
 struct row {
 	struct vt_cell *cells;
+	uint64_t id; /* vt_line_id(): renewed by every change to the cells */
 	uint16_t dirty_start, dirty_end; /* damaged cells [start, end) */
 	bool wrapped;                    /* soft-wrapped into the next row */
 	/*
@@ -39,7 +40,6 @@ struct row {
 	 */
 	bool plain;
 	struct pen plain_pen;
-	uint64_t id; /* vt_line_id(): renewed by every change to the cells */
 };
 
 /* What DECSC saves and DECRC restores. */
