@@ -132,7 +132,7 @@ struct vt {
 	struct parser parser;
 };
 
-/* screen.c: cell-level operations, each keeping damage up to date. */
+/* screen.c (cursor.c for the cursor): cell-level operations, each keeping damage up to date. */
 int screen_alloc_grid(struct grid *g, int rows, int cols);
 void screen_free_grid(struct grid *g, int rows);
 void screen_reset(struct vt *vt);
