@@ -83,6 +83,9 @@ _Static_assert(offsetof(struct vt_cell, width) == offsetof(struct vt_cell, attrs
 		       offsetof(struct vt_cell, pad_) == offsetof(struct vt_cell, attrs) + 3,
 	       "attrs, width, pad_");
 _Static_assert(SB_BLOCK <= 65536, "offsets are u16");
+/* A line too long for a block has one of its own: still u16 offsets. */
+_Static_assert(HEAD_MAX + VT_MAX_COLS * (4 + RUN_MAX + MARK_MAX) + VARINT16_MAX + 2 <= 65536,
+	       "the longest line fits u16 offsets");
 
 int scrollback_init(struct scrollback *sb, int cap)
 {
