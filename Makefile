@@ -89,7 +89,7 @@ TSAN_SKIP := xenconsole install hostile_guest xen xen_agent xenlock console_log 
 DEPS_PKGS := gcc make pkg-config check libvncserver-dev libxen-dev \
 	libseccomp-dev nettle-dev unifont zlib1g-dev vncsnapshot libjpeg-turbo-progs \
 	libxkbcommon-dev libx11-data ncurses-bin ncurses-base asciinema
-BENCH_PKGS := libvterm-dev
+BENCH_PKGS := libvterm-dev valgrind
 # Real graphical viewers (tests/integration/check_real_viewers.c): TigerVNC
 # under Xvfb typed into with xdotool, noVNC in headless Chromium driven by
 # tests/real_viewers/cdp.py; setxkbmap (x11-xkb-utils) and xkb-data give

@@ -449,7 +449,7 @@ static void process(struct parser *p, uint32_t c)
 }
 
 /* Feed one byte to the UTF-8 decoder (utf8.h); complete code points go to process(). */
-static void decode(struct parser *p, uint8_t b)
+static inline __attribute__((always_inline)) void decode(struct parser *p, uint8_t b)
 {
 	uint32_t cp[2];
 	int n = vt_utf8_decode(&p->u, b, cp);
@@ -516,13 +516,49 @@ static size_t fast_csi(struct parser *p, const uint8_t *b, size_t n)
 	return i + 1;
 }
 
+/*
+ * How many bytes from s on are printable ASCII (0x20-0x7e), eight at a
+ * time while they all are.  Per byte of a word: below 0x20, subtracting
+ * 0x20 sets its top bit; 0x7f, adding 1 does; 0x80 and above have it.
+ * A borrow or carry into the next byte only comes from a byte that is
+ * out of range itself, so a clear word means eight printable bytes.
+ */
+static size_t printable_run(const uint8_t *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ull, tops = 0x8080808080808080ull;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, sizeof(w));
+		if (((w - 0x20 * ones) | (w + ones) | w) & tops)
+			break;
+	}
+	while (i < n && s[i] >= 0x20 && s[i] < 0x7f)
+		i++;
+	return i;
+}
+
+/*
+ * The ground state's common bytes skip the decoder and the table, with
+ * the table's effect: a CSI sequence (fast_csi), a run of printable ASCII,
+ * a C0 control other than ESC (executed; CAN and SUB return to the ground
+ * state, where this already is).
+ */
 void parser_write(struct parser *p, const uint8_t *buf, size_t len)
 {
 	size_t i = 0;
 
 	while (i < len) {
-		if (buf[i] == 0x1b && p->state == S_GROUND && p->u.need == 0 &&
-		    i + 2 < len && buf[i + 1] == '[') {
+		uint8_t b = buf[i];
+
+		if (p->state != S_GROUND || p->u.need != 0 || b >= 0x80) {
+			decode(p, b);
+			i++;
+			continue;
+		}
+		if (b == 0x1b && i + 2 < len && buf[i + 1] == '[') {
 			size_t k;
 
 			flush_print(p);
@@ -531,16 +567,17 @@ void parser_write(struct parser *p, const uint8_t *buf, size_t len)
 				i += k;
 				continue;
 			}
-		}
-		if (p->state == S_GROUND && p->u.need == 0 &&
-		    buf[i] >= 0x20 && buf[i] < 0x7f) {
-			size_t j = i + 1;
+		} else if (b >= 0x20 && b < 0x7f) {
+			size_t j = i + 1 + printable_run(buf + i + 1, len - i - 1);
 
-			while (j < len && buf[j] >= 0x20 && buf[j] < 0x7f)
-				j++;
 			flush_print(p);
 			p->cb->print_ascii(buf + i, j - i, p->user);
 			i = j;
+			continue;
+		} else if (b < 0x20 && b != 0x1b) {
+			flush_print(p);
+			p->cb->execute(b, p->user);
+			i++;
 			continue;
 		}
 		decode(p, buf[i++]);

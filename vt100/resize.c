@@ -36,6 +36,7 @@ static int build_grid(const struct vt *vt, const struct grid *old, struct grid *
 			dst->cells[n - 1] = blank;
 		}
 		dst->wrapped = src->wrapped && n == vt->cols;
+		dst->used = (uint16_t)(src->used < n ? src->used : n);
 	}
 	g->saved = old->saved;
 	g->saved.row = clampi(g->saved.row - shift, 0, rows - 1);
@@ -56,9 +57,12 @@ int screen_resize(struct vt *vt, int rows, int cols)
 		free(tabs);
 		return -ENOMEM;
 	}
-	for (int i = 0; i < shift && vt->sb.cap > 0; i++)
-		scrollback_push(&vt->sb, vt->grid[0].rows[i].cells, vt->cols,
-				vt->grid[0].rows[i].wrapped, vt->grid[0].rows[i].id);
+	for (int i = 0; i < shift && vt->sb.cap > 0; i++) {
+		const struct row *row = &vt->grid[0].rows[i];
+
+		scrollback_push(&vt->sb, row->cells, row->used, row->wrapped, row->id,
+				row->plain ? &row->plain_pen : NULL);
+	}
 	for (int c = 0; c < cols; c++)
 		tabs[c] = c < vt->cols ? vt->tabs[c] : c % 8 == 0;
 	free(vt->tabs);

@@ -19,6 +19,7 @@
  * event so a renderer can copy pixels instead of repainting.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,14 +38,27 @@ struct vt_cell screen_blank(const struct vt *vt)
 	return c;
 }
 
-/* Fill by doubling: a handful of memcpy calls instead of n struct stores. */
+/*
+ * The first cells one by one, each in three 8-byte stores; the rest, on a
+ * long row, by doubling: a few memcpy calls instead of n struct copies.
+ */
 static void fill_blank(struct vt_cell *cells, int n, struct vt_cell blank)
 {
-	int done = 1;
+	const char *b = (const char *)&blank;
+	uint64_t w0, w1, w2; /* apart, so that they stay in registers */
+	int done = n < 16 ? n : 16;
 
-	if (n <= 0)
-		return;
-	cells[0] = blank;
+	_Static_assert(sizeof(blank) == 24, "a cell is three words");
+	memcpy(&w0, b, 8);
+	memcpy(&w1, b + 8, 8);
+	memcpy(&w2, b + 16, 8);
+	for (int i = 0; i < done; i++) {
+		char *d = (char *)&cells[i];
+
+		memcpy(d, &w0, 8);
+		memcpy(d + 8, &w1, 8);
+		memcpy(d + 16, &w2, 8);
+	}
 	while (done < n) {
 		int k = done < n - done ? done : n - done;
 
@@ -103,7 +117,12 @@ static void dirty_row(struct vt *vt, int r, int start, int end)
 
 void screen_damage_row(struct vt *vt, int r, int start, int end)
 {
-	row_at(vt, r)->id = ++vt->marks.last_id;
+	struct row *row = row_at(vt, r);
+
+	row->id = ++vt->marks.last_id;
+	if (end > row->used)
+		row->used = (uint16_t)end;
+	row->plain = false;
 	dirty_row(vt, r, start, end);
 }
 
@@ -346,6 +365,47 @@ void screen_print(struct vt *vt, const uint32_t *cp, size_t n)
 }
 
 /*
+ * Cells of the pen's rendition holding s[0..n): each cell in three 8-byte
+ * stores of which only the first varies, where a struct copy takes seven.
+ */
+static void fill_ascii(struct vt_cell *cells, const uint8_t *s, int n, const struct pen *pen)
+{
+	struct vt_cell cell = { .fg = pen->fg, .bg = pen->bg, .attrs = pen->attrs, .width = 1 };
+	uint64_t tail[2]; /* bytes 8-23: comb[1], fg, bg, attrs, width */
+
+	_Static_assert(sizeof(cell) == 24 && offsetof(struct vt_cell, comb) == 4, "cell layout");
+	memcpy(tail, (const char *)&cell + 8, sizeof(tail));
+	for (int i = 0; i < n; i++) {
+		uint32_t head[2] = { s[i], 0 }; /* ch, comb[0] */
+		char *d = (char *)&cells[i];
+
+		memcpy(d, head, 8);
+		memcpy(d + 8, tail, 16);
+	}
+}
+
+static bool pen_eq(const struct pen *a, const struct pen *b)
+{
+	return a->fg == b->fg && a->bg == b->bg && a->attrs == b->attrs;
+}
+
+/*
+ * Printing pen's cells from col keeps row plain (vt_internal.h) if its
+ * cells so far are of the same pen, or there are none, and no blank of
+ * another rendition is left between them and col.
+ */
+static bool still_plain(const struct row *row, int col, const struct pen *pen)
+{
+	static const struct pen blank = { 0 };
+
+	if (!row->plain)
+		return false;
+	if (row->used > 0 && !pen_eq(&row->plain_pen, pen))
+		return false;
+	return col <= row->used || pen_eq(pen, &blank);
+}
+
+/*
  * The hot path: plain ASCII with autowrap, no insert mode and no national
  * or graphics set in GL writes whole runs of cells at once.
  */
@@ -371,14 +431,14 @@ void screen_print_ascii(struct vt *vt, const uint8_t *s, size_t n)
 		if (cells[col + k - 1].width != 1)
 			unwide(vt, vt->row, col + k - 1);
 
-		struct vt_cell cell = { .fg = vt->pen.fg, .bg = vt->pen.bg,
-					.attrs = vt->pen.attrs, .width = 1 };
+		bool plain = still_plain(row_at(vt, vt->row), col, &vt->pen);
 
-		for (int i = 0; i < k; i++) {
-			cell.ch = s[i];
-			cells[col + i] = cell;
-		}
+		fill_ascii(cells + col, s, k, &vt->pen);
 		screen_damage_row(vt, vt->row, col, col + k);
+		if (plain) {
+			row_at(vt, vt->row)->plain = true;
+			row_at(vt, vt->row)->plain_pen = vt->pen;
+		}
 		vt->last_char = s[k - 1];
 		s += k;
 		n -= (size_t)k;
@@ -479,6 +539,11 @@ void screen_erase_rows(struct vt *vt, int start, int end)
 		fill_blank(row_at(vt, r)->cells, vt->cols, screen_blank(vt));
 		row_at(vt, r)->wrapped = false;
 		screen_damage_row(vt, r, 0, vt->cols);
+		if (vt->pen.bg == VT_COLOR_DEFAULT) {
+			row_at(vt, r)->used = 0;
+			row_at(vt, r)->plain = true;
+			row_at(vt, r)->plain_pen = (struct pen){ 0 };
+		}
 	}
 }
 
@@ -509,14 +574,19 @@ static void rotate_up(struct row *rows, int top, int bottom, int n)
 	reverse_rows(rows, top, bottom);
 }
 
+/* Beyond used the cells are default blanks already: only a coloured blank must go there. */
 static void clear_moved_rows(struct vt *vt, int start, int end)
 {
 	struct vt_cell blank = screen_blank(vt);
+	bool colored = blank.bg != VT_COLOR_DEFAULT;
 
 	for (int r = start; r < end; r++) {
 		struct row *row = row_at(vt, r);
 
-		fill_blank(row->cells, vt->cols, blank);
+		fill_blank(row->cells, colored ? vt->cols : row->used, blank);
+		row->used = colored ? (uint16_t)vt->cols : 0;
+		row->plain = !colored;
+		row->plain_pen = (struct pen){ 0 };
 		row->wrapped = false;
 		row->id = ++vt->marks.last_id;
 		row->dirty_start = 0;
@@ -534,8 +604,9 @@ static void scroll_region_up(struct vt *vt, int top, int bottom, int n, bool sav
 		n = bottom - top;
 	if (save && vt->active == 0 && top == 0 && vt->sb.cap > 0) {
 		for (int i = 0; i < n; i++)
-			scrollback_push(&vt->sb, rows[top + i].cells, vt->cols,
-					rows[top + i].wrapped, rows[top + i].id);
+			scrollback_push(&vt->sb, rows[top + i].cells, rows[top + i].used,
+					rows[top + i].wrapped, rows[top + i].id,
+					rows[top + i].plain ? &rows[top + i].plain_pen : NULL);
 		vt->marks.scrolled += (uint64_t)n;
 	}
 	if (n < bottom - top)
@@ -638,78 +709,13 @@ void screen_delete_cells(struct vt *vt, int n)
 		screen_shift_cells(vt, vt->row, vt->col, vt->right, -n);
 }
 
-/* ---- cursor ---- */
-
-void screen_set_cursor(struct vt *vt, int r, int c)
-{
-	vt->row = r < 0 ? 0 : r >= vt->rows ? vt->rows - 1 : r;
-	vt->col = c < 0 ? 0 : c >= vt->cols ? vt->cols - 1 : c;
-	vt->pending_wrap = false;
-}
-
-/* xterm stops HT at the right margin, even one from beyond it. */
-void screen_tab(struct vt *vt, int n)
-{
-	int c = vt->col;
-
-	while (n-- > 0 && c < vt->cols - 1) {
-		c++;
-		while (c < vt->cols - 1 && !vt->tabs[c])
-			c++;
-	}
-	if (c > vt->right - 1)
-		c = vt->right - 1;
-	if (c != vt->col) {
-		vt->col = c;
-		vt->pending_wrap = false;
-	}
-}
-
-void screen_backtab(struct vt *vt, int n)
-{
-	int c = vt->col;
-
-	while (n-- > 0 && c > 0) {
-		c--;
-		while (c > 0 && !vt->tabs[c])
-			c--;
-	}
-	vt->col = c;
-	vt->pending_wrap = false;
-}
-
-void screen_save_cursor(struct vt *vt)
-{
-	struct saved_cursor *s = &vt->grid[vt->active].saved;
-
-	s->row = vt->row;
-	s->col = vt->col;
-	s->pending_wrap = vt->pending_wrap;
-	s->origin = vt->origin;
-	s->pen = vt->pen;
-	memcpy(s->charset, vt->charset, sizeof(s->charset));
-	s->gl = vt->gl;
-}
-
-void screen_restore_cursor(struct vt *vt)
-{
-	const struct saved_cursor *s = &vt->grid[vt->active].saved;
-
-	screen_set_cursor(vt, s->row, s->col);
-	vt->pending_wrap = s->pending_wrap && vt->col == vt->cols - 1;
-	vt->origin = s->origin;
-	vt->pen = s->pen;
-	memcpy(vt->charset, s->charset, sizeof(vt->charset));
-	vt->gl = s->gl & 3;
-}
+/* ---- whole screen ---- */
 
 static void reset_saved(struct saved_cursor *s)
 {
 	memset(s, 0, sizeof(*s));
 	memset(s->charset, 'B', sizeof(s->charset));
 }
-
-/* ---- whole screen ---- */
 
 void screen_alignment(struct vt *vt)
 {
@@ -722,6 +728,8 @@ void screen_alignment(struct vt *vt)
 	vt->origin = false;
 	for (int r = 0; r < vt->rows; r++) {
 		fill_blank(row_at(vt, r)->cells, vt->cols, e);
+		row_at(vt, r)->used = (uint16_t)vt->cols;
+		row_at(vt, r)->plain = false;
 		row_at(vt, r)->wrapped = false;
 		row_at(vt, r)->id = ++vt->marks.last_id;
 	}

@@ -234,14 +234,15 @@ static void put_state(struct wbuf *w, const struct vt *vt)
 	}
 	put_u32(w, (uint32_t)vt->sb.count);
 	for (int i = vt->sb.count - 1; i >= 0; i--) { /* oldest first */
-		const struct sb_line *l = scrollback_line(&vt->sb, i);
+		struct sb_line l;
 
-		put_u16(w, l->len);
-		put_u8(w, l->wrapped);
-		for (int c = 0; c < l->len; c++) {
+		scrollback_line(&vt->sb, i, &l);
+		put_u16(w, l.len);
+		put_u8(w, l.wrapped);
+		for (int c = 0; c < l.len; c++) {
 			struct vt_cell cell;
 
-			scrollback_cell(l, c, &cell);
+			scrollback_cell(&l, c, &cell);
 			put_cell(w, &cell);
 		}
 	}
@@ -462,6 +463,8 @@ static void get_grids(struct rbuf *r, struct vt *t)
 			rw->wrapped = get_bool(r);
 			for (int c = 0; c < t->cols; c++)
 				get_cell(r, &rw->cells[c]);
+			rw->used = (uint16_t)t->cols;
+			rw->plain = false;
 			if (!cells_ok(rw->cells, t->cols, false))
 				r->bad = true;
 		}
@@ -487,7 +490,7 @@ static void get_scrollback(struct rbuf *r, struct vt *t)
 		if (!r->bad && !cells_ok(cells, (int)len, true))
 			r->bad = true;
 		if (!r->bad)
-			scrollback_push(&t->sb, cells, (int)len, wrapped, ++t->marks.last_id);
+			scrollback_push(&t->sb, cells, (int)len, wrapped, ++t->marks.last_id, NULL);
 	}
 	free(cells);
 }

@@ -110,7 +110,10 @@ int vt_get_cell(const struct vt *vt, int row, int col, struct vt_cell *cell)
 		*cell = vt->grid[vt->active].rows[row].cells[col];
 		return 0;
 	}
-	scrollback_cell(scrollback_line(&vt->sb, -row - 1), col, cell);
+	struct sb_line l;
+
+	scrollback_line(&vt->sb, -row - 1, &l);
+	scrollback_cell(&l, col, cell);
 	return 0;
 }
 
@@ -120,7 +123,9 @@ bool vt_row_wrapped(const struct vt *vt, int row)
 		return false;
 	if (row >= 0)
 		return vt->grid[vt->active].rows[row].wrapped;
-	return scrollback_line(&vt->sb, -row - 1)->wrapped;
+	struct sb_line l;
+
+	return scrollback_line(&vt->sb, -row - 1, &l) && l.wrapped;
 }
 
 void vt_get_text_marks(const struct vt *vt, struct vt_text_marks *marks)
@@ -134,7 +139,9 @@ uint64_t vt_line_id(const struct vt *vt, int row)
 		return 0;
 	if (row >= 0)
 		return vt->grid[vt->active].rows[row].id;
-	return scrollback_line(&vt->sb, -row - 1)->id;
+	struct sb_line l;
+
+	return scrollback_line(&vt->sb, -row - 1, &l) ? l.id : 0;
 }
 
 void vt_damage_flush(struct vt *vt, const struct vt_damage_callbacks *cb, void *user)

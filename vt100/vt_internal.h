@@ -23,9 +23,23 @@ struct pen {
 /* One screen line.  Rows move as a whole when the screen scrolls. */
 struct row {
 	struct vt_cell *cells;
+	uint64_t id; /* vt_line_id(): renewed by every change to the cells */
 	uint16_t dirty_start, dirty_end; /* damaged cells [start, end) */
 	bool wrapped;                    /* soft-wrapped into the next row */
-	uint64_t id; /* vt_line_id(): renewed by every change to the cells */
+	/*
+	 * Cells [used, cols) are all the blank of the default background,
+	 * { .width = 1 }: what the scrollback trims and a scroll need not
+	 * clear.  Every change to cells [start, end) (screen_damage_row)
+	 * raises it to end at least.
+	 */
+	uint16_t used;
+	/*
+	 * Every cell in [0, used) was printed by the ASCII path in plain_pen
+	 * (cleared by every screen_damage_row(), set again by that path):
+	 * the scrollback stores such a row without comparing its cells.
+	 */
+	bool plain;
+	struct pen plain_pen;
 };
 
 /* What DECSC saves and DECRC restores. */
@@ -44,24 +58,27 @@ struct grid {
 	struct saved_cursor saved;
 };
 
-/* One scrollback line, encoded compactly (see scrollback.c). */
+/* One scrollback line as scrollback_line() finds it (see scrollback.c). */
 struct sb_line {
-	uint8_t *data;
-	uint32_t alloc;
-	uint16_t len;   /* cells; trailing blanks are not stored */
-	uint16_t nruns, ncomb;
-	bool ascii;     /* one byte per character */
+	const uint8_t *chars; /* len characters of 1 << cshift bytes */
+	const uint8_t *runs;  /* then the runs, then the combining marks */
+	uint64_t id;          /* the screen row's, as it left the screen */
+	uint16_t len;         /* cells; trailing blanks are not stored */
+	uint8_t cshift;
 	bool wrapped;
-	uint64_t id;    /* the screen row's, as it left the screen */
+	bool marks;           /* some cell has combining marks */
 };
 
-/* A ring of the lines that scrolled off the top of the main screen. */
+/* The lines that scrolled off the top of the main screen. */
+struct sb_block;
 struct sb_scratch;
 
 struct scrollback {
-	struct sb_line *lines;
+	struct sb_block **blocks;   /* oldest first; lines packed in each */
 	struct sb_scratch *scratch; /* encoding space, see scrollback.c */
-	int cap, head, count; /* oldest at head */
+	int nblocks, blocks_cap;
+	int cap, count;
+	uint64_t next_seq; /* the number the next line pushed gets */
 };
 
 /* A scroll not yet reported through vt_damage_flush(). */
@@ -115,7 +132,7 @@ struct vt {
 	struct parser parser;
 };
 
-/* screen.c: cell-level operations, each keeping damage up to date. */
+/* screen.c (cursor.c for the cursor): cell-level operations, each keeping damage up to date. */
 int screen_alloc_grid(struct grid *g, int rows, int cols);
 void screen_free_grid(struct grid *g, int rows);
 void screen_reset(struct vt *vt);
@@ -154,11 +171,12 @@ int screen_resize(struct vt *vt, int rows, int cols);
 /* scrollback.c */
 int scrollback_init(struct scrollback *sb, int cap);
 void scrollback_free(struct scrollback *sb);
+/* plain: the pen of every cell (a row's plain_pen), or NULL if not known. */
 void scrollback_push(struct scrollback *sb, const struct vt_cell *cells, int cols, bool wrapped,
-		     uint64_t id);
+		     uint64_t id, const struct pen *plain);
 void scrollback_clear(struct scrollback *sb);
-/* i: 0 newest .. count-1 oldest */
-const struct sb_line *scrollback_line(const struct scrollback *sb, int i);
+/* i: 0 newest .. count-1 oldest; false if there is no such line. */
+bool scrollback_line(const struct scrollback *sb, int i, struct sb_line *line);
 /* Cell col of a line; blank beyond its stored length. */
 void scrollback_cell(const struct sb_line *l, int col, struct vt_cell *cell);
 

@@ -29,6 +29,7 @@
 
 #include "tests/fuzz/fuzz_check.h"
 #include "vt100/vt100.h"
+#include "vt100/vt_internal.h"
 
 /* Whole-screen checks are slow under ASan; a few per input are plenty. */
 #define MAX_HEAVY_OPS 8
@@ -149,6 +150,35 @@ static void check_corrupt_load(struct target *t, size_t off, uint8_t x)
 	free(buf);
 }
 
+/*
+ * What rows say of their cells (vt_internal.h) is true.  Cells from a
+ * row's used extent on are default blanks: scrolls clear, and the
+ * scrollback stores, only up to there, so a change that forgot to raise
+ * it would lose text or leave some behind.  A plain row's cells before it
+ * are ASCII of its plain_pen: the scrollback stores them as that.
+ */
+static void check_rows(const struct vt *vt)
+{
+	static const struct vt_cell blank = { .width = 1 };
+
+	for (int g = 0; g < 2; g++)
+		for (int r = 0; r < vt->rows; r++) {
+			const struct row *row = &vt->grid[g].rows[r];
+
+			FUZZ_CHECK(row->used <= vt->cols);
+			for (int c = row->used; c < vt->cols; c++)
+				FUZZ_CHECK(memcmp(&row->cells[c], &blank, sizeof(blank)) == 0);
+			for (int c = 0; row->plain && c < row->used; c++) {
+				const struct vt_cell *cell = &row->cells[c];
+
+				FUZZ_CHECK(cell->ch < 0x80 && cell->width == 1 && cell->comb[0] == 0 &&
+					   cell->fg == row->plain_pen.fg &&
+					   cell->bg == row->plain_pen.bg &&
+					   cell->attrs == row->plain_pen.attrs);
+			}
+		}
+}
+
 static int pick_rows(int b)
 {
 	return 1 + b % FUZZ_MAX_ROWS;
@@ -260,6 +290,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		fuzz_check_cursor(t.vt, t.rows, t.cols);
+		check_rows(t.vt);
 	}
 
 	fuzz_flush_damage(t.vt);
