@@ -541,6 +541,49 @@ static size_t printable_run(const uint8_t *s, size_t n)
 }
 
 /*
+ * Well-formed UTF-8 in the ground state, decoded straight into the print
+ * batch: what decode() and the table would do for code points from U+00A0
+ * on (all printed there).  Returns the bytes taken; 0 leaves the first
+ * sequence to decode() (cut short, malformed, or a C1 control).
+ */
+static size_t utf8_run(struct parser *p, const uint8_t *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && s[i] >= 0xc2) {
+		uint32_t b = s[i], cp;
+		size_t k;
+
+		if (b < 0xe0 && i + 1 < n && (s[i + 1] & 0xc0) == 0x80) {
+			cp = (b & 0x1f) << 6 | (s[i + 1] & 0x3f);
+			k = 2;
+			if (cp < 0xa0)
+				break;
+		} else if (b >= 0xe0 && b < 0xf0 && i + 2 < n && (s[i + 1] & 0xc0) == 0x80 &&
+			   (s[i + 2] & 0xc0) == 0x80) {
+			cp = (b & 0x0f) << 12 | (uint32_t)(s[i + 1] & 0x3f) << 6 | (s[i + 2] & 0x3f);
+			k = 3;
+			if (cp < 0x800 || (cp >= 0xd800 && cp < 0xe000) || cp == 0xfffe)
+				break;
+		} else if (b >= 0xf0 && b < 0xf5 && i + 3 < n && (s[i + 1] & 0xc0) == 0x80 &&
+			   (s[i + 2] & 0xc0) == 0x80 && (s[i + 3] & 0xc0) == 0x80) {
+			cp = (b & 0x07) << 18 | (uint32_t)(s[i + 1] & 0x3f) << 12 |
+			     (uint32_t)(s[i + 2] & 0x3f) << 6 | (s[i + 3] & 0x3f);
+			k = 4;
+			if (cp < 0x10000 || cp > 0x10ffff)
+				break;
+		} else {
+			break;
+		}
+		if (p->nprint == PARSER_PRINT_BATCH)
+			flush_print(p);
+		p->print[p->nprint++] = cp;
+		i += k;
+	}
+	return i;
+}
+
+/*
  * The ground state's common bytes skip the decoder and the table, with
  * the table's effect: a CSI sequence (fast_csi), a run of printable ASCII,
  * a C0 control other than ESC (executed; CAN and SUB return to the ground
@@ -554,6 +597,12 @@ void parser_write(struct parser *p, const uint8_t *buf, size_t len)
 		uint8_t b = buf[i];
 
 		if (p->state != S_GROUND || p->u.need != 0 || b >= 0x80) {
+			size_t k = p->state == S_GROUND && p->u.need == 0 ? utf8_run(p, buf + i, len - i) : 0;
+
+			if (k) {
+				i += k;
+				continue;
+			}
 			decode(p, b);
 			i++;
 			continue;

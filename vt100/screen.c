@@ -358,10 +358,75 @@ static void put_char(struct vt *vt, uint32_t cp)
 	}
 }
 
+/*
+ * From cp on, the characters that fit in the cursor's row, written as
+ * put_char() would write them one by one, the row damaged once.  Stops
+ * before one put_char() must do itself: ASCII (its charset), zero width
+ * (a mark joins the cell before), an invalid code point, or one that
+ * does not fit before the margin (the wrap).  Returns how many it wrote.
+ */
+static size_t print_span(struct vt *vt, const uint32_t *cp, size_t n)
+{
+	struct vt_cell *cells = row_at(vt, vt->row)->cells;
+	int start = vt->col, col = start, edge = margins_edge(vt);
+	size_t i = 0;
+
+	for (; i < n && cp[i] >= 0xa0; i++) {
+		int w = width_of(cp[i]);
+
+		if (w <= 0 || col + w > edge)
+			break;
+		if (cells[col].width != 1)
+			unwide(vt, vt->row, col);
+		if (w == 2 && cells[col + 1].width != 1)
+			unwide(vt, vt->row, col + 1);
+
+		struct vt_cell cell = { .ch = cp[i], .fg = vt->pen.fg, .bg = vt->pen.bg,
+					.attrs = vt->pen.attrs, .width = (uint8_t)w };
+
+		cells[col] = cell;
+		if (w == 2) {
+			cell.ch = 0;
+			cell.width = 0;
+			cells[col + 1] = cell;
+		}
+		col += w;
+	}
+	if (i == 0)
+		return 0;
+	screen_damage_row(vt, vt->row, start, col);
+	vt->last_char = cp[i - 1];
+	if (col >= edge) {
+		vt->col = edge - 1;
+		vt->pending_wrap = true;
+	} else {
+		vt->col = col;
+	}
+	return i;
+}
+
+/* Runs go through print_span(); insert mode, autowrap off and what it leaves, put_char(). */
 void screen_print(struct vt *vt, const uint32_t *cp, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		put_char(vt, cp[i]);
+	size_t i = 0;
+
+	if (!vt->autowrap || vt->insert) {
+		for (; i < n; i++)
+			put_char(vt, cp[i]);
+		return;
+	}
+	while (i < n) {
+		if (vt->pending_wrap && cp[i] >= 0xa0 && width_of(cp[i]) > 0)
+			do_wrap(vt);
+
+		size_t k = vt->pending_wrap ? 0 : print_span(vt, cp + i, n - i);
+
+		if (k) {
+			i += k;
+			continue;
+		}
+		put_char(vt, cp[i++]);
+	}
 }
 
 /*
