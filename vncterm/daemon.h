@@ -38,6 +38,14 @@
  * of 66 leave the console a fifth more CPU (daemonbench: cjk 36 -> 46 MB/s,
  * sgr-cells 60 -> 78).
  */
+/*
+ * While flooding, the updates a frame causes (libvncserver encoding it
+ * for each viewer, on this thread) take at most 1/FLOOD_ENCODE_SHARE of
+ * the time: frames come further apart when viewers are many or their
+ * encodings dear, so four viewers cost the console what one does.
+ */
+#define FLOOD_ENCODE_SHARE 8
+#define FLOOD_FRAME_MAX_MS 500
 #define TRICKLE_BYTES 64
 #define FLOOD_RATE_BYTES (8 * 1024)
 #define FLOOD_WINDOW_MS 100
@@ -81,6 +89,7 @@ struct vncterm {
 	bool told_gone;      /* the domain's release was shown (it stays without --exit-on-release) */
 	size_t since_frame;  /* console bytes since the last frame */
 	long long frame_at;  /* ms of the last frame */
+	long long frame_cost_us; /* sending the frame before the last to the viewers */
 	long long window_at; /* ms the current FLOOD_WINDOW_MS began */
 	size_t window_bytes; /* console bytes since window_at */
 	struct console_file cfile[MONITOR_FILES]; /* --log-file, --record (logfile.c) */

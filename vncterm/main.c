@@ -365,7 +365,12 @@ static void source_ended(struct vncterm *t)
 /* The least time between frames: longer while the console floods (daemon.h). */
 static int frame_interval(const struct vncterm *t)
 {
-	return t->window_bytes >= FLOOD_RATE_BYTES ? FLOOD_FRAME_MS : FRAME_MS;
+	if (t->window_bytes < FLOOD_RATE_BYTES)
+		return FRAME_MS;
+
+	long long ms = t->frame_cost_us * FLOOD_ENCODE_SHARE / 1000;
+
+	return ms <= FLOOD_FRAME_MS ? FLOOD_FRAME_MS : ms >= FLOOD_FRAME_MAX_MS ? FLOOD_FRAME_MAX_MS : (int)ms;
 }
 
 static void loop(struct vncterm *t)
@@ -446,12 +451,18 @@ static void loop(struct vncterm *t)
 
 		bool trickle = t->since_frame < TRICKLE_BYTES && t->window_bytes < FLOOD_RATE_BYTES;
 
+		bool echo = false;
+
 		if (trickle || now - t->frame_at >= frame_interval(t)) {
+			echo = trickle && t->since_frame;
 			render_update(t->render, t->vt, &render_cb, t);
 			t->since_frame = 0;
 			t->frame_at = now;
+			t->frame_cost_us = vnc_take_send_cost(t->vnc);
 		}
 		vnc_process(t->vnc);
+		if (echo)
+			vnc_flush(t->vnc);
 		source_ended(t);
 	}
 }

@@ -310,6 +310,13 @@ struct relay_port *relay_add(struct relay *r, int pair_fd, int net_fd, bool ws)
 	return p;
 }
 
+void relay_flush(struct relay_port *p)
+{
+	pthread_mutex_lock(&p->r->mu);
+	service(p, mono_ms());
+	pthread_mutex_unlock(&p->r->mu);
+}
+
 size_t relay_pending(struct relay_port *p)
 {
 	pthread_mutex_lock(&p->r->mu);

@@ -31,6 +31,13 @@ void relay_free(struct relay *r);
  * out of memory (the caller still owns both).
  */
 struct relay_port *relay_add(struct relay *r, int pair_fd, int net_fd, bool ws);
+/*
+ * Forward what the pair holds now, on the caller's thread (without
+ * blocking, as the thread would): an echo reaches the viewer without
+ * waiting for the relay's thread to be scheduled, which on a loaded
+ * machine is the slowest step of its way.
+ */
+void relay_flush(struct relay_port *p);
 /* Bytes read from the pair and not yet taken by the viewer's socket. */
 size_t relay_pending(struct relay_port *p);
 /* Bytes the viewer's socket has taken, WebSocket framing included. */

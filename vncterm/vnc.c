@@ -419,10 +419,30 @@ void vnc_process(struct vnc *v)
 	v->bell_due = false;
 	if (ring)
 		v->bell_at = now;
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int i = 0; i < v->nconns; i++)
 		if (v->conns[i]->phase == PHASE_RFB && viewer_alive(v->conns[i]))
 			serve(v, v->conns[i], now, ring);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	v->send_cost_us += (t1.tv_sec - t0.tv_sec) * 1000000LL + (t1.tv_nsec - t0.tv_nsec) / 1000;
 	viewer_reap(v);
+}
+
+void vnc_flush(struct vnc *v)
+{
+	for (int i = 0; i < v->nconns; i++)
+		if (v->conns[i]->phase == PHASE_RFB && viewer_alive(v->conns[i]))
+			relay_flush(v->conns[i]->out);
+}
+
+long long vnc_take_send_cost(struct vnc *v)
+{
+	long long us = v->send_cost_us;
+
+	v->send_cost_us = 0;
+	return us;
 }
 
 void vnc_bell(struct vnc *v)

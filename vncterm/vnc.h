@@ -102,6 +102,10 @@ void vnc_set_title(struct vnc *v, const char *title);
 int vnc_pollfds(struct vnc *v, struct pollfd *fds, int max, int *timeout);
 /* Accept, read and answer viewers, and send the updates they asked for. */
 void vnc_process(struct vnc *v);
+/* The viewers' output forwarded now, on this thread (relay_flush): after an echo's frame. */
+void vnc_flush(struct vnc *v);
+/* Microseconds spent sending updates to the viewers since the last call (encoding, mostly). */
+long long vnc_take_send_cost(struct vnc *v);
 
 /*
  * Serve a connected socket (a test's or a fuzzer's) as if it had been

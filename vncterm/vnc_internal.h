@@ -136,6 +136,7 @@ struct vnc {
 	char title[256];
 	unsigned title_serial;
 	bool bell_due;            /* the console rang since the last round */
+	long long send_cost_us;   /* spent in serve() since vnc_take_send_cost() */
 	long long bell_at;        /* ms: the viewers were last rung */
 	char *clip;               /* the console's selection, UTF-8 */
 	size_t clip_len;
