@@ -546,6 +546,8 @@ static size_t printable_run(const uint8_t *s, size_t n)
  * on (all printed there).  Returns the bytes taken; 0 leaves the first
  * sequence to decode() (cut short, malformed, or a C1 control).
  */
+#define MIXED_ASCII_RUN 32
+
 static size_t utf8_run(struct parser *p, const uint8_t *s, size_t n)
 {
 	size_t i = 0;
@@ -619,6 +621,16 @@ void parser_write(struct parser *p, const uint8_t *buf, size_t len)
 		} else if (b >= 0x20 && b < 0x7f) {
 			size_t j = i + 1 + printable_run(buf + i + 1, len - i - 1);
 
+			/*
+			 * A word between other characters joins their batch, so
+			 * that mixed text is written a row at a time.
+			 */
+			if (p->nprint && j - i <= MIXED_ASCII_RUN &&
+			    p->nprint + (j - i) <= PARSER_PRINT_BATCH) {
+				for (; i < j; i++)
+					p->print[p->nprint++] = buf[i];
+				continue;
+			}
 			flush_print(p);
 			p->cb->print_ascii(buf + i, j - i, p->user);
 			i = j;

@@ -360,20 +360,33 @@ static void put_char(struct vt *vt, uint32_t cp)
 
 /*
  * From cp on, the characters that fit in the cursor's row, written as
- * put_char() would write them one by one, the row damaged once.  Stops
- * before one put_char() must do itself: ASCII (its charset), zero width
- * (a mark joins the cell before), an invalid code point, or one that
- * does not fit before the margin (the wrap).  Returns how many it wrote.
+ * put_char() would write them one by one, the row damaged once: printable
+ * ASCII when no charset maps it, wide and narrow characters, and marks
+ * joining a character this span wrote.  Stops before one put_char() must
+ * do itself: a mapped or invalid code point, a mark on what was there
+ * before, or a character that does not fit before the margin (the wrap).
+ * Returns how many it took.
  */
 static size_t print_span(struct vt *vt, const uint32_t *cp, size_t n)
 {
 	struct vt_cell *cells = row_at(vt, vt->row)->cells;
-	int start = vt->col, col = start, edge = margins_edge(vt);
+	int start = vt->col, col = start, edge = margins_edge(vt), last = -1;
+	uint32_t min = vt->charset[vt->gl] == 'B' ? 0x20 : 0xa0;
 	size_t i = 0;
 
-	for (; i < n && cp[i] >= 0xa0; i++) {
+	for (; i < n && cp[i] >= min && cp[i] != 0x7f; i++) {
 		int w = width_of(cp[i]);
 
+		if (w == 0 && last >= 0) {
+			struct vt_cell *head = &cells[last];
+
+			for (int k = 0; k < VT_MAX_COMBINING; k++)
+				if (head->comb[k] == 0) {
+					head->comb[k] = cp[i];
+					break;
+				}
+			continue;
+		}
 		if (w <= 0 || col + w > edge)
 			break;
 		if (cells[col].width != 1)
@@ -390,12 +403,13 @@ static size_t print_span(struct vt *vt, const uint32_t *cp, size_t n)
 			cell.width = 0;
 			cells[col + 1] = cell;
 		}
+		last = col;
 		col += w;
 	}
-	if (i == 0)
+	if (last < 0)
 		return 0;
 	screen_damage_row(vt, vt->row, start, col);
-	vt->last_char = cp[i - 1];
+	vt->last_char = cells[last].ch;
 	if (col >= edge) {
 		vt->col = edge - 1;
 		vt->pending_wrap = true;
@@ -416,7 +430,7 @@ void screen_print(struct vt *vt, const uint32_t *cp, size_t n)
 		return;
 	}
 	while (i < n) {
-		if (vt->pending_wrap && cp[i] >= 0xa0 && width_of(cp[i]) > 0)
+		if (vt->pending_wrap && cp[i] >= 0x20 && cp[i] != 0x7f && width_of(cp[i]) > 0)
 			do_wrap(vt);
 
 		size_t k = vt->pending_wrap ? 0 : print_span(vt, cp + i, n - i);
