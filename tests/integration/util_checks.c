@@ -443,15 +443,3 @@ int fd_count(pid_t pid)
 	closedir(d);
 	return n;
 }
-
-bool vnc_shows(rfbClient *c, const uint32_t *want, int w, int h)
-{
-	const uint32_t *got = (const uint32_t *)c->frameBuffer;
-
-	if (c->width != w || c->height != h)
-		return false;
-	for (long i = 0; i < (long)w * h; i++)
-		if ((got[i] ^ want[i]) & 0xffffffu)
-			return false;
-	return true;
-}

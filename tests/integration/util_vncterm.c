@@ -91,7 +91,7 @@ static void check_children_at_exit(void)
  * the test, and PDEATHSIG so that it dies with the test process: Check ends
  * a failed test with _exit(), skipping every cleanup of ours.
  */
-static pid_t spawn(const char *const *args, int *out_fd, int *err_fd)
+static pid_t spawn(const char *bin, const char *const *args, int *out_fd, int *err_fd)
 {
 	int out[2], err[2] = { -1, -1 };
 	size_t n = 0;
@@ -103,7 +103,7 @@ static pid_t spawn(const char *const *args, int *out_fd, int *err_fd)
 	argv = calloc(n + 2, sizeof(*argv));
 	if (!argv)
 		return -ENOMEM;
-	argv[0] = (char *)VNCTERM_BIN;
+	argv[0] = (char *)bin;
 	for (size_t i = 0; i < n; i++)
 		argv[i + 1] = (char *)args[i];
 
@@ -157,8 +157,8 @@ static pid_t spawn(const char *const *args, int *out_fd, int *err_fd)
 		 * reach it: what its command inherits is then its own doing.
 		 */
 		close_range(3, ~0u, 0);
-		execv(VNCTERM_BIN, argv);
-		fprintf(stderr, "exec %s: %s\n", VNCTERM_BIN, strerror(errno));
+		execv(bin, argv);
+		fprintf(stderr, "exec %s: %s\n", bin, strerror(errno));
 		_exit(127);
 	}
 	/* Also here: the test may signal the group before the child ran. */
@@ -225,14 +225,19 @@ static int read_port(int fd, int timeout_ms, char *line, size_t size)
 
 struct vncterm *vncterm_start(const char *const *args)
 {
+	return vncterm_start_bin(VNCTERM_BIN, args);
+}
+
+struct vncterm *vncterm_start_bin(const char *bin, const char *const *args)
+{
 	struct vncterm *v = calloc(1, sizeof(*v));
 	pid_t pid;
 
 	if (!v)
 		return NULL;
-	pid = spawn(args, &v->out_fd, NULL);
+	pid = spawn(bin, args, &v->out_fd, NULL);
 	if (pid < 0) {
-		fprintf(stderr, "cannot start %s: %s\n", VNCTERM_BIN, strerror((int)-pid));
+		fprintf(stderr, "cannot start %s: %s\n", bin, strerror((int)-pid));
 		free(v);
 		return NULL;
 	}
@@ -320,7 +325,7 @@ int vncterm_run(const char *const *args, int timeout_ms, struct vncterm_run *res
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
-	pid = spawn(args, &fds[0], &fds[1]);
+	pid = spawn(VNCTERM_BIN, args, &fds[0], &fds[1]);
 	if (pid < 0)
 		return (int)pid;
 	for (int i = 0; i < 2; i++)
@@ -476,6 +481,18 @@ bool vnc_key(rfbClient *c, uint32_t keysym)
 bool vnc_middle_click(rfbClient *c)
 {
 	return SendPointerEvent(c, 0, 0, rfbButton2Mask) && SendPointerEvent(c, 0, 0, 0);
+}
+
+bool vnc_shows(rfbClient *c, const uint32_t *want, int w, int h)
+{
+	const uint32_t *got = (const uint32_t *)c->frameBuffer;
+
+	if (c->width != w || c->height != h)
+		return false;
+	for (long i = 0; i < (long)w * h; i++)
+		if ((got[i] ^ want[i]) & 0xffffffu)
+			return false;
+	return true;
 }
 
 /* Index of the first pixel whose RGB bits differ, or -1; counts them all. */

@@ -63,6 +63,11 @@ struct vncterm {
  * (Check ends the test process) never leaves it running.
  */
 struct vncterm *vncterm_start(const char *const *args);
+/*
+ * The same with another binary than VNCTERM_BIN: the benchmarks measure
+ * an older build with the same code (their VNCTERM_BIN environment).
+ */
+struct vncterm *vncterm_start_bin(const char *bin, const char *const *args);
 /* True if it exited (and was reaped) within timeout_ms. */
 bool vncterm_wait_exit(struct vncterm *v, int timeout_ms);
 /* True while it has not exited; reaps it if it has. */
