@@ -46,6 +46,14 @@
  */
 #define FLOOD_ENCODE_SHARE 8
 #define FLOOD_FRAME_MAX_MS 500
+/*
+ * A console quiet for QUIET_MS has its frame drawn then, not at the end
+ * of the interval: the last screen of a burst (a listing, a flood's end)
+ * shows at once.  Not more often than every QUIET_FRAME_MS, whatever the
+ * gaps in the console's output.
+ */
+#define QUIET_MS 2
+#define QUIET_FRAME_MS 5
 #define TRICKLE_BYTES 64
 #define FLOOD_RATE_BYTES (8 * 1024)
 #define FLOOD_WINDOW_MS 100
@@ -92,6 +100,7 @@ struct vncterm {
 	long long frame_cost_us; /* sending the frame before the last to the viewers */
 	long long window_at; /* ms the current FLOOD_WINDOW_MS began */
 	size_t window_bytes; /* console bytes since window_at */
+	long long input_at;  /* ms the console last sent anything */
 	struct console_file cfile[MONITOR_FILES]; /* --log-file, --record (logfile.c) */
 	int unix_fd;         /* --unix's listening socket until the vnc has it, else -1 */
 	struct unixsock_id unix_id; /* --unix's, when made here (unsandboxed), to remove it */

@@ -151,6 +151,7 @@ static void consume(struct vncterm *t, const char *buf, size_t n)
 	}
 	t->window_bytes += n;
 	t->since_frame += n;
+	t->input_at = now;
 	/* The log and record first: they must hold every byte, whatever frames are skipped. */
 	log_console(t, buf, n);
 	vt_write(t->vt, buf, n);
@@ -363,6 +364,19 @@ static void source_ended(struct vncterm *t)
 }
 
 /* The least time between frames: longer while the console floods (daemon.h). */
+static int frame_interval(const struct vncterm *t);
+
+/* When the frame for what came since the last is due (ms). */
+static long long frame_due(const struct vncterm *t)
+{
+	long long paced = t->frame_at + frame_interval(t);
+	long long quiet = t->input_at + QUIET_MS;
+
+	if (quiet < t->frame_at + QUIET_FRAME_MS)
+		quiet = t->frame_at + QUIET_FRAME_MS;
+	return quiet < paced ? quiet : paced;
+}
+
 static int frame_interval(const struct vncterm *t)
 {
 	if (t->window_bytes < FLOOD_RATE_BYTES)
@@ -392,7 +406,7 @@ static void loop(struct vncterm *t)
 			timeout = left < 0 ? 0 : (int)left;
 		}
 		if (t->since_frame) {
-			long long left = t->frame_at + frame_interval(t) - now_ms();
+			long long left = frame_due(t) - now_ms();
 			int ms = left < 0 ? 0 : (int)left;
 
 			if (timeout < 0 || ms < timeout)
@@ -453,7 +467,9 @@ static void loop(struct vncterm *t)
 
 		bool echo = false;
 
-		if (trickle || now - t->frame_at >= frame_interval(t)) {
+		bool due = t->since_frame ? now >= frame_due(t) : now - t->frame_at >= frame_interval(t);
+
+		if (trickle || due) {
 			echo = trickle && t->since_frame;
 			render_update(t->render, t->vt, &render_cb, t);
 			t->since_frame = 0;
