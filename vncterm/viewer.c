@@ -430,7 +430,7 @@ static void start_rfb(struct conn *c, bool ws)
 	if (!c->out) {
 		close(sv[0]);
 		close(sv[1]);
-		viewer_close(c, LOG_WARNING, "refused: out of memory");
+		viewer_close(c, LOG_WARNING, "refused: no memory or no thread for its output");
 		return;
 	}
 	c->pair_fd = sv[1];
