@@ -11,8 +11,28 @@
  * They are large enough to be mmap()ed (vnc.c fixes the threshold), so
  * freeing them gives the pages back at once.  What must persist is left
  * alone: the zlib streams (a viewer's inflater follows each of them).
+ *
+ * Those streams are made smaller instead.  libvncserver asks zlib for a
+ * 32 KiB window and memLevel 9 (tight, up to four streams a viewer; the
+ * zlib encoding) or 8 (ZRLE, through deflateInit_()): 384 or 256 KiB a
+ * stream, its hash table dirtied whole at once.  deflateInit2_() is
+ * defined here, so the dynamic linker binds every call in the process to
+ * this one (libvncserver's, and zlib's own deflateInit_()'s, which goes
+ * through its PLT): it asks for at most a 4 KiB window and memLevel 6,
+ * 48 KiB a stream, and lets zlib do the rest.  Such a stream is valid
+ * deflate: its header says the smaller window, and any inflater with a
+ * window as large or larger (zlib's default of 32 KiB: libvncclient's,
+ * TigerVNC's, noVNC's pako) decodes it.  The only other deflate users in
+ * the process are ours, compress() and compress2() (the extended
+ * clipboard, PNG statefile pictures), whose one-shot streams are as
+ * valid; gnutls, libvncserver's other dependency, compresses nothing.
+ * The cost is compression: repeats further back than the window are not
+ * found (ZRLE about 5 % more bytes on text, the zlib encoding's raw
+ * pixels more; tight's small rectangles none).
  */
+#include <dlfcn.h>
 #include <stdlib.h>
+#include <zlib.h>
 
 #include "vncterm/vnc_internal.h"
 
@@ -57,4 +77,28 @@ void encmem_idle(struct conn *c, long long now)
 	cl->zrleBeforeBuf = NULL;
 	rfbFreeTightData(cl);
 	rfbFreeUltraData(cl);
+}
+
+/* The window's bits and the memLevel every deflate stream in the process gets at most. */
+#define ZWINDOW_BITS 12
+#define ZMEM_LEVEL 6
+
+typedef int deflate_init2(z_streamp strm, int level, int method, int window_bits, int mem_level,
+			  int strategy, const char *version, int stream_size);
+
+int deflateInit2_(z_streamp strm, int level, int method, int window_bits, int mem_level,
+		  int strategy, const char *version, int stream_size)
+{
+	deflate_init2 *zlib_own;
+	/* -8..-15 raw deflate, 8..15 zlib, 24..31 gzip: the window is the low four bits' worth. */
+	int sign = window_bits < 0 ? -1 : 1, bits = sign * window_bits, wrap = bits & ~15;
+
+	*(void **)&zlib_own = dlsym(RTLD_NEXT, "deflateInit2_");
+	if (!zlib_own)
+		return Z_VERSION_ERROR;
+	if ((bits & 15) > ZWINDOW_BITS && (bits & 15) >= 8)
+		bits = wrap | ZWINDOW_BITS;
+	if (mem_level > ZMEM_LEVEL)
+		mem_level = ZMEM_LEVEL;
+	return zlib_own(strm, level, method, sign * bits, mem_level, strategy, version, stream_size);
 }
