@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/sockios.h>
+#include <malloc.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <rfb/keysym.h>
@@ -739,6 +740,8 @@ void viewer_deadlines(struct vnc *v, int *timeout)
 /* Connections whose output is flushed and whose descriptors the relay closed. */
 void viewer_reap(struct vnc *v)
 {
+	bool reaped = false;
+
 	for (int i = 0; i < v->nconns;) {
 		struct conn *c = v->conns[i];
 
@@ -753,7 +756,11 @@ void viewer_reap(struct vnc *v)
 		v->conns[v->nconns] = NULL;
 		compose_release(&c->compose);
 		free(c);
+		reaped = true;
 	}
+	/* What it used lies free between blocks still in use: given back, not kept dirty. */
+	if (reaped)
+		malloc_trim(0);
 }
 
 void viewer_free_all(struct vnc *v)
