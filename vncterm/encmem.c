@@ -4,12 +4,13 @@
  *
  * Their scratch buffers: the pixels before and after encoding (tight's
  * are 256 KiB each at 32 bpp, JPEG's output buffer larger still), ZRLE's
- * tile, the JPEG compressor and LZO's work memory.  libvncserver keeps
+ * tile and palette, the JPEG compressor and LZO's work memory.  libvncserver keeps
  * them until the viewer leaves; each encoder allocates what it finds
  * missing (a NULL pointer, a size of 0) at its next rectangle, so they
  * are freed here once a viewer has been sent nothing for SCRATCH_IDLE_MS.
- * They are large enough to be mmap()ed (vnc.c fixes the threshold), so
- * freeing them gives the pages back at once.  What must persist is left
+ * The large ones are mmap()ed (vnc.c fixes the threshold), so freeing
+ * them gives the pages back at once; the loop trims the heap for the
+ * others.  What must persist is left
  * alone: the zlib streams (a viewer's inflater follows each of them).
  *
  * Those streams are made smaller instead.  libvncserver asks zlib for a
@@ -45,8 +46,8 @@ void rfbFreeUltraData(rfbClientPtr cl);
 
 static bool held(const rfbClientRec *cl)
 {
-	return cl->beforeEncBuf || cl->afterEncBuf || cl->zrleBeforeBuf || cl->tightTJ ||
-	       cl->compStreamInitedLZO;
+	return cl->beforeEncBuf || cl->afterEncBuf || cl->zrleBeforeBuf || cl->paletteHelper ||
+	       cl->tightTJ || cl->compStreamInitedLZO;
 }
 
 void encmem_sent(struct conn *c, long long now)
@@ -60,13 +61,13 @@ long long encmem_due(const struct conn *c)
 								   : -1;
 }
 
-void encmem_idle(struct conn *c, long long now)
+bool encmem_idle(struct conn *c, long long now)
 {
 	long long due = encmem_due(c);
 	rfbClientPtr cl = c->cl;
 
 	if (due < 0 || now < due)
-		return;
+		return false;
 	free(cl->beforeEncBuf);
 	cl->beforeEncBuf = NULL;
 	cl->beforeEncBufSize = 0;
@@ -75,8 +76,11 @@ void encmem_idle(struct conn *c, long long now)
 	cl->afterEncBufSize = cl->afterEncBufLen = 0;
 	free(cl->zrleBeforeBuf);
 	cl->zrleBeforeBuf = NULL;
+	free(cl->paletteHelper); /* ZRLE's, set up afresh for each tile */
+	cl->paletteHelper = NULL;
 	rfbFreeTightData(cl);
 	rfbFreeUltraData(cl);
+	return true;
 }
 
 /* The window's bits and the memLevel every deflate stream in the process gets at most. */

@@ -433,9 +433,14 @@ void vnc_process(struct vnc *v)
 	for (int i = 0; i < v->nconns; i++)
 		if (v->conns[i]->phase == PHASE_RFB && viewer_alive(v->conns[i]))
 			serve(v, v->conns[i], now, ring);
+	bool freed = false;
+
 	for (int i = 0; i < v->nconns; i++)
 		if (viewer_alive(v->conns[i]))
-			encmem_idle(v->conns[i], now);
+			freed |= encmem_idle(v->conns[i], now);
+	/* The smaller ones lie in the heap, between blocks in use: given back too. */
+	if (freed)
+		malloc_trim(0);
 	viewer_reap(v);
 }
 

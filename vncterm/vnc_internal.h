@@ -187,7 +187,8 @@ const char *policy_name(const struct conn *c, char *buf, size_t size);
 void encmem_sent(struct conn *c, long long now);
 /* When its scratch buffers are due to be freed (ms), or -1 if it holds none. */
 long long encmem_due(const struct conn *c);
-void encmem_idle(struct conn *c, long long now);
+/* Free them if due; true if it did. */
+bool encmem_idle(struct conn *c, long long now);
 
 /* clipboard.c */
 void clip_begin(struct conn *c, const struct gate_unit *u);
