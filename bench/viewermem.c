@@ -6,10 +6,12 @@
  * The serving process is vncterm itself with -c, the sandboxed worker
  * with -p.  Figures only; it never fails on them.
  *
- *   viewermem [-p] [-n N] [-e ENCODINGS|default] [-d DISPLAY] [-m]
+ *   viewermem [-p] [-n N] [-e ENCODINGS|default] [-d DISPLAY] [-m] [-b]
  *
  * -e default leaves libvncclient's own encodings (rfbGetClient(8,3,4):
- * tight first, JPEG allowed); -m prints the mappings that grew.
+ * tight first, JPEG allowed); -m prints the mappings that grew; -b
+ * leaves the screen blank (nothing is printed, as daemonbench's idle
+ * figures).
  */
 #include <fcntl.h>
 #include <getopt.h>
@@ -176,7 +178,7 @@ struct run {
 	int master;
 	pid_t serving;
 	struct maps base;
-	bool show_maps;
+	bool show_maps, blank;
 	const char *text;
 	size_t len;
 	int stage;
@@ -185,6 +187,8 @@ struct run {
 /* A screenful of coloured text, through the console. */
 static void feed(struct run *r, rfbClient *c)
 {
+	if (r->blank)
+		return;
 	if (r->pty) {
 		if (write(r->master, r->text, r->len) != (ssize_t)r->len)
 			fprintf(stderr, "viewermem: short write to the pty\n");
@@ -264,15 +268,16 @@ int main(int argc, char **argv)
 	char listen[32], cmd[256], path[] = "/tmp/viewermem-XXXXXX";
 	char *tty = NULL;
 
-	while ((opt = getopt(argc, argv, "pn:e:d:m")) != -1) {
+	while ((opt = getopt(argc, argv, "pn:e:d:mb")) != -1) {
 		switch (opt) {
 		case 'p': r.pty = true; break;
 		case 'n': nv = atoi(optarg); break;
 		case 'e': enc = optarg; break;
 		case 'd': display = atoi(optarg); break;
 		case 'm': r.show_maps = true; break;
+		case 'b': r.blank = true; break;
 		default:
-			fprintf(stderr, "usage: viewermem [-p] [-n N] [-e ENCODINGS|default] [-d DISPLAY] [-m]\n");
+			fprintf(stderr, "usage: viewermem [-p] [-n N] [-e ENCODINGS|default] [-d DISPLAY] [-m] [-b]\n");
 			return 2;
 		}
 	}
@@ -298,7 +303,8 @@ int main(int argc, char **argv)
 	close(fd);
 	snprintf(listen, sizeof(listen), "127.0.0.1:%d", display);
 	snprintf(cmd, sizeof(cmd), "stty -echo; cat %1$s; while read x; do cat %1$s; done", path);
-	const char *cargs[] = { "-v", listen, "-c", "/bin/sh", "-c", cmd, NULL };
+	const char *cargs[] = { "-v", listen, "-c", "/bin/sh", "-c",
+				r.blank ? "exec cat >/dev/null" : cmd, NULL };
 	const char *pargs[] = { "-v", listen, "-p", NULL, NULL };
 
 	if (r.pty) {
