@@ -133,7 +133,6 @@ static void set_broken(struct relay_port *p)
 	p->off = p->len = 0;
 }
 
-static void set_broken(struct relay_port *p);
 
 /*
  * One read's bytes as one frame (or as they are): sent at once if nothing
