@@ -6,6 +6,13 @@
  * it go while it polls.  Each read from a pair becomes one WebSocket
  * frame for a WebSocket viewer, so that a control frame appended between
  * two reads falls between frames.
+ *
+ * Memory is spent only while viewers are connected, and only as much as
+ * they need: the thread runs from the first port added until the last is
+ * freed (its stack, the read chunk on it included, is given back as it
+ * ends), and what is read is sent straight on; only what a viewer's
+ * socket does not take is copied into a buffer of its own, freed once it
+ * is sent.
  */
 #include <errno.h>
 #include <poll.h>
@@ -20,11 +27,14 @@
 #include "vncterm/relay.h"
 #include "vncterm/websocket.h"
 
-#define CHUNK (64 * 1024)
+/* libvncserver writes at most its UPDATE_BUF_SIZE (30,000 bytes) at a time. */
+#define CHUNK (32 * 1024)
 /* Read from one pair per round, so that one busy viewer cannot keep the others waiting. */
 #define ROUND_BYTES (256 * 1024)
-/* A buffer this large is freed once empty: an idle viewer keeps none. */
-#define KEEP_BYTES (64 * 1024)
+/* A buffer's first size; it doubles as needed. */
+#define FIRST_CAP 4096
+/* The thread's stack: poll, read, send, memcpy and the chunk. */
+#define STACK_BYTES (CHUNK + 128 * 1024)
 
 struct relay_port {
 	struct relay *r;
@@ -40,14 +50,14 @@ struct relay_port {
 
 struct relay {
 	pthread_t thread;
+	bool running;          /* the loop's thread alone reads and writes it */
 	pthread_mutex_t mu;
 	int ctl_fd;            /* eventfd: the port list or a port changed */
 	int wake_fd;           /* the loop's */
 	bool stopping;
 	struct relay_port *ports;
-	struct pollfd *fds;
+	struct pollfd *fds;    /* the thread's */
 	size_t nfds_cap;
-	uint8_t chunk[CHUNK];
 };
 
 static long long mono_ms(void)
@@ -80,7 +90,7 @@ static int reserve(struct relay_port *p, size_t more)
 		if (p->len + more <= p->cap)
 			return 0;
 	}
-	size_t cap = p->cap ? p->cap : CHUNK;
+	size_t cap = p->cap ? p->cap : FIRST_CAP;
 
 	while (cap < p->len + more)
 		cap *= 2;
@@ -93,18 +103,25 @@ static int reserve(struct relay_port *p, size_t more)
 	return 0;
 }
 
+/* Queue a[0, an) then b[0, bn) in the port's buffer. */
+static int queue(struct relay_port *p, const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+	if (reserve(p, an + bn) < 0)
+		return -ENOMEM;
+	if (an)
+		memcpy(p->buf + p->len, a, an);
+	memcpy(p->buf + p->len + an, b, bn);
+	p->len += an + bn;
+	return 0;
+}
+
 /* Append one frame (or, for a plain viewer, the bytes) to the port's buffer. */
 static int append(struct relay_port *p, int opcode, const uint8_t *data, size_t n)
 {
 	uint8_t hdr[WS_HEADER_MAX];
 	size_t h = p->ws ? ws_frame_header(hdr, opcode, n) : 0;
 
-	if (reserve(p, h + n) < 0)
-		return -ENOMEM;
-	memcpy(p->buf + p->len, hdr, h);
-	memcpy(p->buf + p->len + h, data, n);
-	p->len += h + n;
-	return 0;
+	return queue(p, hdr, h, data, n);
 }
 
 static void set_broken(struct relay_port *p)
@@ -116,11 +133,43 @@ static void set_broken(struct relay_port *p)
 	p->off = p->len = 0;
 }
 
-/* What libvncserver wrote, into the buffer; dropped once the viewer is gone. */
-static void take(struct relay_port *p)
+
+/*
+ * One read's bytes as one frame (or as they are): sent at once if nothing
+ * is queued before them, and what the socket did not take is queued.
+ */
+static int deliver(struct relay_port *p, const uint8_t *data, size_t n)
+{
+	uint8_t hdr[WS_HEADER_MAX];
+	size_t h = p->ws ? ws_frame_header(hdr, WS_BINARY, n) : 0, done = 0;
+
+	if (p->off == p->len) {
+		struct iovec iov[2] = { { hdr, h }, { (void *)data, n } };
+		struct msghdr msg = { .msg_iov = h ? iov : iov + 1, .msg_iovlen = h ? 2 : 1 };
+		ssize_t k;
+
+		do
+			k = sendmsg(p->net_fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+		while (k < 0 && errno == EINTR);
+		if (k < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+			set_broken(p);
+			return 0;
+		}
+		done = k > 0 ? (size_t)k : 0;
+		p->sent += done;
+	}
+	if (done >= h + n)
+		return 0;
+	if (done < h)
+		return queue(p, hdr + done, h - done, data, n);
+	return queue(p, NULL, 0, data + (done - h), n - (done - h));
+}
+
+/* What libvncserver wrote, on to the viewer; dropped once the viewer is gone. */
+static void take(struct relay_port *p, uint8_t *chunk)
 {
 	for (size_t got = 0; !p->pair_eof && got < ROUND_BYTES;) {
-		ssize_t n = read(p->pair_fd, p->r->chunk, CHUNK);
+		ssize_t n = read(p->pair_fd, chunk, CHUNK);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -131,7 +180,7 @@ static void take(struct relay_port *p)
 			break;
 		}
 		got += (size_t)n;
-		if (!p->broken && append(p, WS_BINARY, p->r->chunk, (size_t)n) < 0)
+		if (!p->broken && deliver(p, chunk, (size_t)n) < 0)
 			set_broken(p); /* out of memory: the viewer loses its connection, not the daemon */
 	}
 }
@@ -152,18 +201,19 @@ static void give(struct relay_port *p)
 		p->off += (size_t)n;
 		p->sent += (uint64_t)n;
 	}
-	if (p->off == p->len && p->cap > KEEP_BYTES) {
+	/* Sent: an idle viewer keeps no buffer. */
+	if (p->off == p->len && p->cap) {
 		free(p->buf);
 		p->buf = NULL;
 		p->off = p->len = p->cap = 0;
 	}
 }
 
-static void service(struct relay_port *p, long long now)
+static void service(struct relay_port *p, long long now, uint8_t *chunk)
 {
 	if (p->released)
 		return;
-	take(p);
+	take(p, chunk);
 	give(p);
 	if (p->closing && ((p->pair_eof && (p->broken || p->off == p->len)) || now >= p->close_by)) {
 		close(p->pair_fd);
@@ -219,6 +269,7 @@ static int build(struct relay *r, int *timeout, long long now)
 static void *relay_thread(void *arg)
 {
 	struct relay *r = arg;
+	uint8_t chunk[CHUNK];
 
 	pthread_mutex_lock(&r->mu);
 	while (!r->stopping) {
@@ -240,16 +291,48 @@ static void *relay_thread(void *arg)
 
 		/* Every port: a closing one may be due, a new one may have data already. */
 		for (struct relay_port *p = r->ports; p; p = p->next)
-			service(p, now);
+			service(p, now, chunk);
 	}
+	free(r->fds);
+	r->fds = NULL;
+	r->nfds_cap = 0;
 	pthread_mutex_unlock(&r->mu);
 	return NULL;
+}
+
+/* From the loop's thread, for the first port. */
+static int start(struct relay *r)
+{
+	pthread_attr_t attr;
+	int e;
+
+	if (r->running)
+		return 0;
+	r->stopping = false;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, STACK_BYTES);
+	e = pthread_create(&r->thread, &attr, relay_thread, r);
+	pthread_attr_destroy(&attr);
+	r->running = e == 0;
+	return -e;
+}
+
+/* From the loop's thread, once no port is left: the thread's stack and buffers go with it. */
+static void stop(struct relay *r)
+{
+	if (!r->running)
+		return;
+	pthread_mutex_lock(&r->mu);
+	r->stopping = true;
+	pthread_mutex_unlock(&r->mu);
+	kick(r->ctl_fd);
+	pthread_join(r->thread, NULL);
+	r->running = false;
 }
 
 struct relay *relay_new(int wake_fd, int *err)
 {
 	struct relay *r = calloc(1, sizeof(*r));
-	pthread_attr_t attr;
 
 	if (!r) {
 		*err = -ENOMEM;
@@ -263,17 +346,7 @@ struct relay *relay_new(int wake_fd, int *err)
 		return NULL;
 	}
 	pthread_mutex_init(&r->mu, NULL);
-	pthread_attr_init(&attr);
-	/* It calls poll, read, send and memcpy: a small stack is plenty. */
-	pthread_attr_setstacksize(&attr, 128 * 1024);
-	*err = -pthread_create(&r->thread, &attr, relay_thread, r);
-	pthread_attr_destroy(&attr);
-	if (*err) {
-		pthread_mutex_destroy(&r->mu);
-		close(r->ctl_fd);
-		free(r);
-		return NULL;
-	}
+	*err = 0;
 	return r;
 }
 
@@ -281,14 +354,9 @@ void relay_free(struct relay *r)
 {
 	if (!r)
 		return;
-	pthread_mutex_lock(&r->mu);
-	r->stopping = true;
-	pthread_mutex_unlock(&r->mu);
-	kick(r->ctl_fd);
-	pthread_join(r->thread, NULL);
+	stop(r);
 	pthread_mutex_destroy(&r->mu);
 	close(r->ctl_fd);
-	free(r->fds);
 	free(r);
 }
 
@@ -296,8 +364,10 @@ struct relay_port *relay_add(struct relay *r, int pair_fd, int net_fd, bool ws)
 {
 	struct relay_port *p = calloc(1, sizeof(*p));
 
-	if (!p)
+	if (!p || start(r) < 0) {
+		free(p);
 		return NULL;
+	}
 	p->r = r;
 	p->pair_fd = pair_fd;
 	p->net_fd = net_fd;
@@ -382,7 +452,11 @@ void relay_free_port(struct relay_port *p)
 			*pp = p->next;
 			break;
 		}
+	bool last = !r->ports;
+
 	pthread_mutex_unlock(&r->mu);
 	free(p->buf);
 	free(p);
+	if (last)
+		stop(r);
 }

@@ -20,7 +20,10 @@
 struct relay;
 struct relay_port;
 
-/* The thread; wake_fd (an eventfd) is written when a port breaks or is released. */
+/*
+ * The relay; its thread runs while it has ports.  wake_fd (an eventfd) is
+ * written when a port breaks or is released.
+ */
 struct relay *relay_new(int wake_fd, int *err);
 /* Ends the thread; every port must have been released and freed. */
 void relay_free(struct relay *r);
@@ -28,7 +31,7 @@ void relay_free(struct relay *r);
 /*
  * Relay what arrives on pair_fd to net_fd (both nonblocking), in binary
  * WebSocket frames if ws.  Neither fd is the caller's any more.  NULL if
- * out of memory (the caller still owns both).
+ * out of memory or no thread could be started (the caller still owns both).
  */
 struct relay_port *relay_add(struct relay *r, int pair_fd, int net_fd, bool ws);
 /*

@@ -14,6 +14,7 @@
 #include <seccomp.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -51,8 +52,10 @@
 
 /*
  * Under ThreadSanitizer (make check SANITIZE=thread) too: its shadow is
- * terabytes; and with our first thread it starts one of its own, which
- * RLIMIT_NPROC counts.
+ * terabytes; and it runs threads of its own, which RLIMIT_NPROC counts:
+ * those there at the drop (one from the start in a forked worker), and
+ * one it starts with our first thread (the relay's, started with the
+ * first viewer, after the drop).
  */
 #ifdef __SANITIZE_THREAD__
 #undef AS_LIMIT
@@ -277,10 +280,26 @@ static int load_filter(const struct sandbox *sb)
 	return r;
 }
 
+/* The process's threads now (1 if /proc cannot say), before the chroot takes /proc away. */
+static rlim_t threads_now(void)
+{
+	char line[128];
+	long n = 1;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "Threads:", 8))
+			n = strtol(line + 8, NULL, 10);
+	if (f)
+		fclose(f);
+	return n > 0 ? (rlim_t)n : 1;
+}
+
 int sandbox_enter(const struct sandbox *sb, char *err, int errlen)
 {
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
+	rlim_t threads = threads_now();
 
 	if (sb->uid == 0 || sb->gid == 0)
 		return failed(err, errlen, 0, "sandbox: no per-instance ids set (sandbox_set_ids)");
@@ -329,7 +348,8 @@ int sandbox_enter(const struct sandbox *sb, char *err, int errlen)
 		{ RLIMIT_CORE, 0, "CORE" },
 		{ RLIMIT_FSIZE, fsize, "FSIZE" },
 		{ RLIMIT_NOFILE, 256, "NOFILE" },
-		{ RLIMIT_NPROC, (rlim_t)sb->threads + 1 + SANITIZER_THREADS, "NPROC" }, /* and the main thread */
+		/* Those there now (the main one; a sanitizer's), ours to come, and TSan's with them. */
+		{ RLIMIT_NPROC, threads + (rlim_t)sb->threads + SANITIZER_THREADS, "NPROC" },
 		{ RLIMIT_AS, AS_LIMIT, "AS" },
 	};
 	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {

@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/sockios.h>
+#include <malloc.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <rfb/keysym.h>
@@ -430,7 +431,7 @@ static void start_rfb(struct conn *c, bool ws)
 	if (!c->out) {
 		close(sv[0]);
 		close(sv[1]);
-		viewer_close(c, LOG_WARNING, "refused: out of memory");
+		viewer_close(c, LOG_WARNING, "refused: no memory or no thread for its output");
 		return;
 	}
 	c->pair_fd = sv[1];
@@ -739,6 +740,8 @@ void viewer_deadlines(struct vnc *v, int *timeout)
 /* Connections whose output is flushed and whose descriptors the relay closed. */
 void viewer_reap(struct vnc *v)
 {
+	bool reaped = false;
+
 	for (int i = 0; i < v->nconns;) {
 		struct conn *c = v->conns[i];
 
@@ -753,7 +756,11 @@ void viewer_reap(struct vnc *v)
 		v->conns[v->nconns] = NULL;
 		compose_release(&c->compose);
 		free(c);
+		reaped = true;
 	}
+	/* What it used lies free between blocks still in use: given back, not kept dirty. */
+	if (reaped)
+		malloc_trim(0);
 }
 
 void viewer_free_all(struct vnc *v)

@@ -175,6 +175,13 @@ struct vnc *vnc_new(const char *addr, int display, bool tcp, const char *title, 
 	 * 64 MiB of address space for it, against RLIMIT_AS.
 	 */
 	mallopt(M_ARENA_MAX, 2);
+	/*
+	 * Blocks from 128 KiB up (the encoders' scratch buffers, encmem.c;
+	 * a slow viewer's queue) are mmap()ed and so given back when freed:
+	 * left to itself, glibc raises the threshold past the first such
+	 * block freed, and later ones stay dirty in the heap.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	v->relay = relay_new(v->wake_fd, &r);
 	if (!v->relay) {
 		seterr(err, errlen, "the viewers' output thread: %s", strerror(-r));
@@ -289,6 +296,10 @@ int vnc_pollfds(struct vnc *v, struct pollfd *fds, int max, int *timeout)
 
 		if (c->phase == PHASE_CLOSED)
 			continue;
+		long long due = encmem_due(c);
+
+		if (due >= 0 && (*timeout < 0 || due - now < *timeout))
+			*timeout = due < now ? 0 : (int)(due - now);
 		/* A held viewer is looked at again every RECHECK_MS, until STALL_MS. */
 		if (c->held_since) {
 			long long left = c->held_since + STALL_MS - now;
@@ -387,8 +398,8 @@ static void serve(struct vnc *v, struct conn *c, long long now, bool ring)
 	c->idle_ring = false;
 	if (viewer_alive(c))
 		clip_send(c);
-	if (viewer_alive(c))
-		rfbUpdateClient(c->cl);
+	if (viewer_alive(c) && rfbUpdateClient(c->cl))
+		encmem_sent(c, now);
 	/* What it was just sent may be what fills its socket: start the clock now. */
 	if (viewer_alive(c))
 		throttle(c, now);
@@ -427,6 +438,14 @@ void vnc_process(struct vnc *v)
 			serve(v, v->conns[i], now, ring);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	v->send_cost_us += (t1.tv_sec - t0.tv_sec) * 1000000LL + (t1.tv_nsec - t0.tv_nsec) / 1000;
+	bool freed = false;
+
+	for (int i = 0; i < v->nconns; i++)
+		if (viewer_alive(v->conns[i]))
+			freed |= encmem_idle(v->conns[i], now);
+	/* The smaller ones lie in the heap, between blocks in use: given back too. */
+	if (freed)
+		malloc_trim(0);
 	viewer_reap(v);
 }
 

@@ -113,6 +113,7 @@ struct conn {
 	/* --idle-timeout (policy.c): its last key or pointer event, ms; the warning. */
 	long long input_at;
 	bool idle_warned, idle_ring;
+	long long encoded_at;    /* ms: it was last sent an update (encmem.c) */
 };
 
 struct vnc {
@@ -182,6 +183,13 @@ void policy_input(struct conn *c);
 /* Warn or disconnect an idle viewer; the time (ms) to look again, or -1. */
 long long policy_idle(struct conn *c, long long now);
 const char *policy_name(const struct conn *c, char *buf, size_t size);
+
+/* encmem.c: the encoders' scratch buffers, freed once a viewer is idle. */
+void encmem_sent(struct conn *c, long long now);
+/* When its scratch buffers are due to be freed (ms), or -1 if it holds none. */
+long long encmem_due(const struct conn *c);
+/* Free them if due; true if it did. */
+bool encmem_idle(struct conn *c, long long now);
 
 /* clipboard.c */
 void clip_begin(struct conn *c, const struct gate_unit *u);

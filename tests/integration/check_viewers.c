@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 
 #include <rfb/keysym.h>
+#include <zlib.h>
 
 #include "tests/integration/util_vncterm.h"
 
@@ -225,6 +226,101 @@ START_TEST(title_updates_connected_viewer)
 }
 END_TEST
 
+/* One FramebufferUpdate (its type byte read) of raw or zlib rectangles into fb (w x h). */
+static void read_update(int fd, z_stream *z, uint32_t *fb, int w, int h, int *first_byte)
+{
+	unsigned char hdr[12];
+
+	read_exact(fd, hdr, 3);
+	for (int n = (int)be_uint(hdr + 1, 2); n > 0; n--) {
+		read_exact(fd, hdr, 12);
+		int x = (int)be_uint(hdr, 2), y = (int)be_uint(hdr + 2, 2);
+		int rw = (int)be_uint(hdr + 4, 2), rh = (int)be_uint(hdr + 6, 2);
+		uint32_t enc = be_uint(hdr + 8, 4), len = (uint32_t)rw * (uint32_t)rh * 4;
+		uint32_t *px = malloc(len + 1);
+
+		ck_assert(x + rw <= w && y + rh <= h && px);
+		ck_assert_msg(enc == 0 || enc == 6, "encoding %u, not raw or zlib", enc);
+		if (enc == 6) {
+			unsigned char n4[4];
+
+			read_exact(fd, n4, 4);
+			uint32_t zlen = be_uint(n4, 4);
+			unsigned char *zbuf = malloc(zlen + 1);
+
+			ck_assert(zbuf);
+			read_exact(fd, zbuf, zlen);
+			if (*first_byte < 0 && zlen)
+				*first_byte = zbuf[0];
+			z->next_in = zbuf;
+			z->avail_in = zlen;
+			z->next_out = (unsigned char *)px;
+			z->avail_out = len;
+			int r = inflate(z, Z_SYNC_FLUSH);
+
+			ck_assert_msg(r == Z_OK || r == Z_STREAM_END, "inflate: %d (%s)", r,
+				      z->msg ? z->msg : "");
+			ck_assert_msg(z->avail_out == 0 && z->avail_in == 0,
+				      "a %dx%d rectangle inflated to %u of %u bytes", rw, rh,
+				      len - z->avail_out, len);
+			free(zbuf);
+		} else {
+			read_exact(fd, px, len);
+		}
+		for (int r = 0; r < rh; r++) /* the server's format: 32 bpp little-endian 0x00RRGGBB */
+			memcpy(fb + (size_t)(y + r) * (size_t)w + x, px + (size_t)r * (size_t)rw,
+				 (size_t)rw * 4);
+		free(px);
+	}
+}
+
+/*
+ * The daemon's deflate streams have a smaller window than zlib's default
+ * (vncterm/encmem.c), and a standard inflater (32 KiB window, as every
+ * viewer's) decodes them to the very pixels: the zlib encoding's stream,
+ * read by hand, its header saying a 4 KiB window.
+ */
+START_TEST(zlib_stream_standard_inflater)
+{
+	const char *const args[] = { "-v", "127.0.0.1:760", "--geometry", "20x4", "-c", "/bin/sh",
+				     "-c", "printf '" HIDE "small window'; exec cat >/dev/null", NULL };
+	struct vncterm *v = start_daemon(args, 760);
+	int fd = raw_connect(v->port, 0), w, h, first = -1;
+	uint32_t *want = expected_screen(4, 20, HIDE_BYTES "small window", &w, &h);
+	uint32_t *fb = calloc((size_t)w * (size_t)h, 4);
+	/* SetEncodings: zlib alone; a whole-screen update, then incremental ones. */
+	static const unsigned char enc[] = { 2, 0, 0, 1, 0, 0, 0, 6 };
+	unsigned char req[10] = { 3, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	z_stream z = { 0 };
+
+	ck_assert(want && fb);
+	ck_assert_int_eq(inflateInit(&z), Z_OK);
+	req[6] = (unsigned char)(w >> 8), req[7] = (unsigned char)w;
+	req[8] = (unsigned char)(h >> 8), req[9] = (unsigned char)h;
+	ck_assert_int_eq(write(fd, enc, sizeof(enc)), (ssize_t)sizeof(enc));
+	bool same = false;
+
+	for (int64_t end = now_ms() + 5000; !same && now_ms() < end; req[1] = 1) {
+		unsigned char type;
+
+		ck_assert_int_eq(write(fd, req, sizeof(req)), (ssize_t)sizeof(req));
+		read_exact(fd, &type, 1);
+		ck_assert_msg(type == 0, "message type %d, not an update", type);
+		read_update(fd, &z, fb, w, h, &first);
+		same = !memcmp(fb, want, (size_t)w * (size_t)h * 4);
+	}
+	ck_assert_msg(same, "the inflated pixels are not the screen");
+	ck_assert_msg(first >= 0, "no zlib rectangle came");
+	/* CMF: deflate (8), window 2^(CINFO + 8) = 4 KiB. */
+	ck_assert_msg(first == 0x48, "the zlib header is %#x, not a 4 KiB window's 0x48", first);
+	inflateEnd(&z);
+	free(fb);
+	free(want);
+	close(fd);
+	stop_daemon(v);
+}
+END_TEST
+
 Suite *viewers_suite(void)
 {
 	Suite *s = suite_create("viewers");
@@ -234,6 +330,7 @@ Suite *viewers_suite(void)
 	tcase_add_test(tc, vncsnapshot_screenshot);
 	tcase_add_test(tc, websocket_client);
 	tcase_add_test(tc, title_updates_connected_viewer);
+	tcase_add_test(tc, zlib_stream_standard_inflater);
 	suite_add_tcase(s, tc);
 	return s;
 }
