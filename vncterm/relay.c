@@ -382,8 +382,10 @@ struct relay_port *relay_add(struct relay *r, int pair_fd, int net_fd, bool ws)
 
 void relay_flush(struct relay_port *p)
 {
+	uint8_t chunk[CHUNK];
+
 	pthread_mutex_lock(&p->r->mu);
-	service(p, mono_ms());
+	service(p, mono_ms(), chunk);
 	pthread_mutex_unlock(&p->r->mu);
 }
 
