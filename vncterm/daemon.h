@@ -96,6 +96,9 @@ void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Milliseconds on the monotonic clock. */
 long long now_ms(void);
 
+/* main.c: whether a viewer is connected (vnc_callbacks.watched). */
+void on_watched(bool watched, void *user);
+
 /* serve.c: the viewers' side of start-up (the worker's, before the drop). */
 void start_vnc(struct vncterm *t, uint32_t *fb, int w, int h);
 void set_passwords(struct vncterm *t);
