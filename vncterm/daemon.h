@@ -65,7 +65,7 @@ struct vncterm {
 	int sigfd;
 	bool quit;
 	int status;       /* exit status */
-	char outq[OUTQ_MAX]; /* bytes for the source, in order */
+	char *outq;       /* bytes for the source, in order (OUTQ_MAX, made at the first) */
 	size_t outq_len;
 	struct selection sel;
 	bool dragging;

@@ -737,6 +737,7 @@ int main(int argc, char **argv)
 	render_free(t->render);
 	vt_free(t->vt);
 	free_console_files(t);
+	free(t->outq);
 	free(t);
 	return r;
 }
