@@ -95,9 +95,6 @@ static const struct scase scases[] = {
 	{ "alt 1047 clears on exit", 3, 6, "\033[?1047hA\033[?1047l\033[?47h", "||", 0, 1 },
 	{ "alt 1048 cursor", 3, 6, "\033[2;2H\033[?1048h\033[H\033[?1048lZ", "| Z|", 1, 2 },
 	{ "ris", 3, 6, "abc\033[2;3r\033c\nX", "|X|", 1, 1 },
-	/* RIS gives the alternate screen's grid back: made again at 47, blank. */
-	{ "alt 47 after ris blank", 3, 6, "\033[?47hA\033[?47l\033c\033[?47hB", "B||", 0, 1 },
-	{ "alt 47 after ris on alt", 3, 6, "\033[?47hA\033c\033[?47h", "||", 0, 0 },
 	{ "decstr keeps screen", 3, 6, "abc\033[?6h\033[1;3H\033[!pX", "abX||", 0, 3 },
 	{ "can aborts csi", 1, 8, "\033[2\030J", "J", 0, 1 },
 	{ "linux palette no hang", 1, 8, "\033]P0101010ok", "ok", 0, 2 },

@@ -149,6 +149,25 @@ START_TEST(test_alt_screen_resized_unused)
 }
 END_TEST
 
+/* RIS gives the alternate screen's grid back: made again at 47, blank, from main or from alt. */
+START_TEST(test_alt_screen_after_ris)
+{
+	const char *inputs[] = { "\033[?47hA\033[?47l\033c\033[?47h", "\033[?47hA\033c\033[?47h" };
+
+	for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+		struct tvt a;
+		char row[256];
+
+		tvt_init(&a, 3, 6);
+		tvt_puts(&a, inputs[i]);
+		ck_assert_str_eq(tvt_row(&a, 0, row, sizeof(row)), "      ");
+		tvt_puts(&a, "B");
+		ck_assert_str_eq(tvt_row(&a, 0, row, sizeof(row)), "B     ");
+		tvt_free(&a);
+	}
+}
+END_TEST
+
 /* Every truncation and every single-byte corruption is rejected. */
 START_TEST(test_corrupt_rejected)
 {
@@ -324,6 +343,7 @@ Suite *state_suite(void)
 	tcase_add_test(tc, test_load_other_size);
 	tcase_add_test(tc, test_alt_screen_unused_or_kept);
 	tcase_add_test(tc, test_alt_screen_resized_unused);
+	tcase_add_test(tc, test_alt_screen_after_ris);
 	tcase_add_test(tc, test_corrupt_rejected);
 	tcase_add_test(tc, test_valid_crc_bad_fields);
 	tcase_add_test(tc, test_margins);
