@@ -81,7 +81,7 @@ struct vncterm {
 	int sigfd;
 	bool quit;
 	int status;       /* exit status */
-	char outq[OUTQ_MAX]; /* bytes for the source, in order */
+	char *outq;       /* bytes for the source, in order (OUTQ_MAX, made at the first) */
 	size_t outq_len;
 	struct selection sel;
 	bool dragging;
@@ -113,6 +113,9 @@ struct vncterm {
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Milliseconds on the monotonic clock. */
 long long now_ms(void);
+
+/* main.c: whether a viewer is connected (vnc_callbacks.watched). */
+void on_watched(bool watched, void *user);
 
 /* serve.c: the viewers' side of start-up (the worker's, before the drop). */
 void start_vnc(struct vncterm *t, uint32_t *fb, int w, int h);

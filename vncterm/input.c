@@ -141,8 +141,11 @@ void on_paste(const char *text, size_t len, void *user)
  */
 static void queue_for_source(struct vncterm *t, const char *buf, size_t len, bool whole)
 {
-	size_t room = sizeof(t->outq) - t->outq_len;
+	size_t room = OUTQ_MAX - t->outq_len;
 
+	/* Made at the first key: a console nobody types into keeps no queue. */
+	if (!t->outq && !(t->outq = malloc(OUTQ_MAX)))
+		return;
 	if (!interactive(t) || (whole && len > room))
 		return;
 	if (len > room)

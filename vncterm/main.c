@@ -82,6 +82,19 @@ static void on_damage(int x, int y, int w, int h, void *user)
 
 static const struct render_callbacks render_cb = { .copy = on_copy, .damage = on_damage };
 
+/*
+ * Drawn only while someone looks: an idle console keeps no framebuffer
+ * pages and no blink timer.  The first connection has it drawn at once,
+ * before libvncserver sends it anything.
+ */
+void on_watched(bool watched, void *user)
+{
+	struct vncterm *t = user;
+
+	if (render_set_shown(t->render, watched))
+		render_update(t->render, t->vt, &render_cb, t);
+}
+
 /* ---- the source ---- */
 
 /* The domain's console is the source: --domid (ring), or -x alone (xenconsoled's pty). */
@@ -694,6 +707,7 @@ int main(int argc, char **argv)
 	t->render = render_new(t->opt.rows, t->opt.cols, t->opt.font_scale);
 	if (!t->render)
 		die("framebuffer for %dx%d: %s", t->opt.cols, t->opt.rows, strerror(errno));
+	render_set_shown(t->render, false); /* until a viewer comes (on_watched) */
 	/* XTWINOPS 14 and 16 report the pixels the renderer draws a cell in, scaled. */
 	int cw, ch;
 
@@ -750,6 +764,7 @@ int main(int argc, char **argv)
 	render_free(t->render);
 	vt_free(t->vt);
 	free_console_files(t);
+	free(t->outq);
 	free(t);
 	return r;
 }

@@ -32,6 +32,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "fonts/font.h"
 #include "vncterm/render.h"
@@ -54,8 +55,10 @@ struct render {
 	int width, height;
 	int scale;               /* pixels a font pixel, each way */
 	int cw, ch;              /* cell size in pixels: RENDER_CELL_W/H x scale */
-	uint32_t *fb;
-	struct vt_cell *shadow;  /* rows x cols, as painted */
+	uint32_t *fb;            /* mapped (fb_bytes): its pages are given back while hidden */
+	size_t fb_bytes, shadow_bytes;
+	struct vt_cell *shadow;  /* rows x cols, as painted (mapped too) */
+	bool hidden;             /* no viewer: nothing is drawn (render_set_shown) */
 	bool *row_blink;         /* a blinking cell is in this row */
 	int view;                /* lines scrolled back */
 	int painted_view;        /* the view the framebuffer shows */
@@ -88,31 +91,50 @@ static void invalidate(struct vt_cell *c, int n)
 	memset(c, 0xff, (size_t)n * sizeof(*c));
 }
 
+/* Zeroed pages of our own, so that they can be given back (render_set_shown). */
+static void *map_pages(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void unmap_pages(void *p, size_t bytes)
+{
+	if (p)
+		munmap(p, bytes);
+}
+
 static int alloc_buffers(struct render *r, int rows, int cols)
 {
 	size_t w = (size_t)cols * (size_t)r->cw, h = (size_t)rows * (size_t)r->ch;
-	uint32_t *fb = calloc(w * h, sizeof(*fb));
-	struct vt_cell *shadow = malloc((size_t)rows * (size_t)cols * sizeof(*shadow));
+	size_t fb_bytes = w * h * sizeof(uint32_t);
+	size_t shadow_bytes = (size_t)rows * (size_t)cols * sizeof(struct vt_cell);
+	uint32_t *fb = map_pages(fb_bytes);
+	struct vt_cell *shadow = map_pages(shadow_bytes);
 	bool *row_blink = calloc((size_t)rows, sizeof(*row_blink));
 
 	if (!fb || !shadow || !row_blink) {
-		free(fb);
-		free(shadow);
+		unmap_pages(fb, fb_bytes);
+		unmap_pages(shadow, shadow_bytes);
 		free(row_blink);
 		return -ENOMEM;
 	}
-	free(r->fb);
-	free(r->shadow);
+	unmap_pages(r->fb, r->fb_bytes);
+	unmap_pages(r->shadow, r->shadow_bytes);
 	free(r->row_blink);
 	r->fb = fb;
+	r->fb_bytes = fb_bytes;
 	r->shadow = shadow;
+	r->shadow_bytes = shadow_bytes;
 	r->row_blink = row_blink;
 	r->rows = rows;
 	r->cols = cols;
 	r->width = (int)w;
 	r->height = (int)h;
 	r->cur_row = -1;
-	invalidate(shadow, rows * cols);
+	if (!r->hidden)
+		invalidate(shadow, rows * cols); /* hidden: at render_set_shown() */
 	return 0;
 }
 
@@ -143,8 +165,8 @@ void render_free(struct render *r)
 {
 	if (!r)
 		return;
-	free(r->fb);
-	free(r->shadow);
+	unmap_pages(r->fb, r->fb_bytes);
+	unmap_pages(r->shadow, r->shadow_bytes);
 	free(r->row_blink);
 	free(r);
 }
@@ -160,6 +182,27 @@ uint32_t *render_pixels(const struct render *r, int *width, int *height)
 	*width = r->width;
 	*height = r->height;
 	return r->fb;
+}
+
+bool render_set_shown(struct render *r, bool shown)
+{
+	if (shown != r->hidden)
+		return false;
+	r->hidden = !shown;
+	if (shown) {
+		/* Everything is drawn at the next update, onto zeroed pages. */
+		invalidate(r->shadow, r->rows * r->cols);
+		r->repaint_all = true;
+		return true;
+	}
+	/* Nothing drawn is kept: the pages go back, the next update starts from nothing. */
+	madvise(r->fb, r->fb_bytes, MADV_DONTNEED);
+	madvise(r->shadow, r->shadow_bytes, MADV_DONTNEED);
+	memset(r->row_blink, 0, (size_t)r->rows * sizeof(*r->row_blink));
+	r->cur_row = -1;
+	r->text_due = r->cur_due = 0;
+	r->blink_off = r->cur_off = false;
+	return false;
 }
 
 int render_resize(struct render *r, int rows, int cols)
@@ -533,9 +576,9 @@ void render_update(struct render *r, struct vt *vt, const struct render_callback
 
 	vt_get_size(vt, &vrows, &vcols);
 	vt_get_modes(vt, &m);
-	if (vrows != r->rows || vcols != r->cols) {
+	if (r->hidden || vrows != r->rows || vcols != r->cols) {
 		vt_damage_flush(vt, NULL, NULL);
-		return; /* the owner resizes the renderer first */
+		return; /* hidden: repainted when shown; else the owner resizes the renderer first */
 	}
 	/* A global change, or a scrolled-back view, repaints from the shadow. */
 	struct flush_ctx f = { r, vt, &d,

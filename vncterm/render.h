@@ -45,6 +45,15 @@ void render_cell_size(const struct render *r, int *width, int *height);
 uint32_t *render_pixels(const struct render *r, int *width, int *height);
 
 /* New size in cells: a new black framebuffer, repainted by the next update. */
+/*
+ * Whether anyone sees the framebuffer (a viewer is connected).  Hidden,
+ * nothing is drawn, no blink asks for a timer, and the pages of the
+ * framebuffer and the shadow are given back (they read as zero); shown
+ * again, the next render_update() draws everything.  A new renderer is
+ * shown.  True when this call showed it.
+ */
+bool render_set_shown(struct render *r, bool shown);
+
 int render_resize(struct render *r, int rows, int cols);
 
 /*

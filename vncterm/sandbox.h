@@ -46,7 +46,7 @@ int sandbox_prepare(struct sandbox *sb, pid_t pid, bool debug, char *err, int er
 int sandbox_set_ids(struct sandbox *sb, int port, char *err, int errlen);
 
 /*
- * In order: Xen handles restricted to sb->domid, own network namespace, chroot into sb->dir, no supplementary
+ * In order: Xen handles restricted to sb->domid, chroot into sb->dir, no supplementary
  * groups, the per-instance gid and uid (and proof that root cannot be
  * regained), rlimits, no new privileges, the seccomp allow-list.  0, or
  * -errno with the failed step named in err.

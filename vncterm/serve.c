@@ -22,7 +22,7 @@
 void start_vnc(struct vncterm *t, uint32_t *fb, int w, int h)
 {
 	struct vnc_callbacks cb = { .key = on_key, .pointer = on_pointer, .resize = on_resize,
-				    .paste = on_paste };
+				    .paste = on_paste, .watched = on_watched };
 	char err[256];
 
 	cb.sysrq = sysrq_wanted(t) ? on_sysrq : NULL;

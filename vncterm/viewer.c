@@ -350,6 +350,8 @@ static void conn_add(struct vnc *v, int fd, const struct sockaddr_storage *ss)
 	audit_start(c, ss);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	v->conns[v->nconns++] = c;
+	if (v->nconns == 1 && v->cb.watched)
+		v->cb.watched(true, v->user);
 }
 
 /* At most max_clients connections, handshakes included; past that each is closed as it comes. */
@@ -757,6 +759,8 @@ void viewer_reap(struct vnc *v)
 		compose_release(&c->compose);
 		free(c);
 		reaped = true;
+		if (v->nconns == 0 && v->cb.watched)
+			v->cb.watched(false, v->user);
 	}
 	/* What it used lies free between blocks still in use: given back, not kept dirty. */
 	if (reaped)

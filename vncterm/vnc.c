@@ -130,8 +130,9 @@ static void vnc_release(struct vnc *v)
 }
 
 /*
- * Here, before the sandbox: the table is read from /usr/share/X11/locale,
- * which the worker's chroot does not have.  Without one, viewers still
+ * Here, before the sandbox: the table's file is found and mapped from
+ * /usr/share/X11/locale, which the worker's chroot does not have (it is
+ * compiled at the first key).  Without one, viewers still
  * type, only dead keys and Multi_key sequences type nothing.
  */
 static void load_compose(struct vnc *v)

@@ -54,6 +54,12 @@ struct vnc_callbacks {
 	 * (to be refused).  None of the sequence reaches key().
 	 */
 	void (*sysrq)(uint32_t keysym, const char *viewer, bool view_only, void *user);
+	/*
+	 * The first connection came (watched true: before any byte of it is
+	 * read, so that the framebuffer can be drawn before anything of it is
+	 * sent), or the last one is gone (false).  NULL: not told.
+	 */
+	void (*watched)(bool watched, void *user);
 };
 
 /*

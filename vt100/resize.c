@@ -20,8 +20,14 @@ static int clampi(int v, int lo, int hi)
 static int build_grid(const struct vt *vt, const struct grid *old, struct grid *g,
 		      int rows, int cols, int shift)
 {
-	int r = screen_alloc_grid(g, rows, cols);
+	int r;
 
+	g->saved = old->saved;
+	g->saved.row = clampi(g->saved.row - shift, 0, rows - 1);
+	g->saved.col = clampi(g->saved.col, 0, cols - 1);
+	if (!old->rows)
+		return 0; /* the alternate screen, not made yet: still blank */
+	r = screen_alloc_grid(g, rows, cols);
 	if (r < 0)
 		return r;
 	for (int i = 0; i < rows && i + shift < vt->rows; i++) {
@@ -38,9 +44,6 @@ static int build_grid(const struct vt *vt, const struct grid *old, struct grid *
 		dst->wrapped = src->wrapped && n == vt->cols;
 		dst->used = (uint16_t)(src->used < n ? src->used : n);
 	}
-	g->saved = old->saved;
-	g->saved.row = clampi(g->saved.row - shift, 0, rows - 1);
-	g->saved.col = clampi(g->saved.col, 0, cols - 1);
 	return 0;
 }
 

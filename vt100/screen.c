@@ -131,7 +131,7 @@ void screen_renumber(struct vt *vt)
 	vt->marks.epoch++;
 	vt->marks.scrolled = 0;
 	for (int g = 0; g < 2; g++)
-		for (int r = 0; r < vt->rows; r++)
+		for (int r = 0; vt->grid[g].rows && r < vt->rows; r++)
 			vt->grid[g].rows[r].id = ++vt->marks.last_id;
 }
 
@@ -816,19 +816,6 @@ void screen_alignment(struct vt *vt)
 	screen_set_cursor(vt, 0, 0);
 }
 
-void screen_set_alt(struct vt *vt, bool alt, bool clear)
-{
-	int want = alt ? 1 : 0;
-
-	if (vt->active != want) {
-		vt->active = want;
-		vt->modes.alt_screen = alt;
-		screen_damage_all(vt);
-	}
-	if (clear)
-		screen_erase_rows(vt, 0, vt->rows);
-}
-
 void screen_clear_scrollback(struct vt *vt)
 {
 	scrollback_clear(&vt->sb);
@@ -838,11 +825,12 @@ void screen_clear_scrollback(struct vt *vt)
 void screen_reset(struct vt *vt)
 {
 	vt->pen = (struct pen){ 0 };
-	for (int g = 1; g >= 0; g--) {
-		vt->active = g;
-		screen_erase_rows(vt, 0, vt->rows);
-		reset_saved(&vt->grid[g].saved);
-	}
+	/* The alternate screen is blank again: made anew at its next use (altscreen.c). */
+	screen_free_grid(&vt->grid[1], vt->rows);
+	reset_saved(&vt->grid[1].saved);
+	vt->active = 0;
+	screen_erase_rows(vt, 0, vt->rows);
+	reset_saved(&vt->grid[0].saved);
 	vt->modes.alt_screen = false;
 	vt->row = vt->col = 0;
 	vt->pending_wrap = false;

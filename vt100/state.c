@@ -223,13 +223,16 @@ static void put_state(struct wbuf *w, const struct vt *vt)
 	put(w, vt->title, tlen);
 	put(w, vt->tabs, (size_t)vt->cols);
 	for (int g = 0; g < 2; g++) {
+		const struct vt_cell blank = { .width = 1 };
+
 		put_saved(w, &vt->grid[g].saved);
 		for (int r = 0; r < vt->rows; r++) {
-			const struct row *row = &vt->grid[g].rows[r];
+			/* An alternate screen not made yet is blank (altscreen.c). */
+			const struct row *row = vt->grid[g].rows ? &vt->grid[g].rows[r] : NULL;
 
-			put_u8(w, row->wrapped);
+			put_u8(w, row && row->wrapped);
 			for (int c = 0; c < vt->cols; c++)
-				put_cell(w, &row->cells[c]);
+				put_cell(w, row ? &row->cells[c] : &blank);
 		}
 	}
 	put_u32(w, (uint32_t)vt->sb.count);
@@ -616,6 +619,11 @@ int vt_state_load(struct vt *vt, const uint8_t *buf, size_t len)
 
 	if (!t)
 		return -ENOMEM;
+	/* Both screens are in the file; the alternate one is given back below if blank. */
+	if (screen_alt_alloc(t) < 0) {
+		vt_free(t);
+		return -ENOMEM;
+	}
 	if (scrollback_init(&t->sb, vt->sb.cap) < 0) {
 		vt_free(t);
 		return -ENOMEM;
@@ -647,6 +655,7 @@ int vt_state_load(struct vt *vt, const uint8_t *buf, size_t len)
 	vt->user = user;
 	/* t's ids are its own: a new epoch, so no one takes them for vt's old ones. */
 	vt->marks.epoch = epoch;
+	screen_alt_drop_if_blank(vt);
 	screen_renumber(vt);
 	vt->palette_serial = serial + 1; /* colours may differ while cells match */
 	vt->cell_w = cell_w;

@@ -27,8 +27,8 @@ struct vt *vt_new(int rows, int cols, const struct vt_callbacks *cb, void *user)
 	vt->cell_w = 8;
 	vt->cell_h = 16;
 	vt->tabs = calloc((size_t)cols, 1);
+	/* The alternate screen's grid[1] is made at its first use (altscreen.c). */
 	if (!vt->tabs || screen_alloc_grid(&vt->grid[0], rows, cols) < 0 ||
-	    screen_alloc_grid(&vt->grid[1], rows, cols) < 0 ||
 	    scrollback_init(&vt->sb, VT_DEFAULT_SCROLLBACK) < 0) {
 		vt_free(vt);
 		errno = ENOMEM;

@@ -156,7 +156,12 @@ void screen_linefeed(struct vt *vt);
 void screen_tab(struct vt *vt, int n);
 void screen_backtab(struct vt *vt, int n);
 void screen_alignment(struct vt *vt);
+/* altscreen.c: grid[1]'s rows are NULL until the alternate screen is first used. */
 void screen_set_alt(struct vt *vt, bool alt, bool clear);
+/* Make grid[1] (blank) if it is not there: 0 or -ENOMEM. */
+int screen_alt_alloc(struct vt *vt);
+/* Give grid[1] back if it is not shown and holds nothing but blanks. */
+void screen_alt_drop_if_blank(struct vt *vt);
 void screen_save_cursor(struct vt *vt);
 void screen_restore_cursor(struct vt *vt);
 /* Cells of row changed: damage, and a new line id. */

@@ -219,7 +219,7 @@ static bool is_modifier(uint32_t keysym)
 }
 
 /* The record's key through the viewer's compose state, then encoded. */
-static void compose_key(struct compose *st, const struct compose_table *t, const uint8_t *r)
+static void compose_key(struct compose *st, struct compose_table *t, const uint8_t *r)
 {
 	uint32_t keysym = pick_keysym(r);
 	unsigned mods = r[5];

@@ -321,8 +321,9 @@ static void pty_received(int master, const char *want)
 
 /*
  * A pty as the console, served by a sandboxed worker when run as root (CI
- * is): the Compose table was loaded before the chroot and seccomp, and
- * composing there makes no system call (one would kill the worker).  The
+ * is): the Compose file was mapped before the chroot and seccomp and is
+ * compiled at the first key, inside them, where a system call not allowed
+ * would kill the worker.  The
  * keys are a VT220's, the default for a console.
  */
 START_TEST(sandboxed_keyboard)

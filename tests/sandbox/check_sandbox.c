@@ -108,7 +108,7 @@ static void start_sandboxed(struct sandboxed *s, int display, const char *geomet
 START_TEST(worker_is_confined)
 {
 	struct sandboxed s;
-	char buf[256], want[64], link[256], mine[256];
+	char buf[256], want[64], link[256];
 	uid_t base = sandbox_base_uid();
 
 	start_sandboxed(&s, 101, "40x5");
@@ -142,13 +142,6 @@ START_TEST(worker_is_confined)
 
 	ck_assert_int_eq(stat(s.dir, &st), 0);
 	ck_assert(st.st_uid == 0 && st.st_gid == 0 && (st.st_mode & 07777) == 0755);
-	/* A network namespace of its own. */
-	snprintf(want, sizeof(want), "/proc/%d/ns/net", (int)s.worker);
-	n = readlink(want, link, sizeof(link) - 1);
-	ck_assert_int_gt(n, 0);
-	link[n] = '\0';
-	ck_assert_int_gt(readlink("/proc/self/ns/net", mine, sizeof(mine) - 1), 0);
-	ck_assert_str_ne(link, mine);
 	stop_daemon(s.v);
 	ck_assert_msg(access(s.dir, F_OK) < 0 && errno == ENOENT, "%s outlived vncterm", s.dir);
 	close(s.master);
@@ -406,6 +399,23 @@ START_TEST(forbidden_call_kills)
 END_TEST
 
 /*
+ * No network namespace of its own (it cost ~200 kB of kernel memory an
+ * instance): the filter lets the worker make no socket that can reach
+ * anything.  A stream socketpair (viewers') and a plain send work; a
+ * datagram socketpair and a send to an address kill; sendmsg fails.
+ */
+START_TEST(no_socket_reaches_anything)
+{
+	sandbox_base_uid();
+	probe_says("stream-pair", "ok\n");
+	probe_says("send", "ok\n");
+	probe_says("sendmsg", "refused\n");
+	probe_killed("dgram-pair");
+	probe_killed("sendto-addr");
+}
+END_TEST
+
+/*
  * Viewers' threads start in the sandbox, as many as it allows and no
  * more (RLIMIT_NPROC); a process (fork: clone without CLONE_THREAD) is
  * still killed.
@@ -488,6 +498,7 @@ Suite *sandbox_suite(void)
 	tcase_add_test(tc, worker_is_confined);
 	tcase_add_test(tc, viewers_work_sandboxed);
 	tcase_add_test(tc, text_port_and_websocket_sandboxed);
+	tcase_add_test(tc, no_socket_reaches_anything);
 	tcase_add_test(tc, forbidden_call_kills);
 	tcase_add_test(tc, threads_but_no_fork);
 	tcase_add_test(tc, mmap_exec_kills);

@@ -10,9 +10,14 @@
  * which must be killed; "mmap" maps memory read-write, which must work,
  * "mmap-exec" maps it executable, which must be killed; "stopped" says
  * "ready", waits in poll() on stdin until a byte comes (the test stops
- * and continues it meanwhile) and says "ok".  Usage: sandbox-probe PORT
- * allowed|forbidden|thread|threads|fork|mmap|mmap-exec|stopped (the ids
- * are vncterm_base's + PORT)
+ * and continues it meanwhile) and says "ok"; "stream-pair" makes an
+ * AF_UNIX stream socketpair (viewers'), which must work, "dgram-pair" a
+ * datagram one, which must be killed; "send" sends a byte on stdin (a
+ * socket), which must work, "sendto-addr" sends it to an abstract address,
+ * which must be killed, and "sendmsg" says "refused" when sendmsg fails.
+ * Usage: sandbox-probe PORT allowed|forbidden|thread|threads|fork|mmap|
+ * mmap-exec|stopped|stream-pair|dgram-pair|send|sendto-addr|sendmsg (the
+ * ids are vncterm_base's + PORT)
  */
 #include <errno.h>
 #include <poll.h>
@@ -23,6 +28,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "vncterm/sandbox.h"
@@ -92,6 +98,28 @@ static int map(int prot)
 	return write(1, "ok\n", 3) == 3 ? 0 : 1;
 }
 
+/* The socket calls a network namespace of the worker's own once fenced. */
+static int sockets(const char *what)
+{
+	struct sockaddr_un to = { .sun_family = AF_UNIX, .sun_path = "\0vncterm-probe" };
+	struct iovec iov = { "x", 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	int sv[2];
+
+	if (!strcmp(what, "stream-pair") &&
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0)
+		return 1;
+	if (!strcmp(what, "dgram-pair"))
+		socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+	if (!strcmp(what, "send") && send(0, "x", 1, MSG_NOSIGNAL) != 1)
+		return 1;
+	if (!strcmp(what, "sendto-addr"))
+		sendto(0, "x", 1, MSG_NOSIGNAL, (struct sockaddr *)&to, sizeof(to));
+	if (!strcmp(what, "sendmsg"))
+		return sendmsg(0, &mh, MSG_NOSIGNAL) < 0 && write(1, "refused\n", 8) == 8 ? 0 : 1;
+	return write(1, "ok\n", 3) == 3 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct sandbox sb;
@@ -122,5 +150,7 @@ fail:
 		return stopped();
 	if (!strcmp(argv[2], "fork") && fork() == 0)
 		_exit(0);
+	if (strstr(argv[2], "pair") || !strncmp(argv[2], "send", 4))
+		return sockets(argv[2]);
 	return write(1, "ok\n", 3) == 3 ? 0 : 1;
 }

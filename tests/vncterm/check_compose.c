@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rfb/keysym.h>
 #include <xkbcommon/xkbcommon.h>
@@ -33,7 +34,7 @@ static struct compose_table *load(void)
 }
 
 /* Feed keysyms (no modifiers) and collect what comes out. */
-static int feed_all(struct compose *c, const struct compose_table *t, const uint32_t *in,
+static int feed_all(struct compose *c, struct compose_table *t, const uint32_t *in,
 		    int n_in, uint32_t *out, int max)
 {
 	int n = 0;
@@ -311,6 +312,95 @@ START_TEST(bytes)
 }
 END_TEST
 
+/* A Compose file of the test's own, named by $XCOMPOSEFILE (which libxkbcommon reads first). */
+static void user_file(char *path, size_t size, const char *text)
+{
+	int fd;
+
+	snprintf(path, size, "/tmp/check_compose.XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	ck_assert_int_eq(setenv("XCOMPOSEFILE", path, 1), 0);
+}
+
+/*
+ * The file is mapped at load and compiled at the first key: by then the
+ * worker is in an empty chroot, so it must not be looked up again.  Here
+ * it is gone by then, and its sequence still composes.
+ */
+START_TEST(compiled_from_the_mapping)
+{
+	char path[64];
+	struct compose st = { 0 };
+	uint32_t out[16];
+	int n_out;
+
+	user_file(path, sizeof(path), "<Multi_key> <q> <q> : \"\xc2\xb6\" paragraph\n");
+	struct compose_table *t = load();
+
+	ck_assert_int_eq(unlink(path), 0);
+	FEED(XK_Multi_key, XK_q, XK_q);
+	EXPECT(UNI(0xb6));
+	/* Its own sequences only: en_US.UTF-8's are not there. */
+	FEED(XK_dead_acute, XK_e);
+	EXPECT(XK_dead_acute, XK_e);
+	compose_release(&st);
+	compose_table_free(t);
+	unsetenv("XCOMPOSEFILE");
+}
+END_TEST
+
+/*
+ * A file that includes another (a user's XCompose usually includes the
+ * locale's, "%L") is compiled at load, while the included file can be
+ * opened: with the locale directory gone afterwards, both compose.
+ */
+START_TEST(include_compiled_at_load)
+{
+	char path[64];
+	struct compose st = { 0 };
+	uint32_t out[16];
+	int n_out;
+
+	user_file(path, sizeof(path), "include \"%L\"\n<Multi_key> <q> <q> : \"\xc2\xb6\"\n");
+	struct compose_table *t = load();
+
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(setenv("XLOCALEDIR", "/nonexistent", 1), 0);
+	FEED(XK_Multi_key, XK_q, XK_q);
+	EXPECT(UNI(0xb6));
+	FEED(XK_dead_acute, XK_e);
+	EXPECT(UNI(0xe9));
+	compose_release(&st);
+	compose_table_free(t);
+	unsetenv("XLOCALEDIR");
+	unsetenv("XCOMPOSEFILE");
+}
+END_TEST
+
+/* A file that does not compile (too many bad lines) at the first key: keys pass uncomposed. */
+START_TEST(bad_file_passes_keys)
+{
+	char path[64];
+	struct compose st = { 0 };
+	uint32_t out[16];
+	int n_out;
+
+	user_file(path, sizeof(path), "@\n@\n@\n@\n@\n@\n@\n@\n@\n@\n@\n@\n@\n@\n");
+	struct compose_table *t = load();
+
+	FEED(XK_Multi_key, XK_q);
+	EXPECT(XK_Multi_key, XK_q);
+	ck_assert(!compose_pending(&st));
+	compose_release(&st);
+	compose_table_free(t);
+	unlink(path);
+	unsetenv("XCOMPOSEFILE");
+}
+END_TEST
+
 /* The runner declares it from a generated list; this keeps the prototype check. */
 Suite *compose_suite(void);
 
@@ -326,6 +416,9 @@ Suite *compose_suite(void)
 	tcase_add_test(tc, per_viewer);
 	tcase_add_test(tc, no_table);
 	tcase_add_test(tc, bytes);
+	tcase_add_test(tc, compiled_from_the_mapping);
+	tcase_add_test(tc, include_compiled_at_load);
+	tcase_add_test(tc, bad_file_passes_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -102,6 +102,72 @@ START_TEST(test_load_other_size)
 }
 END_TEST
 
+/*
+ * The alternate screen's grid is made at its first use: saved unused, it
+ * loads blank; saved with text and left, the text is still there behind
+ * 47; resized while unused, it comes up blank at the new size.
+ */
+START_TEST(test_alt_screen_unused_or_kept)
+{
+	const char *inputs[] = { "main", "main\033[?47hALT\033[?47l", "main\033[?47h\033[?47l" };
+
+	for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+		struct tvt a, b;
+		uint8_t *buf;
+		size_t len;
+
+		tvt_init(&a, 4, 10);
+		tvt_puts(&a, inputs[i]);
+		ck_assert_int_eq(vt_state_save(a.vt, &buf, &len), 0);
+		tvt_init(&b, 4, 10);
+		ck_assert_int_eq(vt_state_load(b.vt, buf, len), 0);
+		assert_same(a.vt, b.vt);
+		tvt_puts(&a, "\033[?47h");
+		tvt_puts(&b, "\033[?47h");
+		assert_same(a.vt, b.vt);
+		free(buf);
+		tvt_free(&a);
+		tvt_free(&b);
+	}
+}
+END_TEST
+
+START_TEST(test_alt_screen_resized_unused)
+{
+	struct tvt a;
+	char row[256];
+
+	tvt_init(&a, 4, 10);
+	tvt_puts(&a, "main");
+	ck_assert_int_eq(vt_resize(a.vt, 6, 12), 0);
+	tvt_puts(&a, "\033[?47h\033[6;12HZ");
+	ck_assert_str_eq(tvt_row(&a, 0, row, sizeof(row)), "            ");
+	ck_assert_str_eq(tvt_row(&a, 5, row, sizeof(row)), "           Z");
+	tvt_puts(&a, "\033[?47l");
+	ck_assert_str_eq(tvt_row(&a, 0, row, sizeof(row)), "main        ");
+	tvt_free(&a);
+}
+END_TEST
+
+/* RIS gives the alternate screen's grid back: made again at 47, blank, from main or from alt. */
+START_TEST(test_alt_screen_after_ris)
+{
+	const char *inputs[] = { "\033[?47hA\033[?47l\033c\033[?47h", "\033[?47hA\033c\033[?47h" };
+
+	for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+		struct tvt a;
+		char row[256];
+
+		tvt_init(&a, 3, 6);
+		tvt_puts(&a, inputs[i]);
+		ck_assert_str_eq(tvt_row(&a, 0, row, sizeof(row)), "      ");
+		tvt_puts(&a, "B");
+		ck_assert_str_eq(tvt_row(&a, 0, row, sizeof(row)), "B     ");
+		tvt_free(&a);
+	}
+}
+END_TEST
+
 /* Every truncation and every single-byte corruption is rejected. */
 START_TEST(test_corrupt_rejected)
 {
@@ -275,6 +341,9 @@ Suite *state_suite(void)
 
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_load_other_size);
+	tcase_add_test(tc, test_alt_screen_unused_or_kept);
+	tcase_add_test(tc, test_alt_screen_resized_unused);
+	tcase_add_test(tc, test_alt_screen_after_ris);
 	tcase_add_test(tc, test_corrupt_rejected);
 	tcase_add_test(tc, test_valid_crc_bad_fields);
 	tcase_add_test(tc, test_margins);
