@@ -382,7 +382,7 @@ static void echo_latency(const struct setup *s, int load)
 
 int main(void)
 {
-	size_t mb = (size_t)bench_env("BENCH_MB", 20, 1, 4096);
+	size_t mb = (size_t)bench_env("BENCH_MB", 40, 1, 4096);
 	size_t mb4 = (size_t)bench_env("BENCH_MB4", (long)mb, 1, 4096);
 	int load = (int)bench_env("BENCH_LOAD", 2, 1, 16);
 	const char *only = getenv("BENCH_ONLY");
