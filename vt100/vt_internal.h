@@ -148,6 +148,16 @@ void screen_insert_lines(struct vt *vt, int n);
 void screen_delete_lines(struct vt *vt, int n);
 void screen_delete_cells(struct vt *vt, int n);
 void screen_shift_cells(struct vt *vt, int r, int col, int end, int n);
+/* Row r of the screen shown (the main or the alternate grid). */
+static inline struct row *row_at(struct vt *vt, int r)
+{
+	return &vt->grid[vt->active].rows[r];
+}
+
+/* Cells from the cursor on moved right by n inside the margins (ICH, insert mode). */
+void screen_shift_right(struct vt *vt, int n);
+/* The wide character at or across column c of row r erased (both its cells). */
+void screen_unwide(struct vt *vt, int r, int c);
 void screen_split_wide(struct vt *vt, int r, int c);
 void screen_index(struct vt *vt);
 void screen_reverse_index(struct vt *vt);
