@@ -119,28 +119,6 @@ long long proc_cpu_ticks(pid_t pid)
 	return (long long)(utime + stime);
 }
 
-pid_t proc_first_child(pid_t pid, int ms)
-{
-	char path[64], buf[64];
-	int64_t end = now_ms() + ms;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
-	do {
-		FILE *f = fopen(path, "r");
-		int child = 0;
-
-		if (!f)
-			return -1;
-		if (fgets(buf, sizeof(buf), f))
-			child = atoi(buf);
-		fclose(f);
-		if (child > 0)
-			return child;
-		sleep_ms(5);
-	} while (now_ms() < end);
-	return -1;
-}
-
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;

@@ -31,8 +31,7 @@ long proc_field(pid_t pid, const char *file, const char *key);
 long proc_wakeups(pid_t pid);
 /* CPU time (utime + stime, all threads) pid has used, in clock ticks; -1 if gone. */
 long long proc_cpu_ticks(pid_t pid);
-/* pid's first child (the sandbox's worker under its monitor), waiting up to ms; -1 if none. */
-pid_t proc_first_child(pid_t pid, int ms);
+/* proc_first_child(): tests/integration/util_vncterm.h. */
 
 /* Sort n values and return the one at fraction q (0.5 the median, 0.99 p99); -1 if n is 0. */
 double quantile(double *v, int n, double q);

@@ -153,24 +153,12 @@ static void pump_quiet(rfbClient **c, int n, int quiet_ms)
 	}
 }
 
-/* The sandbox's worker: the monitor's only child. */
+/* The sandbox's worker: the monitor's only child (or the monitor, if none came). */
 static pid_t worker(pid_t monitor)
 {
-	char path[64], buf[64];
+	pid_t w = proc_first_child(monitor, 3000);
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)monitor, (int)monitor);
-	for (int64_t end = now_ms() + 3000; now_ms() < end; sleep_ms(20)) {
-		FILE *f = fopen(path, "r");
-		int pid = 0;
-
-		if (f && fgets(buf, sizeof(buf), f))
-			pid = atoi(buf);
-		if (f)
-			fclose(f);
-		if (pid > 0)
-			return pid;
-	}
-	return monitor;
+	return w > 0 ? w : monitor;
 }
 
 struct run {

@@ -297,24 +297,10 @@ int raw_resize(int port, int want_w, int want_h, int *w, int *h)
 /* The worker: the monitor's only child. */
 pid_t worker_of(pid_t monitor)
 {
-	char path[64], buf[64];
-	int64_t end = now_ms() + 3000;
+	pid_t w = proc_first_child(monitor, 3000);
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)monitor, (int)monitor);
-	while (now_ms() < end) {
-		FILE *f = fopen(path, "r");
-		int pid = 0;
-
-		if (f && fgets(buf, sizeof(buf), f))
-			pid = atoi(buf);
-		if (f)
-			fclose(f);
-		if (pid > 0)
-			return pid;
-		usleep(20000);
-	}
-	ck_abort_msg("the monitor %d has no worker", (int)monitor);
-	return -1;
+	ck_assert_msg(w > 0, "the monitor %d has no worker", (int)monitor);
+	return w;
 }
 
 /* CPU time (user + system) pid has used, in seconds. */

@@ -598,3 +598,25 @@ uint32_t *expected_screen(int rows, int cols, const char *bytes, int *width, int
 {
 	return expected_pixels(rows, cols, bytes, strlen(bytes), 0, width, height);
 }
+
+pid_t proc_first_child(pid_t pid, int ms)
+{
+	char path[64], buf[64];
+	int64_t end = now_ms() + ms;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	do {
+		FILE *f = fopen(path, "r");
+		int child = 0;
+
+		if (!f)
+			return -1;
+		if (fgets(buf, sizeof(buf), f))
+			child = atoi(buf);
+		fclose(f);
+		if (child > 0)
+			return child;
+		usleep(5000);
+	} while (now_ms() < end);
+	return -1;
+}

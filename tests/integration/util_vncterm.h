@@ -168,6 +168,8 @@ int raw_resize(int port, int want_w, int want_h, int *w, int *h);
 void send_resize(int fd, int want_w, int want_h);
 /* A sandboxed vncterm's worker: the monitor's only child (waits up to 3 s). */
 pid_t worker_of(pid_t monitor);
+/* pid's first child, waiting up to ms for one; -1 if none (or no such pid). */
+pid_t proc_first_child(pid_t pid, int ms);
 /* CPU time (user + system) pid has used, in seconds. */
 double cpu_seconds(pid_t pid);
 /* A field of /proc/PID/status such as "VmHWM", in KiB (the test fails if absent). */
