@@ -400,6 +400,29 @@ static int frame_interval(const struct vncterm *t)
 	return ms <= FLOOD_FRAME_MS ? FLOOD_FRAME_MS : ms >= FLOOD_FRAME_MAX_MS ? FLOOD_FRAME_MAX_MS : (int)ms;
 }
 
+/*
+ * The frame, if one is due (daemon.h), and each viewer's round; an echo's
+ * frame is sent on at once (vnc_flush).
+ */
+static void frame_and_send(struct vncterm *t)
+{
+	long long now = now_ms();
+	bool trickle = t->since_frame < TRICKLE_BYTES && t->window_bytes < FLOOD_RATE_BYTES;
+	bool due = t->since_frame ? now >= frame_due(t) : now - t->frame_at >= frame_interval(t);
+	bool echo = false;
+
+	if (trickle || due) {
+		echo = trickle && t->since_frame;
+		render_update(t->render, t->vt, &render_cb, t);
+		t->since_frame = 0;
+		t->frame_at = now;
+		t->frame_cost_us = vnc_take_send_cost(t->vnc);
+	}
+	vnc_process(t->vnc);
+	if (echo)
+		vnc_flush(t->vnc);
+}
+
 static void loop(struct vncterm *t)
 {
 	struct pollfd fds[MAX_POLL];
@@ -474,24 +497,7 @@ static void loop(struct vncterm *t)
 				monitor_send(t->monitor, MONITOR_REOPEN, NULL, 0);
 			t->xc_was_connected = up;
 		}
-		long long now = now_ms();
-
-		bool trickle = t->since_frame < TRICKLE_BYTES && t->window_bytes < FLOOD_RATE_BYTES;
-
-		bool echo = false;
-
-		bool due = t->since_frame ? now >= frame_due(t) : now - t->frame_at >= frame_interval(t);
-
-		if (trickle || due) {
-			echo = trickle && t->since_frame;
-			render_update(t->render, t->vt, &render_cb, t);
-			t->since_frame = 0;
-			t->frame_at = now;
-			t->frame_cost_us = vnc_take_send_cost(t->vnc);
-		}
-		vnc_process(t->vnc);
-		if (echo)
-			vnc_flush(t->vnc);
+		frame_and_send(t);
 		source_ended(t);
 	}
 }
