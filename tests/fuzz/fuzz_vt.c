@@ -162,7 +162,8 @@ static void check_rows(const struct vt *vt)
 	static const struct vt_cell blank = { .width = 1 };
 
 	for (int g = 0; g < 2; g++)
-		for (int r = 0; r < vt->rows; r++) {
+		/* The alternate screen's grid is made at its first use (altscreen.c). */
+		for (int r = 0; vt->grid[g].rows && r < vt->rows; r++) {
 			const struct row *row = &vt->grid[g].rows[r];
 
 			FUZZ_CHECK(row->used <= vt->cols);
