@@ -357,6 +357,25 @@ def guest_domid(ser, S):
     raise Failure("xl domid guest gave no domain id:\n" + out)
 
 
+def xl_restore(ser, path, S):
+    """`xl restore PATH`.  Debian's xl 4.17 once aborted ("corrupted
+    double-linked list") in its monitoring child's postfork(), after
+    "Restore successful": the domain was restored and running and only xl's
+    own watcher of it was gone, which none of our steps needs (xl destroy
+    works without it).  That one case is logged and let through; any other
+    failure, or a restored domain that is not there, fails the run."""
+    rc, out = ser.run("xl restore %s" % path, 180 * S, check=False)
+    if rc != 0:
+        xl_own_abort = ("Restore successful" in out and
+                        re.search(r"daemonizing child \[\d+\] died due to fatal signal", out))
+        if not xl_own_abort:
+            raise Failure("`xl restore %s` exited %d:\n%s" % (path, rc, out))
+        ser.run("xl list guest", 30 * S)
+        log("xl restore: xl's own monitoring child died after a successful restore; "
+            "the domain is running, going on:\n%s" % out)
+    ser.run("rm %s" % path, 30 * S)
+
+
 def tool_checks(ser, domid, view, S, mark):
     """Our programs on real Xen, the way the host agent and an admin use them."""
     cpath = "/local/domain/%d/console" % domid
@@ -407,7 +426,7 @@ def tool_checks(ser, domid, view, S, mark):
     ser.run("xl save guest /tmp/guest.save", 180 * S)
     mark("xl save done")
     agent_stop(ser, pid, cpath, "xl save ended the domain", S)
-    ser.run("xl restore /tmp/guest.save && rm /tmp/guest.save", 180 * S)
+    xl_restore(ser, "/tmp/guest.save", S)
     domid = guest_domid(ser, S)
     cpath = "/local/domain/%d/console" % domid
     mark("xl restore done")
