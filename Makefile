@@ -105,7 +105,8 @@ LIBVT100   := $(B)/libvt100.a
 XKB_LIBS   := $(shell pkg-config --libs xkbcommon 2>/dev/null || echo -lxkbcommon)
 
 # Xen console access shared by vncterm and the xenconsole client.
-XENCONS_SRCS := $(filter-out xenconsole/main.c,$(wildcard xenconsole/*.c))
+# main.c and options.c are the xenconsole client's own.
+XENCONS_SRCS := $(filter-out xenconsole/main.c xenconsole/options.c,$(wildcard xenconsole/*.c))
 XENCONS_OBJS := $(XENCONS_SRCS:%.c=$(B)/%.o)
 LIBXENCONS   := $(B)/libxenconsole.a
 
@@ -181,7 +182,7 @@ $(LIBFONT): $(B)/fonts/font_data.o $(B)/fonts/font.o
 
 # Suites are found by name, so they need no prototype in a header.
 $(B)/tests/%.o: WARN += -Wno-missing-prototypes
-$(B)/vncterm/main.o $(B)/xenconsole/main.o: ALL_CFLAGS += -DVNCTERM_VERSION='"$(VERSION)"'
+$(B)/vncterm/main.o $(B)/xenconsole/options.o: ALL_CFLAGS += -DVNCTERM_VERSION='"$(VERSION)"'
 # The font test compares the glyphs with the file they were made from.
 $(B)/tests/fonts/check_font.o: ALL_CFLAGS += -DUNIFONT_HEX='"$(UNIFONT_HEX)"'
 
@@ -189,7 +190,7 @@ vncterm/vncterm: $(VNCTERM_OBJS) $(LIBRENDER) $(LIBVT100) $(LIBFONT) $(LIBXENCON
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(VNC_LDFLAGS) -lvncserver -lnettle -lz $(XEN_LIBS) -lseccomp -lpthread \
 		$(XKB_LIBS)
 
-xenconsole/xenconsole: $(B)/xenconsole/main.o $(LIBXENCONS)
+xenconsole/xenconsole: $(B)/xenconsole/main.o $(B)/xenconsole/options.o $(LIBXENCONS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(XEN_LIBS)
 
 # One Check runner holds every suite: each tests/*/check_*.c defines

@@ -8,15 +8,10 @@
  * Signals arrive on a signalfd, so every way out goes through finish(),
  * which gives the terminal back its modes.
  *
- * The command line is also Xen's own xenconsole's, so that this one can
- * be what libxl execs for `xl console` and `xl create -c`:
- *   xenconsole DOMID --num N --type pv|serial|vuart [--start-notify-fd FD]
- *   [--escape E]
- * (options after the DOMID; --escape only from later Xen releases).
+ * The command line (options.c) is also Xen's own xenconsole's, so that
+ * libxl can exec this one for `xl console` and `xl create -c`.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -33,13 +28,8 @@
 #include <xenstore.h>
 
 #include "xenconsole/console.h"
+#include "xenconsole/options.h"
 
-/* Set by the Makefile (VERSION). */
-#ifndef VNCTERM_VERSION
-#define VNCTERM_VERSION "unknown"
-#endif
-
-#define DEFAULT_ESCAPE 0x1d /* Ctrl-] */
 #define ESC 0x1b
 /* Console output waiting for stdout: at most this much is read ahead. */
 #define OUTQ_SIZE (64 * 1024)
@@ -57,26 +47,7 @@
 #define NOTIFY_WAIT_MS 10000
 /* How often queued input is offered again to a console that had no room. */
 #define INPUT_RETRY_MS 50
-/* The highest domain id (DOMID_FIRST_RESERVED - 1). */
-#define DOMID_MAX 0x7fefu
 #define MAX_POLLFDS 16
-
-enum { EXIT_USAGE = 2 };
-
-enum cons_type { CONS_PV, CONS_SERIAL, CONS_VUART };
-
-struct options {
-	unsigned int domid;
-	enum cons_type type;
-	unsigned int num;
-	unsigned char escape;
-	bool replace_escape;
-	/* -i: read a terminal on stdin even when stdout is not one. */
-	bool interactive;
-	/* --start-notify-fd: told once the console is attached; -1: none. */
-	int notify_fd;
-	enum xencons_mode mode;
-};
 
 struct session {
 	const struct options *opt;
@@ -158,254 +129,6 @@ static void log_cb(const char *msg, void *user)
 	if (strcmp(msg, gone) == 0)
 		return;
 	say("%s", msg);
-}
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"NAME\n"
-		"  xenconsole - attach this terminal to a Xen domain's console\n"
-		"\n"
-		"SYNOPSIS\n"
-		"  xenconsole [--type pv|serial|vuart] [--num N] [--escape ^X]\n"
-		"             [--start-notify-fd FD] [--interactive] [--no-replace-escape]\n"
-		"             [--ring|--pty] DOMID\n"
-		"\n"
-		"  Shows the domain's console output here and types what is typed here into\n"
-		"  it: for an administrator when the domain has no VNC console\n"
-		"  (disable_pv_vnc=1).  The terminal is put in raw mode and restored on every\n"
-		"  exit.  Only one reader may hold a console; a lock names its holder.\n"
-		"  It takes Xen's own xenconsole command line too, so `xl console` and\n"
-		"  `xl create -c` can run it (options may follow the DOMID).\n"
-		"  See xenconsole(1).\n"
-		"\n"
-		"OPTIONS\n"
-		"  -t, --type pv|serial|vuart\n"
-		"                       console kind (default pv)\n"
-		"  -n, --num N          console number (default 0): pv 0 is\n"
-		"                       /local/domain/DOMID/console, pv N>0 is\n"
-		"                       /local/domain/DOMID/device/console/N, serial N is\n"
-		"                       /local/domain/DOMID/serial/N (the PV console when\n"
-		"                       that has no tty, as Xen's xenconsole does), vuart is\n"
-		"                       /local/domain/DOMID/vuart/0 whatever N\n"
-		"  -e, --escape KEY     detach key: ^X for a control character, or one\n"
-		"                       character (default ^])\n"
-		"  -s, --start-notify-fd FD\n"
-		"                       once the console is attached, write one NUL byte to\n"
-		"                       FD and close it (how xl create -c knows)\n"
-		"  -i, --interactive    read the terminal on stdin even when stdout is not a\n"
-		"                       terminal (otherwise it is then left alone); input\n"
-		"                       that is not a terminal is always read\n"
-		"  --no-replace-escape  pass the guest's ESC bytes to this terminal (by\n"
-		"                       default they are shown as '.')\n"
-		"  --pty                use xenconsoled's pty (default)\n"
-		"  --ring               read the console ring directly (xenconsoled must not\n"
-		"                       be serving it; its type is set to xenconsole meanwhile);\n"
-		"                       pv and vuart only\n"
-		"  -h, --help           this text\n"
-		"  --version            the version, then exit\n"
-		"\n"
-		"EXIT STATUS\n"
-		"  0  the escape key was typed, or the domain is gone\n"
-		"  1  an error (the console is held by another reader, no such domain...),\n"
-		"     with a message that says what failed\n"
-		"  2  bad options\n"
-		"  SIGTERM, SIGINT and SIGHUP end it after the terminal is restored.\n");
-}
-
-static void bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void bad_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("xenconsole: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs(" (see xenconsole --help)\n", stderr);
-	exit(EXIT_USAGE);
-}
-
-/* A decimal number without sign, spaces or trailing junk, at most max. */
-static int parse_uint(const char *s, unsigned int max, unsigned int *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v > max)
-		return -ERANGE;
-	*out = (unsigned int)v;
-	return 0;
-}
-
-/* "^X" is the control character of X (^? is DEL); any other single byte is itself. */
-static int parse_escape(const char *s, unsigned char *out)
-{
-	if (s[0] == '^' && s[1] && !s[2]) {
-		unsigned char c = (unsigned char)s[1];
-
-		if (c == '?') {
-			*out = 0x7f;
-			return 0;
-		}
-		if (c >= 'a' && c <= 'z')
-			c = (unsigned char)(c - 'a' + 'A');
-		if (c < '@' || c > '_')
-			return -EINVAL;
-		*out = (unsigned char)(c & 0x1f);
-		return 0;
-	}
-	if (s[0] && !s[1]) {
-		*out = (unsigned char)s[0];
-		return 0;
-	}
-	return -EINVAL;
-}
-
-/* The key as ^X for control characters, as --escape takes it. */
-static void escape_name(unsigned char c, char name[3])
-{
-	if (c < 0x20 || c == 0x7f) {
-		name[0] = '^';
-		name[1] = c == 0x7f ? '?' : (char)(c + '@');
-		name[2] = '\0';
-	} else {
-		name[0] = (char)c;
-		name[1] = '\0';
-	}
-}
-
-/*
- * The toolstack's end of its notification pipe: open, writable, and none
- * of our standard streams (a NUL byte there would corrupt them).
- */
-static void check_notify_fd(const char *arg, int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	if (fd <= STDERR_FILENO)
-		bad_usage("--start-notify-fd %s: that is standard input, output or error; "
-			  "give the write end of the toolstack's pipe",
-			  arg);
-	if (fl < 0)
-		bad_usage("--start-notify-fd %s: not an open file descriptor (%s); give the "
-			  "write end of the toolstack's pipe",
-			  arg, strerror(errno));
-	if ((fl & O_ACCMODE) == O_RDONLY)
-		bad_usage("--start-notify-fd %s: open for reading only; give the write end of "
-			  "the toolstack's pipe",
-			  arg);
-}
-
-static void parse_options(int argc, char **argv, struct options *o)
-{
-	enum { OPT_NO_REPLACE = 256, OPT_RING, OPT_PTY, OPT_VERSION };
-	/* Xen's xenconsole's long options, then ours. */
-	static const struct option longopts[] = {
-		{ "type", required_argument, NULL, 't' },
-		{ "num", required_argument, NULL, 'n' },
-		{ "escape", required_argument, NULL, 'e' },
-		{ "start-notify-fd", required_argument, NULL, 's' },
-		{ "interactive", no_argument, NULL, 'i' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "no-replace-escape", no_argument, NULL, OPT_NO_REPLACE },
-		{ "ring", no_argument, NULL, OPT_RING },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "pty", no_argument, NULL, OPT_PTY },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *domid_arg = NULL, *notify_arg = NULL;
-	unsigned int fd;
-	int c;
-
-	*o = (struct options){ .escape = DEFAULT_ESCAPE, .replace_escape = true, .notify_fd = -1,
-			       .mode = XENCONS_PTY };
-	/*
-	 * Our own messages: getopt's would not say what to do.  '-': the DOMID
-	 * comes back in order (as 1) wherever it stands, so libxl's "DOMID
-	 * --num N ..." works even under POSIXLY_CORRECT.
-	 */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "-:hn:t:e:s:i", longopts, NULL)) != -1) {
-		switch (c) {
-		case 1:
-			if (domid_arg)
-				bad_usage("unexpected argument '%s': give one DOMID", optarg);
-			domid_arg = optarg;
-			break;
-		case 't':
-			if (strcmp(optarg, "pv") == 0)
-				o->type = CONS_PV;
-			else if (strcmp(optarg, "serial") == 0)
-				o->type = CONS_SERIAL;
-			else if (strcmp(optarg, "vuart") == 0)
-				o->type = CONS_VUART;
-			else
-				bad_usage("--type '%s': expected pv, serial or vuart", optarg);
-			break;
-		case 'n':
-			if (parse_uint(optarg, INT_MAX, &o->num) < 0)
-				bad_usage("--num '%s': expected a console number (0, 1, ...)", optarg);
-			break;
-		case 'e':
-			if (parse_escape(optarg, &o->escape) < 0)
-				bad_usage("--escape '%s': expected ^X for a control character (e.g. ^]) "
-					  "or a single character",
-					  optarg);
-			break;
-		case 's':
-			if (parse_uint(optarg, INT_MAX, &fd) < 0)
-				bad_usage("--start-notify-fd '%s': expected a file descriptor number",
-					  optarg);
-			o->notify_fd = (int)fd;
-			notify_arg = optarg;
-			break;
-		case 'i':
-			o->interactive = true;
-			break;
-		case OPT_NO_REPLACE:
-			o->replace_escape = false;
-			break;
-		case OPT_RING:
-			o->mode = XENCONS_RING;
-			break;
-		case OPT_PTY:
-			o->mode = XENCONS_PTY;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(EXIT_SUCCESS);
-		case OPT_VERSION:
-			printf("xenconsole %s\n", VNCTERM_VERSION);
-			exit(EXIT_SUCCESS);
-		case ':':
-			bad_usage("%s needs a value", argv[optind - 1]);
-		default:
-			if (optopt)
-				bad_usage("unknown option -%c", optopt);
-			bad_usage("unknown option %s", argv[optind - 1]);
-		}
-	}
-	/* What follows "--" is not an option either. */
-	for (; optind < argc; optind++) {
-		if (domid_arg)
-			bad_usage("unexpected argument '%s': give one DOMID", argv[optind]);
-		domid_arg = argv[optind];
-	}
-	if (!domid_arg)
-		bad_usage("which domain? give its DOMID");
-	if (parse_uint(domid_arg, DOMID_MAX, &o->domid) < 0)
-		bad_usage("'%s' is not a domain id (0 to %u)", domid_arg, DOMID_MAX);
-	/* QEMU's emulated serial port is a pty and nothing else. */
-	if (o->mode == XENCONS_RING && o->type == CONS_SERIAL)
-		bad_usage("--ring with --type serial: a serial console is QEMU's pty and has no "
-			  "ring; drop --ring");
-	if (notify_arg)
-		check_notify_fd(notify_arg, o->notify_fd);
 }
 
 /* The console's xenstore directory, as Xen's own xenconsole names it. */
