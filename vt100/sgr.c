@@ -65,6 +65,89 @@ static int ext_color(const struct parser_seq *s, int i, uint32_t *out, bool *ok)
 	return rest; /* malformed: the rest of the sequence is unusable */
 }
 
+/*
+ * The 16 colours (30-37, 40-47, 90-97, 100-107) and the defaults (39,
+ * 49); false for any other v.
+ */
+static bool sgr_basic_color(struct pen *pen, int v)
+{
+	if (v >= 30 && v <= 37)
+		pen->fg = VT_COLOR_ANSI(v - 30);
+	else if (v >= 40 && v <= 47)
+		pen->bg = VT_COLOR_INDEX(v - 40);
+	else if (v >= 90 && v <= 97)
+		pen->fg = VT_COLOR_INDEX(v - 90 + 8);
+	else if (v >= 100 && v <= 107)
+		pen->bg = VT_COLOR_INDEX(v - 100 + 8);
+	else if (v == 39)
+		pen->fg = VT_COLOR_DEFAULT;
+	else if (v == 49)
+		pen->bg = VT_COLOR_DEFAULT;
+	else
+		return false;
+	return true;
+}
+
+/*
+ * 38, 48 or 58 (v) at params[i] with its colour; 58, the underline's
+ * colour, is not drawn and only skipped.  Returns how many parameters
+ * beyond params[i] it used.
+ */
+static int sgr_extended_color(struct pen *pen, const struct parser_seq *s, int i, int v)
+{
+	uint32_t color;
+	bool ok;
+	int used = ext_color(s, i, &color, &ok);
+
+	if (ok && v == 38)
+		pen->fg = color;
+	else if (ok && v == 48)
+		pen->bg = color;
+	return used;
+}
+
+/* SGR 4 at params[i]: 4:0 is "no underline", 4:1..4:5 are styles */
+static void sgr_underline(struct pen *pen, const struct parser_seq *s, int i)
+{
+	if (subs_after(s, i) > 0 && s->params[i + 1] == 0)
+		pen->attrs &= (uint16_t)~VT_ATTR_UNDERLINE;
+	else
+		pen->attrs |= VT_ATTR_UNDERLINE;
+}
+
+/* The renditions that set or clear attribute flags; any other v is ignored. */
+static void sgr_flags(struct pen *pen, int v)
+{
+	static const struct {
+		int code;
+		uint16_t set, clear;
+	} codes[] = {
+		{ 1, VT_ATTR_BOLD, 0 },
+		{ 2, VT_ATTR_FAINT, 0 },
+		{ 3, VT_ATTR_ITALIC, 0 },
+		{ 5, VT_ATTR_BLINK, 0 },
+		{ 7, VT_ATTR_REVERSE, 0 },
+		{ 8, VT_ATTR_INVISIBLE, 0 },
+		{ 9, VT_ATTR_STRIKE, 0 },
+		{ 21, VT_ATTR_UNDERLINE, 0 }, /* doubly underlined */
+		{ 22, 0, VT_ATTR_BOLD | VT_ATTR_FAINT },
+		{ 23, 0, VT_ATTR_ITALIC },
+		{ 24, 0, VT_ATTR_UNDERLINE },
+		{ 25, 0, VT_ATTR_BLINK },
+		{ 27, 0, VT_ATTR_REVERSE },
+		{ 28, 0, VT_ATTR_INVISIBLE },
+		{ 29, 0, VT_ATTR_STRIKE },
+	};
+
+	for (size_t k = 0; k < sizeof(codes) / sizeof(codes[0]); k++) {
+		if (codes[k].code == v) {
+			pen->attrs |= codes[k].set;
+			pen->attrs &= (uint16_t)~codes[k].clear;
+			return;
+		}
+	}
+}
+
 void sgr_apply(struct vt *vt, const struct parser_seq *s)
 {
 	struct pen *pen = &vt->pen;
@@ -72,93 +155,19 @@ void sgr_apply(struct vt *vt, const struct parser_seq *s)
 
 	for (int i = 0; i < n; i++) {
 		int v = s->nparams ? s->params[i] : 0;
-		uint32_t color;
-		bool ok;
 
 		if (v < 0)
 			v = 0;
 		if (i > 0 && s->sub[i])
 			continue; /* a sub-parameter of something we skipped */
-		if (v >= 30 && v <= 37) {
-			pen->fg = VT_COLOR_ANSI(v - 30);
-		} else if (v >= 40 && v <= 47) {
-			pen->bg = VT_COLOR_INDEX(v - 40);
-		} else if (v >= 90 && v <= 97) {
-			pen->fg = VT_COLOR_INDEX(v - 90 + 8);
-		} else if (v >= 100 && v <= 107) {
-			pen->bg = VT_COLOR_INDEX(v - 100 + 8);
-		} else if (v == 38 || v == 48 || v == 58) {
-			i += ext_color(s, i, &color, &ok);
-			if (ok && v == 38)
-				pen->fg = color;
-			else if (ok && v == 48)
-				pen->bg = color;
-		} else {
-			switch (v) {
-			case 0: /* DECSCA's protection is not a rendition: kept */
-				*pen = (struct pen){ .attrs = pen->attrs & VT_ATTR_PROTECTED };
-				break;
-			case 1:
-				pen->attrs |= VT_ATTR_BOLD;
-				break;
-			case 2:
-				pen->attrs |= VT_ATTR_FAINT;
-				break;
-			case 3:
-				pen->attrs |= VT_ATTR_ITALIC;
-				break;
-			case 4: /* 4:0 is "no underline", 4:1..4:5 are styles */
-				if (subs_after(s, i) > 0 && s->params[i + 1] == 0)
-					pen->attrs &= (uint16_t)~VT_ATTR_UNDERLINE;
-				else
-					pen->attrs |= VT_ATTR_UNDERLINE;
-				break;
-			case 5:
-				pen->attrs |= VT_ATTR_BLINK;
-				break;
-			case 7:
-				pen->attrs |= VT_ATTR_REVERSE;
-				break;
-			case 8:
-				pen->attrs |= VT_ATTR_INVISIBLE;
-				break;
-			case 9:
-				pen->attrs |= VT_ATTR_STRIKE;
-				break;
-			case 21: /* doubly underlined */
-				pen->attrs |= VT_ATTR_UNDERLINE;
-				break;
-			case 22:
-				pen->attrs &= (uint16_t)~(VT_ATTR_BOLD | VT_ATTR_FAINT);
-				break;
-			case 23:
-				pen->attrs &= (uint16_t)~VT_ATTR_ITALIC;
-				break;
-			case 24:
-				pen->attrs &= (uint16_t)~VT_ATTR_UNDERLINE;
-				break;
-			case 25:
-				pen->attrs &= (uint16_t)~VT_ATTR_BLINK;
-				break;
-			case 27:
-				pen->attrs &= (uint16_t)~VT_ATTR_REVERSE;
-				break;
-			case 28:
-				pen->attrs &= (uint16_t)~VT_ATTR_INVISIBLE;
-				break;
-			case 29:
-				pen->attrs &= (uint16_t)~VT_ATTR_STRIKE;
-				break;
-			case 39:
-				pen->fg = VT_COLOR_DEFAULT;
-				break;
-			case 49:
-				pen->bg = VT_COLOR_DEFAULT;
-				break;
-			default:
-				break;
-			}
-		}
+		if (v == 0) /* DECSCA's protection is not a rendition: kept */
+			*pen = (struct pen){ .attrs = pen->attrs & VT_ATTR_PROTECTED };
+		else if (v == 38 || v == 48 || v == 58)
+			i += sgr_extended_color(pen, s, i, v);
+		else if (v == 4)
+			sgr_underline(pen, s, i);
+		else if (!sgr_basic_color(pen, v))
+			sgr_flags(pen, v);
 	}
 }
 
