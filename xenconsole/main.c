@@ -454,7 +454,8 @@ static bool node_exists(struct xs_handle *xs, const char *path)
 
 int main(int argc, char **argv)
 {
-	struct session *s = calloc(1, sizeof(*s)); /* two 64 KiB queues: not on the stack */
+	/* Two 64 KiB queues: off the stack; exits go through finish(), s still reachable. */
+	struct session *s = calloc(1, sizeof(*s));
 	struct options opt;
 	char path[128], tty[160], err[512] = "";
 
@@ -478,7 +479,7 @@ int main(int argc, char **argv)
 	int fd = setup_signals();
 	if (fd < 0) {
 		say("cannot set up signal handling: %s", strerror(-fd));
-		return EXIT_FAILURE;
+		finish(s, EXIT_FAILURE);
 	}
 	s->sigfd = fd;
 
@@ -486,7 +487,7 @@ int main(int argc, char **argv)
 	if (!s->xs) {
 		say("cannot connect to xenstore: %s; is xenstored running, and are you root?",
 		    strerror(errno));
-		return EXIT_FAILURE;
+		finish(s, EXIT_FAILURE);
 	}
 	enum cons_type type = opt.type;
 	console_path(&opt, type, path, sizeof(path));

@@ -232,6 +232,23 @@ static void set_notify_fd(struct options *o, struct args *a, const char *arg)
 	a->notify = arg;
 }
 
+/*
+ * What getopt_long refused, said from the argument itself: optopt is a
+ * long option's value (not a character) for `--help=x`, a known option
+ * given a value it does not take.
+ */
+static void unknown_option(const char *arg) __attribute__((noreturn));
+static void unknown_option(const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (arg[0] == '-' && arg[1] != '-' && optopt > 0 && optopt < 0x80)
+		bad_usage("unknown option -%c", optopt);
+	if (strncmp(arg, "--", 2) == 0 && eq && optopt)
+		bad_usage("%.*s takes no value: give it without '%s'", (int)(eq - arg), arg, eq);
+	bad_usage("unknown option %s", arg);
+}
+
 /* One option (or, as 1, the DOMID) that getopt_long returned as c. */
 static void apply_option(int c, char **argv, struct options *o, struct args *a)
 {
@@ -276,9 +293,7 @@ static void apply_option(int c, char **argv, struct options *o, struct args *a)
 	case ':':
 		bad_usage("%s needs a value", argv[optind - 1]);
 	default:
-		if (optopt)
-			bad_usage("unknown option -%c", optopt);
-		bad_usage("unknown option %s", argv[optind - 1]);
+		unknown_option(argv[optind - 1]);
 	}
 }
 
