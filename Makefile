@@ -73,14 +73,15 @@ $(TSAN_VNC)/stamp: FORCE
 # way there is (handshakes, WebSocket, clipboard, resize, stalls, drips,
 # signals, the matrix, the stress test) run; left out are the xenconsole
 # client (one thread), install, and the suites whose subject is the
-# console side (hostile_guest, xen, console_log, record, logging, deadkeys,
-# limits), and the matrix, whose own viewer threads race inside libvncclient
+# console side (hostile_guest and hostile_guest_floods, xen, console_log,
+# record, logging, deadkeys, limits), and the matrix, whose own viewer
+# threads race inside libvncclient
 # (a test-side report, not the daemon's): their viewers take the same paths
 # through the relay (the stress test covers them under TSan), and they
 # run in the plain and ASan runs.
 TSAN_SUITES := integration sandbox
-TSAN_SKIP := xenconsole install hostile_guest xen xen_agent xenlock console_log logging deadkeys \
-	limits matrix record
+TSAN_SKIP := xenconsole install hostile_guest hostile_guest_floods xen xen_agent xenlock console_log \
+	logging deadkeys limits matrix record
 
 # Debian packages the build and the tests need.  `make deps` installs the
 # missing ones when run as root and says what to install otherwise.

@@ -32,10 +32,8 @@
 
 #include <rfb/keysym.h>
 
-#include "tests/integration/util_vncterm.h"
+#include "tests/integration/util_hostile_viewer.h"
 
-/* A console that shows what is typed as it comes. */
-#define ECHO_CMD "stty raw -echo; printf ready; exec cat"
 #define HANDSHAKE_S 8
 /* Echoes this slow are counted in the figures printed; nothing asserts a time. */
 #define ECHO_MAX_MS 50
@@ -141,127 +139,105 @@ static bool closed_now(int fd)
 	return k == 0 || (errno != EAGAIN && errno != EINTR);
 }
 
-/*
- * The honest viewer types through it all: every key must show while the
- * attackers hold still mid-message.  When libvncserver read messages in
- * the loop, one dripping viewer held the daemon for as long as it
- * dripped.
- */
-START_TEST(drip_attackers_do_not_delay_viewers)
+/* 25 connections that never finish the handshake: silent, or a version cut short. */
+static void open_half_open(int *half, int port)
 {
-	char hs[8];
-
-	snprintf(hs, sizeof(hs), "%d", HANDSHAKE_S);
-	const char *const args[] = { "-v", "127.0.0.1:210", "--geometry", "20x4",
-				     "--handshake-timeout", hs, "-c", "/bin/sh", "-c", ECHO_CMD,
-				     NULL };
-	struct vncterm *v = start_daemon(args, 210);
-	rfbClient *c = connect_to("127.0.0.1", v);
-
-	assert_screen(c, 4, 20, "ready", 5000);
-	int base_fds = fd_count(v->pid);
-	long base_rss = status_kb(v->pid, "VmRSS");
-	int64_t start = now_ms();
-
-	/* 25 connections that never finish the handshake: silent, or a version cut short. */
-	int half[HALF_OPEN];
-
 	for (int i = 0; i < HALF_OPEN; i++) {
-		half[i] = tcp_connect(v->port);
+		half[i] = tcp_connect(port);
 		if (i % 2)
 			ck_assert(send(half[i], "RFB 003", 7, MSG_NOSIGNAL) == 7);
 	}
-	/* Six drip attackers: messages after a full handshake, and WebSocket requests. */
-	struct dripper d[6];
+}
 
-	drip_start(&d[0], "ClientCutText of 1000 bytes", raw_connect(v->port, 0), cut_text,
+/* Six drip attackers: messages after a full handshake, and WebSocket requests. */
+static void start_drippers(struct dripper *d, int port)
+{
+	drip_start(&d[0], "ClientCutText of 1000 bytes", raw_connect(port, 0), cut_text,
 		   sizeof(cut_text), 0, false, DRIP_MS);
-	drip_start(&d[1], "SetEncodings of 1000 encodings", raw_connect(v->port, 0),
+	drip_start(&d[1], "SetEncodings of 1000 encodings", raw_connect(port, 0),
 		   set_encodings, sizeof(set_encodings), 0, false, DRIP_MS);
-	drip_start(&d[2], "KeyEvents", raw_connect(v->port, 0), key_event, sizeof(key_event), 0,
+	drip_start(&d[2], "KeyEvents", raw_connect(port, 0), key_event, sizeof(key_event), 0,
 		   true, DRIP_MS);
-	drip_start(&d[3], "PointerEvents", raw_connect(v->port, 0), pointer_event,
+	drip_start(&d[3], "PointerEvents", raw_connect(port, 0), pointer_event,
 		   sizeof(pointer_event), 0, true, DRIP_MS);
-	drip_start(&d[4], "a WebSocket request", tcp_connect(v->port), ws_request,
+	drip_start(&d[4], "a WebSocket request", tcp_connect(port), ws_request,
 		   sizeof(ws_request) - 1, 4, false, WS_DRIP_MS);
-	drip_start(&d[5], "a WebSocket request", tcp_connect(v->port), ws_request,
+	drip_start(&d[5], "a WebSocket request", tcp_connect(port), ws_request,
 		   sizeof(ws_request) - 1, 4, false, WS_DRIP_MS);
-	/* Let every drip get under way: each attacker has sent a few bytes. */
-	for (int64_t until = now_ms() + 3 * DRIP_MS; now_ms() < until;) {
-		drip(d, 6);
-		ck_assert(vnc_pump(c, now_ms() + 10));
+}
+
+/*
+ * Key i typed (appended to typed, the screen's text) while the attackers
+ * hold still: it must show before any of them is cut.  The ms it took.
+ */
+static int64_t echo_while_held(rfbClient *c, struct dripper *d, char *typed, int i)
+{
+	int w, h;
+	size_t n = strlen(typed);
+
+	typed[n] = (char)('a' + i);
+	typed[n + 1] = '\0';
+	uint32_t *want = expected_screen(4, 20, typed, &w, &h);
+	int64_t t0 = now_ms(), t;
+
+	ck_assert_msg(vnc_key(c, XK_a + (uint32_t)i), "the viewer's connection broke");
+	bool cut = false, shown;
+
+	/* The attackers hold still, mid-message, until the key shows or one is cut. */
+	while (!(shown = vnc_shows(c, want, w, h)) && !cut &&
+	       now_ms() - t0 < ECHO_GIVE_UP_MS) {
+		drip_or_hold(d, 6, true);
+		for (int k = 0; k < 6; k++)
+			cut |= d[k].closed;
+		ck_assert_msg(vnc_handle_one(c, 5), "the viewer's connection broke");
 	}
+	t = now_ms() - t0;
+	ck_assert_msg(shown && !cut, "key %d of %d: %s", i + 1, SAMPLES,
+		      shown ? "shown only after an attacker was cut" :
+		      cut ? "not shown before an attacker was cut: vncterm waited for it" :
+			    "never shown");
+	free(want);
+	return t;
+}
 
-	char typed[64] = "ready";
-	int64_t worst = 0, total = 0;
-	int peak_fds = 0, peak_threads = 0, over = 0, samples = 0;
+/* What the echoes took, and what the daemon held meanwhile. */
+struct echoes {
+	int64_t worst, total;
+	int peak_fds, peak_threads, over, samples;
+};
 
+/* The honest viewer types SAMPLES keys, the drips going on between them. */
+static void sample_echoes(struct vncterm *v, rfbClient *c, struct dripper *d, char *typed,
+			  struct echoes *e)
+{
 	/* A key that did not show in ECHO_GIVE_UP_MS ends the sampling: the verdict is in. */
-	for (int i = 0; i < SAMPLES && worst < ECHO_GIVE_UP_MS; i++) {
-		int w, h;
-		size_t n = strlen(typed);
+	for (int i = 0; i < SAMPLES && e->worst < ECHO_GIVE_UP_MS; i++) {
+		int64_t t = echo_while_held(c, d, typed, i);
 
-		typed[n] = (char)('a' + i);
-		typed[n + 1] = '\0';
-		uint32_t *want = expected_screen(4, 20, typed, &w, &h);
-		int64_t t0 = now_ms(), t;
-
-		ck_assert_msg(vnc_key(c, XK_a + (uint32_t)i), "the viewer's connection broke");
-		bool cut = false, shown;
-
-		/* The attackers hold still, mid-message, until the key shows or one is cut. */
-		while (!(shown = vnc_shows(c, want, w, h)) && !cut &&
-		       now_ms() - t0 < ECHO_GIVE_UP_MS) {
-			drip_or_hold(d, 6, true);
-			for (int k = 0; k < 6; k++)
-				cut |= d[k].closed;
-			ck_assert_msg(vnc_handle_one(c, 5), "the viewer's connection broke");
-		}
-		t = now_ms() - t0;
-		ck_assert_msg(shown && !cut, "key %d of %d: %s", i + 1, SAMPLES,
-			      shown ? "shown only after an attacker was cut" :
-			      cut ? "not shown before an attacker was cut: vncterm waited for it" :
-				    "never shown");
-		free(want);
-		worst = t > worst ? t : worst;
-		total += t;
-		samples++;
-		over += t >= ECHO_MAX_MS;
+		e->worst = t > e->worst ? t : e->worst;
+		e->total += t;
+		e->samples++;
+		e->over += t >= ECHO_MAX_MS;
 		int fds = fd_count(v->pid);
 		int threads = (int)status_kb(v->pid, "Threads");
 
-		peak_fds = fds > peak_fds ? fds : peak_fds;
-		peak_threads = threads > peak_threads ? threads : peak_threads;
+		e->peak_fds = fds > e->peak_fds ? fds : e->peak_fds;
+		e->peak_threads = threads > e->peak_threads ? threads : e->peak_threads;
 		/* Keys come a viewer's typing apart, the drips go on between. */
 		for (int64_t until = now_ms() + 100; now_ms() < until;) {
 			drip(d, 6);
 			vnc_pump(c, now_ms() + 5);
 		}
 	}
-	long rss = status_kb(v->pid, "VmRSS");
+}
 
-	fprintf(stderr, "drip: %d echoes under 6 drip attackers and %d half-open connections: "
-			"mean %lld ms, worst %lld ms (%d at or over %d ms); fds %d -> peak %d, "
-			"threads peak %d, VmRSS %ld -> %ld KiB\n",
-		samples, HALF_OPEN, (long long)(total / samples), (long long)worst, over,
-		ECHO_MAX_MS, base_fds, peak_fds, peak_threads, base_rss, rss);
-	for (int i = 0; i < 6; i++)
-		ck_assert_msg(!d[i].closed, "the attacker dripping %s was closed before its time",
-			      d[i].what);
-	/*
-	 * Two threads whatever comes (the loop and the relay; ThreadSanitizer adds its own), and at most
-	 * three fds per connection (its socket and its socketpair to
-	 * libvncserver), --max-viewers (32) of them at most.
-	 */
-	ck_assert_msg(peak_threads <= 2 + SANITIZER_THREADS, "%d threads", peak_threads);
-	ck_assert_msg(peak_fds <= base_fds + 3 * 32, "%d fds, %d before", peak_fds, base_fds);
-	ck_assert_msg(rss - base_rss < 64 * 1024, "VmRSS grew from %ld to %ld KiB", base_rss, rss);
-
-	/*
-	 * --handshake-timeout cuts handshakes and messages that never end.
-	 * Whole messages dripped one after the other are a viewer that types
-	 * slowly: they stay, and cost nobody anything.
-	 */
+/*
+ * --handshake-timeout cuts handshakes and messages that never end.
+ * Whole messages dripped one after the other are a viewer that types
+ * slowly: they stay, and cost nobody anything.  Those are closed here.
+ */
+static void assert_unfinished_cut(rfbClient *c, struct dripper *d, const int *half, int64_t start)
+{
 	int64_t deadline = start + HANDSHAKE_S * 1000 + 3000;
 	bool all = false;
 
@@ -283,6 +259,63 @@ START_TEST(drip_attackers_do_not_delay_viewers)
 		}
 	for (int i = 0; i < HALF_OPEN; i++)
 		ck_assert_msg(closed_now(half[i]), "half-open connection %d is still open", i);
+}
+
+/*
+ * The honest viewer types through it all: every key must show while the
+ * attackers hold still mid-message.  When libvncserver read messages in
+ * the loop, one dripping viewer held the daemon for as long as it
+ * dripped.
+ */
+START_TEST(drip_attackers_do_not_delay_viewers)
+{
+	char hs[8];
+
+	snprintf(hs, sizeof(hs), "%d", HANDSHAKE_S);
+	const char *const args[] = { "-v", "127.0.0.1:210", "--geometry", "20x4",
+				     "--handshake-timeout", hs, "-c", "/bin/sh", "-c", ECHO_CMD,
+				     NULL };
+	struct vncterm *v = start_daemon(args, 210);
+	rfbClient *c = connect_to("127.0.0.1", v);
+
+	assert_screen(c, 4, 20, "ready", 5000);
+	int base_fds = fd_count(v->pid);
+	long base_rss = status_kb(v->pid, "VmRSS");
+	int64_t start = now_ms();
+	int half[HALF_OPEN];
+	struct dripper d[6];
+
+	open_half_open(half, v->port);
+	start_drippers(d, v->port);
+	/* Let every drip get under way: each attacker has sent a few bytes. */
+	for (int64_t until = now_ms() + 3 * DRIP_MS; now_ms() < until;) {
+		drip(d, 6);
+		ck_assert(vnc_pump(c, now_ms() + 10));
+	}
+
+	char typed[64] = "ready";
+	struct echoes e = { 0 };
+
+	sample_echoes(v, c, d, typed, &e);
+	long rss = status_kb(v->pid, "VmRSS");
+
+	fprintf(stderr, "drip: %d echoes under 6 drip attackers and %d half-open connections: "
+			"mean %lld ms, worst %lld ms (%d at or over %d ms); fds %d -> peak %d, "
+			"threads peak %d, VmRSS %ld -> %ld KiB\n",
+		e.samples, HALF_OPEN, (long long)(e.total / e.samples), (long long)e.worst, e.over,
+		ECHO_MAX_MS, base_fds, e.peak_fds, e.peak_threads, base_rss, rss);
+	for (int i = 0; i < 6; i++)
+		ck_assert_msg(!d[i].closed, "the attacker dripping %s was closed before its time",
+			      d[i].what);
+	/*
+	 * Two threads whatever comes (the loop and the relay; ThreadSanitizer adds its own), and at most
+	 * three fds per connection (its socket and its socketpair to
+	 * libvncserver), --max-viewers (32) of them at most.
+	 */
+	ck_assert_msg(e.peak_threads <= 2 + SANITIZER_THREADS, "%d threads", e.peak_threads);
+	ck_assert_msg(e.peak_fds <= base_fds + 3 * 32, "%d fds, %d before", e.peak_fds, base_fds);
+	ck_assert_msg(rss - base_rss < 64 * 1024, "VmRSS grew from %ld to %ld KiB", base_rss, rss);
+	assert_unfinished_cut(c, d, half, start);
 	/* And the honest viewer is still served. */
 	typed[strlen(typed)] = '\0';
 	ck_assert(vnc_key(c, XK_z));
