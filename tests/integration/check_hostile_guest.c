@@ -58,19 +58,19 @@ static void run_steps(const struct step *steps, int nsteps, int display, int row
 	int64_t slowest = 0, total = now_ms();
 	int slowest_step = 0;
 
-	make_dir(dir, sizeof(dir));
+	hg_make_dir(dir, sizeof(dir));
 	/* Raw: no echo of replies, no output processing; only the go files pace the guest. */
-	add(&script, "stty raw -echo; ");
+	buf_add(&script, "stty raw -echo; ");
 	if (setup)
-		add(&script, setup);
+		buf_add(&script, setup);
 	for (int i = 0; i < nsteps; i++) {
-		addf(&script, "printf '\\033c" HIDE "'; ");
-		add(&script, steps[i].guest);
-		addf(&script, "; printf 'mark-%d'; ", i);
-		wait_go(wait_cmd, sizeof(wait_cmd), dir, i);
-		add(&script, wait_cmd);
+		buf_addf(&script, "printf '\\033c" HIDE "'; ");
+		buf_add(&script, steps[i].guest);
+		buf_addf(&script, "; printf 'mark-%d'; ", i);
+		hg_wait_go(wait_cmd, sizeof(wait_cmd), dir, i);
+		buf_add(&script, wait_cmd);
 	}
-	add(&script, "exec cat >/dev/null");
+	buf_add(&script, "exec cat >/dev/null");
 	snprintf(listen, sizeof(listen), "127.0.0.1:%d", display);
 	snprintf(geometry, sizeof(geometry), "%dx%d", cols, rows);
 	const char *const args[] = { "-v", listen, "--geometry", geometry, "-c", "/bin/sh", "-c",
@@ -83,12 +83,12 @@ static void run_steps(const struct step *steps, int nsteps, int display, int row
 		const struct step *s = &steps[i];
 		struct buf want = { 0 };
 
-		add(&want, HIDE_BYTES);
+		buf_add(&want, HIDE_BYTES);
 		for (int k = 0; k < s->units; k++)
-			add(&want, s->unit);
-		add(&want, s->benign);
-		addf(&want, "mark-%d", i);
-		ck_assert_msg(shows(c, rows, cols, want.p, want.len, STEP_MS * slowdown()),
+			buf_add(&want, s->unit);
+		buf_add(&want, s->benign);
+		buf_addf(&want, "mark-%d", i);
+		ck_assert_msg(hg_shows(c, rows, cols, want.p, want.len, STEP_MS * slowdown()),
 			      "step %d (%s): the screen afterwards is not a fresh terminal's", i,
 			      s->what);
 		int64_t took = now_ms() - t0;
@@ -102,14 +102,14 @@ static void run_steps(const struct step *steps, int nsteps, int display, int row
 		assert_bounded(v, s->what);
 		free(want.p);
 		t0 = now_ms();
-		go(dir, i);
+		hg_go(dir, i);
 	}
-	figure("%d steps in %lld ms; slowest: step %d (%s), %lld ms", nsteps,
+	hg_figure("%d steps in %lld ms; slowest: step %d (%s), %lld ms", nsteps,
 	       (long long)(now_ms() - total), slowest_step, steps[slowest_step].what,
 	       (long long)slowest);
 	vnc_disconnect(c);
 	stop_daemon(v);
-	remove_dir(dir);
+	hg_remove_dir(dir);
 	free(script.p);
 }
 
@@ -117,7 +117,7 @@ static void run_steps(const struct step *steps, int nsteps, int display, int row
  * 1. Sizes and counts far beyond the screen (80x25).  Parameters saturate
  * at 65535, so REP writes 65535 more: the screen must be what 65536
  * plain characters leave.  Nothing may resize the terminal: the viewer's
- * framebuffer stays 640x400 (shows() compares the size too).
+ * framebuffer stays 640x400 (hg_shows() compares the size too).
  */
 static const struct step huge_steps[] = {
 	{ "XTWINOPS 99999999;99999999", "printf 'a\\033[99999999;99999999t'", "", 0, "a", NULL },

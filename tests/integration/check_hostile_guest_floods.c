@@ -53,13 +53,13 @@ static bool read_some(int fd, struct buf *b, int ms)
 
 	if (k <= 0)
 		return false;
-	addn(b, tmp, (size_t)k);
+	buf_addn(b, tmp, (size_t)k);
 	return true;
 }
 
 static bool shows_str(rfbClient *c, int rows, int cols, const char *bytes, int ms)
 {
-	return shows(c, rows, cols, bytes, strlen(bytes), ms);
+	return hg_shows(c, rows, cols, bytes, strlen(bytes), ms);
 }
 
 /* ---- titles ---- */
@@ -149,19 +149,19 @@ START_TEST(title_spam)
 	struct buf cmd = { 0 };
 	struct names n = { 0 };
 
-	make_dir(dir, sizeof(dir));
+	hg_make_dir(dir, sizeof(dir));
 	for (int i = 0; i < 3; i++)
-		wait_go(w[i], sizeof(w[i]), dir, i);
+		hg_wait_go(w[i], sizeof(w[i]), dir, i);
 	snprintf(key, sizeof(key), "%s/key", dir);
-	add(&cmd, "stty raw -echo; printf '" HIDE "ready'; ");
-	add(&cmd, w[0]);
-	add(&cmd, SPAM("title") "; printf ' spammed'; ");
-	add(&cmd, w[1]);
+	buf_add(&cmd, "stty raw -echo; printf '" HIDE "ready'; ");
+	buf_add(&cmd, w[0]);
+	buf_add(&cmd, SPAM("title") "; printf ' spammed'; ");
+	buf_add(&cmd, w[1]);
 	/* titles go on in the background until go2, while the foreground waits for a key */
-	addf(&cmd, "( while [ ! -e %s/go2 ]; do ", dir);
-	add(&cmd, SPAM("again") "; done ) & ");
-	addf(&cmd, "head -c 1 > %s; wait; ", key);
-	add(&cmd, SPAM("final") "; printf ' done'; exec cat >/dev/null");
+	buf_addf(&cmd, "( while [ ! -e %s/go2 ]; do ", dir);
+	buf_add(&cmd, SPAM("again") "; done ) & ");
+	buf_addf(&cmd, "head -c 1 > %s; wait; ", key);
+	buf_add(&cmd, SPAM("final") "; printf ' done'; exec cat >/dev/null");
 	const char *const args[] = { "-v", "127.0.0.1:124", "--geometry", "40x5", "-c", "/bin/sh",
 				     "-c", cmd.p, NULL };
 	struct vncterm *v = start_daemon(args, 124);
@@ -171,7 +171,7 @@ START_TEST(title_spam)
 	ck_assert(shows_str(c, 5, 40, HIDE_BYTES "ready", 5000));
 	int64_t t0 = now_ms();
 
-	go(dir, 0);
+	hg_go(dir, 0);
 	ck_assert_msg(read_names(fd, &n, "title 100000", now_ms() + 10000),
 		      "the viewer following titles never got the last one (last \"%s\")", n.last);
 	int64_t spam_ms = now_ms() - t0;
@@ -183,7 +183,7 @@ START_TEST(title_spam)
 	int spam_msgs = n.count;
 
 	/* while titles stream in: a key reaches the guest, a viewer connects */
-	go(dir, 1);
+	hg_go(dir, 1);
 	sleep_ms(300);
 	t0 = now_ms();
 	rfbClient *c2 = connect_to("127.0.0.1", v);
@@ -197,20 +197,20 @@ START_TEST(title_spam)
 	ck_assert_msg(key_ms < 1500, "the key took %lld ms to reach the guest", (long long)key_ms);
 	ck_assert_msg(connect_ms < 1500, "a viewer took %lld ms to connect", (long long)connect_ms);
 	ck_assert(read_names(fd, &n, NULL, now_ms() + 200));
-	go(dir, 2);
+	hg_go(dir, 2);
 	ck_assert(shows_str(c, 5, 40, HIDE_BYTES "ready spammed done", 10000));
 	ck_assert_msg(read_names(fd, &n, "final 100000", now_ms() + 5000),
 		      "the viewer following titles never got the final one (last \"%s\")", n.last);
 	assert_title(v, "final 100000", "after the final titles");
 	assert_bounded(v, "title spam");
-	figure("title spam: 100,000 titles in %lld ms, %d DesktopName messages; during the stream "
+	hg_figure("title spam: 100,000 titles in %lld ms, %d DesktopName messages; during the stream "
 	       "a key took %lld ms, a viewer's handshake %lld ms; %d messages in all",
 	       (long long)spam_ms, spam_msgs, (long long)key_ms, (long long)connect_ms, n.count);
 	close(fd);
 	vnc_disconnect(c2);
 	vnc_disconnect(c);
 	stop_daemon(v);
-	remove_dir(dir);
+	hg_remove_dir(dir);
 	free(cmd.p);
 }
 END_TEST
@@ -234,7 +234,7 @@ static size_t count_replies(const char *path, long *da, long *cpr)
 	size_t k;
 
 	while ((k = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		addn(&got, tmp, k);
+		buf_addn(&got, tmp, k);
 	fclose(f);
 	for (size_t i = 0; i < got.len;) {
 		if (got.len - i >= strlen(DA_REPLY) && !memcmp(got.p + i, DA_REPLY, strlen(DA_REPLY))) {
@@ -267,15 +267,15 @@ START_TEST(reply_flood)
 	char dir[64], w0[160], path[96];
 	struct buf cmd = { 0 }, snap = { 0 };
 
-	make_dir(dir, sizeof(dir));
-	wait_go(w0, sizeof(w0), dir, 0);
+	hg_make_dir(dir, sizeof(dir));
+	hg_wait_go(w0, sizeof(w0), dir, 0);
 	snprintf(path, sizeof(path), "%s/replies", dir);
-	add(&cmd, "stty raw -echo; printf '" HIDE "ready'; "
+	buf_add(&cmd, "stty raw -echo; printf '" HIDE "ready'; "
 		    "yes \"$(printf '\\033[c\\033[6n')\" | head -n 1000000 | tr -d '\\n'; "
 		    "printf ' FLOODED'; ");
-	add(&cmd, w0);
+	buf_add(&cmd, w0);
 	/* --foreground: cat stays in the terminal's foreground group, where it may read */
-	addf(&cmd, "timeout --foreground 1.5 cat > %s; printf ' DONE'; exec cat >/dev/null", path);
+	buf_addf(&cmd, "timeout --foreground 1.5 cat > %s; printf ' DONE'; exec cat >/dev/null", path);
 	const char *const args[] = { "-v", "127.0.0.1:125", "-T", "--geometry", "40x5", "-c",
 				     "/bin/sh", "-c", cmd.p, NULL };
 	int64_t t0 = now_ms();
@@ -304,12 +304,12 @@ START_TEST(reply_flood)
 	int64_t tp_ms = now_ms() - t0;
 
 	/* the guest reads now */
-	go(dir, 0);
+	hg_go(dir, 0);
 	ck_assert(shows_str(c, 5, 40, HIDE_BYTES "ready FLOODED DONE", 5000));
 	long da = 0, cpr = 0;
 	size_t got = count_replies(path, &da, &cpr);
 
-	figure("reply flood: 2,000,000 requests handled in %lld ms; with the replies stuck a viewer "
+	hg_figure("reply flood: 2,000,000 requests handled in %lld ms; with the replies stuck a viewer "
 	       "connected and showed the screen in %lld ms, the text port snapshot took %lld ms; "
 	       "the guest then read %zu bytes: %ld DA and %ld CPR replies",
 	       (long long)flood_ms, (long long)viewer_ms, (long long)tp_ms, got, da, cpr);
@@ -321,7 +321,7 @@ START_TEST(reply_flood)
 	vnc_disconnect(c2);
 	vnc_disconnect(c);
 	stop_daemon(v);
-	remove_dir(dir);
+	hg_remove_dir(dir);
 	free(snap.p);
 	free(cmd.p);
 }
@@ -341,11 +341,11 @@ START_TEST(nothing_lost)
 	char dir[64], w0[160];
 	struct buf cmd = { 0 }, want = { 0 }, got = { 0 };
 
-	make_dir(dir, sizeof(dir));
-	wait_go(w0, sizeof(w0), dir, 0);
-	add(&cmd, "printf '" HIDE "go'; ");
-	add(&cmd, w0);
-	addf(&cmd, "printf 'START\\n'; seq 1 %d; printf 'END\\n'; exec cat >/dev/null", LINES);
+	hg_make_dir(dir, sizeof(dir));
+	hg_wait_go(w0, sizeof(w0), dir, 0);
+	buf_add(&cmd, "printf '" HIDE "go'; ");
+	buf_add(&cmd, w0);
+	buf_addf(&cmd, "printf 'START\\n'; seq 1 %d; printf 'END\\n'; exec cat >/dev/null", LINES);
 	const char *const args[] = { "-v", "127.0.0.1:126", "-T", "--geometry", "80x25", "-c",
 				     "/bin/sh", "-c", cmd.p, NULL };
 	struct vncterm *v = start_daemon(args, 126);
@@ -361,13 +361,13 @@ START_TEST(nothing_lost)
 		ck_assert(read_some(tfd, &got, 50));
 	ck_assert_msg(got.len, "no snapshot on the text port");
 	/* the terminal's output processing makes each newline CR LF */
-	add(&want, "START\r\n");
+	buf_add(&want, "START\r\n");
 	for (int i = 1; i <= LINES; i++)
-		addf(&want, "%d\r\n", i);
-	add(&want, "END\r\n");
+		buf_addf(&want, "%d\r\n", i);
+	buf_add(&want, "END\r\n");
 	fcntl(tfd, F_SETFL, fcntl(tfd, F_GETFL) | O_NONBLOCK);
 	t0 = now_ms();
-	go(dir, 0);
+	hg_go(dir, 0);
 	/* read the text port as fast as it comes, and keep the viewer served */
 	while (now_ms() - t0 < 20000) {
 		ck_assert_msg(read_some(tfd, &got, 5), "the text port closed (at %zu bytes)", got.len);
@@ -392,17 +392,17 @@ START_TEST(nothing_lost)
 	/* the viewer shows the last lines */
 	struct buf screen = { 0 };
 
-	add(&screen, HIDE_BYTES "go");
-	addn(&screen, want.p, want.len);
-	ck_assert_msg(shows(c, 25, 80, screen.p, screen.len, 5000),
+	buf_add(&screen, HIDE_BYTES "go");
+	buf_addn(&screen, want.p, want.len);
+	ck_assert_msg(hg_shows(c, 25, 80, screen.p, screen.len, 5000),
 		      "the viewer does not end on the last lines");
 	assert_bounded(v, "numbered lines");
-	figure("nothing lost: %zu bytes, %d lines, all through the text port in %lld ms",
+	hg_figure("nothing lost: %zu bytes, %d lines, all through the text port in %lld ms",
 	       want.len, LINES, (long long)took);
 	close(tfd);
 	vnc_disconnect(c);
 	stop_daemon(v);
-	remove_dir(dir);
+	hg_remove_dir(dir);
 	free(screen.p);
 	free(cmd.p);
 	free(want.p);
@@ -439,13 +439,13 @@ START_TEST(costly_floods)
 	char dir[64], w0[160], key[96], listen[32];
 	struct buf cmd = { 0 };
 
-	make_dir(dir, sizeof(dir));
-	wait_go(w0, sizeof(w0), dir, 0);
+	hg_make_dir(dir, sizeof(dir));
+	hg_wait_go(w0, sizeof(w0), dir, 0);
 	snprintf(key, sizeof(key), "%s/key", dir);
 	snprintf(listen, sizeof(listen), "127.0.0.1:%d", 127 + _i);
-	add(&cmd, "stty raw -echo; printf '" HIDE "ready'; ");
-	add(&cmd, w0);
-	addf(&cmd, "yes \"$(printf '%s')\" | tr -d '\\n' & head -c 1 > %s; exec cat >/dev/null",
+	buf_add(&cmd, "stty raw -echo; printf '" HIDE "ready'; ");
+	buf_add(&cmd, w0);
+	buf_addf(&cmd, "yes \"$(printf '%s')\" | tr -d '\\n' & head -c 1 > %s; exec cat >/dev/null",
 	     fl->unit, key);
 	const char *const args[] = { "-v", listen, "--geometry", fl->geometry, "-c", "/bin/sh", "-c",
 				     cmd.p, NULL };
@@ -454,7 +454,7 @@ START_TEST(costly_floods)
 	int cols = atoi(fl->geometry), rows = atoi(strchr(fl->geometry, 'x') + 1);
 
 	ck_assert(shows_str(c, rows, cols, HIDE_BYTES "ready", 5000));
-	go(dir, 0);
+	hg_go(dir, 0);
 	sleep_ms(500); /* the flood is under way */
 	int64_t t0 = now_ms();
 	rfbClient *c2 = connect_to("127.0.0.1", v);
@@ -464,7 +464,7 @@ START_TEST(costly_floods)
 	ck_assert(vnc_key(c, XK_k));
 	int64_t key_ms = wait_file(key, 1, 10000);
 
-	figure("%s flood (%s): a viewer's handshake took %lld ms, a key %lld ms", fl->what,
+	hg_figure("%s flood (%s): a viewer's handshake took %lld ms, a key %lld ms", fl->what,
 	       fl->geometry, (long long)connect_ms, (long long)key_ms);
 	ck_assert_msg(key_ms >= 0 && key_ms < 500 * slowdown(),
 		      "%s flood: the key took %lld ms to reach the guest", fl->what, (long long)key_ms);
@@ -474,7 +474,7 @@ START_TEST(costly_floods)
 	vnc_disconnect(c2);
 	vnc_disconnect(c);
 	stop_daemon(v);
-	remove_dir(dir);
+	hg_remove_dir(dir);
 	free(cmd.p);
 }
 END_TEST

@@ -9,7 +9,7 @@
 
 #include "tests/integration/util_hostile_guest.h"
 
-void figure(const char *fmt, ...)
+void hg_figure(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -27,18 +27,18 @@ void assert_bounded(struct vncterm *v, const char *what)
 	ck_assert_msg(vncterm_alive(v), "%s: vncterm died", what);
 	long rss = status_kb(v->pid, "VmRSS"), hwm = status_kb(v->pid, "VmHWM");
 
-	figure("%s: VmRSS %ld KiB, VmHWM %ld KiB", what, rss, hwm);
+	hg_figure("%s: VmRSS %ld KiB, VmHWM %ld KiB", what, rss, hwm);
 	ck_assert_msg(hwm < MEM_LIMIT_KB, "%s: vncterm's peak RSS is %ld KiB (limit %d)", what,
 		      hwm, MEM_LIMIT_KB);
 }
 
-void make_dir(char *dir, size_t size)
+void hg_make_dir(char *dir, size_t size)
 {
 	snprintf(dir, size, "/tmp/vncterm-guest-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 }
 
-void remove_dir(const char *dir)
+void hg_remove_dir(const char *dir)
 {
 	char cmd[256];
 
@@ -46,7 +46,7 @@ void remove_dir(const char *dir)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
-void go(const char *dir, int n)
+void hg_go(const char *dir, int n)
 {
 	char path[128];
 	int fd;
@@ -57,12 +57,12 @@ void go(const char *dir, int n)
 	close(fd);
 }
 
-void wait_go(char *buf, size_t size, const char *dir, int n)
+void hg_wait_go(char *buf, size_t size, const char *dir, int n)
 {
 	snprintf(buf, size, "while [ ! -e %s/go%d ]; do sleep 0.01; done; ", dir, n);
 }
 
-void addn(struct buf *b, const char *s, size_t n)
+void buf_addn(struct buf *b, const char *s, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {
 		b->cap = (b->len + n + 1) * 2;
@@ -74,12 +74,12 @@ void addn(struct buf *b, const char *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
-void add(struct buf *b, const char *s)
+void buf_add(struct buf *b, const char *s)
 {
-	addn(b, s, strlen(s));
+	buf_addn(b, s, strlen(s));
 }
 
-void addf(struct buf *b, const char *fmt, ...)
+void buf_addf(struct buf *b, const char *fmt, ...)
 {
 	char tmp[1024];
 	va_list ap;
@@ -89,10 +89,10 @@ void addf(struct buf *b, const char *fmt, ...)
 	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
 	ck_assert(n >= 0 && (size_t)n < sizeof(tmp));
-	addn(b, tmp, (size_t)n);
+	buf_addn(b, tmp, (size_t)n);
 }
 
-bool shows(rfbClient *c, int rows, int cols, const char *bytes, size_t len, int ms)
+bool hg_shows(rfbClient *c, int rows, int cols, const char *bytes, size_t len, int ms)
 {
 	int w, h;
 	uint32_t *want = expected_pixels(rows, cols, bytes, len, 0, &w, &h);

@@ -21,16 +21,16 @@
 #define MEM_LIMIT_KB (100 * 1024)
 
 /* With VNCTERM_TEST_FIGURES set, what was measured goes to stderr. */
-void figure(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void hg_figure(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The daemon is up and has never held more than MEM_LIMIT_KB. */
 void assert_bounded(struct vncterm *v, const char *what);
 /* A fresh directory for the guest's go files and whatever it writes. */
-void make_dir(char *dir, size_t size);
-void remove_dir(const char *dir);
+void hg_make_dir(char *dir, size_t size);
+void hg_remove_dir(const char *dir);
 /* Let the guest go past its step n. */
-void go(const char *dir, int n);
+void hg_go(const char *dir, int n);
 /* The shell's wait for go file n. */
-void wait_go(char *buf, size_t size, const char *dir, int n);
+void hg_wait_go(char *buf, size_t size, const char *dir, int n);
 
 /* A growable string for building guest scripts and expected bytes. */
 struct buf {
@@ -38,12 +38,12 @@ struct buf {
 	size_t len, cap;
 };
 
-void addn(struct buf *b, const char *s, size_t n);
-void add(struct buf *b, const char *s);
-void addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_addn(struct buf *b, const char *s, size_t n);
+void buf_add(struct buf *b, const char *s);
+void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Wait up to ms for the viewer to show, on a rows x cols screen, len bytes' screen. */
-bool shows(rfbClient *c, int rows, int cols, const char *bytes, size_t len, int ms);
+bool hg_shows(rfbClient *c, int rows, int cols, const char *bytes, size_t len, int ms);
 /* The desktop name a viewer connecting now is given. */
 void assert_title(const struct vncterm *v, const char *want, const char *what);
 
