@@ -130,7 +130,7 @@ VNCTERM_SRCS := vncterm/input.c vncterm/listen.c vncterm/main.c vncterm/options.
 	vncterm/xen.c vncterm/sandbox.c vncterm/monitor.c vncterm/log.c vncterm/consolelog.c vncterm/asciicast.c vncterm/logfile.c \
 	vncterm/viewer.c vncterm/gate.c vncterm/websocket.c vncterm/relay.c vncterm/clipboard.c \
 	vncterm/compose.c vncterm/sysrq.c vncterm/unixsock.c vncterm/audit.c vncterm/policy.c \
-	vncterm/serve.c vncterm/encmem.c
+	vncterm/serve.c vncterm/encmem.c vncterm/usage.c
 VNCTERM_OBJS := $(VNCTERM_SRCS:%.c=$(B)/%.o)
 
 PROGS := vt100/vtdump vncterm/vncterm xenconsole/xenconsole
@@ -209,7 +209,8 @@ $(B)/tests/runner.o: tests/runner.c $(B)/tests/suites.h $(FLAGS_STAMP)
 	$(CC) $(ALL_CFLAGS) -I$(B)/tests -c -o $@ $<
 
 # The daemon's parts that the unit tests reach (not main.c).
-DAEMON_TEST_OBJS := $(B)/vncterm/monitor.o $(B)/vncterm/unixsock.o $(B)/vncterm/options.o $(B)/vncterm/password.o \
+DAEMON_TEST_OBJS := $(B)/vncterm/monitor.o $(B)/vncterm/unixsock.o $(B)/vncterm/options.o $(B)/vncterm/usage.o \
+	$(B)/vncterm/password.o \
 	$(B)/vncterm/paste.o $(B)/vncterm/select.o \
 	$(B)/vncterm/statefile.o $(B)/vncterm/consolelog.o $(B)/vncterm/asciicast.o $(B)/vncterm/gate.o \
 	$(B)/vncterm/websocket.o $(B)/vncterm/compose.o $(B)/vncterm/sysrq.o

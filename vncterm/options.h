@@ -84,7 +84,7 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 #ifndef VNCTERM_VERSION
 #define VNCTERM_VERSION "unknown"
 #endif
-/* The --help text, a summary of vncterm(1). */
+/* The --help text, a summary of vncterm(1) (usage.c). */
 void options_usage(FILE *f, const char *prog);
 /* The i-th long option's name (without "--"), or NULL past the last. */
 const char *options_long_name(int i);
