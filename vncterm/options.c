@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,30 +223,22 @@ static int parse_geometry(struct options *o, const char *arg, char *err, int err
 	return 0;
 }
 
-/* The files the console's output goes to: --log-file, --record and theirs. */
+/* The files the console's output goes to, --log-file and --record, and their caps. */
 static int file_option(struct options *o, int opt, const char *arg, char *err, int errlen)
 {
 	uint64_t *max = opt == OPT_LOG_FILE_MAX ? &o->log_file_max : &o->record_max;
 	const char *name = opt == OPT_LOG_FILE || opt == OPT_LOG_FILE_MAX ? "--log-file" : "--record";
 
-	switch (opt) {
-	case OPT_LOG_FILE:
-	case OPT_RECORD:
+	if (opt == OPT_LOG_FILE || opt == OPT_RECORD) {
 		if (!*arg)
 			return fail(err, errlen, "%s: expected a file name", name);
 		*(opt == OPT_LOG_FILE ? &o->log_file : &o->record) = arg;
 		return 0;
-	case OPT_LOG_FILE_MAX:
-	case OPT_RECORD_MAX:
-		if (size_arg(arg, CONSOLELOG_MIN_MAX, CONSOLELOG_MAX_MAX, max) < 0)
-			return fail(err, errlen,
-				    "%s-max %s: expected a size from 4K to 64G (suffix K, M or G)", name,
-				    arg);
-		return 0;
-	default: /* OPT_LOG_TIMESTAMPS */
-		o->log_timestamps = true;
-		return 0;
 	}
+	if (size_arg(arg, CONSOLELOG_MIN_MAX, CONSOLELOG_MAX_MAX, max) < 0)
+		return fail(err, errlen, "%s-max %s: expected a size from 4K to 64G (suffix K, M or G)",
+			    name, arg);
+	return 0;
 }
 
 /* --keys NAME, remembered as given: the default waits for the source. */
@@ -264,12 +257,135 @@ static int parse_keys(struct options *o, const char *arg)
 	return -EINVAL;
 }
 
-int options_parse(struct options *o, int argc, char *const argv[], char *err, int errlen)
-{
-	bool command = false;
-	long n;
-	int opt;
+/*
+ * The options that only store what they are given into one field: a
+ * flag, a string as given, or a number within [lo, hi].  FIELD builds
+ * only when the field has the type its kind writes, so the table cannot
+ * write an int through a bool.
+ */
+enum setting_kind { SET_FLAG, SET_TEXT, SET_NUMBER };
 
+struct setting {
+	int opt;
+	enum setting_kind kind;
+	size_t field;       /* offset in struct options */
+	long lo, hi;        /* SET_NUMBER */
+	const char *expect; /* SET_NUMBER: what the message says is expected */
+};
+
+#define FIELD(f, type) _Generic(((struct options *)0)->f, type: offsetof(struct options, f))
+#define FLAG(opt, f) { (opt), SET_FLAG, FIELD(f, bool), 0, 0, NULL }
+#define TEXT(opt, f) { (opt), SET_TEXT, FIELD(f, const char *), 0, 0, NULL }
+#define NUMBER(opt, f, lo, hi, expect) { (opt), SET_NUMBER, FIELD(f, int), (lo), (hi), (expect) }
+
+static const struct setting settings[] = {
+	FLAG('c', command_given),
+	FLAG('r', restart),
+	FLAG('s', stay),
+	FLAG('S', stay_root),
+	FLAG('T', text_port),
+	FLAG(OPT_EXIT_ON_RELEASE, exit_on_release),
+	FLAG(OPT_SYSRQ, sysrq),
+	FLAG(OPT_ALLOW_REMOTE, allow_remote),
+	FLAG(OPT_LOG_TIMESTAMPS, log_timestamps),
+	FLAG(OPT_SANDBOX_DEBUG, sandbox_debug),
+	FLAG(OPT_NO_TCP, no_tcp),
+	FLAG(OPT_PASTE_ON_RECEIVE, paste_on_receive),
+	TEXT('p', pty_path),
+	TEXT('t', title),
+	TEXT('l', statefile),
+	TEXT('x', xs_path),
+	TEXT(OPT_INPUT, input_file),
+	TEXT(OPT_PASSWORD, password_file),
+	TEXT(OPT_VIEW_ONLY_PASSWORD, view_only_password_file),
+	NUMBER(OPT_FONT_SCALE, font_scale, 1, RENDER_MAX_SCALE, "1, 2 or 3"),
+	NUMBER(OPT_SCROLLBACK, scrollback, 0, 1000000, "0-1000000 lines"),
+	/* DOMID_FIRST_RESERVED (0x7ff0) and above are not guests. */
+	NUMBER(OPT_DOMID, domid, 0, 0x7fef, "a domain id 0-32751"),
+	NUMBER(OPT_EVENT_BUDGET, event_budget, 1, 100000, "1-100000"),
+	NUMBER(OPT_LOG_LEVEL, log_level, 0, 3, "0-3"),
+	NUMBER(OPT_MAX_VIEWERS, max_viewers, 1, 1000, "1-1000"),
+	NUMBER(OPT_HANDSHAKE_TIMEOUT, handshake_timeout, 1, 3600, "1-3600 seconds"),
+	NUMBER(OPT_IDLE_TIMEOUT, idle_timeout, 1, 86400, "1-86400 seconds"),
+};
+
+/* The long name of a long-only option, for its messages. */
+static const char *long_name(int opt)
+{
+	const struct option *l = longopts;
+
+	while (l->name && l->val != opt)
+		l++;
+	return l->name ? l->name : "";
+}
+
+static int apply_setting(struct options *o, const struct setting *s, const char *arg, char *err,
+			 int errlen)
+{
+	char *field = (char *)o + s->field;
+	long n;
+
+	switch (s->kind) {
+	case SET_FLAG:
+		*(bool *)field = true;
+		return 0;
+	case SET_TEXT:
+		*(const char **)field = arg;
+		return 0;
+	default: /* SET_NUMBER */
+		if (number(arg, s->lo, s->hi, &n) < 0)
+			return fail(err, errlen, "--%s %s: expected %s", long_name(s->opt), arg,
+				    s->expect);
+		*(int *)field = (int)n;
+		return 0;
+	}
+}
+
+/*
+ * One option getopt found: 0, 1 for --help, 2 for --version, -EINVAL
+ * with the message in err, or -ENOENT for one that is not ours.
+ */
+static int parse_one(struct options *o, int opt, const char *arg, char *err, int errlen)
+{
+	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+		if (settings[i].opt == opt)
+			return apply_setting(o, &settings[i], arg, err, errlen);
+	switch (opt) {
+	case 'v':
+		return parse_listen(o, arg, err, errlen);
+	case OPT_GEOMETRY:
+		return parse_geometry(o, arg, err, errlen);
+	case OPT_LOG:
+		if (strcmp(arg, "stderr") && strcmp(arg, "syslog"))
+			return fail(err, errlen, "--log %s: expected stderr or syslog", arg);
+		o->log_syslog = !strcmp(arg, "syslog");
+		return 0;
+	case OPT_UNIX:
+		if (arg[0] != '/')
+			return fail(err, errlen, "--unix %s: expected an absolute path", arg);
+		o->unix_path = arg;
+		return 0;
+	case OPT_KEYS:
+		if (parse_keys(o, arg) < 0)
+			return fail(err, errlen, "--keys %s: expected xterm, linux or vt220", arg);
+		return 0;
+	case OPT_LOG_FILE:
+	case OPT_LOG_FILE_MAX:
+	case OPT_RECORD:
+	case OPT_RECORD_MAX:
+		return file_option(o, opt, arg, err, errlen);
+	case 'h':
+	case OPT_HELP:
+		return 1;
+	case OPT_VERSION:
+		return 2;
+	default:
+		return -ENOENT;
+	}
+}
+
+static void set_defaults(struct options *o)
+{
 	memset(o, 0, sizeof(*o));
 	snprintf(o->listen_addr, sizeof(o->listen_addr), "127.0.0.1");
 	o->rows = 25;
@@ -282,129 +398,29 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 	o->domid = -1;
 	o->log_file_max = CONSOLELOG_DEFAULT_MAX;
 	o->record_max = CONSOLELOG_DEFAULT_MAX;
-	optind = 0; /* a fresh scan (GNU) */
-	opterr = 0;
-	/* '+': stop at the first non-option, which starts the command. */
-	while ((opt = getopt_long(argc, argv, "+:cp:rsSt:Tv:l:x:h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'c': command = true; break;
-		case 'p': o->pty_path = optarg; break;
-		case 'r': o->restart = true; break;
-		case 's': o->stay = true; break;
-		case 'S': o->stay_root = true; break;
-		case 't': o->title = optarg; break;
-		case 'T': o->text_port = true; break;
-		case 'l': o->statefile = optarg; break;
-		case 'x': o->xs_path = optarg; break;
-		case 'v':
-			if (parse_listen(o, optarg, err, errlen) < 0)
-				return -EINVAL;
-			break;
-		case OPT_GEOMETRY:
-			if (parse_geometry(o, optarg, err, errlen) < 0)
-				return -EINVAL;
-			break;
-		case OPT_FONT_SCALE:
-			if (number(optarg, 1, RENDER_MAX_SCALE, &n) < 0)
-				return fail(err, errlen, "--font-scale %s: expected 1, 2 or 3", optarg);
-			o->font_scale = (int)n;
-			break;
-		case OPT_SCROLLBACK:
-			if (number(optarg, 0, 1000000, &n) < 0)
-				return fail(err, errlen, "--scrollback %s: expected 0-1000000 lines", optarg);
-			o->scrollback = (int)n;
-			break;
-		case OPT_INPUT: o->input_file = optarg; break;
-		case OPT_PASSWORD: o->password_file = optarg; break;
-		case OPT_DOMID:
-			/* DOMID_FIRST_RESERVED (0x7ff0) and above are not guests. */
-			if (number(optarg, 0, 0x7fef, &n) < 0)
-				return fail(err, errlen, "--domid %s: expected a domain id 0-32751", optarg);
-			o->domid = (int)n;
-			break;
-		case OPT_EVENT_BUDGET:
-			if (number(optarg, 1, 100000, &n) < 0)
-				return fail(err, errlen, "--event-budget %s: expected 1-100000", optarg);
-			o->event_budget = (int)n;
-			break;
-		case OPT_EXIT_ON_RELEASE: o->exit_on_release = true; break;
-		case OPT_SYSRQ: o->sysrq = true; break;
-		case OPT_VIEW_ONLY_PASSWORD: o->view_only_password_file = optarg; break;
-		case OPT_LOG_LEVEL:
-			if (number(optarg, 0, 3, &n) < 0)
-				return fail(err, errlen, "--log-level %s: expected 0-3", optarg);
-			o->log_level = (int)n;
-			break;
-		case OPT_LOG:
-			if (strcmp(optarg, "stderr") && strcmp(optarg, "syslog"))
-				return fail(err, errlen, "--log %s: expected stderr or syslog", optarg);
-			o->log_syslog = !strcmp(optarg, "syslog");
-			break;
-		case OPT_ALLOW_REMOTE: o->allow_remote = true; break;
-		case OPT_MAX_VIEWERS:
-			if (number(optarg, 1, 1000, &n) < 0)
-				return fail(err, errlen, "--max-viewers %s: expected 1-1000", optarg);
-			o->max_viewers = (int)n;
-			break;
-		case OPT_LOG_FILE:
-		case OPT_LOG_FILE_MAX:
-		case OPT_LOG_TIMESTAMPS:
-		case OPT_RECORD:
-		case OPT_RECORD_MAX:
-			if (file_option(o, opt, optarg, err, errlen) < 0)
-				return -EINVAL;
-			break;
-		case OPT_HANDSHAKE_TIMEOUT:
-			if (number(optarg, 1, 3600, &n) < 0)
-				return fail(err, errlen, "--handshake-timeout %s: expected 1-3600 seconds",
-					    optarg);
-			o->handshake_timeout = (int)n;
-			break;
-		case OPT_SANDBOX_DEBUG: o->sandbox_debug = true; break;
-		case OPT_UNIX:
-			if (optarg[0] != '/')
-				return fail(err, errlen, "--unix %s: expected an absolute path", optarg);
-			o->unix_path = optarg;
-			break;
-		case OPT_NO_TCP: o->no_tcp = true; break;
-		case OPT_IDLE_TIMEOUT:
-			if (number(optarg, 1, 86400, &n) < 0)
-				return fail(err, errlen, "--idle-timeout %s: expected 1-86400 seconds",
-					    optarg);
-			o->idle_timeout = (int)n;
-			break;
-		case OPT_PASTE_ON_RECEIVE: o->paste_on_receive = true; break;
-		case OPT_KEYS:
-			if (parse_keys(o, optarg) < 0)
-				return fail(err, errlen, "--keys %s: expected xterm, linux or vt220", optarg);
-			break;
-		case 'h':
-		case OPT_HELP:
-			return 1;
-		case OPT_VERSION:
-			return 2;
-		case ':':
-			return fail(err, errlen, "option %s needs an argument", argv[optind - 1]);
-		default:
-			return fail(err, errlen, "unknown option %s (try --help)", argv[optind - 1]);
-		}
-	}
-	if (optind < argc && !command)
-		return fail(err, errlen, "unexpected argument '%s' (a command follows -c)", argv[optind]);
-	if (command)
-		o->command = optind < argc ? argv + optind : NULL;
-	o->command_given = command;
+}
+
+/* What follows from the options as a whole: the keys' default, and whether the address is remote. */
+static void settle(struct options *o)
+{
+	bool console = o->pty_path || o->input_file || o->domid >= 0 || o->xs_path;
+
 	/* A command, given or the default /bin/sh, has TERM=xterm-256color; a console, a getty's. */
 	if (!o->keys_given)
-		o->keys = command || (!o->pty_path && !o->input_file && o->domid < 0 && !o->xs_path) ?
-				  VT_KEYS_XTERM : VT_KEYS_VT220;
+		o->keys = o->command_given || !console ? VT_KEYS_XTERM : VT_KEYS_VT220;
 	/*
 	 * The host agent gives its vncterm_ip explicitly: that works, as it
 	 * did in the original, and main() warns about it unless
 	 * --allow-remote says it is meant.
 	 */
 	o->remote = !is_loopback(o->listen_addr);
-	int sources = command + (o->pty_path != NULL) + (o->input_file != NULL) + (o->domid >= 0);
+}
+
+/* Options that are each fine alone but not together. */
+static int check_combination(const struct options *o, char *err, int errlen)
+{
+	int sources = o->command_given + (o->pty_path != NULL) + (o->input_file != NULL) +
+		      (o->domid >= 0);
 
 	if (sources > 1)
 		return fail(err, errlen, "choose one console source: -c, -p, --input or --domid");
@@ -427,6 +443,31 @@ int options_parse(struct options *o, int argc, char *const argv[], char *err, in
 		return fail(err, errlen, "-x %s is not a path of domain %d (--domid)", o->xs_path,
 			    o->domid);
 	return 0;
+}
+
+int options_parse(struct options *o, int argc, char *const argv[], char *err, int errlen)
+{
+	int opt, r;
+
+	set_defaults(o);
+	optind = 0; /* a fresh scan (GNU) */
+	opterr = 0;
+	/* '+': stop at the first non-option, which starts the command. */
+	while ((opt = getopt_long(argc, argv, "+:cp:rsSt:Tv:l:x:h", longopts, NULL)) != -1) {
+		if (opt == ':')
+			return fail(err, errlen, "option %s needs an argument", argv[optind - 1]);
+		r = parse_one(o, opt, optarg, err, errlen);
+		if (r == -ENOENT)
+			return fail(err, errlen, "unknown option %s (try --help)", argv[optind - 1]);
+		if (r != 0)
+			return r;
+	}
+	if (optind < argc && !o->command_given)
+		return fail(err, errlen, "unexpected argument '%s' (a command follows -c)", argv[optind]);
+	if (o->command_given)
+		o->command = optind < argc ? argv + optind : NULL;
+	settle(o);
+	return check_combination(o, err, errlen);
 }
 
 int options_xs_domid(const struct options *o)
