@@ -130,7 +130,7 @@ VNCTERM_SRCS := vncterm/input.c vncterm/listen.c vncterm/main.c vncterm/options.
 	vncterm/xen.c vncterm/sandbox.c vncterm/monitor.c vncterm/log.c vncterm/consolelog.c vncterm/asciicast.c vncterm/logfile.c \
 	vncterm/viewer.c vncterm/gate.c vncterm/websocket.c vncterm/relay.c vncterm/clipboard.c \
 	vncterm/compose.c vncterm/sysrq.c vncterm/unixsock.c vncterm/audit.c vncterm/policy.c \
-	vncterm/serve.c vncterm/encmem.c vncterm/usage.c
+	vncterm/serve.c vncterm/encmem.c vncterm/usage.c vncterm/signals.c
 VNCTERM_OBJS := $(VNCTERM_SRCS:%.c=$(B)/%.o)
 
 PROGS := vt100/vtdump vncterm/vncterm xenconsole/xenconsole

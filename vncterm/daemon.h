@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The daemon's own state, shared by main.c (start-up, the source, the
- * loop, the monitor) and input.c (what viewers send towards the console:
- * keys, pointer, selection, paste, resize).  Not a public interface.
+ * loop, the monitor), signals.c and input.c (what viewers send towards
+ * the console: keys, pointer, selection, paste, resize).  Not a public
+ * interface.
  */
 #ifndef VNCTERM_DAEMON_H
 #define VNCTERM_DAEMON_H
@@ -116,6 +117,14 @@ long long now_ms(void);
 
 /* main.c: whether a viewer is connected (vnc_callbacks.watched). */
 void on_watched(bool watched, void *user);
+
+/*
+ * signals.c: the signals the daemon takes (monitor_signals()) blocked and
+ * read from the signalfd returned (-errno if not); handle_signals() does
+ * what those read from t->sigfd ask, in the loop.
+ */
+int setup_signals(void);
+void handle_signals(struct vncterm *t);
 
 /* serve.c: the viewers' side of start-up (the worker's, before the drop). */
 void start_vnc(struct vncterm *t, uint32_t *fb, int w, int h);

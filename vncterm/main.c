@@ -3,15 +3,15 @@
  * vncterm: a console source (a command on a pty, an existing pty, a file,
  * or a Xen domain's console) drawn by the vt100 emulator and renderer and
  * served over VNC.  This file: start-up (options, the sandbox's monitor,
- * xenstore), the source, signals and the loop; input.c has what viewers
- * send towards the console.
+ * xenstore), the source and the loop; signals.c has what the signals
+ * do, input.c what viewers send towards the console.
  *
  * One thread, one poll() over the source, a signalfd and the VNC sockets.
  * The source is always drained into the emulator, viewer or not; the
  * framebuffer is brought up to date once per loop, so a burst of output
  * costs one repaint.  No timer runs while idle (the blink timer runs only
- * while a blinking cell or a blinking cursor is shown).  Signals are taken through the signalfd,
- * never in handlers.
+ * while a blinking cell or a blinking cursor is shown).  Signals are
+ * taken through the signalfd, never in handlers.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,8 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -215,112 +213,6 @@ static void read_source(struct vncterm *t)
 	}
 }
 
-/* ---- signals ---- */
-
-static int setup_signals(void)
-{
-	sigset_t set;
-
-	monitor_signals(&set);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		return -errno;
-	signal(SIGPIPE, SIG_IGN);
-	int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-
-	return fd < 0 ? -errno : fd;
-}
-
-/* The host agent finds the statefile through <path>/statefile. */
-static void record_statefile(struct vncterm *t)
-{
-	char cwd[4096], path[4096 + sizeof(STATEFILE_NAME) + 1];
-	int err;
-
-	if (!getcwd(cwd, sizeof(cwd))) {
-		log_msg(LOG_WARNING, "getcwd: %s", strerror(errno));
-		return;
-	}
-	snprintf(path, sizeof(path), "%s/%s", strcmp(cwd, "/") ? cwd : "", STATEFILE_NAME);
-	err = xen_record_statefile(t->xen, path);
-	if (err < 0)
-		log_msg(LOG_WARNING, "xenstore: recording statefile %s: %s", path,
-			strerror(-err));
-}
-
-static void reap(struct vncterm *t)
-{
-	int st;
-	pid_t p;
-
-	while ((p = waitpid(-1, &st, WNOHANG)) > 0)
-		if (p == t->child)
-			t->child = 0;
-}
-
-static void handle_signals(struct vncterm *t)
-{
-	struct signalfd_siginfo si;
-
-	while (read(t->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		switch (si.ssi_signo) {
-		case SIGCHLD:
-			reap(t);
-			break;
-		case SIGHUP:
-			/*
-			 * With a console log or record, SIGHUP is logrotate's: reopen
-			 * them (the sandbox's monitor does that and sends the files).
-			 */
-			if (has_console_files(t)) {
-				if (t->monitor < 0)
-					open_console_files(t, true);
-				break;
-			}
-			t->quit = true;
-			break;
-		case SIGTERM:
-		case SIGINT:
-			t->quit = true;
-			break;
-		case SIGUSR2:
-			/* The original's debug toggle: on, then back to --log-level. */
-			if (log_toggle_debug()) {
-				log_msg(LOG_DEBUG, "debug messages on (SIGUSR2; again for --log-level %d)",
-					t->opt.log_level);
-			} else {
-				log_msg(LOG_WARNING, "debug messages off (SIGUSR2): back to --log-level %d",
-					t->opt.log_level);
-			}
-			vnc_set_debug(t->vnc, log_enabled(LOG_DEBUG));
-			break;
-		case SIGUSR1: {
-			int err;
-
-			if (t->monitor >= 0) {
-				uint8_t *buf;
-				size_t len;
-
-				/* Answered later, in the loop: the monitor may be talking too. */
-				err = vt_state_save(t->vt, &buf, &len);
-				if (err == 0) {
-					err = monitor_send(t->monitor, MONITOR_SAVE_STATE, buf, len);
-					free(buf);
-				}
-			} else {
-				err = statefile_save(t->vt, STATEFILE_NAME);
-				if (err == 0 && t->xen)
-					record_statefile(t);
-			}
-			if (err < 0)
-				log_msg(LOG_WARNING, "save %s: %s", STATEFILE_NAME, strerror(-err));
-			break;
-		}
-		default:
-			break;
-		}
-	}
-}
-
 /* ---- the loop ---- */
 
 /*
@@ -337,8 +229,77 @@ static void show_gone(struct vncterm *t)
 	vt_write(t->vt, line, (size_t)n);
 }
 
-static bool from_monitor(struct vncterm *t, uint32_t *type, int32_t *answer);
-static bool wait_monitor(struct vncterm *t, uint32_t want, int32_t *answer, int ms);
+/* One message from the monitor; false when the monitor is gone. */
+static bool from_monitor(struct vncterm *t, uint32_t *type, int32_t *answer)
+{
+	struct monitor_msg msg;
+	int e = monitor_recv(t->monitor, &msg);
+
+	if (e < 0) {
+		log_msg(LOG_WARNING, "the monitor is gone (%s); exiting", strerror(-e));
+		t->quit = true;
+		return false;
+	}
+	*type = msg.type;
+	if (msg.type == MONITOR_RING && msg.len == 8 && t->xc) {
+		uint32_t v[2];
+
+		memcpy(v, msg.data, sizeof(v));
+		xencons_set_ring(t->xc, v[0] == UINT32_MAX ? -1 : (long)v[0],
+				 v[1] == UINT32_MAX ? -1 : (long)v[1]);
+	} else if (msg.type == MONITOR_PTY && t->xc) {
+		char name[MONITOR_MSG_MAX + 1];
+
+		memcpy(name, msg.data, msg.len);
+		name[msg.len] = '\0';
+		xencons_set_pty(t->xc, msg.fd, name);
+		msg.fd = -1;
+	} else if (msg.type == MONITOR_LOG_FILE && msg.len == 12 && msg.fd >= 0) {
+		uint64_t size;
+		uint32_t which;
+
+		memcpy(&size, msg.data, sizeof(size));
+		memcpy(&which, msg.data + 8, sizeof(which));
+		adopt_console_file(t, which, msg.fd, size);
+		msg.fd = -1;
+	} else if (msg.type == MONITOR_VNC_SOCKET && msg.len == 0 && msg.fd >= 0 && t->unix_fd < 0) {
+		t->unix_fd = msg.fd;
+		msg.fd = -1;
+	} else if (msg.type == MONITOR_GONE && msg.len == 0) {
+		show_gone(t);
+	} else if (msg.type == MONITOR_ANSWER && msg.len == 4) {
+		memcpy(answer, msg.data, sizeof(*answer));
+		if (*answer < 0)
+			log_msg(LOG_WARNING, "the monitor refused a request: %s",
+				strerror(-*answer));
+	}
+	if (msg.fd >= 0)
+		close(msg.fd);
+	return true;
+}
+
+/*
+ * Take the monitor's messages for up to ms, until one of type want has
+ * come (its answer in *answer) or, with want 0, the console is connected.
+ */
+static bool wait_monitor(struct vncterm *t, uint32_t want, int32_t *answer, int ms)
+{
+	long long end = now_ms() + ms;
+
+	while (want || !t->xc || !xencons_connected(t->xc)) {
+		long long left = end - now_ms();
+		struct pollfd p = { .fd = t->monitor, .events = POLLIN };
+		uint32_t type;
+
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+			return false;
+		if (!from_monitor(t, &type, answer))
+			return false;
+		if (want && type == want)
+			return true;
+	}
+	return true;
+}
 
 /*
  * The command has ended: restart it (-r; at most once a second, so a
@@ -377,7 +338,15 @@ static void source_ended(struct vncterm *t)
 }
 
 /* The least time between frames: longer while the console floods (daemon.h). */
-static int frame_interval(const struct vncterm *t);
+static int frame_interval(const struct vncterm *t)
+{
+	if (t->window_bytes < FLOOD_RATE_BYTES)
+		return FRAME_MS;
+
+	long long ms = t->frame_cost_us * FLOOD_ENCODE_SHARE / 1000;
+
+	return ms <= FLOOD_FRAME_MS ? FLOOD_FRAME_MS : ms >= FLOOD_FRAME_MAX_MS ? FLOOD_FRAME_MAX_MS : (int)ms;
+}
 
 /* When the frame for what came since the last is due (ms). */
 static long long frame_due(const struct vncterm *t)
@@ -388,16 +357,6 @@ static long long frame_due(const struct vncterm *t)
 	if (quiet < t->frame_at + QUIET_FRAME_MS)
 		quiet = t->frame_at + QUIET_FRAME_MS;
 	return quiet < paced ? quiet : paced;
-}
-
-static int frame_interval(const struct vncterm *t)
-{
-	if (t->window_bytes < FLOOD_RATE_BYTES)
-		return FRAME_MS;
-
-	long long ms = t->frame_cost_us * FLOOD_ENCODE_SHARE / 1000;
-
-	return ms <= FLOOD_FRAME_MS ? FLOOD_FRAME_MS : ms >= FLOOD_FRAME_MAX_MS ? FLOOD_FRAME_MAX_MS : (int)ms;
 }
 
 /*
@@ -591,98 +550,135 @@ static void start_sandbox_monitor(struct vncterm *t)
 	}
 }
 
-/* One message from the monitor; false when the monitor is gone. */
-static bool from_monitor(struct vncterm *t, uint32_t *type, int32_t *answer)
+/* --help, --version or a bad command line: printed, and the status to exit with. */
+static int command_line_exit(int parsed, const char *err)
 {
-	struct monitor_msg msg;
-	int e = monitor_recv(t->monitor, &msg);
+	if (parsed == 1)
+		options_usage(stdout, "vncterm");
+	else if (parsed == 2)
+		printf("vncterm %s\n", VNCTERM_VERSION);
+	else
+		fprintf(stderr, "vncterm: %s\n", err);
+	return parsed > 0 ? 0 : 2;
+}
 
-	if (e < 0) {
-		log_msg(LOG_WARNING, "the monitor is gone (%s); exiting", strerror(-e));
-		t->quit = true;
-		return false;
+/* The emulator, with the -l statefile's screen when it can be had. */
+static void start_emulator(struct vncterm *t)
+{
+	static const struct vt_callbacks vt_cb = { .output = on_vt_output, .title = on_vt_title,
+						   .bell = on_vt_bell };
+
+	t->vt = vt_new(t->opt.rows, t->opt.cols, &vt_cb, t);
+	if (!t->vt || vt_set_scrollback(t->vt, t->opt.scrollback) < 0)
+		die("emulator %dx%d: %s", t->opt.cols, t->opt.rows, strerror(errno));
+	if (t->opt.statefile) {
+		/* A bad statefile costs the old screen, never the console. */
+		int e = statefile_load(t->vt, t->opt.statefile);
+
+		if (e < 0)
+			log_msg(LOG_WARNING, "statefile %s not restored: %s; starting blank",
+				t->opt.statefile, e == -EINVAL ? "corrupt or not a statefile" : strerror(-e));
 	}
-	*type = msg.type;
-	if (msg.type == MONITOR_RING && msg.len == 8 && t->xc) {
-		uint32_t v[2];
+}
 
-		memcpy(v, msg.data, sizeof(v));
-		xencons_set_ring(t->xc, v[0] == UINT32_MAX ? -1 : (long)v[0],
-				 v[1] == UINT32_MAX ? -1 : (long)v[1]);
-	} else if (msg.type == MONITOR_PTY && t->xc) {
-		char name[MONITOR_MSG_MAX + 1];
+/* The framebuffer the emulator is drawn in, and the viewers' side that serves it. */
+static void start_screen(struct vncterm *t)
+{
+	int w, h, cw, ch;
 
-		memcpy(name, msg.data, msg.len);
-		name[msg.len] = '\0';
-		xencons_set_pty(t->xc, msg.fd, name);
-		msg.fd = -1;
-	} else if (msg.type == MONITOR_LOG_FILE && msg.len == 12 && msg.fd >= 0) {
-		uint64_t size;
-		uint32_t which;
+	t->render = render_new(t->opt.rows, t->opt.cols, t->opt.font_scale);
+	if (!t->render)
+		die("framebuffer for %dx%d: %s", t->opt.cols, t->opt.rows, strerror(errno));
+	render_set_shown(t->render, false); /* until a viewer comes (on_watched) */
+	/* XTWINOPS 14 and 16 report the pixels the renderer draws a cell in, scaled. */
+	render_cell_size(t->render, &cw, &ch);
+	if (vt_set_cell_pixels(t->vt, cw, ch) < 0)
+		die("cell size %dx%d: %s", cw, ch, strerror(EINVAL));
+	uint32_t *fb = render_pixels(t->render, &w, &h);
 
-		memcpy(&size, msg.data, sizeof(size));
-		memcpy(&which, msg.data + 8, sizeof(which));
-		adopt_console_file(t, which, msg.fd, size);
-		msg.fd = -1;
-	} else if (msg.type == MONITOR_VNC_SOCKET && msg.len == 0 && msg.fd >= 0 && t->unix_fd < 0) {
-		t->unix_fd = msg.fd;
-		msg.fd = -1;
-	} else if (msg.type == MONITOR_GONE && msg.len == 0) {
-		show_gone(t);
-	} else if (msg.type == MONITOR_ANSWER && msg.len == 4) {
-		memcpy(answer, msg.data, sizeof(*answer));
-		if (*answer < 0)
-			log_msg(LOG_WARNING, "the monitor refused a request: %s",
-				strerror(-*answer));
-	}
-	if (msg.fd >= 0)
-		close(msg.fd);
-	return true;
+	start_vnc(t, fb, w, h);
+	set_passwords(t);
+	if (t->opt.text_port)
+		start_text_port(t);
 }
 
 /*
- * Take the monitor's messages for up to ms, until one of type want has
- * come (its answer in *answer) or, with want 0, the console is connected.
+ * The worker's drop, once its sockets and source are open; from then on
+ * only the monitor reaches xenstore, so it publishes the ports.
  */
-static bool wait_monitor(struct vncterm *t, uint32_t want, int32_t *answer, int ms)
+static void enter_sandbox(struct vncterm *t)
 {
-	long long end = now_ms() + ms;
+	int32_t answer = 0;
+	char err[256];
 
-	while (want || !t->xc || !xencons_connected(t->xc)) {
-		long long left = end - now_ms();
-		struct pollfd p = { .fd = t->monitor, .events = POLLIN };
-		uint32_t type;
+	/* The ring mapped and bound (or the pty open) before the drop, when it exists. */
+	if (t->xc)
+		wait_monitor(t, 0, &answer, 2000);
+	if (sandbox_enter(&t->sandbox, err, sizeof(err)) < 0)
+		die("%s", err);
+	log_msg(LOG_INFO, "sandbox applied: uid %u, gid %u, chroot %s",
+		(unsigned)t->sandbox.uid, (unsigned)t->sandbox.gid, t->sandbox.dir);
+	if (t->xs_path[0]) {
+		uint32_t ports[2] = { (uint32_t)vnc_port(t->vnc),
+				      t->tp ? (uint32_t)textport_port(t->tp) : 0 };
 
-		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
-			return false;
-		if (!from_monitor(t, &type, answer))
-			return false;
-		if (want && type == want)
-			return true;
+		if (monitor_send(t->monitor, MONITOR_PUBLISH, ports, sizeof(ports)) < 0 ||
+		    !wait_monitor(t, MONITOR_ANSWER, &answer, 5000) || answer < 0)
+			die("the monitor could not publish the ports in xenstore");
 	}
-	return true;
+}
+
+/* The ports, in xenstore (unsandboxed) and on standard output. */
+static void announce(struct vncterm *t)
+{
+	char err[256];
+
+	/* xenstore first: once the port line is out, the keys are there too. */
+	if (t->xen && xen_publish(t->xen, t->opt.no_tcp ? 0 : vnc_port(t->vnc),
+				  t->tp ? textport_port(t->tp) : 0, t->opt.unix_path, err, sizeof(err)) < 0)
+		die("%s", err);
+	/* The VNC port (--no-tcp: the socket), then (-T) the text port, one line each: all is set up. */
+	if (t->opt.no_tcp)
+		printf("%s\n", t->opt.unix_path);
+	else
+		printf("%d\n", vnc_port(t->vnc));
+	if (t->tp)
+		printf("%d\n", textport_port(t->tp));
+	fflush(stdout);
+}
+
+/* The end of a run: the command hung up on, everything closed; the exit status. */
+static int finish(struct vncterm *t)
+{
+	int status = t->status;
+
+	if (t->child)
+		kill(t->child, SIGHUP);
+	close_source(t);
+	xen_free(t->xen);
+	textport_free(t->tp);
+	vnc_free(t->vnc);
+	unixsock_remove(t->opt.unix_path, &t->unix_id);
+	render_free(t->render);
+	vt_free(t->vt);
+	free_console_files(t);
+	free(t->outq);
+	free(t);
+	return status;
 }
 
 int main(int argc, char **argv)
 {
-	static const struct vt_callbacks vt_cb = { .output = on_vt_output, .title = on_vt_title,
-						   .bell = on_vt_bell };
 	struct vncterm *t = calloc(1, sizeof(*t));
 	char err[256];
-	int w, h, r;
+	int r;
 
 	if (!t)
 		die("out of memory");
 	r = options_parse(&t->opt, argc, argv, err, sizeof(err));
 	if (r != 0) {
-		if (r == 1)
-			options_usage(stdout, "vncterm");
-		else if (r == 2)
-			printf("vncterm %s\n", VNCTERM_VERSION);
-		else
-			fprintf(stderr, "vncterm: %s\n", err);
 		free(t);
-		return r > 0 ? 0 : 2;
+		return command_line_exit(r, err);
 	}
 	log_open(t->opt.log_syslog ? LOG_TO_SYSLOG : LOG_TO_STDERR, t->opt.log_level, "vncterm");
 	t->src = t->monitor = t->unix_fd = -1;
@@ -699,78 +695,12 @@ int main(int argc, char **argv)
 	t->sigfd = setup_signals();
 	if (t->sigfd < 0)
 		die("signalfd: %s", strerror(-t->sigfd));
-	t->vt = vt_new(t->opt.rows, t->opt.cols, &vt_cb, t);
-	if (!t->vt || vt_set_scrollback(t->vt, t->opt.scrollback) < 0)
-		die("emulator %dx%d: %s", t->opt.cols, t->opt.rows, strerror(errno));
-	if (t->opt.statefile) {
-		/* A bad statefile costs the old screen, never the console. */
-		int e = statefile_load(t->vt, t->opt.statefile);
-
-		if (e < 0)
-			log_msg(LOG_WARNING, "statefile %s not restored: %s; starting blank",
-				t->opt.statefile, e == -EINVAL ? "corrupt or not a statefile" : strerror(-e));
-	}
-	t->render = render_new(t->opt.rows, t->opt.cols, t->opt.font_scale);
-	if (!t->render)
-		die("framebuffer for %dx%d: %s", t->opt.cols, t->opt.rows, strerror(errno));
-	render_set_shown(t->render, false); /* until a viewer comes (on_watched) */
-	/* XTWINOPS 14 and 16 report the pixels the renderer draws a cell in, scaled. */
-	int cw, ch;
-
-	render_cell_size(t->render, &cw, &ch);
-	if (vt_set_cell_pixels(t->vt, cw, ch) < 0)
-		die("cell size %dx%d: %s", cw, ch, strerror(EINVAL));
-	uint32_t *fb = render_pixels(t->render, &w, &h);
-
-	start_vnc(t, fb, w, h);
-	set_passwords(t);
-	if (t->opt.text_port)
-		start_text_port(t);
+	start_emulator(t);
+	start_screen(t);
 	start_source(t);
-	if (t->monitor >= 0) {
-		int32_t answer = 0;
-
-		/* The ring mapped and bound (or the pty open) before the drop, when it exists. */
-		if (t->xc)
-			wait_monitor(t, 0, &answer, 2000);
-		if (sandbox_enter(&t->sandbox, err, sizeof(err)) < 0)
-			die("%s", err);
-		log_msg(LOG_INFO, "sandbox applied: uid %u, gid %u, chroot %s",
-			(unsigned)t->sandbox.uid, (unsigned)t->sandbox.gid, t->sandbox.dir);
-		if (t->xs_path[0]) {
-			uint32_t ports[2] = { (uint32_t)vnc_port(t->vnc),
-					      t->tp ? (uint32_t)textport_port(t->tp) : 0 };
-
-			if (monitor_send(t->monitor, MONITOR_PUBLISH, ports, sizeof(ports)) < 0 ||
-			    !wait_monitor(t, MONITOR_ANSWER, &answer, 5000) || answer < 0)
-				die("the monitor could not publish the ports in xenstore");
-		}
-	}
-	/* xenstore first: once the port line is out, the keys are there too. */
-	if (t->xen && xen_publish(t->xen, t->opt.no_tcp ? 0 : vnc_port(t->vnc),
-				  t->tp ? textport_port(t->tp) : 0, t->opt.unix_path, err, sizeof(err)) < 0)
-		die("%s", err);
-	/* The VNC port (--no-tcp: the socket), then (-T) the text port, one line each: all is set up. */
-	if (t->opt.no_tcp)
-		printf("%s\n", t->opt.unix_path);
-	else
-		printf("%d\n", vnc_port(t->vnc));
-	if (t->tp)
-		printf("%d\n", textport_port(t->tp));
-	fflush(stdout);
+	if (t->monitor >= 0)
+		enter_sandbox(t);
+	announce(t);
 	loop(t);
-	if (t->child)
-		kill(t->child, SIGHUP);
-	r = t->status;
-	close_source(t);
-	xen_free(t->xen);
-	textport_free(t->tp);
-	vnc_free(t->vnc);
-	unixsock_remove(t->opt.unix_path, &t->unix_id);
-	render_free(t->render);
-	vt_free(t->vt);
-	free_console_files(t);
-	free(t->outq);
-	free(t);
-	return r;
+	return finish(t);
 }
