@@ -158,97 +158,96 @@ int sandbox_set_ids(struct sandbox *sb, int port, char *err, int errlen)
 /* The kernel's first real-time signal: glibc keeps it (SIGCANCEL) and the next (SIGSETXID). */
 #define SIGRTMIN_GLIBC_CANCEL 32
 
-/* One allowed call; why is said at the call site. */
-#define ALLOW(name) seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(name), 0)
+/*
+ * One rule of the allow-list: the call, what it gets (allowed, or failed
+ * with an errno instead of killing), and up to two conditions on its
+ * arguments that must all hold (none: any arguments).  Each rule's reason
+ * is given beside it.
+ */
+struct rule {
+	const char *name; /* for the message if the rule cannot be added */
+	int nr;
+	uint32_t action;
+	struct scmp_arg_cmp arg[2];
+};
 
-static int load_filter(const struct sandbox *sb)
-{
-	scmp_filter_ctx ctx = seccomp_init(sb->debug ? SCMP_ACT_TRAP : SCMP_ACT_KILL_PROCESS);
-	int r = 0;
+#define ALLOW(call) { #call, SCMP_SYS(call), SCMP_ACT_ALLOW, { { 0 } } }
+#define ALLOW_IF(call, ...) { #call, SCMP_SYS(call), SCMP_ACT_ALLOW, { __VA_ARGS__ } }
+#define FAIL(call, e) { #call, SCMP_SYS(call), SCMP_ACT_ERRNO(e), { { 0 } } }
+#define FAIL_IF(call, e, ...) { #call, SCMP_SYS(call), SCMP_ACT_ERRNO(e), { __VA_ARGS__ } }
+#define IOCTL(request) ALLOW_IF(ioctl, SCMP_A1(SCMP_CMP_EQ, (request)))
+/* Memory the call maps or changes never becomes executable. */
+#define NO_EXEC SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)
 
-	if (!ctx)
-		return -ENOMEM;
-	/* Alphabetical; each with its reason. */
-	r |= ALLOW(accept);          /* new viewers (libvncserver) */
-	r |= ALLOW(accept4);         /* new viewers (TCP and --unix), text-port clients */
-	r |= ALLOW(brk);             /* malloc */
-	r |= ALLOW(clock_gettime);   /* deadlines (usually vDSO) */
+/* Alphabetical; each with its reason. */
+static const struct rule rules[] = {
+	ALLOW(accept),          /* new viewers (libvncserver) */
+	ALLOW(accept4),         /* new viewers (TCP and --unix), text-port clients */
+	ALLOW(brk),             /* malloc */
+	ALLOW(clock_gettime),   /* deadlines (usually vDSO) */
 	/* Threads (the viewers' output relay, relay.c) but never a process: CLONE_THREAD must be set. */
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-			      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
+	ALLOW_IF(clone, SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD)),
 	/* clone3's flags are in memory, out of seccomp's reach: glibc falls back to clone. */
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
-	r |= ALLOW(close);           /* viewers leaving */
-	r |= ALLOW(epoll_ctl);       /* the test suite's simulated event channels */
-	r |= ALLOW(epoll_pwait);     /* (tests/xensim): the process's own fds only */
-	r |= ALLOW(epoll_wait);
-	r |= ALLOW(exit);            /* the end */
-	r |= ALLOW(exit_group);      /* the end */
-	r |= ALLOW(fcntl);           /* libvncserver sets O_NONBLOCK on viewers */
-	r |= ALLOW(fstat);           /* stdio */
-	r |= ALLOW(futex);           /* libc locks */
-	r |= ALLOW(getpeername);     /* libvncserver logs the viewer's address */
-	r |= ALLOW(getpid);          /* messages */
-	r |= ALLOW(getrandom);       /* libvncserver's auth challenge */
-	r |= ALLOW(getsockname);     /* libvncserver on accept */
-	r |= ALLOW(getsockopt);      /* libvncserver on accept; SO_PEERCRED (audit.c) */
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-			      SCMP_A1(SCMP_CMP_EQ, SIOCOUTQ)); /* stalled-viewer check */
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-			      SCMP_A1(SCMP_CMP_EQ, TIOCSWINSZ)); /* resize a pty console */
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-			      SCMP_A1(SCMP_CMP_EQ, FIONREAD)); /* libvncserver peeks */
+	FAIL(clone3, ENOSYS),
+	ALLOW(close),           /* viewers leaving */
+	ALLOW(epoll_ctl),       /* the test suite's simulated event channels */
+	ALLOW(epoll_pwait),     /* (tests/xensim): the process's own fds only */
+	ALLOW(epoll_wait),
+	ALLOW(exit),            /* the end */
+	ALLOW(exit_group),      /* the end */
+	ALLOW(fcntl),           /* libvncserver sets O_NONBLOCK on viewers */
+	ALLOW(fstat),           /* stdio */
+	ALLOW(futex),           /* libc locks */
+	ALLOW(getpeername),     /* libvncserver logs the viewer's address */
+	ALLOW(getpid),          /* messages */
+	ALLOW(getrandom),       /* libvncserver's auth challenge */
+	ALLOW(getsockname),     /* libvncserver on accept */
+	ALLOW(getsockopt),      /* libvncserver on accept; SO_PEERCRED (audit.c) */
+	IOCTL(SIOCOUTQ),        /* stalled-viewer check */
+	IOCTL(TIOCSWINSZ),      /* resize a pty console */
+	IOCTL(FIONREAD),        /* libvncserver peeks */
 	/* The Xen console after resume or migration: rebind, remap (handles restricted). */
-	static const unsigned long xen_ioctls[] = {
-		IOCTL_EVTCHN_BIND_INTERDOMAIN, IOCTL_EVTCHN_NOTIFY, IOCTL_EVTCHN_UNBIND,
-		IOCTL_GNTDEV_MAP_GRANT_REF, IOCTL_GNTDEV_UNMAP_GRANT_REF,
-		IOCTL_GNTDEV_SET_UNMAP_NOTIFY, IOCTL_PRIVCMD_MMAPBATCH_V2,
-	};
-	for (size_t i = 0; i < sizeof(xen_ioctls) / sizeof(xen_ioctls[0]); i++)
-		r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-				      SCMP_A1(SCMP_CMP_EQ, xen_ioctls[i]));
-	r |= ALLOW(lseek);           /* stdio */
-	r |= ALLOW(madvise);         /* malloc; a thread's stack freed as it ends */
-	/* malloc of large blocks; thread stacks.  As mprotect: never executable memory. */
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
-			      SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-	/* A thread stack's guard page; malloc's thread arenas.  Never to make memory executable. */
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
-			      SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-	r |= ALLOW(mremap);          /* realloc of large blocks */
-	r |= ALLOW(munmap);          /* free of large blocks */
-	r |= ALLOW(newfstatat);      /* stdio */
+	IOCTL(IOCTL_EVTCHN_BIND_INTERDOMAIN),
+	IOCTL(IOCTL_EVTCHN_NOTIFY),
+	IOCTL(IOCTL_EVTCHN_UNBIND),
+	IOCTL(IOCTL_GNTDEV_MAP_GRANT_REF),
+	IOCTL(IOCTL_GNTDEV_UNMAP_GRANT_REF),
+	IOCTL(IOCTL_GNTDEV_SET_UNMAP_NOTIFY),
+	IOCTL(IOCTL_PRIVCMD_MMAPBATCH_V2),
+	ALLOW(lseek),           /* stdio */
+	ALLOW(madvise),         /* malloc; a thread's stack freed as it ends */
+	ALLOW_IF(mmap, NO_EXEC),     /* malloc of large blocks; thread stacks */
+	ALLOW_IF(mprotect, NO_EXEC), /* a thread stack's guard page; malloc's thread arenas */
+	ALLOW(mremap),          /* realloc of large blocks */
+	ALLOW(munmap),          /* free of large blocks */
+	ALLOW(newfstatat),      /* stdio */
 	/* libc may look for files (zoneinfo, locales); the chroot has none: fail, not kill. */
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat), 0);
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(open), 0);
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOENT), SCMP_SYS(access), 0); /* likewise */
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOENT), SCMP_SYS(faccessat), 0);
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOENT), SCMP_SYS(faccessat2), 0);
+	FAIL(openat, EACCES),
+	FAIL(open, EACCES),
+	FAIL(access, ENOENT),   /* likewise */
+	FAIL(faccessat, ENOENT),
+	FAIL(faccessat2, ENOENT),
 	/* libc's syslog/nscd probes (WebSocket handshakes cause one): nothing to reach. */
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 1,
-			      SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 1,
-			      SCMP_A2(SCMP_CMP_EQ, 0)); /* getrlimit (libvncserver's fd count) */
-	r |= ALLOW(poll);            /* the loop */
-	r |= ALLOW(ppoll);           /* the loop (libc may use it for poll) */
-	r |= ALLOW(read);            /* console, viewers, signalfd, monitor */
-	r |= ALLOW(recvfrom);        /* viewers */
-	r |= ALLOW(recvmsg);         /* monitor replies */
+	FAIL_IF(socket, EACCES, SCMP_A0(SCMP_CMP_EQ, AF_UNIX)),
+	ALLOW_IF(prlimit64, SCMP_A2(SCMP_CMP_EQ, 0)), /* getrlimit (libvncserver's fd count) */
+	ALLOW(poll),            /* the loop */
+	ALLOW(ppoll),           /* the loop (libc may use it for poll) */
+	ALLOW(read),            /* console, viewers, signalfd, monitor */
+	ALLOW(recvfrom),        /* viewers */
+	ALLOW(recvmsg),         /* monitor replies */
 	/*
 	 * The kernel's own continuation of a poll interrupted by a stop:
 	 * SIGSTOP then SIGCONT (or gdb, strace) made it and died of SIGSYS.
 	 */
-	r |= ALLOW(restart_syscall);
-	r |= ALLOW(rseq);            /* each new thread registers it (glibc) */
-	r |= ALLOW(rt_sigprocmask);  /* libc */
+	ALLOW(restart_syscall),
+	ALLOW(rseq),            /* each new thread registers it (glibc) */
+	ALLOW(rt_sigprocmask),  /* libc */
 	/* glibc's first pthread_create() installs its own SIGCANCEL and SIGSETXID handlers. */
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigaction), 1,
-			      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)SIGRTMIN_GLIBC_CANCEL));
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigaction), 1,
-			      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)SIGRTMIN_GLIBC_CANCEL + 1));
-	r |= ALLOW(rt_sigreturn);    /* signal return */
-	r |= ALLOW(select);          /* libvncserver's rfbCheckFds */
-	r |= ALLOW(pselect6);        /* select on newer libc */
+	ALLOW_IF(rt_sigaction, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)SIGRTMIN_GLIBC_CANCEL)),
+	ALLOW_IF(rt_sigaction, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)SIGRTMIN_GLIBC_CANCEL + 1)),
+	ALLOW(rt_sigreturn),    /* signal return */
+	ALLOW(select),          /* libvncserver's rfbCheckFds */
+	ALLOW(pselect6),        /* select on newer libc */
 	/*
 	 * Viewers, the monitor, syslog (--log, on the socket connected
 	 * before): send(), never to an address.  An address could reach an
@@ -256,39 +255,58 @@ static int load_filter(const struct sandbox *sb)
 	 * syslog one); sendmsg's is in memory, out of seccomp's reach, and
 	 * the worker never calls it: it fails.
 	 */
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendto), 1, SCMP_A4(SCMP_CMP_EQ, 0));
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(sendmsg), 0);
-	r |= ALLOW(set_robust_list); /* each new thread (glibc) */
-	r |= ALLOW(setsockopt);      /* TCP_NODELAY on viewers; SO_LINGER on stalled ones */
-	r |= ALLOW(shutdown);        /* viewers dropped */
+	ALLOW_IF(sendto, SCMP_A4(SCMP_CMP_EQ, 0)),
+	FAIL(sendmsg, EACCES),
+	ALLOW(set_robust_list), /* each new thread (glibc) */
+	ALLOW(setsockopt),      /* TCP_NODELAY on viewers; SO_LINGER on stalled ones */
+	ALLOW(shutdown),        /* viewers dropped */
 	/*
 	 * Each viewer's socketpair to libvncserver (viewer.c): local, and a
 	 * stream, which can send to no address (a datagram one could).
 	 */
-	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socketpair), 2,
-			      SCMP_A0(SCMP_CMP_EQ, AF_UNIX),
-			      SCMP_A1(SCMP_CMP_MASKED_EQ,
-				      ~(scmp_datum_t)(SOCK_NONBLOCK | SOCK_CLOEXEC) & 0xffffffffu,
-				      SOCK_STREAM));
-	r |= ALLOW(write);           /* console, viewers, stderr, monitor */
-	r |= ALLOW(writev);          /* stderr via stdio, viewers */
+	ALLOW_IF(socketpair, SCMP_A0(SCMP_CMP_EQ, AF_UNIX),
+		 SCMP_A1(SCMP_CMP_MASKED_EQ, ~(scmp_datum_t)(SOCK_NONBLOCK | SOCK_CLOEXEC) & 0xffffffffu,
+			 SOCK_STREAM)),
+	ALLOW(write),           /* console, viewers, stderr, monitor */
+	ALLOW(writev),          /* stderr via stdio, viewers */
 #ifdef __SANITIZE_ADDRESS__
 	/* AddressSanitizer's bookkeeping of each new thread (make check SANITIZE=address). */
-	r |= ALLOW(gettid);
-	r |= ALLOW(sched_getaffinity);
-	r |= ALLOW(sigaltstack);
+	ALLOW(gettid),
+	ALLOW(sched_getaffinity),
+	ALLOW(sigaltstack),
 #endif
 #ifdef __SANITIZE_THREAD__
 	/* ThreadSanitizer (make check SANITIZE=thread): each new thread's id and stack
 	 * bounds; its own thread, started with our first, sleeps 100 ms at a time and
 	 * reads the clock by syscall. */
-	r |= ALLOW(gettid);
-	r |= ALLOW(sched_getaffinity);
-	r |= ALLOW(nanosleep);
-	r |= ALLOW(gettimeofday);
+	ALLOW(gettid),
+	ALLOW(sched_getaffinity),
+	ALLOW(nanosleep),
+	ALLOW(gettimeofday),
 #endif
-	if (r == 0)
+};
+
+/* Every rule must be added: a filter missing one is never loaded. */
+static int load_filter(const struct sandbox *sb, char *err, int errlen)
+{
+	scmp_filter_ctx ctx = seccomp_init(sb->debug ? SCMP_ACT_TRAP : SCMP_ACT_KILL_PROCESS);
+	int r = 0;
+
+	if (!ctx)
+		return failed(err, errlen, ENOMEM, "sandbox: seccomp filter");
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]) && r == 0; i++) {
+		const struct rule *rule = &rules[i];
+		unsigned int conditions = (rule->arg[0].op != 0) + (rule->arg[1].op != 0);
+
+		r = seccomp_rule_add_array(ctx, rule->action, rule->nr, conditions, rule->arg);
+		if (r < 0)
+			failed(err, errlen, -r, "sandbox: seccomp filter: the rule for %s", rule->name);
+	}
+	if (r == 0) {
 		r = seccomp_load(ctx);
+		if (r < 0)
+			failed(err, errlen, -r, "sandbox: seccomp filter");
+	}
 	seccomp_release(ctx);
 	return r;
 }
@@ -378,9 +396,5 @@ int sandbox_enter(const struct sandbox *sb, char *err, int errlen)
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return failed(err, errlen, errno, "sandbox: prctl(PR_SET_NO_NEW_PRIVS)");
-	int r = load_filter(sb);
-
-	if (r < 0)
-		return failed(err, errlen, -r, "sandbox: seccomp filter");
-	return 0;
+	return load_filter(sb, err, errlen);
 }
