@@ -80,7 +80,8 @@ $(TSAN_VNC)/stamp: FORCE
 # through the relay (the stress test covers them under TSan), and they
 # run in the plain and ASan runs.
 TSAN_SUITES := integration sandbox
-TSAN_SKIP := xenconsole install hostile_guest hostile_guest_floods xen xen_agent xenlock console_log \
+TSAN_SKIP := xenconsole xenconsole_follow xenconsole_libxl xenconsole_options install \
+	hostile_guest hostile_guest_floods xen xen_agent xenlock console_log \
 	logging deadkeys limits matrix record
 
 # Debian packages the build and the tests need.  `make deps` installs the

@@ -30,7 +30,8 @@
 
 /*
  * A viewer with a small receive buffer that asks for many full updates in
- * raw encoding and then never reads (as check_vncterm.c's stalled viewer).
+ * raw encoding and then never reads (as check_vncterm_slow_viewers.c's
+ * stalled viewer).
  */
 static int stalled_viewer(int port)
 {

@@ -414,16 +414,23 @@ char proc_state(pid_t pid)
 	return p && p[1] == ' ' ? p[2] : '?';
 }
 
+DIR *proc_fd_dir(pid_t pid, char *dir, size_t size)
+{
+	DIR *d;
+
+	snprintf(dir, size, "/proc/%d/fd", (int)pid);
+	d = opendir(dir);
+	ck_assert_msg(d != NULL, "cannot list %s", dir);
+	return d;
+}
+
 int fd_count(pid_t pid)
 {
 	char dir[64];
 	struct dirent *e;
-	DIR *d;
+	DIR *d = proc_fd_dir(pid, dir, sizeof(dir));
 	int n = 0;
 
-	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
-	d = opendir(dir);
-	ck_assert_msg(d != NULL, "cannot list %s", dir);
 	while ((e = readdir(d)))
 		n += e->d_name[0] != '.';
 	closedir(d);

@@ -7,6 +7,7 @@
 #ifndef TESTS_INTEGRATION_UTIL_VNCTERM_H
 #define TESTS_INTEGRATION_UTIL_VNCTERM_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -188,6 +189,8 @@ size_t ws_rfb_session(int fd, unsigned char *init, size_t size);
 uint32_t be_uint(const unsigned char *p, int n);
 /* pid's state letter in /proc/PID/stat (R, S, T for stopped, Z...), '?' if it is gone. */
 char proc_state(pid_t pid);
+/* pid's /proc/PID/fd (its name in dir), open for readdir(), or the test fails. */
+DIR *proc_fd_dir(pid_t pid, char *dir, size_t size);
 /* The fds pid has open. */
 int fd_count(pid_t pid);
 /* Whether the viewer's framebuffer is want (w x h, 0x00RRGGBB), now, without waiting. */
